@@ -1,0 +1,239 @@
+/**
+ * The built-in identity provider: Cognito's user-pool operations on a local SQLite file, so
+ * `npm start` needs no cloud account. It keeps the port's promises (ports/identity.ts): unknown
+ * users and wrong passwords look and time the same, codes are single-use, hashed, purpose-bound
+ * and die after 5 wrong guesses, TOTP codes are single-use, refresh tokens rotate with reuse
+ * detection, and every operation that ends sessions ends every refresh family of the user.
+ */
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../../domain/errors.ts';
+import { confirmationMail, resetMail } from '../../../domain/messages.ts';
+import type { AuthResult, IdentityProvider, IdentityUser } from '../../../ports/identity.ts';
+import { openSqlite } from '../../shared/sqlite.ts';
+import { codeHash, sixDigits } from './codes.ts';
+import {
+  type BuiltinIdentityOptions,
+  CONFIRM_CODE_TTL,
+  type Ctx,
+  lazyDummyHash,
+  MAX_CODE_ATTEMPTS,
+  prepare,
+  RESET_CODE_TTL,
+  toIdentityUser,
+  type UserRow,
+} from './context.ts';
+import * as mfa from './mfa.ts';
+import { hashPassword, verifyPassword } from './password-hash.ts';
+import { IDENTITY_SCHEMA } from './schema.ts';
+import { createSigningKeys } from './signing-keys.ts';
+import { issueNewTokens, refreshTokens, revokeRefreshToken, tokenStatements } from './tokens.ts';
+
+export type { BuiltinIdentityOptions } from './context.ts';
+
+export interface BuiltinIdentity extends IdentityProvider {
+  /** Adds a new signing key; the previous one keeps verifying until its tokens expire. */
+  rotateKeys(): Promise<{ kid: string; retired: string[]; deleted: string[] }>;
+}
+
+const badCredentials = () => new AppError('INVALID_CREDENTIALS', 'Incorrect email or password.');
+const badCode = () =>
+  new AppError('INVALID_CODE', 'That code is not valid or has expired. Ask for a new one.');
+
+export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIdentity {
+  const db = openSqlite(opts.file, IDENTITY_SCHEMA);
+  const clock = opts.clock ?? Date.now;
+  const ctx: Ctx = {
+    db,
+    q: prepare(db),
+    opts,
+    // Retired keys stay published for the longest lifetime of a token they signed, plus a minute.
+    keys: createSigningKeys(db, opts.accessTokenTtl + 60, clock),
+    now: clock,
+    nowSec: () => Math.floor(clock() / 1000),
+    dummyHash: lazyDummyHash(opts.hashCost),
+  };
+  const { q } = ctx;
+  const ts = tokenStatements(ctx);
+  const iso = () => new Date(clock()).toISOString();
+  const send = (message: Parameters<typeof opts.mail.send>[0]) => opts.mail.send(message);
+
+  const issueCode = async (row: UserRow, purpose: 'confirm' | 'reset'): Promise<void> => {
+    const code = sixDigits();
+    const ttl = purpose === 'confirm' ? CONFIRM_CODE_TTL : RESET_CODE_TTL;
+    q.setCode.run(row.id, purpose, codeHash(row.id, purpose, code), ctx.nowSec() + ttl);
+    await send(
+      purpose === 'confirm'
+        ? confirmationMail(opts.mailContext, row.email, code)
+        : resetMail(opts.mailContext, row.email, code),
+    );
+  };
+
+  /** Checks and spends a code. Wrong guesses count; the fifth voids the code. */
+  const spendCode = (row: UserRow | undefined, purpose: 'confirm' | 'reset', code: string): UserRow => {
+    if (!row) throw badCode();
+    const stored = q.getCode.get(row.id, purpose);
+    if (!stored || stored.expires_at <= ctx.nowSec() || stored.attempts >= MAX_CODE_ATTEMPTS) throw badCode();
+    if (stored.code_hash !== codeHash(row.id, purpose, code)) {
+      q.failCode.run(row.id, purpose);
+      if (stored.attempts + 1 >= MAX_CODE_ATTEMPTS) q.deleteCode.run(row.id, purpose);
+      throw badCode();
+    }
+    if (q.deleteCode.run(row.id, purpose).changes !== 1) throw badCode();
+    return row;
+  };
+
+  const mustGet = (userId: string): UserRow => {
+    const row = q.userById.get(userId);
+    if (!row) throw new AppError('NOT_FOUND', 'No such user.');
+    return row;
+  };
+
+  const endAllSessions = (userId: string) => {
+    ts.revokeUser.run(ctx.nowSec(), userId);
+    q.deleteMfaSessionsOf.run(userId);
+  };
+
+  return {
+    mode: 'builtin',
+    issuer: opts.issuer,
+    clientId: opts.clientId,
+    getJwks: () => ctx.keys.jwks(),
+    rotateKeys: () => ctx.keys.rotate(),
+
+    async signUp({ email, password, name }) {
+      // Hash first in both branches so a taken email answers in the same time as a free one.
+      const hash = await hashPassword(password, opts.hashCost);
+      if (q.userByEmail.get(email)) return { outcome: 'exists' };
+      const id = randomUUID();
+      try {
+        q.insertUser.run({ id, email, name: name ?? null, password_hash: hash, now: iso() });
+      } catch (err) {
+        if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return { outcome: 'exists' };
+        throw err;
+      }
+      await issueCode(mustGet(id), 'confirm');
+      return { outcome: 'created' };
+    },
+
+    async confirmSignUp(email, code) {
+      const row = q.userByEmail.get(email);
+      if (row?.status !== 'UNCONFIRMED') throw badCode();
+      spendCode(row, 'confirm', code);
+      q.confirmUser.run(iso(), row.id);
+      return toIdentityUser(ctx, mustGet(row.id));
+    },
+
+    async resendConfirmationCode(email) {
+      const row = q.userByEmail.get(email);
+      if (row?.status === 'UNCONFIRMED') await issueCode(row, 'confirm');
+    },
+
+    async initiateAuth(email, password): Promise<AuthResult> {
+      const row = q.userByEmail.get(email);
+      const ok = await verifyPassword(password, row?.password_hash ?? (await ctx.dummyHash()));
+      if (!row || !ok) throw badCredentials();
+      if (row.status !== 'CONFIRMED') {
+        throw new AppError(
+          'USER_NOT_CONFIRMED',
+          'Confirm your email address first: enter the code we sent you.',
+        );
+      }
+      if (row.enabled !== 1) throw new AppError('USER_DISABLED', 'This account has been disabled.');
+      const authTime = ctx.nowSec();
+      if (row.mfa_secret)
+        return {
+          kind: 'challenge',
+          challenge: 'SOFTWARE_TOKEN_MFA',
+          session: mfa.startChallenge(ctx, row.id, authTime),
+        };
+      const user = toIdentityUser(ctx, row);
+      return { kind: 'tokens', tokens: await issueNewTokens(ctx, ts, user, authTime), user };
+    },
+
+    async respondToMfaChallenge(session, answer) {
+      const { user, authTime } = mfa.answerChallenge(ctx, session, answer);
+      return { tokens: await issueNewTokens(ctx, ts, user, authTime), user };
+    },
+
+    refresh: (token) => refreshTokens(ctx, ts, token),
+    async revokeRefreshToken(token) {
+      revokeRefreshToken(ctx, ts, token);
+    },
+    async globalSignOut(userId) {
+      endAllSessions(userId);
+    },
+
+    async forgotPassword(email) {
+      const row = q.userByEmail.get(email);
+      if (row?.status === 'CONFIRMED' && row.enabled === 1) await issueCode(row, 'reset');
+    },
+
+    async confirmForgotPassword(email, code, newPassword): Promise<IdentityUser> {
+      const hash = await hashPassword(newPassword, opts.hashCost);
+      const row = spendCode(q.userByEmail.get(email), 'reset', code);
+      db.transaction(() => {
+        q.setPassword.run(hash, iso(), row.id);
+        endAllSessions(row.id);
+      })();
+      return toIdentityUser(ctx, mustGet(row.id));
+    },
+
+    async changePassword(userId, currentPassword, newPassword) {
+      const row = mustGet(userId);
+      if (!(await verifyPassword(currentPassword, row.password_hash))) {
+        throw new AppError('INVALID_CREDENTIALS', 'The current password is not correct.');
+      }
+      q.setPassword.run(await hashPassword(newPassword, opts.hashCost), iso(), userId);
+    },
+
+    async associateSoftwareToken(userId) {
+      return mfa.associate(ctx, mustGet(userId));
+    },
+    async verifySoftwareToken(userId, code) {
+      return mfa.verify(ctx, mustGet(userId), code);
+    },
+    async disableSoftwareToken(userId, code) {
+      mfa.disable(ctx, mustGet(userId), code);
+    },
+    async regenerateRecoveryCodes(userId, code) {
+      return mfa.regenerate(ctx, mustGet(userId), code);
+    },
+
+    async adminGetUser(userId) {
+      const row = q.userById.get(userId);
+      return row ? toIdentityUser(ctx, row) : null;
+    },
+    async adminGetUserByEmail(email) {
+      const row = q.userByEmail.get(email);
+      return row ? toIdentityUser(ctx, row) : null;
+    },
+    async adminDisableUser(userId) {
+      mustGet(userId);
+      db.transaction(() => {
+        q.setEnabled.run(0, iso(), userId);
+        endAllSessions(userId);
+      })();
+    },
+    async adminEnableUser(userId) {
+      mustGet(userId);
+      q.setEnabled.run(1, iso(), userId);
+    },
+    async adminDeleteUser(userId) {
+      q.deleteUser.run(userId);
+    },
+    async adminAddUserToGroup(userId, group) {
+      mustGet(userId);
+      q.addGroup.run(userId, group);
+    },
+    async adminRemoveUserFromGroup(userId, group) {
+      q.removeGroup.run(userId, group);
+    },
+
+    async ping() {
+      db.prepare('SELECT 1').get();
+    },
+    async close() {
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * Rows to port records and back. Profile groups, address and audit detail are JSON text columns:
+ * they are read and written whole, never queried inside. Audit cursors are an opaque base64url
+ * (at, id) position; anything that does not decode to one is refused with BAD_REQUEST.
+ */
+import { AppError } from '../../../domain/errors.ts';
+import type { Address, AuditEvent, Profile, SessionRecord } from '../../../ports/store.ts';
+
+export interface ProfileRow {
+  user_id: string;
+  email: string;
+  name: string | null;
+  phone_number: string | null;
+  address_json: string | null;
+  email_verified: number;
+  mfa_enabled: number;
+  groups_json: string;
+  enabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionRow {
+  id_hash: string;
+  public_id: string;
+  user_id: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  user_agent: string;
+  ip: string;
+  csrf_token: string;
+}
+
+export interface AuditRow {
+  id: string;
+  at: string;
+  type: string;
+  actor_id: string | null;
+  subject_id: string | null;
+  ip: string | null;
+  outcome: 'success' | 'failure';
+  detail_json: string;
+}
+
+export const profileToRow = (p: Profile): ProfileRow => ({
+  user_id: p.userId,
+  email: p.email,
+  name: p.name,
+  phone_number: p.phoneNumber,
+  address_json: p.address === null ? null : JSON.stringify(p.address),
+  email_verified: p.emailVerified ? 1 : 0,
+  mfa_enabled: p.mfaEnabled ? 1 : 0,
+  groups_json: JSON.stringify(p.groups),
+  enabled: p.enabled ? 1 : 0,
+  created_at: p.createdAt,
+  updated_at: p.updatedAt,
+});
+
+export const rowToProfile = (r: ProfileRow): Profile => ({
+  userId: r.user_id,
+  email: r.email,
+  name: r.name,
+  phoneNumber: r.phone_number,
+  address: r.address_json === null ? null : (JSON.parse(r.address_json) as Address),
+  emailVerified: r.email_verified === 1,
+  mfaEnabled: r.mfa_enabled === 1,
+  groups: JSON.parse(r.groups_json) as string[],
+  enabled: r.enabled === 1,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export const sessionToRow = (s: SessionRecord): SessionRow => ({
+  id_hash: s.idHash,
+  public_id: s.publicId,
+  user_id: s.userId,
+  created_at: s.createdAt,
+  last_seen_at: s.lastSeenAt,
+  expires_at: s.expiresAt,
+  user_agent: s.userAgent,
+  ip: s.ip,
+  csrf_token: s.csrfToken,
+});
+
+export const rowToSession = (r: SessionRow): SessionRecord => ({
+  idHash: r.id_hash,
+  publicId: r.public_id,
+  userId: r.user_id,
+  createdAt: r.created_at,
+  lastSeenAt: r.last_seen_at,
+  expiresAt: r.expires_at,
+  userAgent: r.user_agent,
+  ip: r.ip,
+  csrfToken: r.csrf_token,
+});
+
+export const auditToRow = (e: AuditEvent): AuditRow => ({
+  id: e.id,
+  at: e.at,
+  type: e.type,
+  actor_id: e.actorId,
+  subject_id: e.subjectId,
+  ip: e.ip,
+  outcome: e.outcome,
+  detail_json: JSON.stringify(e.detail),
+});
+
+export const rowToAudit = (r: AuditRow): AuditEvent => ({
+  id: r.id,
+  at: r.at,
+  type: r.type,
+  actorId: r.actor_id,
+  subjectId: r.subject_id,
+  ip: r.ip,
+  outcome: r.outcome,
+  detail: JSON.parse(r.detail_json) as AuditEvent['detail'],
+});
+
+export interface AuditPosition {
+  readonly at: string;
+  readonly id: string;
+}
+
+export const encodeCursor = (p: AuditPosition): string =>
+  Buffer.from(JSON.stringify([p.at, p.id])).toString('base64url');
+
+export function decodeCursor(cursor: string): AuditPosition {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2) {
+      const [at, id] = value as unknown[];
+      if (typeof at === 'string' && typeof id === 'string') return { at, id };
+    }
+  } catch {
+    // Falls through to the same answer as a well-formed but meaningless cursor.
+  }
+  throw new AppError('BAD_REQUEST', 'That page cursor is not valid.');
+}

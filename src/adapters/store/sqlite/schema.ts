@@ -1,0 +1,88 @@
+/**
+ * The store's tables as numbered migrations. `PRAGMA user_version` holds how many have run, so a
+ * later change is one more entry at the end of MIGRATIONS (never an edit of an earlier one). They
+ * run in one IMMEDIATE transaction, so two processes starting on the same file cannot both apply
+ * one, and a file written by a newer Gatehouse is refused rather than misread.
+ */
+import type { Db } from '../../shared/sqlite.ts';
+
+export const MIGRATIONS: readonly string[] = [
+  // 1: the first schema. Every hot-path read (profiles.get, sessions.get, revocations.get) is a
+  // primary-key lookup; the other indexes serve listing and purging.
+  `
+  CREATE TABLE IF NOT EXISTS profiles (
+    user_id TEXT PRIMARY KEY,
+    email TEXT NOT NULL,
+    name TEXT,
+    phone_number TEXT,
+    address_json TEXT,
+    email_verified INTEGER NOT NULL,
+    mfa_enabled INTEGER NOT NULL,
+    groups_json TEXT NOT NULL,
+    enabled INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS sessions (
+    id_hash TEXT PRIMARY KEY,
+    public_id TEXT NOT NULL UNIQUE,
+    user_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_seen_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    user_agent TEXT NOT NULL,
+    ip TEXT NOT NULL,
+    csrf_token TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_id, created_at);
+  CREATE INDEX IF NOT EXISTS sessions_expiry ON sessions (expires_at);
+  CREATE TABLE IF NOT EXISTS revocations (
+    user_id TEXT PRIMARY KEY,
+    revoked_through INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS audit (
+    id TEXT PRIMARY KEY,
+    at TEXT NOT NULL,
+    type TEXT NOT NULL,
+    actor_id TEXT,
+    subject_id TEXT,
+    ip TEXT,
+    outcome TEXT NOT NULL CHECK (outcome IN ('success', 'failure')),
+    detail_json TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS audit_at ON audit (at, id);
+  CREATE INDEX IF NOT EXISTS audit_type ON audit (type, at, id);
+  CREATE INDEX IF NOT EXISTS audit_subject ON audit (subject_id, at, id);
+  CREATE INDEX IF NOT EXISTS audit_actor ON audit (actor_id, at, id);
+  CREATE TABLE IF NOT EXISTS throttle (
+    key TEXT PRIMARY KEY,
+    count INTEGER NOT NULL,
+    window_ends_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS throttle_expiry ON throttle (window_ends_at);
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+const userVersion = (db: Db): number => Number(db.pragma('user_version', { simple: true }));
+
+/** Brings the file up to SCHEMA_VERSION; returns the version it found. */
+export function migrate(db: Db): number {
+  const found = userVersion(db);
+  if (found > SCHEMA_VERSION) {
+    throw new Error(
+      `The store file is at schema version ${found}, newer than this Gatehouse understands (${SCHEMA_VERSION}). Upgrade Gatehouse or use another DATA_DIR.`,
+    );
+  }
+  if (found === SCHEMA_VERSION) return found;
+  db.transaction(() => {
+    // Read again inside the lock: another process may have migrated while we waited for it.
+    const start = userVersion(db);
+    MIGRATIONS.slice(start).forEach((sql, i) => {
+      db.exec(sql);
+      db.pragma(`user_version = ${start + i + 1}`);
+    });
+  }).immediate();
+  return found;
+}

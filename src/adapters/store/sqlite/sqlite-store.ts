@@ -1,0 +1,143 @@
+/**
+ * The store port on one SQLite file (WAL), the embedded default. It keeps the port's promises
+ * (ports/store.ts): each method is one statement, so it is atomic on its own; revocation marks
+ * keep the larger value inside the upsert; throttle hits are a single upsert-and-return, so N
+ * concurrent hits count N; listings are newest first with an opaque cursor; and every SQLite
+ * failure reaches the caller as an AppError (a locked, full or closed file is UNAVAILABLE).
+ */
+import { AppError } from '../../../domain/errors.ts';
+import type { Store } from '../../../ports/store.ts';
+import { openSqlite } from '../../shared/sqlite.ts';
+import {
+  auditToRow,
+  decodeCursor,
+  encodeCursor,
+  profileToRow,
+  rowToAudit,
+  rowToProfile,
+  rowToSession,
+  sessionToRow,
+} from './rows.ts';
+import { migrate } from './schema.ts';
+import { guard } from './sqlite-errors.ts';
+import { prepare } from './statements.ts';
+
+export { SCHEMA_VERSION } from './schema.ts';
+
+/** A page never holds more than this many audit events, whatever the caller asks for. */
+export const MAX_AUDIT_PAGE = 500;
+
+// Expired sessions and throttle windows are swept every this many writes of their kind, so the
+// file does not grow forever and no request pays for more than one indexed delete.
+const PURGE_EVERY = 500;
+
+export function createSqliteStore(file: string): Store {
+  // Failures here stay raw: they stop the process at start, where the operator wants the detail.
+  const db = openSqlite(file, '');
+  migrate(db);
+  const q = prepare(db);
+  let sessionWrites = 0;
+  let throttleWrites = 0;
+
+  return {
+    profiles: {
+      get: (userId) =>
+        guard(() => {
+          const row = q.profileGet.get(userId);
+          return row ? rowToProfile(row) : null;
+        }),
+      put: (profile) =>
+        guard(() => {
+          q.profilePut.run(profileToRow(profile));
+        }),
+      delete: (userId) =>
+        guard(() => {
+          q.profileDelete.run(userId);
+        }),
+    },
+
+    sessions: {
+      create: (session) =>
+        guard(() => {
+          q.sessionCreate.run(sessionToRow(session));
+          // The new session's own creation time is the only clock the store is given.
+          if (++sessionWrites % PURGE_EVERY === 0) q.sessionPurge.run(session.createdAt);
+        }),
+      get: (idHash) =>
+        guard(() => {
+          const row = q.sessionGet.get(idHash);
+          return row ? rowToSession(row) : null;
+        }),
+      touch: (idHash, lastSeenAt) =>
+        guard(() => {
+          q.sessionTouch.run(lastSeenAt, idHash);
+        }),
+      listForUser: (userId) => guard(() => q.sessionList.all(userId).map(rowToSession)),
+      delete: (idHash) =>
+        guard(() => {
+          q.sessionDelete.run(idHash);
+        }),
+      deleteByPublicId: (userId, publicId) =>
+        guard(() => q.sessionDeleteByPublicId.run(publicId, userId).changes > 0),
+      deleteAllForUser: (userId) => guard(() => q.sessionDeleteAll.run(userId).changes),
+    },
+
+    revocations: {
+      get: (userId) => guard(() => q.revocationGet.get(userId)?.revoked_through ?? null),
+      set: (userId, revokedThrough) =>
+        guard(() => {
+          q.revocationSet.run(userId, revokedThrough);
+        }),
+    },
+
+    audit: {
+      append: (event) =>
+        guard(() => {
+          q.auditAppend.run(auditToRow(event));
+        }),
+      list: (query) =>
+        guard(() => {
+          if (!Number.isInteger(query.limit) || query.limit < 1) {
+            throw new AppError('BAD_REQUEST', 'The page size must be a positive whole number.');
+          }
+          const limit = Math.min(query.limit, MAX_AUDIT_PAGE);
+          // One extra row tells whether another page exists without a second query.
+          const rows = q.auditList({
+            type: query.type,
+            subjectId: query.subjectId,
+            actorId: query.actorId,
+            after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+            limit: limit + 1,
+          });
+          const items = rows.slice(0, limit).map(rowToAudit);
+          const last = items[items.length - 1];
+          return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+        }),
+    },
+
+    throttle: {
+      hit: (key, windowSeconds, now) =>
+        guard(() => {
+          const row = q.throttleHit.get({ key, now, ends: now + windowSeconds });
+          if (!row) throw new AppError('INTERNAL', 'The throttle counter returned no row.');
+          if (++throttleWrites % PURGE_EVERY === 0) q.throttlePurge.run(now);
+          return row.count;
+        }),
+      count: (key, now) => guard(() => q.throttleCount.get(key, now)?.count ?? 0),
+      reset: (key) =>
+        guard(() => {
+          q.throttleReset.run(key);
+        }),
+    },
+
+    ping: () =>
+      guard(() => {
+        q.ping.get();
+      }),
+    close: () =>
+      guard(() => {
+        // Closing twice is harmless: shutdown paths may race.
+        if (db.open) db.close();
+      }),
+  };
+}

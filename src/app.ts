@@ -1,0 +1,111 @@
+/**
+ * buildApp: a configured Fastify instance that never listens (tests use inject, server.ts listens).
+ * Order matters: security headers and the error handler first, so every answer, even a 404 or a
+ * rate-limit refusal, carries the headers and the error shape.
+ */
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { AppError } from './domain/errors.ts';
+import { authPlugin } from './http/plugins/auth.ts';
+import { errorHandler } from './http/plugins/error-handler.ts';
+import { logOptions, requestLog } from './http/plugins/request-log.ts';
+import { securityHeaders } from './http/plugins/security-headers.ts';
+import { strictContentType } from './http/plugins/strict-content-type.ts';
+import { authRoutes } from './http/routes/auth.routes.ts';
+import { opsRoutes } from './http/routes/ops.routes.ts';
+import { sessionRoutes } from './http/routes/session.routes.ts';
+import { usersRoutes } from './http/routes/users.routes.ts';
+import { ErrorBody } from './http/schemas/common.ts';
+import type { Deps } from './services/deps.ts';
+import { createTokenVerifier } from './services/token-verifier.ts';
+
+export interface BuildOptions {
+  readonly deps: Deps;
+  /** A pino logger instance or options; defaults to the config's LOG_LEVEL. */
+  readonly logger?: FastifyServerOptions['loggerInstance'];
+}
+
+export async function buildApp({ deps, logger }: BuildOptions) {
+  const { config } = deps;
+  const app = Fastify({
+    ...(logger ? { loggerInstance: logger } : { logger: logOptions(config.logLevel) }),
+    disableRequestLogging: true,
+    // Trust exactly N proxy hops: the client address is the Nth entry from the right of X-Forwarded-For.
+    trustProxy:
+      config.trustProxyHops > 0 ? (_address: string, hop: number) => hop < config.trustProxyHops : false,
+    bodyLimit: config.bodyLimitBytes,
+    // Never adopt a client's request id: it ends up in logs.
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 256 },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addSchema(ErrorBody);
+  await app.register(securityHeaders);
+  await app.register(errorHandler);
+  await app.register(requestLog);
+  await app.register(strictContentType);
+  await app.register(cookie);
+  if (config.corsOrigins.length > 0) {
+    const allowed = new Set(config.corsOrigins);
+    await app.register(cors, {
+      origin: (origin, cb) => cb(null, origin !== undefined && allowed.has(origin)),
+      credentials: true,
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['content-type', 'authorization', 'x-csrf-token'],
+      maxAge: 600,
+    });
+  }
+  await app.register(rateLimit, {
+    global: true,
+    max: config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request) => request.ip,
+    errorResponseBuilder: () =>
+      new AppError('TOO_MANY_REQUESTS', 'Too many requests. Slow down and try again shortly.'),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Gatehouse API',
+        version: '0.1.0',
+        description:
+          'Sign-up to sign-out, sessions and tokens. Errors are always { error: { code, message } }.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          session: { type: 'apiKey', in: 'cookie', name: 'gh_session' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: false });
+
+  const verifier = createTokenVerifier({ identity: deps.identity, store: deps.store, clock: deps.clock });
+  await app.register(authPlugin, { deps, verifier });
+
+  const opts = { deps, verifier };
+  await app.register(opsRoutes, opts);
+  await app.register(authRoutes, { ...opts, prefix: '/api/auth' });
+  await app.register(sessionRoutes, { ...opts, prefix: '/api' });
+  await app.register(usersRoutes, { ...opts, prefix: '/api/users' });
+  app.get('/openapi.json', { config: { rateLimit: false }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+
+  return app;
+}
+
+export type GatehouseApp = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,81 @@
+/**
+ * Configuration in, adapters out. The only file that knows which adapters exist: everything else
+ * sees ports. All embedded data lives under DATA_DIR, created on first start.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createLocalBlobs } from './adapters/blobs/local/local-blobs.ts';
+import { createBuiltinIdentity } from './adapters/identity/builtin/builtin-identity.ts';
+import { createOutboxMail } from './adapters/mail/outbox/outbox-mail.ts';
+import { createEnvSecrets } from './adapters/secrets/env/env-secrets.ts';
+import { createSqliteStore } from './adapters/store/sqlite/sqlite-store.ts';
+import type { Config } from './config/config.ts';
+import { parseCommonPasswords } from './domain/password-policy.ts';
+import type { Deps, Logger } from './services/deps.ts';
+
+export const BUILTIN_CLIENT_ID = 'gatehouse';
+
+const COMMON_PASSWORDS_FILE = new URL('./domain/data/common-passwords.txt', import.meta.url);
+
+/** Six-digit codes in a dev-outbox log line are masked: logs must never carry codes (SECURITY 36). */
+export const maskCodes = (text: string): string =>
+  text.replace(/\b\d{6}\b/g, '******').replace(/code=[^&\s]+/g, 'code=******');
+
+export interface Composition {
+  readonly deps: Deps;
+  close(): Promise<void>;
+}
+
+export function compose(
+  config: Config,
+  log: Logger,
+  env: Record<string, string | undefined> = process.env,
+  clock: () => number = Date.now,
+): Composition {
+  const dataDir = resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+
+  const mail = createOutboxMail({
+    file: join(dataDir, 'outbox.jsonl'),
+    log: (text) =>
+      log.info({ mail: maskCodes(text) }, 'dev outbox: message stored; read it in full at GET /api/dev/mail'),
+  });
+  const identity = createBuiltinIdentity({
+    file: join(dataDir, 'identity.db'),
+    issuer: config.appOrigin,
+    clientId: BUILTIN_CLIENT_ID,
+    mail,
+    mailContext: { serviceName: config.serviceName, appOrigin: config.appOrigin },
+    hashCost: config.passwordHashCost,
+    accessTokenTtl: config.accessTokenTtl,
+    refreshTokenTtl: config.refreshTokenTtl,
+    refreshIdleTtl: config.refreshIdleTtl,
+    clock,
+  });
+  const store = createSqliteStore(join(dataDir, 'gatehouse.db'));
+  const blobs = createLocalBlobs(join(dataDir, 'blobs'));
+  const secrets = createEnvSecrets(env);
+
+  const deps: Deps = {
+    config,
+    identity,
+    store,
+    blobs,
+    mail,
+    secrets,
+    passwordPolicy: {
+      minLength: config.passwordMinLength,
+      maxLength: config.passwordMaxLength,
+      common: parseCommonPasswords(readFileSync(COMMON_PASSWORDS_FILE, 'utf8')),
+    },
+    clock,
+    log,
+  };
+  return {
+    deps,
+    async close() {
+      await identity.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,249 @@
+/**
+ * Every setting Gatehouse reads, in one table: name, default, documentation and parser.
+ * The README's configuration table is generated from this list (scripts/config-table.ts) and a
+ * test checks they agree, so a setting cannot exist without being documented.
+ */
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Parser<T> = (raw: string, name: string) => T;
+
+export interface Setting<T> {
+  readonly name: string;
+  readonly default: string | undefined;
+  readonly doc: string;
+  readonly parse: Parser<T>;
+}
+
+const fail = (name: string, message: string, raw: string): never => {
+  const shown = raw.length > 60 ? `${raw.slice(0, 60)}...` : raw;
+  throw new ConfigError(name, `${message} (got ${JSON.stringify(shown)})`);
+};
+
+export const int =
+  (min: number, max: number): Parser<number> =>
+  (raw, name) => {
+    if (!/^-?\d+$/.test(raw.trim())) return fail(name, `must be a whole number from ${min} to ${max}`, raw);
+    const n = Number(raw);
+    if (n < min || n > max) return fail(name, `must be a whole number from ${min} to ${max}`, raw);
+    return n;
+  };
+
+export const bool: Parser<boolean> = (raw, name) => {
+  const v = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  return fail(name, 'must be true or false', raw);
+};
+
+export const oneOf =
+  <T extends string>(...values: T[]): Parser<T> =>
+  (raw, name) =>
+    (values as string[]).includes(raw.trim())
+      ? (raw.trim() as T)
+      : fail(name, `must be one of ${values.join(', ')}`, raw);
+
+export const text: Parser<string> = (raw) => raw;
+
+/** An http(s) origin: scheme, host and optional port, no path. Returned without a trailing slash. */
+export const origin: Parser<string> = (raw, name) => {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return fail(name, 'must be an origin such as https://app.example.com', raw);
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || (url.pathname !== '/' && url.pathname !== '')) {
+    return fail(name, 'must be an http(s) origin with no path, such as https://app.example.com', raw);
+  }
+  return url.origin;
+};
+
+export const originList: Parser<string[]> = (raw, name) =>
+  raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => origin(s, name));
+
+export const emailList: Parser<string[]> = (raw, name) =>
+  raw
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean)
+    .map((s) =>
+      /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(s) ? s : fail(name, 'must be a comma-separated list of emails', s),
+    );
+
+const setting = <T>(name: string, def: string | undefined, doc: string, parse: Parser<T>): Setting<T> => ({
+  name,
+  default: def,
+  doc,
+  parse,
+});
+
+export const settings = {
+  port: setting('PORT', '3000', 'TCP port the server listens on.', int(0, 65535)),
+  host: setting(
+    'HOST',
+    '127.0.0.1',
+    'Address to listen on. Use 0.0.0.0 in a container or behind a proxy.',
+    text,
+  ),
+  appOrigin: setting(
+    'APP_ORIGIN',
+    'http://localhost:3000',
+    'Public origin of the app. Links in emails, cookie security and the Origin check all use it; request headers never override it.',
+    origin,
+  ),
+  dataDir: setting(
+    'DATA_DIR',
+    './data',
+    'Folder for all embedded data: SQLite databases, signing keys, blobs. Created on first start.',
+    text,
+  ),
+  logLevel: setting(
+    'LOG_LEVEL',
+    'info',
+    'pino log level.',
+    oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+  ),
+  trustProxyHops: setting(
+    'TRUST_PROXY_HOPS',
+    '0',
+    'Number of reverse proxies in front of the server whose X-Forwarded-For entries are trusted. 0 ignores the header.',
+    int(0, 10),
+  ),
+  corsOrigins: setting(
+    'CORS_ORIGINS',
+    '',
+    'Comma-separated origins allowed to call the API with credentials from a browser. Empty: same-origin only.',
+    originList,
+  ),
+  identityProvider: setting(
+    'IDENTITY_PROVIDER',
+    'builtin',
+    'Identity adapter: builtin (SQLite, in-process). The cognito adapter arrives with AWS mode.',
+    oneOf('builtin'),
+  ),
+  store: setting(
+    'STORE',
+    'sqlite',
+    'Store adapter for profiles, sessions and audit: sqlite.',
+    oneOf('sqlite'),
+  ),
+  blobs: setting(
+    'BLOBS',
+    'local',
+    'Blob adapter for photos and files: local (a folder under DATA_DIR).',
+    oneOf('local'),
+  ),
+  secrets: setting('SECRETS', 'env', 'Secrets adapter: env (environment and .env).', oneOf('env')),
+  mail: setting(
+    'MAIL',
+    'outbox',
+    'Mail adapter: outbox keeps every message, prints it to the log and serves it at GET /api/dev/mail to loopback clients.',
+    oneOf('outbox'),
+  ),
+  adminEmails: setting(
+    'ADMIN_EMAILS',
+    '',
+    'Comma-separated emails that join the admin group when they confirm their address.',
+    emailList,
+  ),
+  serviceName: setting(
+    'SERVICE_NAME',
+    'Gatehouse',
+    'Product name used in emails, the TOTP issuer and the password context check.',
+    text,
+  ),
+  accessTokenTtl: setting(
+    'ACCESS_TOKEN_TTL_SECONDS',
+    '3600',
+    'Lifetime of access and ID tokens.',
+    int(60, 86400),
+  ),
+  refreshTokenTtl: setting(
+    'REFRESH_TOKEN_TTL_SECONDS',
+    '2592000',
+    'Absolute lifetime of a refresh token family (30 days).',
+    int(300, 31536000),
+  ),
+  refreshIdleTtl: setting(
+    'REFRESH_IDLE_TTL_SECONDS',
+    '604800',
+    'A refresh token family unused for this long dies (7 days).',
+    int(60, 31536000),
+  ),
+  sessionTtl: setting(
+    'SESSION_TTL_SECONDS',
+    '604800',
+    'Absolute lifetime of a browser session (7 days).',
+    int(300, 31536000),
+  ),
+  sessionIdleTtl: setting(
+    'SESSION_IDLE_TTL_SECONDS',
+    '86400',
+    'A browser session unused for this long ends (24 hours).',
+    int(60, 31536000),
+  ),
+  passwordMinLength: setting(
+    'PASSWORD_MIN_LENGTH',
+    '15',
+    'Shortest accepted password, in Unicode code points (NIST SP 800-63B asks for at least 15 without MFA).',
+    int(8, 64),
+  ),
+  passwordMaxLength: setting(
+    'PASSWORD_MAX_LENGTH',
+    '1024',
+    'Longest accepted password, in code points.',
+    int(64, 4096),
+  ),
+  passwordHashCost: setting(
+    'PASSWORD_HASH_COST',
+    '15',
+    'scrypt cost as a power of two (N = 2^cost). Each step doubles the time and memory of a hash.',
+    int(10, 20),
+  ),
+  loginMaxFailures: setting(
+    'LOGIN_MAX_FAILURES',
+    '10',
+    'Failed sign-ins (or MFA, or confirmation codes) on one account before it is throttled.',
+    int(1, 100000),
+  ),
+  loginLockSeconds: setting(
+    'LOGIN_LOCK_SECONDS',
+    '900',
+    'How long an account stays throttled after LOGIN_MAX_FAILURES failures.',
+    int(1, 86400),
+  ),
+  rateLimitAuthPerMinute: setting(
+    'RATE_LIMIT_AUTH_PER_MINUTE',
+    '30',
+    'Requests per minute one client address may make to credential endpoints (sign-in, sign-up, codes, resets).',
+    int(1, 10000000),
+  ),
+  rateLimitPerMinute: setting(
+    'RATE_LIMIT_PER_MINUTE',
+    '1200',
+    'Requests per minute one client address may make to every other API route (health and discovery routes are exempt).',
+    int(1, 100000000),
+  ),
+  bodyLimitBytes: setting(
+    'BODY_LIMIT_BYTES',
+    '65536',
+    'Largest JSON request body accepted.',
+    int(1024, 10485760),
+  ),
+  mfaIssuer: setting('MFA_ISSUER', '', 'Issuer shown in authenticator apps. Empty: SERVICE_NAME.', text),
+} as const;
+
+export type SettingKey = keyof typeof settings;

@@ -1,0 +1,57 @@
+/**
+ * One table of stable error codes and the HTTP status each maps to. Services and adapters throw
+ * AppError with one of these codes; the HTTP error handler is the only place that turns them into
+ * responses. Codes are part of the public contract: never rename one.
+ */
+export const errorCodes = {
+  VALIDATION_FAILED: 400,
+  INVALID_EMAIL: 400,
+  INVALID_PASSWORD: 400,
+  PASSWORD_TOO_SHORT: 400,
+  PASSWORD_TOO_LONG: 400,
+  PASSWORD_TOO_COMMON: 400,
+  PASSWORD_TOO_PREDICTABLE: 400,
+  PASSWORD_REUSED: 400,
+  INVALID_CODE: 400,
+  CODE_EXPIRED: 400,
+  INVALID_MFA_SESSION: 400,
+  MFA_NOT_ENABLED: 400,
+  MFA_ALREADY_ENABLED: 400,
+  MFA_SETUP_REQUIRED: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  INVALID_TOKEN: 401,
+  TOKEN_REVOKED: 401,
+  SESSION_EXPIRED: 401,
+  FORBIDDEN: 403,
+  ORIGIN_REJECTED: 403,
+  USER_NOT_CONFIRMED: 403,
+  USER_DISABLED: 403,
+  LOOPBACK_ONLY: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  TOO_MANY_REQUESTS: 429,
+  ACCOUNT_THROTTLED: 429,
+  INTERNAL: 500,
+  NOT_AVAILABLE_IN_MODE: 501,
+  UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = errorCodes[code];
+  }
+}
+
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError;

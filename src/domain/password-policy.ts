@@ -1,0 +1,105 @@
+/**
+ * The password policy of SECURITY.md and NIST SP 800-63B: a length window counted in Unicode code
+ * points (after NFC, so "é" typed either way counts once), any characters at all, no composition
+ * rules, and a refusal of passwords that are common, breached, repetitive, or built on words an
+ * attacker would try first for this account (the service's name, the email's local part, the
+ * user's name). Pure: the common-password list is passed in by the caller.
+ */
+import { AppError } from './errors.ts';
+
+export interface PasswordPolicy {
+  readonly minLength: number;
+  readonly maxLength: number;
+  readonly common: ReadonlySet<string>;
+}
+
+export interface PasswordContext {
+  readonly serviceName: string;
+  readonly email?: string;
+  readonly name?: string | null;
+}
+
+/** Cheap first gate, before anything expensive: runs in O(length) with a hard cap on the input. */
+export function codePointLength(password: string, cap: number): number {
+  let n = 0;
+  for (const _ of password) {
+    n++;
+    if (n > cap) return n;
+  }
+  return n;
+}
+
+export function checkPassword(password: string, policy: PasswordPolicy, context: PasswordContext): void {
+  // Bound the work before normalising: a megabyte password must fail in microseconds.
+  if (password.length > policy.maxLength * 2) throw tooLong(policy);
+  const normalized = password.normalize('NFC');
+  const length = codePointLength(normalized, policy.maxLength);
+  if (length < policy.minLength) {
+    throw new AppError(
+      'PASSWORD_TOO_SHORT',
+      `Use at least ${policy.minLength} characters. A few unrelated words with spaces make a strong, memorable password.`,
+    );
+  }
+  if (length > policy.maxLength) throw tooLong(policy);
+
+  const lower = normalized.toLowerCase();
+  const lettersOnly = lower.replace(/[^\p{L}]/gu, '');
+  const withoutTrailing = lower.replace(/[\d\p{P}\p{S}\s]+$/u, '');
+  for (const candidate of [lower, lower.replace(/\s+/g, ''), lettersOnly, withoutTrailing]) {
+    if (candidate.length >= 8 && policy.common.has(candidate)) {
+      throw new AppError(
+        'PASSWORD_TOO_COMMON',
+        'This password appears in lists of common or breached passwords.',
+      );
+    }
+  }
+  if (isRepetitive(lower)) {
+    throw new AppError(
+      'PASSWORD_TOO_PREDICTABLE',
+      'This password is a repeated pattern; choose something less regular.',
+    );
+  }
+  for (const word of contextWords(context)) {
+    if (lower.includes(word) && lower.split(word).join('').replace(/\s/g, '').length < 8) {
+      throw new AppError(
+        'PASSWORD_TOO_PREDICTABLE',
+        'This password is built on your email, your name or the name of this service; add unrelated words.',
+      );
+    }
+  }
+}
+
+/** "aaaaaaaaaaaaaaa", "abcabcabcabcabc", "123412341234123": a short unit repeated. */
+function isRepetitive(s: string): boolean {
+  const chars = [...s];
+  for (let unit = 1; unit <= Math.min(6, chars.length / 2); unit++) {
+    let repeats = true;
+    for (let i = unit; i < chars.length; i++) {
+      if (chars[i] !== chars[i % unit]) {
+        repeats = false;
+        break;
+      }
+    }
+    if (repeats) return true;
+  }
+  return false;
+}
+
+function contextWords(context: PasswordContext): string[] {
+  const words = [context.serviceName, context.email?.split('@')[0], context.name]
+    .flatMap((w) => (w ? [w.toLowerCase(), w.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')] : []))
+    .filter((w) => w.length >= 4);
+  return [...new Set(words)];
+}
+
+const tooLong = (policy: PasswordPolicy) =>
+  new AppError('PASSWORD_TOO_LONG', `Use at most ${policy.maxLength} characters.`);
+
+export function parseCommonPasswords(text: string): Set<string> {
+  const set = new Set<string>();
+  for (const line of text.split('\n')) {
+    const v = line.trim();
+    if (v && !v.startsWith('#')) set.add(v);
+  }
+  return set;
+}

@@ -1,0 +1,115 @@
+/**
+ * Authentication for routes that need it: `app.authenticate`, an onRequest hook (so a 401 comes before any 400), sets
+ * request.principal from a Bearer access token (API clients) or the session cookie (the browser).
+ * An Authorization header, when present, is the only credential considered; a malformed one is a
+ * 401, never a 500. Cookie-authenticated unsafe requests must come from an allowed origin
+ * (Origin / Sec-Fetch-Site), or, from non-browser clients that send neither, carry the session's
+ * CSRF token in X-CSRF-Token.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type {} from '@fastify/cookie';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { isPlainLocalhost } from '../../config/config.ts';
+import { AppError } from '../../domain/errors.ts';
+import type { Profile, SessionRecord } from '../../ports/store.ts';
+import type { Deps, Principal, RequestMeta } from '../../services/deps.ts';
+import { resolveSession } from '../../services/sessions.service.ts';
+import type { TokenVerifier } from '../../services/token-verifier.ts';
+import { getProfile } from '../../services/users.service.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    sessionCookieName: string;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+    session: SessionRecord | null;
+    /** The caller's profile when authentication already had to read it (cookie callers). */
+    profile: Profile | null;
+  }
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export const meta = (request: FastifyRequest): RequestMeta => ({
+  ip: request.ip,
+  userAgent: String(request.headers['user-agent'] ?? '').slice(0, 256),
+});
+
+const unauthenticated = () => new AppError('UNAUTHENTICATED', 'Sign in to continue.');
+
+/** The bearer token of a request, or null when there is no Authorization header; throws when malformed. */
+export function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (header === undefined) return null;
+  const m = header.length <= 8192 ? BEARER.exec(header) : null;
+  if (!m?.[1])
+    throw new AppError('INVALID_TOKEN', 'The Authorization header must be "Bearer <access token>".');
+  return m[1];
+}
+
+export function createOriginCheck(deps: Deps) {
+  const allowed = new Set([deps.config.appOrigin, ...deps.config.corsOrigins]);
+  return (request: FastifyRequest, session: SessionRecord | null): void => {
+    if (SAFE_METHODS.has(request.method)) return;
+    const origin = request.headers.origin;
+    const site = request.headers['sec-fetch-site'];
+    if (origin !== undefined) {
+      if (!allowed.has(origin)) throw new AppError('ORIGIN_REJECTED', 'Cross-site requests are not allowed.');
+      return;
+    }
+    if (site !== undefined) {
+      if (site !== 'same-origin' && site !== 'none')
+        throw new AppError('ORIGIN_REJECTED', 'Cross-site requests are not allowed.');
+      return;
+    }
+    // Neither header: not a browser, so no ambient-credential attack, but a cookie still needs its CSRF token.
+    if (session) {
+      const sent = request.headers['x-csrf-token'];
+      const ok =
+        typeof sent === 'string' &&
+        sent.length === session.csrfToken.length &&
+        timingSafeEqual(Buffer.from(sent), Buffer.from(session.csrfToken));
+      if (!ok) throw new AppError('ORIGIN_REJECTED', 'Send the X-CSRF-Token header from GET /api/session.');
+    }
+  };
+}
+
+export const authPlugin = fp(
+  async (app: FastifyInstance, opts: { deps: Deps; verifier: TokenVerifier }) => {
+    const { deps, verifier } = opts;
+    const cookieName = isPlainLocalhost(deps.config) ? 'gh_session' : '__Host-gh_session';
+    const checkOrigin = createOriginCheck(deps);
+    app.decorate('sessionCookieName', cookieName);
+    app.decorateRequest('principal', null);
+    app.decorateRequest('session', null);
+    app.decorateRequest('profile', null);
+
+    app.decorate('authenticate', async (request: FastifyRequest) => {
+      const token = bearerToken(request);
+      if (token !== null) {
+        const verified = await verifier.verifyAccessToken(token);
+        request.principal = { userId: verified.userId, groups: verified.groups, via: 'bearer' };
+        return;
+      }
+      const value = request.cookies[cookieName];
+      if (!value) throw unauthenticated();
+      const session = await resolveSession(deps, value);
+      if (!session) throw new AppError('SESSION_EXPIRED', 'Your session has ended. Sign in again.');
+      checkOrigin(request, session);
+      const profile = await getProfile(deps, session.userId);
+      request.session = session;
+      request.profile = profile;
+      request.principal = {
+        userId: session.userId,
+        groups: profile.groups,
+        via: 'cookie',
+        sessionIdHash: session.idHash,
+      };
+    });
+  },
+  { name: 'auth', dependencies: ['@fastify/cookie'] },
+);

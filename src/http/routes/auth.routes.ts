@@ -1,0 +1,315 @@
+/** /api/auth/*: the token API for API clients (Authentication section of API.md). */
+import { AppError } from '../../domain/errors.ts';
+import * as account from '../../services/account.service.ts';
+import * as auth from '../../services/auth.service.ts';
+import { bearerToken, meta } from '../plugins/auth.ts';
+import {
+  ChallengeOrTokens,
+  ChangePasswordBody,
+  ConfirmBody,
+  EmailBody,
+  MfaBody,
+  RefreshBody,
+  ResetBody,
+  SignInBody,
+  SignOutBody,
+  SignUpAnswer,
+  SignUpBody,
+  TokensBody,
+  TotpCodeBody,
+  TotpSetupAnswer,
+  TotpVerifyAnswer,
+} from '../schemas/auth.ts';
+import { errorResponses, Message } from '../schemas/common.ts';
+import { type App, credentialLimit, type RouteOptions, tokensBody } from './route-kit.ts';
+import { reissueSession } from './session.routes.ts';
+
+const ACCEPTED = 'If the address can receive mail, a message is on its way.';
+
+export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
+  const tags = ['Authentication'];
+  const limited = { config: credentialLimit(deps) };
+
+  app.post(
+    '/signup',
+    {
+      ...limited,
+      schema: {
+        tags,
+        summary: 'Create an account (a 6-digit code is emailed)',
+        body: SignUpBody,
+        response: { 202: SignUpAnswer, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      await auth.signUp(deps, request.body, meta(request));
+      return reply.status(202).send({
+        message: `${ACCEPTED} Enter the code to confirm your account.`,
+        confirmation_required: true as const,
+      });
+    },
+  );
+
+  app.post(
+    '/confirm',
+    {
+      ...limited,
+      schema: {
+        tags,
+        summary: 'Confirm the email address with the emailed code',
+        body: ConfirmBody,
+        response: { 200: Message, ...errorResponses },
+      },
+    },
+    async (request) => {
+      await auth.confirm(
+        deps,
+        { email: request.body.email, code: request.body.confirmation_code },
+        meta(request),
+      );
+      return { message: 'Your email address is confirmed. You can sign in now.' };
+    },
+  );
+
+  app.post(
+    '/resend-code',
+    {
+      ...limited,
+      schema: {
+        tags,
+        summary: 'Send a new confirmation code',
+        body: EmailBody,
+        response: { 202: Message, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      await auth.resendCode(deps, request.body.email);
+      return reply.status(202).send({ message: ACCEPTED });
+    },
+  );
+
+  app.post(
+    '/signin',
+    {
+      ...limited,
+      schema: {
+        tags,
+        summary: 'Sign in with email and password',
+        body: SignInBody,
+        response: { 200: ChallengeOrTokens, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const result = await auth.signIn(deps, request.body, meta(request));
+      return result.kind === 'challenge'
+        ? { challenge: result.challenge, session: result.session }
+        : tokensBody(result.tokens);
+    },
+  );
+
+  app.post(
+    '/mfa',
+    {
+      ...limited,
+      schema: {
+        tags,
+        summary: 'Answer the MFA challenge with a TOTP or recovery code',
+        body: MfaBody,
+        response: { 200: TokensBody, ...errorResponses },
+      },
+    },
+    async (request) => tokensBody((await auth.answerMfa(deps, request.body, meta(request))).tokens),
+  );
+
+  app.post(
+    '/refresh',
+    {
+      ...limited,
+      schema: {
+        tags,
+        summary: 'Exchange a refresh token (rotated on every use)',
+        body: RefreshBody,
+        response: { 200: TokensBody, ...errorResponses },
+      },
+    },
+    async (request) => tokensBody(await auth.refresh(deps, request.body.refresh_token)),
+  );
+
+  app.post(
+    '/signout',
+    {
+      // The body is optional (the Bearer header will do); an absent body validates as {}.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+      schema: {
+        tags,
+        summary: 'Sign out everywhere: every token and session of the user ends',
+        body: SignOutBody,
+        response: { 200: Message, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const token = request.body.access_token ?? bearerToken(request);
+      if (!token)
+        throw new AppError(
+          'UNAUTHENTICATED',
+          'Send the access token in the body or the Authorization header.',
+        );
+      const verified = await verifier.verifyAccessToken(token);
+      await auth.signOutEverywhere(deps, verified.userId, meta(request));
+      return { message: 'Signed out on every device.' };
+    },
+  );
+
+  app.post(
+    '/forgot-password',
+    {
+      ...limited,
+      schema: {
+        tags,
+        summary: 'Email a password reset code',
+        body: EmailBody,
+        response: { 202: Message, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      await auth.forgotPassword(deps, request.body.email, meta(request));
+      return reply.status(202).send({ message: ACCEPTED });
+    },
+  );
+
+  app.post(
+    '/reset-password',
+    {
+      ...limited,
+      schema: {
+        tags,
+        summary: 'Set a new password with the emailed code; every session ends',
+        body: ResetBody,
+        response: { 200: Message, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { email, confirmation_code: code, new_password: newPassword } = request.body;
+      await auth.resetPassword(deps, { email, code, newPassword }, meta(request));
+      return { message: 'Your password has been reset. Sign in with the new password.' };
+    },
+  );
+
+  app.post(
+    '/change-password',
+    {
+      ...limited,
+      onRequest: app.authenticate,
+      schema: {
+        tags,
+        summary: 'Change the password (signs out every other session)',
+        body: ChangePasswordBody,
+        response: { 200: Message, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const principal = request.principal as NonNullable<typeof request.principal>;
+      await account.changePassword(
+        deps,
+        principal,
+        { currentPassword: request.body.current_password, newPassword: request.body.new_password },
+        meta(request),
+      );
+      if (principal.via === 'cookie') await reissueSession(app, deps, request, reply);
+      return { message: 'Password changed. Other devices have been signed out.' };
+    },
+  );
+
+  app.post(
+    '/mfa/totp/setup',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags,
+        summary: 'Start TOTP enrolment: a secret, an otpauth URI and a QR code',
+        response: { 200: TotpSetupAnswer, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const out = await account.startTotpSetup(
+        deps,
+        request.principal as NonNullable<typeof request.principal>,
+      );
+      return { secret: out.secret, otpauth_uri: out.otpauthUri, qr_svg: out.qrSvg };
+    },
+  );
+
+  app.post(
+    '/mfa/totp/verify',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags,
+        summary: 'Finish TOTP enrolment with a code; returns recovery codes',
+        body: TotpCodeBody,
+        response: { 200: TotpVerifyAnswer, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const out = await account.verifyTotpSetup(
+        deps,
+        request.principal as NonNullable<typeof request.principal>,
+        request.body.code,
+        meta(request),
+      );
+      return {
+        message: 'Two-step verification is on. Keep these recovery codes somewhere safe: each works once.',
+        recovery_codes: out.recoveryCodes,
+      };
+    },
+  );
+
+  app.delete(
+    '/mfa/totp',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags,
+        summary: 'Turn TOTP off (needs a current code)',
+        body: TotpCodeBody,
+        response: { 200: Message, ...errorResponses },
+      },
+    },
+    async (request) => {
+      await account.disableTotp(
+        deps,
+        request.principal as NonNullable<typeof request.principal>,
+        request.body.code,
+        meta(request),
+      );
+      return { message: 'Two-step verification is off.' };
+    },
+  );
+
+  app.post(
+    '/mfa/recovery-codes',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags,
+        summary: 'Replace the recovery codes (needs a current TOTP code)',
+        body: TotpCodeBody,
+        response: { 200: TotpVerifyAnswer, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const out = await account.regenerateRecoveryCodes(
+        deps,
+        request.principal as NonNullable<typeof request.principal>,
+        request.body.code,
+        meta(request),
+      );
+      return {
+        message: 'New recovery codes issued; the old ones no longer work.',
+        recovery_codes: out.recoveryCodes,
+      };
+    },
+  );
+}

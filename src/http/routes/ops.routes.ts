@@ -1,0 +1,131 @@
+/**
+ * Operations: /health (alive, no I/O), /ready (every adapter answers), the built-in provider's
+ * JWKS and OpenID discovery document, and the dev mail outbox (loopback clients only, only while
+ * the outbox is the mail adapter).
+ */
+import { Type } from 'typebox';
+import { AppError } from '../../domain/errors.ts';
+import type { App, RouteOptions } from './route-kit.ts';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+const noLimit = { config: { rateLimit: false } } as const;
+
+export async function opsRoutes(app: App, { deps }: RouteOptions) {
+  const tags = ['Operations'];
+  const { identity, store, blobs } = deps;
+
+  app.get(
+    '/health',
+    {
+      ...noLimit,
+      schema: {
+        tags,
+        summary: 'The process is alive (no I/O)',
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/ready',
+    {
+      ...noLimit,
+      schema: { tags, summary: 'Every adapter is reachable' },
+    },
+    async (_request, reply) => {
+      const checks: Record<string, 'ok' | 'failed'> = {};
+      await Promise.all(
+        Object.entries({ identity, store, blobs }).map(async ([name, port]) => {
+          checks[name] = await port.ping().then(
+            () => 'ok' as const,
+            () => 'failed' as const,
+          );
+        }),
+      );
+      const ready = Object.values(checks).every((c) => c === 'ok');
+      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks });
+    },
+  );
+
+  if (identity.mode === 'builtin') {
+    app.get(
+      '/.well-known/jwks.json',
+      {
+        ...noLimit,
+        schema: { tags, summary: 'Public keys that verify access and ID tokens' },
+      },
+      async (_request, reply) => {
+        reply.header('cache-control', 'public, max-age=300');
+        const jwks = await identity.getJwks();
+        // Only public members, whatever the key store holds.
+        return { keys: jwks.keys.map(({ kty, kid, alg, use, n, e }) => ({ kty, kid, alg, use, n, e })) };
+      },
+    );
+
+    app.get(
+      '/.well-known/openid-configuration',
+      {
+        ...noLimit,
+        schema: { tags, summary: 'OpenID Connect discovery document of the built-in provider' },
+      },
+      async (_request, reply) => {
+        reply.header('cache-control', 'public, max-age=300');
+        return {
+          issuer: identity.issuer,
+          jwks_uri: `${deps.config.appOrigin}/.well-known/jwks.json`,
+          token_endpoint: `${deps.config.appOrigin}/api/auth/signin`,
+          response_types_supported: ['token'],
+          subject_types_supported: ['public'],
+          id_token_signing_alg_values_supported: ['RS256'],
+          claims_supported: [
+            'sub',
+            'iss',
+            'aud',
+            'exp',
+            'iat',
+            'email',
+            'email_verified',
+            'name',
+            'cognito:groups',
+            'token_use',
+          ],
+        };
+      },
+    );
+  }
+
+  const outbox = deps.mail.outbox;
+  if (outbox) {
+    app.get(
+      '/api/dev/mail',
+      {
+        schema: {
+          tags: ['Development'],
+          summary: 'The dev mail outbox (loopback clients only)',
+          querystring: Type.Object(
+            {
+              to: Type.Optional(Type.String({ maxLength: 320 })),
+              limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })),
+            },
+            { additionalProperties: false },
+          ),
+        },
+      },
+      async (request) => {
+        const forwarded =
+          request.headers['x-forwarded-for'] !== undefined || request.headers.forwarded !== undefined;
+        if (!LOOPBACK.has(request.socket.remoteAddress ?? '') || forwarded) {
+          throw new AppError('LOOPBACK_ONLY', 'The dev outbox is only served to this machine.');
+        }
+        const to = request.query.to?.toLowerCase();
+        const limit = Math.min(Number(request.query.limit ?? 50), 200);
+        const messages = outbox
+          .list(200)
+          .filter((m) => !to || m.to === to)
+          .slice(0, limit);
+        return { messages };
+      },
+    );
+  }
+}

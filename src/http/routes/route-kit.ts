@@ -1,0 +1,40 @@
+/** Small helpers every route file uses: the typed app, rate-limit presets and token mapping. */
+import type {} from '@fastify/rate-limit';
+import type {} from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
+import type { Tokens } from '../../ports/identity.ts';
+import type { Deps } from '../../services/deps.ts';
+import type { TokenVerifier } from '../../services/token-verifier.ts';
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+export interface RouteOptions {
+  readonly deps: Deps;
+  readonly verifier: TokenVerifier;
+}
+
+/** Credential endpoints: tight, per client address. */
+export const credentialLimit = (deps: Deps) => ({
+  rateLimit: { max: deps.config.rateLimitAuthPerMinute, timeWindow: 60_000 },
+});
+
+export const tokensBody = (t: Tokens) => ({
+  id_token: t.idToken,
+  access_token: t.accessToken,
+  refresh_token: t.refreshToken,
+  expires_in: t.expiresIn,
+  token_type: t.tokenType,
+});

@@ -1,0 +1,178 @@
+/** /api/session and /api/sessions: the browser's cookie session (Browser session section of API.md). */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { isPlainLocalhost } from '../../config/config.ts';
+import { AppError } from '../../domain/errors.ts';
+import type { IdentityUser, Tokens } from '../../ports/identity.ts';
+import * as auth from '../../services/auth.service.ts';
+import type { Deps } from '../../services/deps.ts';
+import { createSession, endSession, listSessions, revokeSession } from '../../services/sessions.service.ts';
+import { getProfile, toMe } from '../../services/users.service.ts';
+import { createOriginCheck, meta } from '../plugins/auth.ts';
+import { Challenge, MfaBody, SessionAnswer, SessionList, SignInBody } from '../schemas/auth.ts';
+import { errorResponses } from '../schemas/common.ts';
+import { type App, credentialLimit, type RouteOptions } from './route-kit.ts';
+
+type Reply = FastifyReply;
+
+export function setSessionCookie(app: App, deps: Deps, reply: Reply, value: string): void {
+  reply.setCookie(app.sessionCookieName, value, {
+    path: '/',
+    httpOnly: true,
+    secure: !isPlainLocalhost(deps.config),
+    sameSite: 'lax',
+    maxAge: deps.config.sessionTtl,
+  });
+}
+
+async function startSession(
+  app: App,
+  deps: Deps,
+  request: FastifyRequest,
+  reply: Reply,
+  user: IdentityUser,
+  tokens: Tokens,
+) {
+  const { cookieValue, session } = await createSession(deps, user, tokens, meta(request));
+  setSessionCookie(app, deps, reply, cookieValue);
+  const profile = await getProfile(deps, user.userId);
+  return { user: toMe(profile), csrf_token: session.csrfToken };
+}
+
+/** After a password change the caller's own session is void too: give the browser a fresh one. */
+export async function reissueSession(
+  app: App,
+  deps: Deps,
+  request: FastifyRequest,
+  reply: Reply,
+): Promise<void> {
+  const user = await deps.identity.adminGetUser((request.principal as { userId: string }).userId);
+  if (!user) return;
+  const { cookieValue } = await createSession(deps, user, null, meta(request));
+  setSessionCookie(app, deps, reply, cookieValue);
+}
+
+export async function sessionRoutes(app: App, { deps }: RouteOptions) {
+  const tags = ['Browser session'];
+  const limited = { config: credentialLimit(deps) };
+  const checkOrigin = createOriginCheck(deps);
+  const SignInAnswer = Type.Union([SessionAnswer, Challenge]);
+
+  app.post(
+    '/session',
+    {
+      ...limited,
+      schema: {
+        tags,
+        summary: 'Sign in the browser: sets the session cookie, or answers an MFA challenge',
+        body: SignInBody,
+        response: { 200: SignInAnswer, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      checkOrigin(request, null); // login CSRF: a cross-site form must not sign the browser in
+      const result = await auth.signIn(deps, request.body, meta(request));
+      if (result.kind === 'challenge') return { challenge: result.challenge, session: result.session };
+      return startSession(app, deps, request, reply, result.user, result.tokens);
+    },
+  );
+
+  app.post(
+    '/session/mfa',
+    {
+      ...limited,
+      schema: {
+        tags,
+        summary: 'Answer the MFA challenge; sets the session cookie',
+        body: MfaBody,
+        response: { 200: SessionAnswer, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      checkOrigin(request, null);
+      const { user, tokens } = await auth.answerMfa(deps, request.body, meta(request));
+      return startSession(app, deps, request, reply, user, tokens);
+    },
+  );
+
+  app.get(
+    '/session',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags,
+        summary: 'The signed-in browser user, with the CSRF token for non-browser clients',
+        response: { 200: SessionAnswer, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const principal = request.principal as NonNullable<typeof request.principal>;
+      const profile = request.profile ?? (await getProfile(deps, principal.userId));
+      return { user: toMe(profile), ...(request.session ? { csrf_token: request.session.csrfToken } : {}) };
+    },
+  );
+
+  app.delete(
+    '/session',
+    {
+      onRequest: app.authenticate,
+      schema: { tags, summary: 'Sign the browser out', response: { 204: Type.Null(), ...errorResponses } },
+    },
+    async (request, reply) => {
+      if (request.session) await endSession(deps, request.session, meta(request));
+      reply.clearCookie(app.sessionCookieName, {
+        path: '/',
+        secure: !isPlainLocalhost(deps.config),
+        httpOnly: true,
+        sameSite: 'lax',
+      });
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/sessions',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags,
+        summary: "The user's active browser sessions",
+        response: { 200: SessionList, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const principal = request.principal as NonNullable<typeof request.principal>;
+      const sessions = await listSessions(deps, principal.userId);
+      return {
+        sessions: sessions.map((s) => ({
+          id: s.publicId,
+          device: s.userAgent || 'Unknown device',
+          ip: s.ip,
+          created_at: new Date(s.createdAt).toISOString(),
+          last_seen_at: new Date(s.lastSeenAt).toISOString(),
+          current: s.idHash === principal.sessionIdHash,
+        })),
+      };
+    },
+  );
+
+  app.delete(
+    '/sessions/:id',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags,
+        summary: 'Sign one device out',
+        params: Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{16}$' }) }),
+        response: { 204: Type.Null(), 404: { $ref: 'ErrorBody#' }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const principal = request.principal as NonNullable<typeof request.principal>;
+      if (!(await revokeSession(deps, principal.userId, request.params.id, meta(request)))) {
+        throw new AppError('NOT_FOUND', 'No such session.');
+      }
+      return reply.status(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,23 @@
+/** /api/users/me: the signed-in user, for Bearer and cookie callers alike. */
+import { getProfile, toMe } from '../../services/users.service.ts';
+import { User } from '../schemas/auth.ts';
+import { errorResponses } from '../schemas/common.ts';
+import type { App, RouteOptions } from './route-kit.ts';
+
+export async function usersRoutes(app: App, { deps }: RouteOptions) {
+  app.get(
+    '/me',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['Users'],
+        summary: 'The signed-in user: identity and profile',
+        response: { 200: User, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const principal = request.principal as NonNullable<typeof request.principal>;
+      return toMe(request.profile ?? (await getProfile(deps, principal.userId)));
+    },
+  );
+}

@@ -1,0 +1,90 @@
+/** Request and response schemas of /api/auth/* and /api/session*. */
+import { Type } from 'typebox';
+import { Body, Code, Email, Password } from './common.ts';
+
+export const TokensBody = Type.Object(
+  {
+    id_token: Type.String(),
+    access_token: Type.String(),
+    refresh_token: Type.String(),
+    expires_in: Type.Integer(),
+    token_type: Type.Literal('Bearer'),
+  },
+  { additionalProperties: false },
+);
+
+export const Challenge = Type.Object(
+  { challenge: Type.Literal('SOFTWARE_TOKEN_MFA'), session: Type.String() },
+  { additionalProperties: false },
+);
+
+export const ChallengeOrTokens = Type.Union([TokensBody, Challenge]);
+
+export const SignUpBody = Body({
+  email: Email,
+  password: Password,
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+});
+export const ConfirmBody = Body({ email: Email, confirmation_code: Type.String({ pattern: '^[0-9]{6}$' }) });
+export const EmailBody = Body({ email: Email });
+export const SignInBody = Body({ email: Email, password: Password });
+export const MfaBody = Body({ session: Type.String({ minLength: 1, maxLength: 512 }), code: Code });
+export const RefreshBody = Body({ refresh_token: Type.String({ minLength: 1, maxLength: 512 }) });
+export const SignOutBody = Body({
+  access_token: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })),
+});
+export const ResetBody = Body({
+  email: Email,
+  confirmation_code: Type.String({ pattern: '^[0-9]{6}$' }),
+  new_password: Password,
+});
+export const ChangePasswordBody = Body({ current_password: Password, new_password: Password });
+export const TotpCodeBody = Body({ code: Type.String({ pattern: '^[0-9]{6}$' }) });
+
+export const SignUpAnswer = Type.Object(
+  { message: Type.String(), confirmation_required: Type.Literal(true) },
+  { additionalProperties: false },
+);
+export const TotpSetupAnswer = Type.Object(
+  { secret: Type.String(), otpauth_uri: Type.String(), qr_svg: Type.String() },
+  { additionalProperties: false },
+);
+export const TotpVerifyAnswer = Type.Object(
+  { message: Type.String(), recovery_codes: Type.Optional(Type.Array(Type.String())) },
+  { additionalProperties: false },
+);
+
+export const User = Type.Object(
+  {
+    user_id: Type.String(),
+    email: Type.String(),
+    name: Type.Union([Type.String(), Type.Null()]),
+    phone_number: Type.Optional(Type.String()),
+    email_verified: Type.Boolean(),
+    mfa_enabled: Type.Boolean(),
+    groups: Type.Array(Type.String()),
+    plan: Type.Union([Type.Literal('trial'), Type.Literal('basic'), Type.Literal('premium')]),
+    created_at: Type.String(),
+  },
+  { additionalProperties: false },
+);
+
+export const SessionAnswer = Type.Object(
+  { user: User, csrf_token: Type.Optional(Type.String()) },
+  { additionalProperties: false },
+);
+export const SessionList = Type.Object(
+  {
+    sessions: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        device: Type.String(),
+        ip: Type.String(),
+        created_at: Type.String(),
+        last_seen_at: Type.String(),
+        current: Type.Boolean(),
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);

@@ -1,0 +1,25 @@
+/** Schemas shared by every route group: the error body, messages, and field formats. */
+import { type TSchema, Type } from 'typebox';
+
+export const ErrorBody = Type.Object(
+  { error: Type.Object({ code: Type.String(), message: Type.String() }) },
+  { $id: 'ErrorBody', description: 'Every error: a stable UPPER_SNAKE code and a human message.' },
+);
+
+export const Message = Type.Object({ message: Type.String() }, { additionalProperties: false });
+
+/** Request bodies reject unknown fields (mass assignment) instead of silently dropping them. */
+export const Body = <T extends Record<string, TSchema>>(props: T) =>
+  Type.Object(props, { additionalProperties: false });
+
+export const Email = Type.String({ minLength: 3, maxLength: 320, description: 'Email address' });
+/** Long enough for any accepted password; the policy gives the precise reason for what it refuses. */
+export const Password = Type.String({ minLength: 1, maxLength: 4096 });
+export const Code = Type.String({ minLength: 6, maxLength: 32, pattern: '^[0-9a-fA-F-]+$' });
+
+export const errorResponses = {
+  400: { $ref: 'ErrorBody#' },
+  401: { $ref: 'ErrorBody#' },
+  403: { $ref: 'ErrorBody#' },
+  429: { $ref: 'ErrorBody#' },
+} as const;

@@ -1,0 +1,35 @@
+/**
+ * The blobs port: opaque bytes under server-generated keys (photos, files). A local folder by
+ * default, S3 in AWS mode.
+ *
+ * Guarantees every adapter gives:
+ * - Keys match BLOB_KEY (letters, digits, "-", "_", "/" separated segments); anything else is
+ *   refused with BAD_REQUEST before touching storage, so no key can escape its namespace.
+ * - `put` is all-or-nothing: when the source stream fails or is aborted, nothing is left under the
+ *   key (no partial object, no orphan). A completed put replaces any previous object.
+ * - `put` consumes the stream without buffering it whole, and stops with PAYLOAD_TOO_LARGE
+ *   (storing nothing) once more than `maxBytes` arrive.
+ * - `get` returns null for a missing key; `delete` of a missing key succeeds.
+ */
+import type { Readable } from 'node:stream';
+
+export const BLOB_KEY = /^[A-Za-z0-9_-]{1,128}(\/[A-Za-z0-9_.-]{1,128}){0,7}$/;
+
+export interface BlobInfo {
+  readonly key: string;
+  readonly size: number;
+  readonly contentType: string;
+}
+
+export interface Blobs {
+  put(key: string, body: Readable, opts: { contentType: string; maxBytes?: number }): Promise<BlobInfo>;
+  get(key: string): Promise<{ info: BlobInfo; body: Readable } | null>;
+  head(key: string): Promise<BlobInfo | null>;
+  delete(key: string): Promise<void>;
+  /** Keys under a prefix, in key order, paged. */
+  list(
+    prefix: string,
+    opts?: { limit?: number; cursor?: string },
+  ): Promise<{ keys: string[]; nextCursor: string | null }>;
+  ping(): Promise<void>;
+}

@@ -1,0 +1,112 @@
+/**
+ * The identity port, shaped on Amazon Cognito's user-pool operations so that the built-in provider
+ * (SQLite) and a Cognito adapter are interchangeable behind the same services.
+ *
+ * Guarantees every adapter gives:
+ * - Emails are passed in already normalised (domain/email.ts); the adapter treats them as exact keys.
+ * - Failures are AppErrors with codes from domain/errors.ts; vendor errors never escape. A wrong
+ *   password and an unknown user both raise INVALID_CREDENTIALS, and take similar time.
+ * - USER_NOT_CONFIRMED and USER_DISABLED are raised only after the password was found correct,
+ *   so they reveal nothing to someone who does not know it.
+ * - Tokens are RS256 JWTs with Cognito's claim names (sub, token_use, client_id, cognito:groups,
+ *   iss, exp, iat, jti, and aud on ID tokens), verifiable with getJwks() and `issuer`.
+ * - A challenge session is single-use, expires within minutes and dies after 5 wrong codes.
+ * - A TOTP code is accepted at most once per user (RFC 6238 section 5.2), even concurrently.
+ * - An operation an adapter cannot perform raises NOT_AVAILABLE_IN_MODE, never a silent success.
+ */
+import type { JSONWebKeySet } from 'jose';
+
+export interface Tokens {
+  readonly idToken: string;
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  /** Seconds until the access token expires. */
+  readonly expiresIn: number;
+  readonly tokenType: 'Bearer';
+}
+
+export type UserStatus = 'UNCONFIRMED' | 'CONFIRMED';
+
+export interface IdentityUser {
+  readonly userId: string;
+  readonly email: string;
+  readonly name: string | null;
+  readonly emailVerified: boolean;
+  readonly status: UserStatus;
+  readonly enabled: boolean;
+  readonly mfaEnabled: boolean;
+  readonly groups: readonly string[];
+  /** ISO 8601. */
+  readonly createdAt: string;
+}
+
+export type AuthResult =
+  | { readonly kind: 'tokens'; readonly tokens: Tokens; readonly user: IdentityUser }
+  | { readonly kind: 'challenge'; readonly challenge: 'SOFTWARE_TOKEN_MFA'; readonly session: string };
+
+export type MfaAnswer = { readonly totp: string } | { readonly recoveryCode: string };
+
+export interface IdentityProvider {
+  readonly mode: 'builtin' | 'cognito';
+  /** `iss` of every token this provider issues. */
+  readonly issuer: string;
+  /** `client_id` of access tokens and `aud` of ID tokens. */
+  readonly clientId: string;
+
+  /** The public keys that verify this provider's tokens, including recently rotated-out ones. */
+  getJwks(): Promise<JSONWebKeySet>;
+
+  /**
+   * Registers an unconfirmed user and sends a 6-digit confirmation code. Returns `exists` (and
+   * sends nothing, changes nothing) when the email is already registered: callers must answer
+   * both outcomes identically.
+   */
+  signUp(input: {
+    email: string;
+    password: string;
+    name?: string;
+  }): Promise<{ outcome: 'created' | 'exists' }>;
+  /** Confirms with the emailed code; the code is single-use and dies after 5 wrong guesses. */
+  confirmSignUp(email: string, code: string): Promise<IdentityUser>;
+  /** Sends a new confirmation code if the user exists and is unconfirmed; silently nothing otherwise. */
+  resendConfirmationCode(email: string): Promise<void>;
+
+  /** USER_PASSWORD_AUTH. Tokens, or an MFA challenge when the user has TOTP on. */
+  initiateAuth(email: string, password: string): Promise<AuthResult>;
+  /** Answers the SOFTWARE_TOKEN_MFA challenge with a TOTP or a one-use recovery code. */
+  respondToMfaChallenge(session: string, answer: MfaAnswer): Promise<{ tokens: Tokens; user: IdentityUser }>;
+  /** REFRESH_TOKEN_AUTH. The built-in provider rotates and treats reuse as theft (the family dies). */
+  refresh(refreshToken: string): Promise<Tokens>;
+  /** Revokes one refresh token (and the tokens it issued, as far as the provider tracks them). */
+  revokeRefreshToken(refreshToken: string): Promise<void>;
+  /** AdminUserGlobalSignOut: every refresh token of the user dies. */
+  globalSignOut(userId: string): Promise<void>;
+
+  /** Sends a reset code if the user exists and is confirmed; silently nothing otherwise. */
+  forgotPassword(email: string): Promise<void>;
+  /** ConfirmForgotPassword. Also ends every refresh token of the user. Never signs in. */
+  confirmForgotPassword(email: string, code: string, newPassword: string): Promise<IdentityUser>;
+  /** ChangePassword: requires the current password. */
+  changePassword(userId: string, currentPassword: string, newPassword: string): Promise<void>;
+
+  /** AssociateSoftwareToken: a new pending TOTP secret (base32); MFA is not on until verified. */
+  associateSoftwareToken(userId: string): Promise<{ secret: string }>;
+  /** VerifySoftwareToken + SetUserMFAPreference: turns MFA on; returns fresh recovery codes. */
+  verifySoftwareToken(userId: string, code: string): Promise<{ recoveryCodes: string[] }>;
+  /** Turns MFA off; requires a current TOTP code. */
+  disableSoftwareToken(userId: string, code: string): Promise<void>;
+  /** Replaces the recovery codes; requires a current TOTP code. */
+  regenerateRecoveryCodes(userId: string, code: string): Promise<{ recoveryCodes: string[] }>;
+
+  adminGetUser(userId: string): Promise<IdentityUser | null>;
+  adminGetUserByEmail(email: string): Promise<IdentityUser | null>;
+  adminDisableUser(userId: string): Promise<void>;
+  adminEnableUser(userId: string): Promise<void>;
+  adminDeleteUser(userId: string): Promise<void>;
+  adminAddUserToGroup(userId: string, group: string): Promise<void>;
+  adminRemoveUserFromGroup(userId: string, group: string): Promise<void>;
+
+  /** Throws UNAVAILABLE when the provider cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,115 @@
+/**
+ * The store port: Gatehouse's own records (profiles, browser sessions, revocation marks, audit
+ * events and throttle counters), apart from the identity provider's. One SQLite file by default,
+ * one DynamoDB table in AWS mode.
+ *
+ * Guarantees every adapter gives:
+ * - Each method is atomic on its own; none spans records unless it says so.
+ * - `get` returns null for a missing record, never throws NOT_FOUND.
+ * - Revocation marks only ever move forward (set keeps the larger value), so a slow writer can
+ *   never resurrect revoked tokens.
+ * - Throttle `hit` is an atomic increment: N concurrent hits count N.
+ * - Listing is newest first with an opaque cursor; a cursor from one query is only valid for it.
+ * - A store that cannot be reached raises UNAVAILABLE (HTTP 503), never a silent empty answer.
+ */
+
+export interface Address {
+  readonly line1?: string;
+  readonly line2?: string;
+  readonly city?: string;
+  readonly region?: string;
+  readonly postal_code?: string;
+  readonly country?: string;
+}
+
+export interface Profile {
+  readonly userId: string;
+  readonly email: string;
+  readonly name: string | null;
+  readonly phoneNumber: string | null;
+  readonly address: Address | null;
+  readonly emailVerified: boolean;
+  readonly mfaEnabled: boolean;
+  readonly groups: readonly string[];
+  readonly enabled: boolean;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface SessionRecord {
+  /** SHA-256 (hex) of the cookie value; the value itself is never stored. */
+  readonly idHash: string;
+  /** A public, non-secret id for listing and revoking (GET/DELETE /api/sessions/:id). */
+  readonly publicId: string;
+  readonly userId: string;
+  readonly createdAt: number;
+  readonly lastSeenAt: number;
+  readonly expiresAt: number;
+  readonly userAgent: string;
+  readonly ip: string;
+  readonly csrfToken: string;
+}
+
+export interface AuditEvent {
+  readonly id: string;
+  readonly at: string;
+  readonly type: string;
+  readonly actorId: string | null;
+  readonly subjectId: string | null;
+  readonly ip: string | null;
+  readonly outcome: 'success' | 'failure';
+  readonly detail: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+export interface AuditQuery {
+  readonly type?: string;
+  readonly subjectId?: string;
+  readonly actorId?: string;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly nextCursor: string | null;
+}
+
+export interface Store {
+  readonly profiles: {
+    get(userId: string): Promise<Profile | null>;
+    /** Insert or replace the whole row. */
+    put(profile: Profile): Promise<void>;
+    delete(userId: string): Promise<void>;
+  };
+  readonly sessions: {
+    create(session: SessionRecord): Promise<void>;
+    get(idHash: string): Promise<SessionRecord | null>;
+    /** Moves lastSeenAt forward; no-op for a missing session. */
+    touch(idHash: string, lastSeenAt: number): Promise<void>;
+    listForUser(userId: string): Promise<SessionRecord[]>;
+    delete(idHash: string): Promise<void>;
+    /** Deletes by public id, only if the session belongs to userId. True if one was deleted. */
+    deleteByPublicId(userId: string, publicId: string): Promise<boolean>;
+    deleteAllForUser(userId: string): Promise<number>;
+  };
+  readonly revocations: {
+    /**
+     * Epoch milliseconds: sessions of this user created at or before it are void, and so are
+     * tokens whose `iat` (whole seconds) is at or before its second.
+     */
+    get(userId: string): Promise<number | null>;
+    set(userId: string, revokedThrough: number): Promise<void>;
+  };
+  readonly audit: {
+    append(event: AuditEvent): Promise<void>;
+    list(query: AuditQuery): Promise<Page<AuditEvent>>;
+  };
+  readonly throttle: {
+    /** Adds one to the counter for key (starting a window of windowSeconds if none) and returns it. */
+    hit(key: string, windowSeconds: number, now: number): Promise<number>;
+    count(key: string, now: number): Promise<number>;
+    reset(key: string): Promise<void>;
+  };
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,30 @@
+/**
+ * Per-account throttling of failed attempts (sign-in passwords, MFA codes, confirmation and reset
+ * codes). Keys are the normalised email or user id, so changing the email's case or rotating
+ * X-Forwarded-For does not reset them. Unknown and known accounts are counted alike, so the
+ * throttle itself reveals nothing.
+ */
+import { AppError } from '../domain/errors.ts';
+import type { Deps } from './deps.ts';
+
+export type ThrottleKind = 'signin' | 'mfa' | 'code';
+
+const key = (kind: ThrottleKind, id: string) => `${kind}:${id}`;
+
+export async function assertNotThrottled(deps: Deps, kind: ThrottleKind, id: string): Promise<void> {
+  const n = await deps.store.throttle.count(key(kind, id), Math.floor(deps.clock() / 1000));
+  if (n >= deps.config.loginMaxFailures) {
+    throw new AppError(
+      'ACCOUNT_THROTTLED',
+      'Too many failed attempts for this account. Wait a few minutes, or reset your password.',
+    );
+  }
+}
+
+export async function recordFailure(deps: Deps, kind: ThrottleKind, id: string): Promise<void> {
+  await deps.store.throttle.hit(key(kind, id), deps.config.loginLockSeconds, Math.floor(deps.clock() / 1000));
+}
+
+export async function clearFailures(deps: Deps, kind: ThrottleKind, id: string): Promise<void> {
+  await deps.store.throttle.reset(key(kind, id));
+}

@@ -1,0 +1,101 @@
+/**
+ * Signed-in account changes: password change and TOTP MFA enrolment. Each needs proof the caller
+ * still holds the credential (current password, or a fresh TOTP code), and each is audited.
+ */
+import QRCode from 'qrcode';
+import { AppError } from '../domain/errors.ts';
+import { otpauthUri } from '../domain/totp.ts';
+import { audit } from './audit.ts';
+import { policyCheck } from './auth.service.ts';
+import type { Deps, Principal, RequestMeta } from './deps.ts';
+import { refreshProfile } from './profiles.ts';
+import { revokeEverything } from './revocation.ts';
+
+async function profileOf(deps: Deps, userId: string) {
+  const profile = (await deps.store.profiles.get(userId)) ?? (await refreshProfile(deps, userId));
+  if (!profile) throw new AppError('UNAUTHENTICATED', 'This account no longer exists.');
+  return profile;
+}
+
+/**
+ * Changes the password and signs out every other session and token. A cookie caller's own session
+ * is ended too, and the route gives it a new one, so the browser stays signed in.
+ */
+export async function changePassword(
+  deps: Deps,
+  principal: Principal,
+  input: { currentPassword: string; newPassword: string },
+  meta: RequestMeta,
+): Promise<void> {
+  const profile = await profileOf(deps, principal.userId);
+  policyCheck(deps, input.newPassword, profile.email, profile.name);
+  if (input.currentPassword === input.newPassword) {
+    throw new AppError('PASSWORD_REUSED', 'The new password must differ from the current one.');
+  }
+  await deps.identity
+    .changePassword(principal.userId, input.currentPassword, input.newPassword)
+    .catch(async (err) => {
+      await audit(deps, {
+        type: 'auth.password.change',
+        subjectId: principal.userId,
+        ip: meta.ip,
+        outcome: 'failure',
+      });
+      throw err;
+    });
+  await revokeEverything(deps, principal.userId);
+  await audit(deps, { type: 'auth.password.change', subjectId: principal.userId, ip: meta.ip });
+}
+
+export async function startTotpSetup(
+  deps: Deps,
+  principal: Principal,
+): Promise<{ secret: string; otpauthUri: string; qrSvg: string }> {
+  const profile = await profileOf(deps, principal.userId);
+  const { secret } = await deps.identity.associateSoftwareToken(principal.userId);
+  const uri = otpauthUri(deps.config.mfaIssuer || deps.config.serviceName, profile.email, secret);
+  const qrSvg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  return { secret, otpauthUri: uri, qrSvg };
+}
+
+export async function verifyTotpSetup(
+  deps: Deps,
+  principal: Principal,
+  code: string,
+  meta: RequestMeta,
+): Promise<{ recoveryCodes: string[] }> {
+  const out = await deps.identity.verifySoftwareToken(principal.userId, code);
+  await refreshProfile(deps, principal.userId);
+  await audit(deps, { type: 'auth.mfa.enabled', subjectId: principal.userId, ip: meta.ip });
+  return out;
+}
+
+export async function disableTotp(
+  deps: Deps,
+  principal: Principal,
+  code: string,
+  meta: RequestMeta,
+): Promise<void> {
+  await deps.identity.disableSoftwareToken(principal.userId, code).catch(async (err) => {
+    await audit(deps, {
+      type: 'auth.mfa.disabled',
+      subjectId: principal.userId,
+      ip: meta.ip,
+      outcome: 'failure',
+    });
+    throw err;
+  });
+  await refreshProfile(deps, principal.userId);
+  await audit(deps, { type: 'auth.mfa.disabled', subjectId: principal.userId, ip: meta.ip });
+}
+
+export async function regenerateRecoveryCodes(
+  deps: Deps,
+  principal: Principal,
+  code: string,
+  meta: RequestMeta,
+): Promise<{ recoveryCodes: string[] }> {
+  const out = await deps.identity.regenerateRecoveryCodes(principal.userId, code);
+  await audit(deps, { type: 'auth.mfa.recovery_codes', subjectId: principal.userId, ip: meta.ip });
+  return out;
+}

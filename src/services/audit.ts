@@ -1,0 +1,27 @@
+/**
+ * Recording audit events. A failure to record is logged but never fails the user's request: the
+ * action has already happened, and an audit outage must not turn into an auth outage.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AuditEvent } from '../ports/store.ts';
+import type { Deps } from './deps.ts';
+
+export type AuditInput = Pick<AuditEvent, 'type'> & Partial<Omit<AuditEvent, 'id' | 'at' | 'type'>>;
+
+export async function audit(deps: Deps, input: AuditInput): Promise<void> {
+  const event: AuditEvent = {
+    id: randomUUID(),
+    at: new Date(deps.clock()).toISOString(),
+    type: input.type,
+    actorId: input.actorId ?? input.subjectId ?? null,
+    subjectId: input.subjectId ?? null,
+    ip: input.ip ?? null,
+    outcome: input.outcome ?? 'success',
+    detail: input.detail ?? {},
+  };
+  try {
+    await deps.store.audit.append(event);
+  } catch (err) {
+    deps.log.error({ err, auditType: event.type }, 'could not record audit event');
+  }
+}

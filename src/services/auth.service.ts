@@ -1,0 +1,203 @@
+/**
+ * Sign-up, confirmation, sign-in with MFA, refresh and sign-out: the use cases behind
+ * /api/auth/*, the same for every identity provider. Enumeration safety lives here: sign-up,
+ * resend and forgot-password answer alike whether or not the email is known, and the slow or
+ * revealing part of the work (mail) happens after the answer.
+ */
+import { normalizeEmail } from '../domain/email.ts';
+import { AppError } from '../domain/errors.ts';
+import { alreadyRegisteredMail } from '../domain/messages.ts';
+import { checkPassword } from '../domain/password-policy.ts';
+import type { AuthResult, IdentityUser, MfaAnswer, Tokens } from '../ports/identity.ts';
+import { assertNotThrottled, clearFailures, recordFailure } from './account-throttle.ts';
+import { audit } from './audit.ts';
+import type { Deps, RequestMeta } from './deps.ts';
+import { syncProfile } from './profiles.ts';
+import { revokeEverything, tokensPastMark } from './revocation.ts';
+
+export const ADMIN_GROUP = 'admin';
+export const USER_GROUP = 'user';
+
+export function policyCheck(deps: Deps, password: string, email: string, name?: string | null): void {
+  checkPassword(password, deps.passwordPolicy, {
+    serviceName: deps.config.serviceName,
+    email,
+    name: name ?? null,
+  });
+}
+
+/** Runs work after the response, logging (never surfacing) its failure. */
+function later(deps: Deps, what: string, work: () => Promise<unknown>): void {
+  setImmediate(() => {
+    work().catch((err) => deps.log.error({ err }, `background ${what} failed`));
+  });
+}
+
+export async function signUp(
+  deps: Deps,
+  input: { email: string; password: string; name?: string | undefined },
+  meta: RequestMeta,
+): Promise<void> {
+  const email = normalizeEmail(input.email);
+  policyCheck(deps, input.password, email, input.name);
+  const { outcome } = await deps.identity.signUp({
+    email,
+    password: input.password,
+    ...(input.name ? { name: input.name } : {}),
+  });
+  if (outcome === 'exists') {
+    // Tell the owner by mail instead of telling the caller.
+    later(deps, 'already-registered notice', () =>
+      deps.mail.send(
+        alreadyRegisteredMail(
+          { serviceName: deps.config.serviceName, appOrigin: deps.config.appOrigin },
+          email,
+        ),
+      ),
+    );
+  }
+  await audit(deps, { type: 'auth.signup', ip: meta.ip, detail: { outcome } });
+}
+
+export async function confirm(
+  deps: Deps,
+  input: { email: string; code: string },
+  meta: RequestMeta,
+): Promise<void> {
+  const email = normalizeEmail(input.email);
+  await assertNotThrottled(deps, 'code', email);
+  let user: IdentityUser;
+  try {
+    user = await deps.identity.confirmSignUp(email, input.code);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'INVALID_CODE') await recordFailure(deps, 'code', email);
+    await audit(deps, { type: 'auth.confirm', ip: meta.ip, outcome: 'failure', detail: { email } });
+    throw err;
+  }
+  await clearFailures(deps, 'code', email);
+  await deps.identity.adminAddUserToGroup(user.userId, USER_GROUP);
+  if (deps.config.adminEmails.includes(email))
+    await deps.identity.adminAddUserToGroup(user.userId, ADMIN_GROUP);
+  const fresh = (await deps.identity.adminGetUser(user.userId)) ?? user;
+  await syncProfile(deps, fresh);
+  await audit(deps, {
+    type: 'auth.confirm',
+    subjectId: user.userId,
+    ip: meta.ip,
+    detail: { groups: fresh.groups.join(',') },
+  });
+}
+
+export async function resendCode(deps: Deps, rawEmail: string): Promise<void> {
+  const email = normalizeEmail(rawEmail);
+  later(deps, 'resend confirmation code', () => deps.identity.resendConfirmationCode(email));
+}
+
+export async function forgotPassword(deps: Deps, rawEmail: string, meta: RequestMeta): Promise<void> {
+  const email = normalizeEmail(rawEmail);
+  later(deps, 'forgot password', async () => {
+    await deps.identity.forgotPassword(email);
+    await audit(deps, { type: 'auth.password.forgot', ip: meta.ip, detail: {} });
+  });
+}
+
+export async function resetPassword(
+  deps: Deps,
+  input: { email: string; code: string; newPassword: string },
+  meta: RequestMeta,
+): Promise<void> {
+  const email = normalizeEmail(input.email);
+  policyCheck(deps, input.newPassword, email);
+  await assertNotThrottled(deps, 'code', email);
+  let user: IdentityUser;
+  try {
+    user = await deps.identity.confirmForgotPassword(email, input.code, input.newPassword);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'INVALID_CODE') await recordFailure(deps, 'code', email);
+    throw err;
+  }
+  await clearFailures(deps, 'code', email);
+  await revokeEverything(deps, user.userId);
+  await audit(deps, { type: 'auth.password.reset', subjectId: user.userId, ip: meta.ip });
+}
+
+/** The password step. Tokens, or an MFA challenge (which alone grants nothing). */
+export async function signIn(
+  deps: Deps,
+  input: { email: string; password: string },
+  meta: RequestMeta,
+): Promise<AuthResult> {
+  const email = normalizeEmail(input.email);
+  await assertNotThrottled(deps, 'signin', email);
+  let result: AuthResult;
+  try {
+    if (input.password.length > deps.config.passwordMaxLength * 4)
+      throw new AppError('INVALID_CREDENTIALS', 'Incorrect email or password.');
+    result = await deps.identity.initiateAuth(email, input.password);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'INVALID_CREDENTIALS') {
+      await recordFailure(deps, 'signin', email);
+      await audit(deps, {
+        type: 'auth.signin',
+        ip: meta.ip,
+        outcome: 'failure',
+        detail: { email, reason: err.code },
+      });
+    }
+    throw err;
+  }
+  await clearFailures(deps, 'signin', email);
+  if (result.kind === 'challenge') return result;
+  await syncProfile(deps, result.user);
+  await audit(deps, {
+    type: 'auth.signin',
+    subjectId: result.user.userId,
+    ip: meta.ip,
+    detail: { mfa: false },
+  });
+  return { ...result, tokens: await tokensPastMark(deps, result.user.userId, result.tokens) };
+}
+
+const RECOVERY_SHAPE = /^[0-9a-f]{4}(-[0-9a-f]{4}){3}$/i;
+
+export async function answerMfa(
+  deps: Deps,
+  input: { session: string; code: string },
+  meta: RequestMeta,
+): Promise<{ tokens: Tokens; user: IdentityUser }> {
+  const code = input.code.trim();
+  const answer: MfaAnswer = RECOVERY_SHAPE.test(code) ? { recoveryCode: code } : { totp: code };
+  let out: { tokens: Tokens; user: IdentityUser };
+  try {
+    out = await deps.identity.respondToMfaChallenge(input.session, answer);
+  } catch (err) {
+    await audit(deps, {
+      type: 'auth.mfa.challenge',
+      ip: meta.ip,
+      outcome: 'failure',
+      detail: { reason: (err as AppError).code ?? 'ERROR' },
+    });
+    throw err;
+  }
+  await syncProfile(deps, out.user);
+  await audit(deps, {
+    type: 'auth.signin',
+    subjectId: out.user.userId,
+    ip: meta.ip,
+    detail: { mfa: true, recovery_code: 'recoveryCode' in answer },
+  });
+  return { ...out, tokens: await tokensPastMark(deps, out.user.userId, out.tokens) };
+}
+
+export const refresh = (deps: Deps, refreshToken: string): Promise<Tokens> =>
+  deps.identity.refresh(refreshToken);
+
+export async function signOutEverywhere(deps: Deps, userId: string, meta: RequestMeta): Promise<void> {
+  const sessions = await revokeEverything(deps, userId);
+  await audit(deps, {
+    type: 'auth.signout',
+    subjectId: userId,
+    ip: meta.ip,
+    detail: { scope: 'global', sessions },
+  });
+}

@@ -1,0 +1,42 @@
+/** What every use case receives: the configuration, the ports, a clock and a logger. */
+import type { Config } from '../config/config.ts';
+import type { PasswordPolicy } from '../domain/password-policy.ts';
+import type { Blobs } from '../ports/blobs.ts';
+import type { IdentityProvider } from '../ports/identity.ts';
+import type { Mail } from '../ports/mail.ts';
+import type { Secrets } from '../ports/secrets.ts';
+import type { Store } from '../ports/store.ts';
+
+export interface Logger {
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+}
+
+export interface Deps {
+  readonly config: Config;
+  readonly identity: IdentityProvider;
+  readonly store: Store;
+  readonly blobs: Blobs;
+  readonly mail: Mail;
+  readonly secrets: Secrets;
+  readonly passwordPolicy: PasswordPolicy;
+  /** Milliseconds since the epoch. */
+  readonly clock: () => number;
+  readonly log: Logger;
+}
+
+/** Who is calling, once authenticated. */
+export interface Principal {
+  readonly userId: string;
+  readonly groups: readonly string[];
+  readonly via: 'bearer' | 'cookie';
+  /** The browser session's id hash, for cookie callers. */
+  readonly sessionIdHash?: string;
+}
+
+/** Where a request comes from, for audit and throttling. */
+export interface RequestMeta {
+  readonly ip: string;
+  readonly userAgent: string;
+}

@@ -1,0 +1,130 @@
+/**
+ * Access-token verification, the same code for the built-in provider and Cognito: RS256 only,
+ * against the provider's JWKS, with `iss`, `token_use` = access and `client_id` checked; headers
+ * that try to bring their own key (jku, x5u, jwk, x5c) are refused before anything else.
+ *
+ * A verified token is remembered until its own expiry, keyed by its SHA-256, so the signature is
+ * checked once per token rather than once per request. Revocation is NOT cached: every request
+ * reads the user's "issued before T is void" mark, so sign-out everywhere takes effect at once.
+ */
+import { createHash } from 'node:crypto';
+import {
+  createLocalJWKSet,
+  decodeProtectedHeader,
+  type JWTPayload,
+  errors as joseErrors,
+  jwtVerify,
+} from 'jose';
+import { AppError } from '../domain/errors.ts';
+import type { IdentityProvider } from '../ports/identity.ts';
+import type { Store } from '../ports/store.ts';
+
+export interface VerifiedToken {
+  readonly userId: string;
+  readonly groups: readonly string[];
+  readonly iat: number;
+  readonly exp: number;
+  readonly jti: string;
+}
+
+export interface TokenVerifier {
+  verifyAccessToken(token: string): Promise<VerifiedToken>;
+  /** True when the user's revocation mark voids a token issued at `iatSeconds`. */
+  isRevoked(userId: string, iatSeconds: number): Promise<boolean>;
+}
+
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{2,2048}\.[A-Za-z0-9_-]{2,8192}\.[A-Za-z0-9_-]{0,1024}$/;
+const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c', 'x5t', 'crit'];
+const JWKS_MAX_AGE_MS = 60_000;
+const JWKS_MIN_REFRESH_MS = 5_000;
+
+const invalid = () => new AppError('INVALID_TOKEN', 'The access token is invalid or has expired.');
+
+export function createTokenVerifier(opts: {
+  identity: IdentityProvider;
+  store: Store;
+  clock: () => number;
+  cacheSize?: number;
+}): TokenVerifier {
+  const { identity, store, clock } = opts;
+  const cacheSize = opts.cacheSize ?? 10_000;
+  const cache = new Map<string, VerifiedToken>();
+  let keySet: ReturnType<typeof createLocalJWKSet> | null = null;
+  let loadedAt = 0;
+
+  const loadKeys = async (): Promise<void> => {
+    keySet = createLocalJWKSet(await identity.getJwks());
+    loadedAt = clock();
+  };
+
+  const verifySignature = async (token: string): Promise<JWTPayload> => {
+    if (!keySet || clock() - loadedAt > JWKS_MAX_AGE_MS) await loadKeys();
+    const options = { issuer: identity.issuer, algorithms: ['RS256'], currentDate: new Date(clock()) };
+    try {
+      return (await jwtVerify(token, keySet as ReturnType<typeof createLocalJWKSet>, options)).payload;
+    } catch (err) {
+      // A kid we have not seen may be a key rotated in by another process: reload once, then retry.
+      if (err instanceof joseErrors.JWKSNoMatchingKey && clock() - loadedAt > JWKS_MIN_REFRESH_MS) {
+        await loadKeys();
+        return (await jwtVerify(token, keySet as ReturnType<typeof createLocalJWKSet>, options)).payload;
+      }
+      throw err;
+    }
+  };
+
+  const isRevoked = async (userId: string, iatSeconds: number): Promise<boolean> => {
+    const mark = await store.revocations.get(userId);
+    return mark !== null && iatSeconds <= Math.floor(mark / 1000);
+  };
+
+  return {
+    isRevoked,
+    async verifyAccessToken(token) {
+      if (!TOKEN_SHAPE.test(token)) throw invalid();
+      const hash = createHash('sha256').update(token).digest('base64url');
+      let verified = cache.get(hash);
+      if (verified && verified.exp * 1000 <= clock()) {
+        cache.delete(hash);
+        verified = undefined;
+      }
+      if (!verified) {
+        let payload: JWTPayload;
+        try {
+          const header = decodeProtectedHeader(token);
+          if (header.alg !== 'RS256' || FORBIDDEN_HEADERS.some((h) => h in header)) throw invalid();
+          payload = await verifySignature(token);
+        } catch (err) {
+          if (err instanceof AppError && err.code !== 'INVALID_TOKEN') throw err;
+          throw invalid();
+        }
+        const groups = payload['cognito:groups'];
+        if (
+          payload.token_use !== 'access' ||
+          payload.client_id !== identity.clientId ||
+          typeof payload.sub !== 'string' ||
+          typeof payload.iat !== 'number' ||
+          typeof payload.exp !== 'number' ||
+          (groups !== undefined && !(Array.isArray(groups) && groups.every((g) => typeof g === 'string')))
+        ) {
+          throw invalid();
+        }
+        verified = Object.freeze({
+          userId: payload.sub,
+          groups: Object.freeze([...((groups as string[] | undefined) ?? [])]),
+          iat: payload.iat,
+          exp: payload.exp,
+          jti: typeof payload.jti === 'string' ? payload.jti : '',
+        });
+        if (cache.size >= cacheSize) {
+          const oldest = cache.keys().next().value;
+          if (oldest !== undefined) cache.delete(oldest);
+        }
+        cache.set(hash, verified);
+      }
+      if (await isRevoked(verified.userId, verified.iat)) {
+        throw new AppError('TOKEN_REVOKED', 'This token has been revoked. Sign in again.');
+      }
+      return verified;
+    },
+  };
+}

@@ -1,0 +1,92 @@
+/** The identity contract against the built-in provider, plus its key rotation. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createBuiltinIdentity } from '../../src/adapters/identity/builtin/builtin-identity.ts';
+import type { Mail, MailMessage } from '../../src/ports/mail.ts';
+import { identityContract } from './identity.contract.ts';
+
+function harness(dir: string, accessTokenTtl = 3600) {
+  const sent: MailMessage[] = [];
+  const mail: Mail = { send: async (m) => void sent.push(m) };
+  let now = Date.now();
+  const identity = createBuiltinIdentity({
+    file: join(dir, 'identity.db'),
+    issuer: 'http://localhost:3000',
+    clientId: 'gatehouse',
+    mail,
+    mailContext: { serviceName: 'Gatehouse', appOrigin: 'http://localhost:3000' },
+    hashCost: 10,
+    accessTokenTtl,
+    refreshTokenTtl: 30 * 24 * 3600,
+    refreshIdleTtl: 7 * 24 * 3600,
+    clock: () => now,
+  });
+  return {
+    identity,
+    sent,
+    codeFor(email: string) {
+      const m = [...sent].reverse().find((x) => x.to === email);
+      const code = m && /\b(\d{6})\b/.exec(m.text)?.[1];
+      if (!code) throw new Error(`no code for ${email}`);
+      return code;
+    },
+    mailCount: (email: string) => sent.filter((x) => x.to === email).length,
+    advance(ms: number) {
+      now += ms;
+    },
+    now: () => now,
+  };
+}
+
+identityContract('builtin (SQLite)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gh-identity-'));
+  const h = harness(dir);
+  return {
+    ...h,
+    async cleanup() {
+      await h.identity.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+test('key rotation: the old key verifies until its tokens expire, then its kid stops working', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gh-keys-'));
+  const h = harness(dir, 600);
+  try {
+    const { identity } = h;
+    await identity.signUp({ email: 'rot@example.test', password: 'a long and unremarkable passphrase' });
+    await identity.confirmSignUp('rot@example.test', h.codeFor('rot@example.test'));
+    const before = await identity.initiateAuth('rot@example.test', 'a long and unremarkable passphrase');
+    if (before.kind !== 'tokens') throw new Error('expected tokens');
+    const oldKid = (await identity.getJwks()).keys[0]?.kid;
+    const rotated = await identity.rotateKeys();
+    assert.notEqual(rotated.kid, oldKid);
+    const jwks = await identity.getJwks();
+    assert.deepEqual(jwks.keys.map((k) => k.kid).sort(), [oldKid, rotated.kid].sort());
+    const opts = { issuer: identity.issuer, currentDate: new Date(h.now()) };
+    await jwtVerify(before.tokens.accessToken, createLocalJWKSet(jwks), opts);
+    const after = await identity.initiateAuth('rot@example.test', 'a long and unremarkable passphrase');
+    if (after.kind !== 'tokens') throw new Error('expected tokens');
+    assert.equal(
+      JSON.parse(Buffer.from(after.tokens.accessToken.split('.')[0] ?? '', 'base64url').toString()).kid,
+      rotated.kid,
+    );
+    // Past the old key's last token lifetime (600 s + 60 s grace), the next rotation drops it.
+    h.advance(661_000);
+    await identity.rotateKeys();
+    const kids = (await identity.getJwks()).keys.map((k) => k.kid);
+    assert.equal(kids.includes(oldKid), false);
+    await identity.close();
+    // And the keys persist across restarts.
+    const again = harness(dir, 600);
+    assert.deepEqual((await again.identity.getJwks()).keys.map((k) => k.kid).sort(), kids.sort());
+    await again.identity.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,118 @@
+/** Operations routes: health, readiness, discovery, OpenAPI, docs, and the dev outbox. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { build } from '../helpers/build.ts';
+import { signUp, tokenUser } from '../helpers/users.ts';
+
+describe('operations', () => {
+  test('GET /health answers ok without I/O', async (t) => {
+    const b = await build(t);
+    await b.deps.store.close(); // even with the store gone
+    const res = await b.app.inject({ url: '/health' });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(res.json(), { status: 'ok' });
+  });
+
+  test('GET /ready checks every adapter and says which failed', async (t) => {
+    const b = await build(t);
+    const ok = await b.app.inject({ url: '/ready' });
+    assert.equal(ok.statusCode, 200);
+    assert.deepEqual(ok.json().checks, { identity: 'ok', store: 'ok', blobs: 'ok' });
+    await b.deps.store.close();
+    const bad = await b.app.inject({ url: '/ready' });
+    assert.equal(bad.statusCode, 503);
+    assert.equal(bad.json().checks.store, 'failed');
+  });
+
+  test('JWKS and OpenID discovery describe the built-in issuer', async (t) => {
+    const b = await build(t);
+    const jwks = await b.app.inject({ url: '/.well-known/jwks.json' });
+    assert.equal(jwks.statusCode, 200);
+    const key = jwks.json().keys[0];
+    assert.equal(key.kty, 'RSA');
+    assert.equal(key.alg, 'RS256');
+    const oidc = (await b.app.inject({ url: '/.well-known/openid-configuration' })).json();
+    assert.equal(oidc.issuer, 'http://localhost:3000');
+    assert.equal(oidc.jwks_uri, 'http://localhost:3000/.well-known/jwks.json');
+  });
+
+  test('GET /openapi.json documents every API route; /docs serves the explorer', async (t) => {
+    const b = await build(t);
+    const doc = (await b.app.inject({ url: '/openapi.json' })).json();
+    assert.equal(doc.openapi, '3.1.0');
+    for (const path of [
+      '/api/auth/signup',
+      '/api/auth/confirm',
+      '/api/auth/resend-code',
+      '/api/auth/signin',
+      '/api/auth/mfa',
+      '/api/auth/refresh',
+      '/api/auth/signout',
+      '/api/auth/forgot-password',
+      '/api/auth/reset-password',
+      '/api/auth/change-password',
+      '/api/auth/mfa/totp/setup',
+      '/api/auth/mfa/totp/verify',
+      '/api/auth/mfa/totp',
+      '/api/session',
+      '/api/session/mfa',
+      '/api/sessions',
+      '/api/sessions/{id}',
+      '/api/users/me',
+    ]) {
+      assert.ok(doc.paths[path], `OpenAPI lacks ${path}`);
+    }
+    assert.ok(doc.paths['/api/auth/signup'].post.requestBody);
+    const docs = await b.app.inject({ url: '/docs/' });
+    assert.equal(docs.statusCode, 200);
+    assert.match(docs.body, /swagger/i);
+  });
+
+  test('GET /api/dev/mail lists the outbox to loopback clients only', async (t) => {
+    const b = await build(t);
+    const { email } = await signUp(b);
+    const res = await b.app.inject({
+      url: `/api/dev/mail?to=${encodeURIComponent(email)}`,
+      remoteAddress: '127.0.0.1',
+    });
+    assert.equal(res.statusCode, 200);
+    const messages = res.json().messages;
+    assert.equal(messages.length, 1);
+    assert.match(messages[0].text, /\b\d{6}\b/);
+    const remote = await b.app.inject({ url: '/api/dev/mail', remoteAddress: '203.0.113.9' });
+    assert.equal(remote.statusCode, 403);
+    assert.equal(remote.json().error.code, 'LOOPBACK_ONLY');
+    const proxied = await b.app.inject({
+      url: '/api/dev/mail',
+      remoteAddress: '127.0.0.1',
+      headers: { 'x-forwarded-for': '203.0.113.9' },
+    });
+    assert.equal(proxied.statusCode, 403);
+  });
+
+  test('GET /api/users/me answers the same user for Bearer and cookie callers', async (t) => {
+    const b = await build(t);
+    const { tokens, email } = await tokenUser(b);
+    const me = await b.app.inject({
+      url: '/api/users/me',
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    assert.equal(me.statusCode, 200);
+    const body = me.json();
+    assert.equal(body.email, email);
+    assert.equal(body.plan, 'trial');
+    assert.equal(body.email_verified, true);
+    assert.equal(body.mfa_enabled, false);
+    assert.ok(!Number.isNaN(Date.parse(body.created_at)));
+    assert.deepEqual(Object.keys(body).sort(), [
+      'created_at',
+      'email',
+      'email_verified',
+      'groups',
+      'mfa_enabled',
+      'name',
+      'plan',
+      'user_id',
+    ]);
+  });
+});

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { loadConfig } from '../../src/config/config.ts';
+import { ConfigError, settings } from '../../src/config/settings.ts';
+
+describe('config schema', () => {
+  test('defaults alone make a valid configuration', () => {
+    const c = loadConfig({});
+    assert.equal(c.port, 3000);
+    assert.equal(c.appOrigin, 'http://localhost:3000');
+    assert.equal(c.passwordMinLength, 15);
+    assert.equal(c.passwordMaxLength, 1024);
+    assert.deepEqual(c.corsOrigins, []);
+    assert.ok(Object.isFrozen(c));
+  });
+
+  test('values are parsed and typed', () => {
+    const c = loadConfig({
+      PORT: '8080',
+      CORS_ORIGINS: 'https://a.example, https://b.example:8443',
+      ADMIN_EMAILS: 'Root@Example.com',
+      TRUST_PROXY_HOPS: '1',
+      APP_ORIGIN: 'https://app.example.com/',
+    });
+    assert.equal(c.port, 8080);
+    assert.deepEqual(c.corsOrigins, ['https://a.example', 'https://b.example:8443']);
+    assert.deepEqual(c.adminEmails, ['root@example.com']);
+    assert.equal(c.trustProxyHops, 1);
+    assert.equal(c.appOrigin, 'https://app.example.com');
+  });
+
+  const bad: [Record<string, string>, string][] = [
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ APP_ORIGIN: 'not a url' }, 'APP_ORIGIN'],
+    [{ APP_ORIGIN: 'https://a.example/path' }, 'APP_ORIGIN'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ CORS_ORIGINS: 'ftp://x.example' }, 'CORS_ORIGINS'],
+    [{ IDENTITY_PROVIDER: 'okta' }, 'IDENTITY_PROVIDER'],
+    [{ PASSWORD_MIN_LENGTH: '4' }, 'PASSWORD_MIN_LENGTH'],
+    [{ PASSWORD_MIN_LENGTH: '64', PASSWORD_MAX_LENGTH: '64' }, 'never'],
+    [{ SESSION_IDLE_TTL_SECONDS: '999999', SESSION_TTL_SECONDS: '3600' }, 'SESSION_IDLE_TTL_SECONDS'],
+    [{ ADMIN_EMAILS: 'not-an-email' }, 'ADMIN_EMAILS'],
+  ];
+  for (const [env, variable] of bad) {
+    test(`rejects ${JSON.stringify(env)} naming ${variable}`, () => {
+      if (variable === 'never') {
+        assert.doesNotThrow(() => loadConfig(env));
+        return;
+      }
+      assert.throws(
+        () => loadConfig(env),
+        (err: unknown) =>
+          err instanceof ConfigError && err.variable === variable && err.message.startsWith(variable),
+      );
+    });
+  }
+
+  test('every setting is documented in the README with its default', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    for (const s of Object.values(settings)) {
+      const row = readme.split('\n').find((l) => l.startsWith(`| \`${s.name}\``));
+      assert.ok(row, `README lacks a row for ${s.name}`);
+      assert.ok(
+        row.includes(s.default ? `\`${s.default}\`` : '(empty)'),
+        `README row of ${s.name} lacks its default`,
+      );
+    }
+  });
+
+  test('a bad setting stops the server with one line naming it', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: { ...process.env, PORT: 'eighty', DATA_DIR: '/tmp/gh-never-created' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    assert.equal(r.status, 2);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0] ?? '', /^Configuration error: PORT: must be a whole number/);
+  });
+});
