@@ -10,7 +10,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
 import { AppError } from './domain/errors.ts';
 import { authPlugin } from './http/plugins/auth.ts';
 import { errorHandler } from './http/plugins/error-handler.ts';
@@ -35,7 +35,7 @@ export async function buildApp({ deps, logger }: BuildOptions) {
   const { config } = deps;
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: logOptions(config.logLevel) }),
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Trust exactly N proxy hops: the client address is the Nth entry from the right of X-Forwarded-For.
     trustProxy:
       config.trustProxyHops > 0 ? (_address: string, hop: number) => hop < config.trustProxyHops : false,

@@ -13,7 +13,8 @@
  */
 import type { Readable } from 'node:stream';
 
-export const BLOB_KEY = /^[A-Za-z0-9_-]{1,128}(\/[A-Za-z0-9_.-]{1,128}){0,7}$/;
+/** Segments may contain dots but never start with one, so "." and ".." can never be a segment. */
+export const BLOB_KEY = /^[A-Za-z0-9_-]{1,128}(\/[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}){0,7}$/;
 
 export interface BlobInfo {
   readonly key: string;

@@ -10,6 +10,7 @@ import { alreadyRegisteredMail } from '../domain/messages.ts';
 import { checkPassword } from '../domain/password-policy.ts';
 import type { AuthResult, IdentityUser, MfaAnswer, Tokens } from '../ports/identity.ts';
 import { assertNotThrottled, clearFailures, recordFailure } from './account-throttle.ts';
+import { changeGroup } from './admin.service.ts';
 import { audit } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
 import { syncProfile } from './profiles.ts';
@@ -75,17 +76,11 @@ export async function confirm(
     throw err;
   }
   await clearFailures(deps, 'code', email);
-  await deps.identity.adminAddUserToGroup(user.userId, USER_GROUP);
+  await audit(deps, { type: 'auth.confirm', subjectId: user.userId, ip: meta.ip });
+  await syncProfile(deps, user);
+  await changeGroup(deps, null, user.userId, USER_GROUP, 'add', meta);
   if (deps.config.adminEmails.includes(email))
-    await deps.identity.adminAddUserToGroup(user.userId, ADMIN_GROUP);
-  const fresh = (await deps.identity.adminGetUser(user.userId)) ?? user;
-  await syncProfile(deps, fresh);
-  await audit(deps, {
-    type: 'auth.confirm',
-    subjectId: user.userId,
-    ip: meta.ip,
-    detail: { groups: fresh.groups.join(',') },
-  });
+    await changeGroup(deps, null, user.userId, ADMIN_GROUP, 'add', meta);
 }
 
 export async function resendCode(deps: Deps, rawEmail: string): Promise<void> {

@@ -19,7 +19,6 @@ import {
   rmdir,
 } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import type { Readable } from 'node:stream';
 import { AppError, isAppError } from '../../../domain/errors.ts';
 import type { BlobInfo, Blobs } from '../../../ports/blobs.ts';
 import { encodeHeader, readHeader } from './blob-file.ts';
@@ -151,11 +150,7 @@ export function createLocalBlobs(rootDir: string): Blobs {
   }
 
   return {
-    async put(
-      key: string,
-      body: Readable,
-      opts: { contentType: string; maxBytes?: number },
-    ): Promise<BlobInfo> {
+    async put(key, body, opts) {
       const path = blobPath(root, key);
       const header = encodeHeader(opts.contentType);
       const maxBytes = opts.maxBytes ?? Number.POSITIVE_INFINITY;
