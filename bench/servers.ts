@@ -1,0 +1,143 @@
+/**
+ * Child processes for the benchmark: Gatehouse and the bare Fastify server, each spawned as
+ * `node --import tsx <entry>` so the child's pid is the server's own (not a tsx wrapper's), which
+ * is what the RSS reading needs. Every child this module starts is tracked and stopped on exit.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const GATEHOUSE_ENTRY = 'src/server.ts';
+export const BARE_ENTRY = 'bench/bare-server.ts';
+
+export interface Server {
+  readonly name: string;
+  readonly port: number;
+  readonly origin: string;
+  readonly child: ChildProcess;
+  /** Everything the child wrote, for error messages. */
+  output(): string;
+}
+
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+
+export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
+export const removeDir = (dir: string) => rmSync(dir, { recursive: true, force: true });
+
+/** Gatehouse's environment: request logging off (LOG_LEVEL=warn), the rate limit far above the load. */
+export function gatehouseEnv(port: number, dataDir: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PORT: String(port),
+    APP_ORIGIN: `http://localhost:${port}`,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_MINUTE: '100000000',
+  };
+}
+
+export const bareEnv = (port: number): NodeJS.ProcessEnv => ({ ...process.env, PORT: String(port) });
+
+export function spawnServer(
+  name: string,
+  entry: string,
+  port: number,
+  env: NodeJS.ProcessEnv,
+  nodeArgs: readonly string[] = [],
+): Server {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  let out = '';
+  const keep = (d: Buffer) => {
+    out = (out + d.toString()).slice(-8000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return { name, port, origin: `http://127.0.0.1:${port}`, child, output: () => out };
+}
+
+/** One GET with a fresh connection; resolves to the status, or 0 when nothing answers yet. */
+export function probe(port: number, path: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      res.resume();
+      res.once('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.once('error', () => resolve(0));
+    req.setTimeout(2000, () => req.destroy());
+    req.end();
+  });
+}
+
+/** Polls until `path` answers 200; returns the milliseconds since `since` (a performance.now()). */
+export async function waitFor200(
+  server: Server,
+  path: string,
+  since: number,
+  timeoutMs = 30_000,
+  pollMs = 2,
+): Promise<number> {
+  for (;;) {
+    if (server.child.exitCode !== null || server.child.signalCode !== null) {
+      throw new Error(`${server.name} exited before answering ${path}:\n${server.output()}`);
+    }
+    if ((await probe(server.port, path)) === 200) return performance.now() - since;
+    if (performance.now() - since > timeoutMs) {
+      throw new Error(`${server.name} did not answer 200 on ${path} within ${timeoutMs} ms:\n${server.output()}`);
+    }
+    await sleep(pollMs);
+  }
+}
+
+/** SIGTERM, then SIGKILL if the child has not exited after `graceMs`. */
+export async function stopServer(server: Server, graceMs = 5000): Promise<void> {
+  const { child } = server;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Resident set size of a process in MB (VmRSS of /proc/<pid>/status; Linux only). */
+export function rssMb(pid: number | undefined, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
+  if (pid === undefined) throw new Error('no pid');
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
+  if (kb === undefined) throw new Error(`${field} not found in /proc/${pid}/status`);
+  return Number(kb) / 1024;
+}
+
+export const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  const hi = s[mid] ?? Number.NaN;
+  return s.length % 2 === 1 ? hi : ((s[mid - 1] ?? Number.NaN) + hi) / 2;
+};
