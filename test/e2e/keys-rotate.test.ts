@@ -26,12 +26,20 @@ test('keys:rotate adds a key that a running server picks up; old tokens keep ver
   assert.match(run.stdout, new RegExp(`Retired .*${oldKid}`));
 
   now += 6_000; // the server re-reads its key table every few seconds
-  const kids = (await b.app.inject({ url: '/.well-known/jwks.json' })).json().keys.map((k: { kid: string }) => k.kid);
+  const kids = (await b.app.inject({ url: '/.well-known/jwks.json' }))
+    .json()
+    .keys.map((k: { kid: string }) => k.kid);
   assert.deepEqual(kids.sort(), [oldKid, newKid].sort());
-  assert.equal((await b.app.inject({ url: '/api/users/me', headers: bearer(tokens.access_token) })).statusCode, 200);
+  assert.equal(
+    (await b.app.inject({ url: '/api/users/me', headers: bearer(tokens.access_token) })).statusCode,
+    200,
+  );
   const fresh = await signIn(b, email);
   assert.equal(decodeProtectedHeader(fresh.access_token).kid, newKid);
-  assert.equal((await b.app.inject({ url: '/api/users/me', headers: bearer(fresh.access_token) })).statusCode, 200);
+  assert.equal(
+    (await b.app.inject({ url: '/api/users/me', headers: bearer(fresh.access_token) })).statusCode,
+    200,
+  );
 });
 
 test('keys:rotate stops with one line on a bad setting', () => {

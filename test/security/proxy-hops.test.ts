@@ -7,7 +7,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { build } from '../helpers/build.ts';
 
-const hammer = async (b: Awaited<ReturnType<typeof build>>, xff: (i: number) => string | undefined, remoteAddress = '10.0.0.1') => {
+const hammer = async (
+  b: Awaited<ReturnType<typeof build>>,
+  xff: (i: number) => string | undefined,
+  remoteAddress = '10.0.0.1',
+) => {
   const statuses: number[] = [];
   for (let i = 0; i < 8; i++) {
     const forwarded = xff(i);

@@ -1,0 +1,83 @@
+/**
+ * The server as a process: first start creates DATA_DIR and a signing key, a restart keeps the
+ * key, the dev-outbox warning appears when listening beyond loopback, and SIGTERM shuts down cleanly.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+async function start(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; output: () => string; port: number }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...process.env, PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d) => (out += d));
+  child.stderr?.on('data', (d) => (out += d));
+  for (let i = 0; i < 150; i++) {
+    if (
+      await fetch(`http://127.0.0.1:${port}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { child, output: () => out, port };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`server did not start: ${out}`);
+}
+
+const stop = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => {
+    child.on('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+
+test('first start creates DATA_DIR and a key; the key survives a restart; SIGTERM exits 0', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'gh-proc-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const dataDir = join(root, 'nested', 'data');
+  const first = await start({ DATA_DIR: dataDir });
+  assert.ok(existsSync(join(dataDir, 'identity.db')));
+  assert.equal(statSync(dataDir).mode & 0o077, 0, 'DATA_DIR is private to its owner');
+  const kid1 = (await (await fetch(`http://127.0.0.1:${first.port}/.well-known/jwks.json`)).json()).keys[0]
+    .kid;
+  assert.equal(await stop(first.child), 0);
+  const second = await start({ DATA_DIR: dataDir });
+  const kids = (await (await fetch(`http://127.0.0.1:${second.port}/.well-known/jwks.json`)).json()).keys.map(
+    (k: { kid: string }) => k.kid,
+  );
+  assert.deepEqual(kids, [kid1]);
+  assert.doesNotMatch(second.output(), /dev mail outbox is the mail adapter while listening beyond loopback/);
+  assert.equal(await stop(second.child), 0);
+});
+
+test('listening beyond loopback with the dev outbox logs a warning', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'gh-proc-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const s = await start({ DATA_DIR: join(root, 'data'), HOST: '0.0.0.0' });
+  const warning = s
+    .output()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { level: number; msg: string })
+    .find((l) => /dev mail outbox/.test(l.msg));
+  assert.equal(warning?.level, 40);
+  assert.equal(await stop(s.child), 0);
+});
