@@ -10,6 +10,7 @@ import { policyCheck } from './auth.service.ts';
 import type { Deps, Principal, RequestMeta } from './deps.ts';
 import { refreshProfile } from './profiles.ts';
 import { revokeEverything } from './revocation.ts';
+import { createSession } from './sessions.service.ts';
 
 async function profileOf(deps: Deps, userId: string) {
   const profile = (await deps.store.profiles.get(userId)) ?? (await refreshProfile(deps, userId));
@@ -18,15 +19,16 @@ async function profileOf(deps: Deps, userId: string) {
 }
 
 /**
- * Changes the password and signs out every other session and token. A cookie caller's own session
- * is ended too, and the route gives it a new one, so the browser stays signed in.
+ * Changes the password and ends every session and token of the user. A cookie caller gets a new
+ * session back (its cookie value, for the route to set), so the browser that made the change stays
+ * signed in; a Bearer caller signs in again.
  */
 export async function changePassword(
   deps: Deps,
   principal: Principal,
   input: { currentPassword: string; newPassword: string },
   meta: RequestMeta,
-): Promise<void> {
+): Promise<{ newSessionCookie: string | null }> {
   const profile = await profileOf(deps, principal.userId);
   policyCheck(deps, input.newPassword, profile.email, profile.name);
   if (input.currentPassword === input.newPassword) {
@@ -45,6 +47,9 @@ export async function changePassword(
     });
   await revokeEverything(deps, principal.userId);
   await audit(deps, { type: 'auth.password.change', subjectId: principal.userId, ip: meta.ip });
+  if (principal.via !== 'cookie') return { newSessionCookie: null };
+  const user = await deps.identity.adminGetUser(principal.userId);
+  return { newSessionCookie: user ? (await createSession(deps, user, null, meta)).cookieValue : null };
 }
 
 export async function startTotpSetup(

@@ -25,6 +25,19 @@ export interface Built {
   mailTo(to: string): { subject: string; text: string }[];
   /** The 6-digit code of the newest message to `to`. */
   codeFor(to: string): string;
+  /**
+   * Runs `action` and waits (up to 5 s) for one more message to `to`: some mail is sent after the
+   * response, so that answers do not reveal whether an account exists.
+   */
+  expectMail<T>(to: string, action: () => Promise<T>): Promise<T>;
+}
+
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }
 
 export const TEST_DEFAULTS: Record<string, string> = {
@@ -66,6 +79,12 @@ export async function build(
     dataDir,
     logs: () => logText,
     mailTo,
+    async expectMail(to, action) {
+      const before = mailTo(to).length;
+      const result = await action();
+      await waitFor(() => mailTo(to).length > before, `mail to ${to}`);
+      return result;
+    },
     codeFor(to) {
       const message = mailTo(to)[0];
       const code = message && /\b(\d{6})\b/.exec(message.text)?.[1];

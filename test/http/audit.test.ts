@@ -41,8 +41,9 @@ describe('audit trail', () => {
       headers: auth,
       payload: { current_password: PASSWORD, new_password: 'an entirely new passphrase' },
     });
-    await b.app.inject({ method: 'POST', url: '/api/auth/forgot-password', payload: { email } });
-    await new Promise((r) => setTimeout(r, 20));
+    await b.expectMail(email, () =>
+      b.app.inject({ method: 'POST', url: '/api/auth/forgot-password', payload: { email } }),
+    );
     await b.app.inject({
       method: 'POST',
       url: '/api/auth/reset-password',

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { totpAt } from '../../src/domain/totp.ts';
-import { build } from '../helpers/build.ts';
+import { build, waitFor } from '../helpers/build.ts';
 import { bearer, confirmedUser, PASSWORD, signIn, signUp, uniqueEmail } from '../helpers/users.ts';
 
 const confirm = (b: Awaited<ReturnType<typeof build>>, email: string, code: string) =>
@@ -23,8 +23,9 @@ const forgot = async (
   email: string,
   headers: Record<string, string> = {},
 ) => {
-  await b.app.inject({ method: 'POST', url: '/api/auth/forgot-password', headers, payload: { email } });
-  await new Promise((r) => setTimeout(r, 20));
+  await b.expectMail(email, () =>
+    b.app.inject({ method: 'POST', url: '/api/auth/forgot-password', headers, payload: { email } }),
+  );
 };
 
 describe('codes and links', () => {
@@ -189,7 +190,7 @@ describe('codes and links', () => {
       payload: { email: 'Victim＠Victim.test', password: PASSWORD },
     });
     assert.equal(full.statusCode, 202);
-    await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => b.mailTo('victim@victim.test').length > 0, 'mail to the normalised address');
     const all = b.deps.mail.outbox?.list(1000) ?? [];
     assert.ok(all.some((m) => m.to === 'victim@victim.test'));
     assert.equal(

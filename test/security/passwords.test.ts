@@ -85,8 +85,9 @@ describe('passwords', () => {
       payload: { current_password: 'correct horse battery staple violin', new_password: 'qwertyuiop123456' },
     });
     assert.equal(change.json().error.code, 'PASSWORD_TOO_COMMON');
-    await b.app.inject({ method: 'POST', url: '/api/auth/forgot-password', payload: { email: e2 } });
-    await new Promise((r) => setTimeout(r, 20));
+    await b.expectMail(e2, () =>
+      b.app.inject({ method: 'POST', url: '/api/auth/forgot-password', payload: { email: e2 } }),
+    );
     const reset = await b.app.inject({
       method: 'POST',
       url: '/api/auth/reset-password',

@@ -22,7 +22,7 @@ import {
 } from '../schemas/auth.ts';
 import { errorResponses, Message } from '../schemas/common.ts';
 import { type App, credentialLimit, type RouteOptions, tokensBody } from './route-kit.ts';
-import { reissueSession } from './session.routes.ts';
+import { setSessionCookie } from './session.routes.ts';
 
 const ACCEPTED = 'If the address can receive mail, a message is on its way.';
 
@@ -211,14 +211,19 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
     },
     async (request, reply) => {
       const principal = request.principal as NonNullable<typeof request.principal>;
-      await account.changePassword(
+      const { newSessionCookie } = await account.changePassword(
         deps,
         principal,
         { currentPassword: request.body.current_password, newPassword: request.body.new_password },
         meta(request),
       );
-      if (principal.via === 'cookie') await reissueSession(app, deps, request, reply);
-      return { message: 'Password changed. Other devices have been signed out.' };
+      if (newSessionCookie) {
+        setSessionCookie(app, deps, reply, newSessionCookie);
+        return { message: 'Password changed. Every other device has been signed out.' };
+      }
+      return {
+        message: 'Password changed. Every session has been signed out: sign in again with the new password.',
+      };
     },
   );
 

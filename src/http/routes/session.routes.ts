@@ -39,19 +39,6 @@ async function startSession(
   return { user: toMe(profile), csrf_token: session.csrfToken };
 }
 
-/** After a password change the caller's own session is void too: give the browser a fresh one. */
-export async function reissueSession(
-  app: App,
-  deps: Deps,
-  request: FastifyRequest,
-  reply: Reply,
-): Promise<void> {
-  const user = await deps.identity.adminGetUser((request.principal as { userId: string }).userId);
-  if (!user) return;
-  const { cookieValue } = await createSession(deps, user, null, meta(request));
-  setSessionCookie(app, deps, reply, cookieValue);
-}
-
 export async function sessionRoutes(app: App, { deps }: RouteOptions) {
   const tags = ['Browser session'];
   const limited = { config: credentialLimit(deps) };
