@@ -63,6 +63,9 @@ describe('operations', () => {
       assert.ok(doc.paths[path], `OpenAPI lacks ${path}`);
     }
     assert.ok(doc.paths['/api/auth/signup'].post.requestBody);
+    assert.deepEqual(doc.paths['/api/users/me'].get.security, [{ bearer: [] }, { session: [] }]);
+    assert.equal(doc.paths['/api/auth/signin'].post.security, undefined);
+    assert.ok(doc.components.securitySchemes.bearer);
     const docs = await b.app.inject({ url: '/docs/' });
     assert.equal(docs.statusCode, 200);
     assert.match(docs.body, /swagger/i);

@@ -21,7 +21,7 @@ import {
   TotpVerifyAnswer,
 } from '../schemas/auth.ts';
 import { errorResponses, Message } from '../schemas/common.ts';
-import { type App, credentialLimit, type RouteOptions, tokensBody } from './route-kit.ts';
+import { type App, credentialLimit, type RouteOptions, signedIn, tokensBody } from './route-kit.ts';
 import { setSessionCookie } from './session.routes.ts';
 
 const ACCEPTED = 'If the address can receive mail, a message is on its way.';
@@ -203,6 +203,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
       ...limited,
       onRequest: app.authenticate,
       schema: {
+        security: signedIn,
         tags,
         summary: 'Change the password (signs out every other session)',
         body: ChangePasswordBody,
@@ -232,6 +233,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
     {
       onRequest: app.authenticate,
       schema: {
+        security: signedIn,
         tags,
         summary: 'Start TOTP enrolment: a secret, an otpauth URI and a QR code',
         response: { 200: TotpSetupAnswer, ...errorResponses },
@@ -251,6 +253,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
     {
       onRequest: app.authenticate,
       schema: {
+        security: signedIn,
         tags,
         summary: 'Finish TOTP enrolment with a code; returns recovery codes',
         body: TotpCodeBody,
@@ -276,6 +279,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
     {
       onRequest: app.authenticate,
       schema: {
+        security: signedIn,
         tags,
         summary: 'Turn TOTP off (needs a current code)',
         body: TotpCodeBody,
@@ -298,6 +302,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
     {
       onRequest: app.authenticate,
       schema: {
+        security: signedIn,
         tags,
         summary: 'Replace the recovery codes (needs a current TOTP code)',
         body: TotpCodeBody,

@@ -38,3 +38,6 @@ export const tokensBody = (t: Tokens) => ({
   expires_in: t.expiresIn,
   token_type: t.tokenType,
 });
+
+/** OpenAPI: routes behind app.authenticate accept a Bearer access token or the session cookie. */
+export const signedIn: { [scheme: string]: string[] }[] = [{ bearer: [] }, { session: [] }];

@@ -11,7 +11,7 @@ import { getProfile, toMe } from '../../services/users.service.ts';
 import { createOriginCheck, meta } from '../plugins/auth.ts';
 import { Challenge, MfaBody, SessionAnswer, SessionList, SignInBody } from '../schemas/auth.ts';
 import { errorResponses } from '../schemas/common.ts';
-import { type App, credentialLimit, type RouteOptions } from './route-kit.ts';
+import { type App, credentialLimit, type RouteOptions, signedIn } from './route-kit.ts';
 
 type Reply = FastifyReply;
 
@@ -87,6 +87,7 @@ export async function sessionRoutes(app: App, { deps }: RouteOptions) {
     {
       onRequest: app.authenticate,
       schema: {
+        security: signedIn,
         tags,
         summary: 'The signed-in browser user, with the CSRF token for non-browser clients',
         response: { 200: SessionAnswer, ...errorResponses },
@@ -103,7 +104,12 @@ export async function sessionRoutes(app: App, { deps }: RouteOptions) {
     '/session',
     {
       onRequest: app.authenticate,
-      schema: { tags, summary: 'Sign the browser out', response: { 204: Type.Null(), ...errorResponses } },
+      schema: {
+        security: signedIn,
+        tags,
+        summary: 'Sign the browser out',
+        response: { 204: Type.Null(), ...errorResponses },
+      },
     },
     async (request, reply) => {
       if (request.session) await endSession(deps, request.session, meta(request));
@@ -122,6 +128,7 @@ export async function sessionRoutes(app: App, { deps }: RouteOptions) {
     {
       onRequest: app.authenticate,
       schema: {
+        security: signedIn,
         tags,
         summary: "The user's active browser sessions",
         response: { 200: SessionList, ...errorResponses },
@@ -148,6 +155,7 @@ export async function sessionRoutes(app: App, { deps }: RouteOptions) {
     {
       onRequest: app.authenticate,
       schema: {
+        security: signedIn,
         tags,
         summary: 'Sign one device out',
         params: Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{16}$' }) }),

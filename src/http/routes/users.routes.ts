@@ -2,7 +2,7 @@
 import { getProfile, toMe } from '../../services/users.service.ts';
 import { User } from '../schemas/auth.ts';
 import { errorResponses } from '../schemas/common.ts';
-import type { App, RouteOptions } from './route-kit.ts';
+import { type App, type RouteOptions, signedIn } from './route-kit.ts';
 
 export async function usersRoutes(app: App, { deps }: RouteOptions) {
   app.get(
@@ -10,6 +10,7 @@ export async function usersRoutes(app: App, { deps }: RouteOptions) {
     {
       onRequest: app.authenticate,
       schema: {
+        security: signedIn,
         tags: ['Users'],
         summary: 'The signed-in user: identity and profile',
         response: { 200: User, ...errorResponses },
