@@ -18,6 +18,7 @@ import { logOptions, requestLog } from './http/plugins/request-log.ts';
 import { securityHeaders } from './http/plugins/security-headers.ts';
 import { strictContentType } from './http/plugins/strict-content-type.ts';
 import { authRoutes } from './http/routes/auth.routes.ts';
+import { homeRoutes } from './http/routes/home.routes.ts';
 import { opsRoutes } from './http/routes/ops.routes.ts';
 import { sessionRoutes } from './http/routes/session.routes.ts';
 import { usersRoutes } from './http/routes/users.routes.ts';
@@ -98,6 +99,7 @@ export async function buildApp({ deps, logger }: BuildOptions) {
 
   const opts = { deps, verifier };
   await app.register(opsRoutes, opts);
+  await app.register(homeRoutes, opts);
   await app.register(authRoutes, { ...opts, prefix: '/api/auth' });
   await app.register(sessionRoutes, { ...opts, prefix: '/api' });
   await app.register(usersRoutes, { ...opts, prefix: '/api/users' });

@@ -118,4 +118,18 @@ describe('operations', () => {
       'user_id',
     ]);
   });
+
+  test('GET / serves a landing page under the strict CSP, with its stylesheet', async (t) => {
+    const b = await build(t, { APP_ORIGIN: 'https://app.example.com' });
+    const home = await b.app.inject({ url: '/' });
+    assert.equal(home.statusCode, 200);
+    assert.match(String(home.headers['content-type']), /^text\/html; charset=utf-8/);
+    assert.match(String(home.headers['content-security-policy']), /script-src 'self'; style-src 'self'/);
+    assert.match(home.body, /href="\/docs"/);
+    assert.match(home.body, /https:\/\/app\.example\.com\/api\/auth\/signup/);
+    assert.doesNotMatch(home.body, /<script|style=/);
+    const css = await b.app.inject({ url: '/assets/home.css' });
+    assert.equal(css.statusCode, 200);
+    assert.match(String(css.headers['content-type']), /^text\/css/);
+  });
 });
