@@ -53,6 +53,15 @@ export async function buildApp({ deps, logger }: BuildOptions) {
 
   app.addSchema(ErrorBody);
   await app.register(securityHeaders);
+  // Before the error handler, so that unknown paths (404) are rate-limited too.
+  await app.register(rateLimit, {
+    global: true,
+    max: config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request) => request.ip,
+    errorResponseBuilder: () =>
+      new AppError('TOO_MANY_REQUESTS', 'Too many requests. Slow down and try again shortly.'),
+  });
   await app.register(errorHandler);
   await app.register(requestLog);
   await app.register(strictContentType);
@@ -67,14 +76,6 @@ export async function buildApp({ deps, logger }: BuildOptions) {
       maxAge: 600,
     });
   }
-  await app.register(rateLimit, {
-    global: true,
-    max: config.rateLimitPerMinute,
-    timeWindow: 60_000,
-    keyGenerator: (request) => request.ip,
-    errorResponseBuilder: () =>
-      new AppError('TOO_MANY_REQUESTS', 'Too many requests. Slow down and try again shortly.'),
-  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

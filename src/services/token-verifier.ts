@@ -100,6 +100,8 @@ export function createTokenVerifier(opts: {
         const groups = payload['cognito:groups'];
         if (
           payload.token_use !== 'access' ||
+          // Cognito access tokens carry no aud; one that names another audience is not for us.
+          (payload.aud !== undefined && payload.aud !== identity.clientId) ||
           payload.client_id !== identity.clientId ||
           typeof payload.sub !== 'string' ||
           typeof payload.iat !== 'number' ||

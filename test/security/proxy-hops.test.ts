@@ -54,4 +54,24 @@ describe('trusted proxy hops', () => {
     const { items } = await b.deps.store.audit.list({ limit: 5, type: 'auth.signin' });
     assert.equal(items[0]?.ip, '198.51.100.9');
   });
+
+  test('SECURITY 11: anonymous probing, refused (401) or of unknown paths (404), is rate-limited too', async (t) => {
+    const b = await build(t, { RATE_LIMIT_PER_MINUTE: '3' });
+    // The budget is per address across routes, so each probe comes from its own address.
+    for (const [url, remoteAddress] of [
+      ['/api/users/me', '192.0.2.50'],
+      ['/api/no-such-thing', '192.0.2.51'],
+    ] as const) {
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) statuses.push((await b.app.inject({ url, remoteAddress })).statusCode);
+      assert.deepEqual(statuses.slice(3), [429, 429], `${url}: ${statuses.join(',')}`);
+      assert.ok(
+        statuses.slice(0, 3).every((s) => s !== 429),
+        `${url}: ${statuses.join(',')}`,
+      );
+      // A bad token is counted by the limiter before it is looked at.
+      const probe = await b.app.inject({ url, remoteAddress, headers: { authorization: 'Bearer x.y.z' } });
+      assert.equal(probe.statusCode, 429);
+    }
+  });
 });

@@ -1,5 +1,5 @@
 /**
- * Authentication for routes that need it: `app.authenticate`, an onRequest hook (so a 401 comes before any 400), sets
+ * Authentication for routes that need it: `app.authenticate`, a preParsing hook (after the rate limit, before body parsing and validation, so a 401 comes before any 400), sets
  * request.principal from a Bearer access token (API clients) or the session cookie (the browser).
  * An Authorization header, when present, is the only credential considered; a malformed one is a
  * 401, never a 500. Cookie-authenticated unsafe requests must come from an allowed origin

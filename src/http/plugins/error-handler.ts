@@ -4,6 +4,7 @@
  * get codes too; anything else is a 500 whose message and stack stay in the log. Unknown paths are
  * 404, and known paths called with the wrong method are 405 with an Allow header.
  */
+import type {} from '@fastify/rate-limit';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import FindMyWay from 'find-my-way';
@@ -70,7 +71,9 @@ export const errorHandler = fp(
       for (const m of methods) set.add(m);
     });
 
-    app.setNotFoundHandler((request, reply) => {
+    // Unknown paths count against the rate limit too, so probing for routes is throttled.
+    const limited = app.hasDecorator('rateLimit') ? { preHandler: app.rateLimit() } : {};
+    app.setNotFoundHandler(limited, (request, reply) => {
       const path = request.url.split('?')[0] ?? '/';
       const match = shadow.find('GET', path);
       const allowed = match ? methodsByPath.get((match.store as { path: string }).path) : undefined;

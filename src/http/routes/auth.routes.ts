@@ -201,7 +201,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
     '/change-password',
     {
       ...limited,
-      onRequest: app.authenticate,
+      preParsing: app.authenticate,
       schema: {
         security: signedIn,
         tags,
@@ -231,7 +231,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
   app.post(
     '/mfa/totp/setup',
     {
-      onRequest: app.authenticate,
+      preParsing: app.authenticate,
       schema: {
         security: signedIn,
         tags,
@@ -251,7 +251,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
   app.post(
     '/mfa/totp/verify',
     {
-      onRequest: app.authenticate,
+      preParsing: app.authenticate,
       schema: {
         security: signedIn,
         tags,
@@ -277,7 +277,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
   app.delete(
     '/mfa/totp',
     {
-      onRequest: app.authenticate,
+      preParsing: app.authenticate,
       schema: {
         security: signedIn,
         tags,
@@ -300,7 +300,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
   app.post(
     '/mfa/recovery-codes',
     {
-      onRequest: app.authenticate,
+      preParsing: app.authenticate,
       schema: {
         security: signedIn,
         tags,

@@ -85,7 +85,7 @@ export async function sessionRoutes(app: App, { deps }: RouteOptions) {
   app.get(
     '/session',
     {
-      onRequest: app.authenticate,
+      preParsing: app.authenticate,
       schema: {
         security: signedIn,
         tags,
@@ -103,7 +103,7 @@ export async function sessionRoutes(app: App, { deps }: RouteOptions) {
   app.delete(
     '/session',
     {
-      onRequest: app.authenticate,
+      preParsing: app.authenticate,
       schema: {
         security: signedIn,
         tags,
@@ -126,7 +126,7 @@ export async function sessionRoutes(app: App, { deps }: RouteOptions) {
   app.get(
     '/sessions',
     {
-      onRequest: app.authenticate,
+      preParsing: app.authenticate,
       schema: {
         security: signedIn,
         tags,
@@ -153,7 +153,7 @@ export async function sessionRoutes(app: App, { deps }: RouteOptions) {
   app.delete(
     '/sessions/:id',
     {
-      onRequest: app.authenticate,
+      preParsing: app.authenticate,
       schema: {
         security: signedIn,
         tags,

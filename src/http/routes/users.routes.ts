@@ -8,7 +8,7 @@ export async function usersRoutes(app: App, { deps }: RouteOptions) {
   app.get(
     '/me',
     {
-      onRequest: app.authenticate,
+      preParsing: app.authenticate,
       schema: {
         security: signedIn,
         tags: ['Users'],
