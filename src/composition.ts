@@ -10,12 +10,11 @@ import { createOutboxMail } from './adapters/mail/outbox/outbox-mail.ts';
 import { createEnvSecrets } from './adapters/secrets/env/env-secrets.ts';
 import { createSqliteStore } from './adapters/store/sqlite/sqlite-store.ts';
 import type { Config } from './config/config.ts';
+import { assetPath } from './config/paths.ts';
 import { parseCommonPasswords } from './domain/password-policy.ts';
 import type { Deps, Logger } from './services/deps.ts';
 
 export const BUILTIN_CLIENT_ID = 'gatehouse';
-
-const COMMON_PASSWORDS_FILE = new URL('./domain/data/common-passwords.txt', import.meta.url);
 
 /** Six-digit codes in a dev-outbox log line are masked: logs must never carry codes (SECURITY 36). */
 export const maskCodes = (text: string): string =>
@@ -66,7 +65,7 @@ export function compose(
     passwordPolicy: {
       minLength: config.passwordMinLength,
       maxLength: config.passwordMaxLength,
-      common: parseCommonPasswords(readFileSync(COMMON_PASSWORDS_FILE, 'utf8')),
+      common: parseCommonPasswords(readFileSync(assetPath('src/domain/data/common-passwords.txt'), 'utf8')),
     },
     clock,
     log,

@@ -3,11 +3,11 @@
  * against the provider's JWKS, with `iss`, `token_use` = access and `client_id` checked; headers
  * that try to bring their own key (jku, x5u, jwk, x5c) are refused before anything else.
  *
- * A verified token is remembered until its own expiry, keyed by its SHA-256, so the signature is
- * checked once per token rather than once per request. Revocation is NOT cached: every request
+ * A verified token is remembered until its own expiry, keyed by the whole token (a Map lookup; a
+ * cryptographic hash per request cost more than the rest of the check), so the signature is checked
+ * once per token rather than once per request. Nothing about a token is trusted before that check. Revocation is NOT cached: every request
  * reads the user's "issued before T is void" mark, so sign-out everywhere takes effect at once.
  */
-import { createHash } from 'node:crypto';
 import {
   createLocalJWKSet,
   decodeProtectedHeader,
@@ -80,14 +80,13 @@ export function createTokenVerifier(opts: {
   return {
     isRevoked,
     async verifyAccessToken(token) {
-      if (!TOKEN_SHAPE.test(token)) throw invalid();
-      const hash = createHash('sha256').update(token).digest('base64url');
-      let verified = cache.get(hash);
+      let verified = cache.get(token);
       if (verified && verified.exp * 1000 <= clock()) {
-        cache.delete(hash);
+        cache.delete(token);
         verified = undefined;
       }
       if (!verified) {
+        if (!TOKEN_SHAPE.test(token)) throw invalid();
         let payload: JWTPayload;
         try {
           const header = decodeProtectedHeader(token);
@@ -121,7 +120,7 @@ export function createTokenVerifier(opts: {
           const oldest = cache.keys().next().value;
           if (oldest !== undefined) cache.delete(oldest);
         }
-        cache.set(hash, verified);
+        cache.set(token, verified);
       }
       if (await isRevoked(verified.userId, verified.iat)) {
         throw new AppError('TOKEN_REVOKED', 'This token has been revoked. Sign in again.');

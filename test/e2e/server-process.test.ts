@@ -3,7 +3,7 @@
  * key, the dev-outbox warning appears when listening beyond loopback, and SIGTERM shuts down cleanly.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -80,4 +80,45 @@ test('listening beyond loopback with the dev outbox logs a warning', async (t) =
     .find((l) => /dev mail outbox/.test(l.msg));
   assert.equal(warning?.level, 40);
   assert.equal(await stop(s.child), 0);
+});
+
+test('the built server (what npm start runs) serves the API and its static assets', async (t) => {
+  const built = spawnSync(process.execPath, ['scripts/build.mjs'], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(built.status, 0, built.stderr);
+  const root = mkdtempSync(join(tmpdir(), 'gh-proc-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const s = await start({ DATA_DIR: join(root, 'data') }, ['dist/server.js']);
+  const base = `http://127.0.0.1:${s.port}`;
+  assert.match(await (await fetch(`${base}/`)).text(), /Gatehouse/);
+  assert.equal((await fetch(`${base}/assets/home.css`)).status, 200);
+  const signup = await fetch(`${base}/api/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      email: 'built@example.test',
+      password: 'a common-list check needs the bundled file',
+    }),
+  });
+  assert.equal(signup.status, 202);
+  const common = await fetch(`${base}/api/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'built2@example.test', password: '1234567890qwerty' }),
+  });
+  assert.equal(((await common.json()) as { error: { code: string } }).error.code, 'PASSWORD_TOO_COMMON');
+  assert.equal(await stop(s.child), 0);
+});
+
+test('a second server on the same DATA_DIR refuses to start', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'gh-proc-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const first = await start({ DATA_DIR: join(root, 'data') });
+  const second = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...process.env, PORT: String(await freePort()), DATA_DIR: join(root, 'data') },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  assert.equal(second.status, 1);
+  assert.match(second.stderr, /in use by another Gatehouse process: one server per DATA_DIR/);
+  assert.equal(await stop(first.child), 0);
 });

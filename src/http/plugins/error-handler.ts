@@ -4,7 +4,6 @@
  * get codes too; anything else is a 500 whose message and stack stay in the log. Unknown paths are
  * 404, and known paths called with the wrong method are 405 with an Allow header.
  */
-import type {} from '@fastify/rate-limit';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import FindMyWay from 'find-my-way';
@@ -71,9 +70,7 @@ export const errorHandler = fp(
       for (const m of methods) set.add(m);
     });
 
-    // Unknown paths count against the rate limit too, so probing for routes is throttled.
-    const limited = app.hasDecorator('rateLimit') ? { preHandler: app.rateLimit() } : {};
-    app.setNotFoundHandler(limited, (request, reply) => {
+    app.setNotFoundHandler((request, reply) => {
       const path = request.url.split('?')[0] ?? '/';
       const match = shadow.find('GET', path);
       const allowed = match ? methodsByPath.get((match.store as { path: string }).path) : undefined;
@@ -86,7 +83,7 @@ export const errorHandler = fp(
 
     app.setErrorHandler((err: FastifyError, request, reply) => {
       if (err instanceof AppError) {
-        if (err.status >= 500) request.log.error({ err }, 'request failed');
+        if (err.status >= 500) request.log.error({ err, reqId: request.id }, 'request failed');
         return send(
           reply,
           err.status,
@@ -96,7 +93,10 @@ export const errorHandler = fp(
       }
       const mapped = fastifyErrorCode(err);
       if (mapped) return send(reply, mapped.status, mapped.code, mapped.message);
-      request.log.error({ err }, 'unhandled error');
+      request.log.error(
+        { err, reqId: request.id, method: request.method, path: request.url.split('?')[0] },
+        'unhandled error',
+      );
       return send(reply, 500, 'INTERNAL', 'Something went wrong on our side. Try again in a moment.');
     });
   },

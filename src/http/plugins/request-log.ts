@@ -33,6 +33,9 @@ export const logOptions = (level: string) => ({
 
 export const requestLog = fp(
   async (app: FastifyInstance) => {
+    // At warn and above the line would be dropped anyway: skip the hook entirely.
+    const log = app.log as typeof app.log & { isLevelEnabled?: (level: string) => boolean };
+    if (log.isLevelEnabled && !log.isLevelEnabled('info')) return;
     app.addHook('onResponse', async (request, reply) => {
       request.log.info(
         {
@@ -41,6 +44,7 @@ export const requestLog = fp(
           status: reply.statusCode,
           ms: Math.round(reply.elapsedTime * 10) / 10,
           ip: request.ip,
+          reqId: request.id,
         },
         'request',
       );

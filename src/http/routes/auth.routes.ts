@@ -28,7 +28,7 @@ const ACCEPTED = 'If the address can receive mail, a message is on its way.';
 
 export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
   const tags = ['Authentication'];
-  const limited = { config: credentialLimit(deps) };
+  const limited = { config: credentialLimit };
 
   app.post(
     '/signup',
@@ -219,7 +219,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
         meta(request),
       );
       if (newSessionCookie) {
-        setSessionCookie(app, deps, reply, newSessionCookie);
+        setSessionCookie(app, reply, newSessionCookie);
         return { message: 'Password changed. Every other device has been signed out.' };
       }
       return {

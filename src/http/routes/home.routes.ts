@@ -4,9 +4,10 @@
  * CSP applies unchanged.
  */
 import { readFileSync } from 'node:fs';
+import { assetPath } from '../../config/paths.ts';
 import type { App, RouteOptions } from './route-kit.ts';
 
-const page = (name: string) => readFileSync(new URL(`../pages/${name}`, import.meta.url), 'utf8');
+const page = (name: string) => readFileSync(assetPath('src/http/pages', name), 'utf8');
 
 export async function homeRoutes(app: App, { deps }: RouteOptions) {
   const html = page('home.html').replaceAll('__ORIGIN__', deps.config.appOrigin);

@@ -1,5 +1,4 @@
 /** Small helpers every route file uses: the typed app, rate-limit presets and token mapping. */
-import type {} from '@fastify/rate-limit';
 import type {} from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type {
@@ -27,9 +26,7 @@ export interface RouteOptions {
 }
 
 /** Credential endpoints: tight, per client address. */
-export const credentialLimit = (deps: Deps) => ({
-  rateLimit: { max: deps.config.rateLimitAuthPerMinute, timeWindow: 60_000 },
-});
+export const credentialLimit = { rateLimit: 'credential' } as const;
 
 export const tokensBody = (t: Tokens) => ({
   id_token: t.idToken,

@@ -1,7 +1,6 @@
 /** /api/session and /api/sessions: the browser's cookie session (Browser session section of API.md). */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { isPlainLocalhost } from '../../config/config.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { IdentityUser, Tokens } from '../../ports/identity.ts';
 import * as auth from '../../services/auth.service.ts';
@@ -15,14 +14,8 @@ import { type App, credentialLimit, type RouteOptions, signedIn } from './route-
 
 type Reply = FastifyReply;
 
-export function setSessionCookie(app: App, deps: Deps, reply: Reply, value: string): void {
-  reply.setCookie(app.sessionCookieName, value, {
-    path: '/',
-    httpOnly: true,
-    secure: !isPlainLocalhost(deps.config),
-    sameSite: 'lax',
-    maxAge: deps.config.sessionTtl,
-  });
+export function setSessionCookie(app: App, reply: Reply, value: string): void {
+  app.sessionCookie.set(reply, value);
 }
 
 async function startSession(
@@ -34,14 +27,14 @@ async function startSession(
   tokens: Tokens,
 ) {
   const { cookieValue, session } = await createSession(deps, user, tokens, meta(request));
-  setSessionCookie(app, deps, reply, cookieValue);
+  setSessionCookie(app, reply, cookieValue);
   const profile = await getProfile(deps, user.userId);
   return { user: toMe(profile), csrf_token: session.csrfToken };
 }
 
 export async function sessionRoutes(app: App, { deps }: RouteOptions) {
   const tags = ['Browser session'];
-  const limited = { config: credentialLimit(deps) };
+  const limited = { config: credentialLimit };
   const checkOrigin = createOriginCheck(deps);
   const SignInAnswer = Type.Union([SessionAnswer, Challenge]);
 
@@ -113,12 +106,7 @@ export async function sessionRoutes(app: App, { deps }: RouteOptions) {
     },
     async (request, reply) => {
       if (request.session) await endSession(deps, request.session, meta(request));
-      reply.clearCookie(app.sessionCookieName, {
-        path: '/',
-        secure: !isPlainLocalhost(deps.config),
-        httpOnly: true,
-        sameSite: 'lax',
-      });
+      app.sessionCookie.clear(reply);
       return reply.status(204).send(null);
     },
   );

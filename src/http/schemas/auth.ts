@@ -1,6 +1,6 @@
 /** Request and response schemas of /api/auth/* and /api/session*. */
 import { Type } from 'typebox';
-import { Body, Code, Email, Password } from './common.ts';
+import { Body, Code, Email, NullableString, Password, StringEnum } from './common.ts';
 
 export const TokensBody = Type.Object(
   {
@@ -58,12 +58,12 @@ export const User = Type.Object(
   {
     user_id: Type.String(),
     email: Type.String(),
-    name: Type.Union([Type.String(), Type.Null()]),
+    name: NullableString(),
     phone_number: Type.Optional(Type.String()),
     email_verified: Type.Boolean(),
     mfa_enabled: Type.Boolean(),
     groups: Type.Array(Type.String()),
-    plan: Type.Union([Type.Literal('trial'), Type.Literal('basic'), Type.Literal('premium')]),
+    plan: StringEnum(['trial', 'basic', 'premium']),
     created_at: Type.String(),
   },
   { additionalProperties: false },

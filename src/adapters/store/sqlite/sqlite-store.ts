@@ -8,6 +8,7 @@
 import { AppError } from '../../../domain/errors.ts';
 import type { Store } from '../../../ports/store.ts';
 import { openSqlite } from '../../shared/sqlite.ts';
+import { withReadCache } from './read-cache.ts';
 import {
   auditToRow,
   decodeCursor,
@@ -31,9 +32,17 @@ export const MAX_AUDIT_PAGE = 500;
 // file does not grow forever and no request pays for more than one indexed delete.
 const PURGE_EVERY = 500;
 
+/**
+ * The SQLite store. It holds the file's exclusive lock (one server per DATA_DIR), which is what lets
+ * it answer the hot-path reads (profile, revocation mark, session) from memory; see read-cache.ts.
+ */
 export function createSqliteStore(file: string): Store {
+  return withReadCache(createUncachedSqliteStore(file));
+}
+
+function createUncachedSqliteStore(file: string): Store {
   // Failures here stay raw: they stop the process at start, where the operator wants the detail.
-  const db = openSqlite(file, '');
+  const db = openSqlite(file, '', { exclusive: true });
   migrate(db);
   const q = prepare(db);
   let sessionWrites = 0;
