@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
 import { authPlugin } from './http/plugins/auth.ts';
@@ -15,11 +14,12 @@ import { errorHandler } from './http/plugins/error-handler.ts';
 import { rateLimit } from './http/plugins/rate-limit.ts';
 import { logOptions, requestLog } from './http/plugins/request-log.ts';
 import { authRoutes } from './http/routes/auth.routes.ts';
+import { docsRoutes } from './http/routes/docs.routes.ts';
 import { homeRoutes } from './http/routes/home.routes.ts';
 import { opsRoutes } from './http/routes/ops.routes.ts';
 import { sessionRoutes } from './http/routes/session.routes.ts';
 import { usersRoutes } from './http/routes/users.routes.ts';
-import { ErrorBody } from './http/schemas/common.ts';
+import { ErrorBody, ErrorDoc } from './http/schemas/common.ts';
 import type { Deps } from './services/deps.ts';
 import { createTokenVerifier } from './services/token-verifier.ts';
 
@@ -74,6 +74,15 @@ export async function buildApp({ deps, logger }: BuildOptions) {
     });
   }
   await app.register(swagger, {
+    // Every operation documents the shared error body once, here, instead of each route compiling
+    // a serializer for it (that compilation was a measurable part of start-up).
+    transform: ({ schema, url }) => ({
+      schema:
+        schema && !schema.hide
+          ? { ...schema, response: { ...(schema.response as object), default: ErrorDoc } }
+          : schema,
+      url,
+    }),
     openapi: {
       openapi: '3.1.0',
       info: {
@@ -90,7 +99,7 @@ export async function buildApp({ deps, logger }: BuildOptions) {
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: false });
+  await app.register(docsRoutes);
 
   const verifier = createTokenVerifier({ identity: deps.identity, store: deps.store, clock: deps.clock });
   await app.register(authPlugin, { deps, verifier });

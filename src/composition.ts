@@ -20,6 +20,17 @@ export const BUILTIN_CLIENT_ID = 'gatehouse';
 export const maskCodes = (text: string): string =>
   text.replace(/\b\d{6}\b/g, '******').replace(/code=[^&\s]+/g, 'code=******');
 
+/** The 18,000-entry list is read on the first password check, not on the start-up path. */
+function lazyCommonPasswords(): { has(candidate: string): boolean } {
+  let set: Set<string> | null = null;
+  return {
+    has(candidate) {
+      set ??= parseCommonPasswords(readFileSync(assetPath('src/domain/data/common-passwords.txt'), 'utf8'));
+      return set.has(candidate);
+    },
+  };
+}
+
 export interface Composition {
   readonly deps: Deps;
   close(): Promise<void>;
@@ -65,7 +76,7 @@ export function compose(
     passwordPolicy: {
       minLength: config.passwordMinLength,
       maxLength: config.passwordMaxLength,
-      common: parseCommonPasswords(readFileSync(assetPath('src/domain/data/common-passwords.txt'), 'utf8')),
+      common: lazyCommonPasswords(),
     },
     clock,
     log,

@@ -10,7 +10,8 @@ import { AppError } from './errors.ts';
 export interface PasswordPolicy {
   readonly minLength: number;
   readonly maxLength: number;
-  readonly common: ReadonlySet<string>;
+  /** Membership test of the common/breached list (lower-case entries); may load the list on first use. */
+  readonly common: { has(candidate: string): boolean };
 }
 
 export interface PasswordContext {

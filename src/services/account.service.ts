@@ -2,7 +2,6 @@
  * Signed-in account changes: password change and TOTP MFA enrolment. Each needs proof the caller
  * still holds the credential (current password, or a fresh TOTP code), and each is audited.
  */
-import QRCode from 'qrcode';
 import { AppError } from '../domain/errors.ts';
 import { otpauthUri } from '../domain/totp.ts';
 import { audit } from './audit.ts';
@@ -59,6 +58,8 @@ export async function startTotpSetup(
   const profile = await profileOf(deps, principal.userId);
   const { secret } = await deps.identity.associateSoftwareToken(principal.userId);
   const uri = otpauthUri(deps.config.mfaIssuer || deps.config.serviceName, profile.email, secret);
+  // Loaded on first use: only enrolment needs it, and it is not light.
+  const { default: QRCode } = await import('qrcode');
   const qrSvg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
   return { secret, otpauthUri: uri, qrSvg };
 }

@@ -11,7 +11,7 @@ export interface Me {
   readonly phone_number?: string;
   readonly email_verified: boolean;
   readonly mfa_enabled: boolean;
-  readonly groups: readonly string[];
+  readonly groups: string[];
   readonly plan: 'trial' | 'basic' | 'premium';
   readonly created_at: string;
 }
@@ -24,7 +24,7 @@ export function toMe(p: Profile): Me {
     ...(p.phoneNumber ? { phone_number: p.phoneNumber } : {}),
     email_verified: p.emailVerified,
     mfa_enabled: p.mfaEnabled,
-    groups: p.groups,
+    groups: [...p.groups],
     // Billing lands later; until then every signed-in user is on the trial plan.
     plan: 'trial',
     created_at: p.createdAt,

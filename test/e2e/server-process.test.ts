@@ -20,9 +20,10 @@ const freePort = () =>
 
 async function start(
   env: Record<string, string>,
+  entry: readonly string[] = ['--import', 'tsx', 'src/server.ts'],
 ): Promise<{ child: ChildProcess; output: () => string; port: number }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, [...entry], {
     env: { ...process.env, PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -66,9 +66,26 @@ describe('operations', () => {
     assert.deepEqual(doc.paths['/api/users/me'].get.security, [{ bearer: [] }, { session: [] }]);
     assert.equal(doc.paths['/api/auth/signin'].post.security, undefined);
     assert.ok(doc.components.securitySchemes.bearer);
-    const docs = await b.app.inject({ url: '/docs/' });
+    assert.match(JSON.stringify(doc.paths['/api/auth/signin'].post.responses.default), /UPPER_SNAKE/);
+    const docs = await b.app.inject({ url: '/docs' });
     assert.equal(docs.statusCode, 200);
-    assert.match(docs.body, /swagger/i);
+    assert.match(docs.body, /swagger-ui-bundle\.js/);
+    assert.doesNotMatch(docs.body, /<script>|style=/, 'no inline code: the strict CSP applies');
+    assert.match(String(docs.headers['content-security-policy']), /script-src 'self';/);
+    for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css', 'init.js']) {
+      const res = await b.app.inject({ url: `/docs/static/${file}` });
+      assert.equal(res.statusCode, 200, file);
+    }
+    assert.match((await b.app.inject({ url: '/docs/static/init.js' })).body, /openapi\.json/);
+    for (const bad of [
+      '..%2fpackage.json',
+      'package.json',
+      '%2e%2e%2f%2e%2e%2fetc%2fpasswd',
+      'constructor',
+    ]) {
+      assert.equal((await b.app.inject({ url: `/docs/static/${bad}` })).statusCode, 404, bad);
+    }
+    assert.equal((await b.app.inject({ url: '/docs/' })).headers.location, '/docs');
   });
 
   test('GET /api/dev/mail lists the outbox to loopback clients only', async (t) => {

@@ -2,8 +2,8 @@
  * What every request passes first, in one synchronous hook (one hook, no promise: this runs on the
  * hot path of every request):
  *
- * - Security headers, precomputed per kind of response: pages get the full set with a strict CSP,
- *   /docs a CSP that lets the Swagger UI run, and JSON answers under /api a short set (HSTS, nosniff,
+ * - Security headers, precomputed per kind of response: pages (the API explorer at /docs included)
+ *   get the full set with a strict CSP, and JSON answers under /api a short set (HSTS, nosniff,
  *   Referrer-Policy, CORP, a deny-all CSP with frame-ancestors) and Cache-Control: no-store.
  * - The request body's declared type: exactly `application/json`, optionally with
  *   `charset=utf-8`. Any other type, parameter, or whitespace trick in the header is a 415 before a
@@ -34,9 +34,6 @@ const BASE = {
 const STRICT_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; " +
   "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-const DOCS_CSP =
-  "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-  "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 // JSON answers need fewer headers than documents: no frames, no opener, no permissions to grant.
 // Each header is validated and written on every response, so the API set is kept to what matters.
@@ -49,7 +46,6 @@ const API_HEADERS = {
   'cache-control': 'no-store',
 };
 const PAGE_HEADERS = { ...BASE, 'content-security-policy': STRICT_CSP };
-const DOCS_HEADERS = { ...BASE, 'content-security-policy': DOCS_CSP };
 
 const JSON_TYPE = /^application\/json(; ?charset=utf-8)?$/i;
 const PRINTABLE = /^[\x21-\x7e ;=/-]+$/;
@@ -60,9 +56,7 @@ export const edge = fp(
   async (app: FastifyInstance) => {
     app.addHook('onRequest', (request, reply, done) => {
       const url = request.url;
-      reply.headers(
-        url.startsWith('/api/') ? API_HEADERS : url.startsWith('/docs') ? DOCS_HEADERS : PAGE_HEADERS,
-      );
+      reply.headers(url.startsWith('/api/') ? API_HEADERS : PAGE_HEADERS);
 
       const headers = request.headers;
       const type = headers['content-type'];

@@ -20,7 +20,7 @@ import {
   TotpSetupAnswer,
   TotpVerifyAnswer,
 } from '../schemas/auth.ts';
-import { errorResponses, Message } from '../schemas/common.ts';
+import { Message } from '../schemas/common.ts';
 import { type App, credentialLimit, type RouteOptions, signedIn, tokensBody } from './route-kit.ts';
 import { setSessionCookie } from './session.routes.ts';
 
@@ -38,7 +38,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
         tags,
         summary: 'Create an account (a 6-digit code is emailed)',
         body: SignUpBody,
-        response: { 202: SignUpAnswer, ...errorResponses },
+        response: { 202: SignUpAnswer },
       },
     },
     async (request, reply) => {
@@ -58,7 +58,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
         tags,
         summary: 'Confirm the email address with the emailed code',
         body: ConfirmBody,
-        response: { 200: Message, ...errorResponses },
+        response: { 200: Message },
       },
     },
     async (request) => {
@@ -79,7 +79,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
         tags,
         summary: 'Send a new confirmation code',
         body: EmailBody,
-        response: { 202: Message, ...errorResponses },
+        response: { 202: Message },
       },
     },
     async (request, reply) => {
@@ -96,7 +96,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
         tags,
         summary: 'Sign in with email and password',
         body: SignInBody,
-        response: { 200: ChallengeOrTokens, ...errorResponses },
+        response: { 200: ChallengeOrTokens },
       },
     },
     async (request) => {
@@ -115,7 +115,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
         tags,
         summary: 'Answer the MFA challenge with a TOTP or recovery code',
         body: MfaBody,
-        response: { 200: TokensBody, ...errorResponses },
+        response: { 200: TokensBody },
       },
     },
     async (request) => tokensBody((await auth.answerMfa(deps, request.body, meta(request))).tokens),
@@ -129,7 +129,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
         tags,
         summary: 'Exchange a refresh token (rotated on every use)',
         body: RefreshBody,
-        response: { 200: TokensBody, ...errorResponses },
+        response: { 200: TokensBody },
       },
     },
     async (request) => tokensBody(await auth.refresh(deps, request.body.refresh_token)),
@@ -146,7 +146,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
         tags,
         summary: 'Sign out everywhere: every token and session of the user ends',
         body: SignOutBody,
-        response: { 200: Message, ...errorResponses },
+        response: { 200: Message },
       },
     },
     async (request) => {
@@ -170,7 +170,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
         tags,
         summary: 'Email a password reset code',
         body: EmailBody,
-        response: { 202: Message, ...errorResponses },
+        response: { 202: Message },
       },
     },
     async (request, reply) => {
@@ -187,7 +187,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
         tags,
         summary: 'Set a new password with the emailed code; every session ends',
         body: ResetBody,
-        response: { 200: Message, ...errorResponses },
+        response: { 200: Message },
       },
     },
     async (request) => {
@@ -207,7 +207,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
         tags,
         summary: 'Change the password (signs out every other session)',
         body: ChangePasswordBody,
-        response: { 200: Message, ...errorResponses },
+        response: { 200: Message },
       },
     },
     async (request, reply) => {
@@ -236,7 +236,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
         security: signedIn,
         tags,
         summary: 'Start TOTP enrolment: a secret, an otpauth URI and a QR code',
-        response: { 200: TotpSetupAnswer, ...errorResponses },
+        response: { 200: TotpSetupAnswer },
       },
     },
     async (request) => {
@@ -257,7 +257,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
         tags,
         summary: 'Finish TOTP enrolment with a code; returns recovery codes',
         body: TotpCodeBody,
-        response: { 200: TotpVerifyAnswer, ...errorResponses },
+        response: { 200: TotpVerifyAnswer },
       },
     },
     async (request) => {
@@ -283,7 +283,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
         tags,
         summary: 'Turn TOTP off (needs a current code)',
         body: TotpCodeBody,
-        response: { 200: Message, ...errorResponses },
+        response: { 200: Message },
       },
     },
     async (request) => {
@@ -306,7 +306,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
         tags,
         summary: 'Replace the recovery codes (needs a current TOTP code)',
         body: TotpCodeBody,
-        response: { 200: TotpVerifyAnswer, ...errorResponses },
+        response: { 200: TotpVerifyAnswer },
       },
     },
     async (request) => {

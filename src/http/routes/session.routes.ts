@@ -9,7 +9,6 @@ import { createSession, endSession, listSessions, revokeSession } from '../../se
 import { getProfile, toMe } from '../../services/users.service.ts';
 import { createOriginCheck, meta } from '../plugins/auth.ts';
 import { Challenge, MfaBody, SessionAnswer, SessionList, SignInBody } from '../schemas/auth.ts';
-import { errorResponses } from '../schemas/common.ts';
 import { type App, credentialLimit, type RouteOptions, signedIn } from './route-kit.ts';
 
 type Reply = FastifyReply;
@@ -46,7 +45,7 @@ export async function sessionRoutes(app: App, { deps }: RouteOptions) {
         tags,
         summary: 'Sign in the browser: sets the session cookie, or answers an MFA challenge',
         body: SignInBody,
-        response: { 200: SignInAnswer, ...errorResponses },
+        response: { 200: SignInAnswer },
       },
     },
     async (request, reply) => {
@@ -65,7 +64,7 @@ export async function sessionRoutes(app: App, { deps }: RouteOptions) {
         tags,
         summary: 'Answer the MFA challenge; sets the session cookie',
         body: MfaBody,
-        response: { 200: SessionAnswer, ...errorResponses },
+        response: { 200: SessionAnswer },
       },
     },
     async (request, reply) => {
@@ -83,7 +82,7 @@ export async function sessionRoutes(app: App, { deps }: RouteOptions) {
         security: signedIn,
         tags,
         summary: 'The signed-in browser user, with the CSRF token for non-browser clients',
-        response: { 200: SessionAnswer, ...errorResponses },
+        response: { 200: SessionAnswer },
       },
     },
     async (request) => {
@@ -101,7 +100,7 @@ export async function sessionRoutes(app: App, { deps }: RouteOptions) {
         security: signedIn,
         tags,
         summary: 'Sign the browser out',
-        response: { 204: Type.Null(), ...errorResponses },
+        response: { 204: Type.Null() },
       },
     },
     async (request, reply) => {
@@ -119,7 +118,7 @@ export async function sessionRoutes(app: App, { deps }: RouteOptions) {
         security: signedIn,
         tags,
         summary: "The user's active browser sessions",
-        response: { 200: SessionList, ...errorResponses },
+        response: { 200: SessionList },
       },
     },
     async (request) => {
@@ -147,7 +146,7 @@ export async function sessionRoutes(app: App, { deps }: RouteOptions) {
         tags,
         summary: 'Sign one device out',
         params: Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{16}$' }) }),
-        response: { 204: Type.Null(), 404: { $ref: 'ErrorBody#' }, ...errorResponses },
+        response: { 204: Type.Null() },
       },
     },
     async (request, reply) => {

@@ -1,7 +1,6 @@
 /** /api/users/me: the signed-in user, for Bearer and cookie callers alike. */
 import { getProfile, toMe } from '../../services/users.service.ts';
 import { User } from '../schemas/auth.ts';
-import { errorResponses } from '../schemas/common.ts';
 import { type App, type RouteOptions, signedIn } from './route-kit.ts';
 
 export async function usersRoutes(app: App, { deps }: RouteOptions) {
@@ -13,7 +12,7 @@ export async function usersRoutes(app: App, { deps }: RouteOptions) {
         security: signedIn,
         tags: ['Users'],
         summary: 'The signed-in user: identity and profile',
-        response: { 200: User, ...errorResponses },
+        response: { 200: User },
       },
     },
     async (request) => {

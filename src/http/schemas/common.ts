@@ -25,9 +25,11 @@ export const Email = Type.String({ minLength: 3, maxLength: 320, description: 'E
 export const Password = Type.String({ minLength: 1, maxLength: 4096 });
 export const Code = Type.String({ minLength: 6, maxLength: 32, pattern: '^[0-9a-fA-F-]+$' });
 
-export const errorResponses = {
-  400: { $ref: 'ErrorBody#' },
-  401: { $ref: 'ErrorBody#' },
-  403: { $ref: 'ErrorBody#' },
-  429: { $ref: 'ErrorBody#' },
-} as const;
+/** OpenAPI only: every error answer, whatever its status (see src/domain/errors.ts for the codes). */
+export const ErrorDoc = {
+  description: 'An error: a stable UPPER_SNAKE code and a human message. 4xx for the caller, 5xx for us.',
+  type: 'object',
+  properties: {
+    error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+  },
+};
