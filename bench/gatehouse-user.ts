@@ -35,7 +35,8 @@ async function confirmationCode(origin: string, email: string): Promise<string> 
     ).json();
     const messages = isRecord(answer) && Array.isArray(answer.messages) ? answer.messages : [];
     for (const m of messages) {
-      const code = isRecord(m) && typeof m.text === 'string' ? /code is (\d{6})/.exec(m.text)?.[1] : undefined;
+      const code =
+        isRecord(m) && typeof m.text === 'string' ? /code is (\d{6})/.exec(m.text)?.[1] : undefined;
       if (code) return code;
     }
     await sleep(100);
@@ -62,7 +63,11 @@ export async function createSignedInUser(origin: string, cookieName = 'gh_sessio
   if (!value) throw new Error(`POST /api/session set no ${cookieName} cookie`);
 
   // Both credentials must work before any load is measured: a 401 under load would only show as non-2xx.
-  for (const headers of [{ authorization: `Bearer ${accessToken}` }, { cookie: `${cookieName}=${value}` }]) {
+  const both: Record<string, string>[] = [
+    { authorization: `Bearer ${accessToken}` },
+    { cookie: `${cookieName}=${value}` },
+  ];
+  for (const headers of both) {
     const me = await fetch(`${origin}/api/users/me`, { headers });
     if (me.status !== 200) throw new Error(`GET /api/users/me answered ${me.status}: ${await me.text()}`);
   }

@@ -3,6 +3,7 @@
  * programmatic API in this process, at a fixed number of connections.
  */
 import autocannon from 'autocannon';
+import { cpuSeconds } from './servers.ts';
 
 export interface LoadSettings {
   readonly connections: number;
@@ -16,6 +17,8 @@ export interface Scenario {
   readonly name: string;
   readonly url: string;
   readonly headers?: Record<string, string>;
+  /** The server process, whose CPU time is read around the measured run. */
+  readonly pid?: number | undefined;
 }
 
 export interface LoadResult {
@@ -30,6 +33,12 @@ export interface LoadResult {
   readonly statusCodes: Record<string, number>;
   /** Non-2xx answers or errors during the warm-up (reported, not counted in the table). */
   readonly warmupFailures: number;
+  /** Server CPU time per completed request, microseconds (all threads, user + system). */
+  readonly serverCpuUsPerReq: number;
+  /** Server CPU use during the run, percent of one core. */
+  readonly serverCpuPct: number;
+  /** The load generator's (this process's) CPU use during the run, percent of one core. */
+  readonly clientCpuPct: number;
 }
 
 const run = (scenario: Scenario, connections: number, duration: number) =>
@@ -43,7 +52,13 @@ const run = (scenario: Scenario, connections: number, duration: number) =>
 
 export async function measure(scenario: Scenario, settings: LoadSettings): Promise<LoadResult> {
   const warm = await run(scenario, settings.connections, settings.warmup);
+  const serverBefore = scenario.pid === undefined ? Number.NaN : cpuSeconds(scenario.pid);
+  const clientBefore = process.cpuUsage();
+  const t0 = performance.now();
   const r = await run(scenario, settings.connections, settings.duration);
+  const seconds = (performance.now() - t0) / 1000;
+  const client = process.cpuUsage(clientBefore);
+  const serverCpu = scenario.pid === undefined ? Number.NaN : cpuSeconds(scenario.pid) - serverBefore;
   const statusCodes: Record<string, number> = {};
   for (const [code, stat] of Object.entries(r.statusCodeStats)) statusCodes[code] = stat.count;
   return {
@@ -56,6 +71,9 @@ export async function measure(scenario: Scenario, settings: LoadSettings): Promi
     total: r.requests.total,
     statusCodes,
     warmupFailures: warm.non2xx + warm.errors + warm.timeouts,
+    serverCpuUsPerReq: (serverCpu * 1e6) / Math.max(1, r.requests.total),
+    serverCpuPct: (100 * serverCpu) / seconds,
+    clientCpuPct: (client.user + client.system) / 1e4 / seconds,
   };
 }
 
@@ -67,7 +85,9 @@ export function describe(r: LoadResult): string {
     .join(', ');
   return (
     `${r.scenario}: ${r.reqPerSec.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, ` +
-    `${r.total} requests, non-2xx ${r.non2xx}, errors ${r.errors} (${codes || 'no answers'})` +
+    `${r.total} requests, non-2xx ${r.non2xx}, errors ${r.errors} (${codes || 'no answers'}); ` +
+    `server CPU ${r.serverCpuUsPerReq.toFixed(0)} µs/request (${r.serverCpuPct.toFixed(0)}% of a core), ` +
+    `load generator ${r.clientCpuPct.toFixed(0)}% of a core` +
     (r.warmupFailures > 0 ? `, warm-up failures ${r.warmupFailures}` : '')
   );
 }

@@ -23,7 +23,13 @@ export interface Results {
   readonly health: LoadResult;
   readonly bearer: LoadResult;
   readonly cookie: LoadResult;
-  readonly rss: { readonly gatehouse: number; readonly bare: number; readonly idleMs: number };
+  readonly rss: {
+    readonly gatehouse: number;
+    readonly bare: number;
+    readonly idleMs: number;
+    /** After start and the sign-up requests, before any load (for information). */
+    readonly beforeLoad: { readonly gatehouse: number; readonly bare: number };
+  };
   readonly cold: { readonly gatehouse: readonly number[]; readonly bare: readonly number[] };
   readonly coldMedian: { readonly gatehouse: number; readonly bare: number };
 }
@@ -39,15 +45,38 @@ const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
 function throughputTable(r: Results): string[] {
   const bareMean = mean(r.bare.map((b) => b.reqPerSec));
   const bareValid = r.bare.every(isValid);
+  const bareCpu = mean(r.bare.map((b) => b.serverCpuUsPerReq));
   const lines = [
-    row(['scenario', 'req/s', 'ratio to bare', 'p50 ms', 'p99 ms', 'non-2xx', 'target', 'pass/fail']),
-    row(['---', '---:', '---:', '---:', '---:', '---:', '---', '---']),
+    row([
+      'scenario',
+      'req/s',
+      'ratio to bare',
+      'p50 ms',
+      'p99 ms',
+      'non-2xx',
+      'server CPU µs/req',
+      'CPU % server / load gen.',
+      'target',
+      'pass/fail',
+    ]),
+    row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---', '---']),
   ];
   r.bare.forEach((b, i) => {
     const label = `bare Fastify \`GET /\`, run ${i + 1} of ${r.bare.length}`;
     const status = isValid(b) ? '' : 'invalid';
     lines.push(
-      row([label, f0(b.reqPerSec), f2(b.reqPerSec / bareMean), f0(b.p50), f0(b.p99), nonOk(b), '', status]),
+      row([
+        label,
+        f0(b.reqPerSec),
+        f2(b.reqPerSec / bareMean),
+        f0(b.p50),
+        f0(b.p99),
+        nonOk(b),
+        f1(b.serverCpuUsPerReq),
+        cpu(b),
+        '',
+        status,
+      ]),
     );
   });
   lines.push(
@@ -58,6 +87,8 @@ function throughputTable(r: Results): string[] {
       f1(mean(r.bare.map((b) => b.p50))),
       f1(mean(r.bare.map((b) => b.p99))),
       String(r.bare.reduce((a, b) => a + b.non2xx, 0)),
+      f1(mean(r.bare.map((b) => b.serverCpuUsPerReq))),
+      '',
       '',
       bareValid ? '' : 'invalid',
     ]),
@@ -73,6 +104,8 @@ function throughputTable(r: Results): string[] {
         f0(x.p50),
         f0(x.p99),
         nonOk(x),
+        `${f1(x.serverCpuUsPerReq)} (${f1(x.serverCpuUsPerReq / bareCpu)}x)`,
+        cpu(x),
         target === null ? '' : `>= ${target}x`,
         status,
       ]),
@@ -84,6 +117,7 @@ function throughputTable(r: Results): string[] {
   return lines;
 }
 
+const cpu = (x: LoadResult) => `${f0(x.serverCpuPct)} / ${f0(x.clientCpuPct)}`;
 const nonOk = (x: LoadResult) => (x.errors > 0 ? `${x.non2xx} (+${x.errors} errors)` : String(x.non2xx));
 
 function resourceTable(r: Results): string[] {
@@ -98,6 +132,14 @@ function resourceTable(r: Results): string[] {
       f2(r.rss.gatehouse / r.rss.bare),
       `< ${TARGETS.idleRssMb} MB`,
       verdict(r.rss.gatehouse < TARGETS.idleRssMb),
+    ]),
+    row([
+      'RSS before any load, MB (after start and sign-up; for information)',
+      f1(r.rss.beforeLoad.gatehouse),
+      f1(r.rss.beforeLoad.bare),
+      f2(r.rss.beforeLoad.gatehouse / r.rss.beforeLoad.bare),
+      '',
+      '',
     ]),
     row([
       `cold start, ms (spawn to first 200, median of ${r.cold.gatehouse.length})`,

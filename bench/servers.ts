@@ -1,9 +1,10 @@
 /**
- * Child processes for the benchmark: Gatehouse and the bare Fastify server, each spawned as
- * `node --import tsx <entry>` so the child's pid is the server's own (not a tsx wrapper's), which
- * is what the RSS reading needs. Every child this module starts is tracked and stopped on exit.
+ * Child processes for the benchmark: Gatehouse and the bare Fastify server, each compiled by
+ * `npm run build` (esbuild) and spawned as `node dist/<entry>.js`, exactly as `npm start` runs
+ * Gatehouse, so both are plain JavaScript and the child's pid is the server's own (the RSS reading
+ * needs that). Every child this module starts is tracked and stopped on exit.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
@@ -12,8 +13,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const GATEHOUSE_ENTRY = 'src/server.ts';
-export const BARE_ENTRY = 'bench/bare-server.ts';
+export const GATEHOUSE_ENTRY = 'dist/server.js';
+export const BARE_ENTRY = 'dist/bare-server.js';
 
 export interface Server {
   readonly name: string;
@@ -66,7 +67,7 @@ export function spawnServer(
   env: NodeJS.ProcessEnv,
   nodeArgs: readonly string[] = [],
 ): Server {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -109,7 +110,9 @@ export async function waitFor200(
     }
     if ((await probe(server.port, path)) === 200) return performance.now() - since;
     if (performance.now() - since > timeoutMs) {
-      throw new Error(`${server.name} did not answer 200 on ${path} within ${timeoutMs} ms:\n${server.output()}`);
+      throw new Error(
+        `${server.name} did not answer 200 on ${path} within ${timeoutMs} ms:\n${server.output()}`,
+      );
     }
     await sleep(pollMs);
   }
@@ -134,6 +137,25 @@ export function rssMb(pid: number | undefined, field: 'VmRSS' | 'VmHWM' = 'VmRSS
   if (kb === undefined) throw new Error(`${field} not found in /proc/${pid}/status`);
   return Number(kb) / 1024;
 }
+
+/** CPU seconds (user + system, all threads) a process has used so far, from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) throw new Error('no pid');
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces: state is field 3.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime (14) and stime (15)
+  return ticks / CLOCK_TICKS;
+}
+
+// USER_HZ: 100 on every Linux the benchmark is meant for; getconf says for sure.
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
 
 export const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
