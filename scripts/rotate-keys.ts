@@ -1,24 +1,14 @@
 // npm run keys:rotate — adds a new RS256 signing key to the built-in identity provider. The previous
 // key keeps verifying until the tokens it signed have expired; a running server picks the new key
 // up within seconds. Reads the same configuration as the server (DATA_DIR, ACCESS_TOKEN_TTL_SECONDS).
-import { join, resolve } from 'node:path';
-import { createBuiltinIdentity } from '../src/adapters/identity/builtin/builtin-identity.ts';
+import { createIdentity } from '../src/composition.ts';
 import { loadConfig, readEnv } from '../src/config/config.ts';
 import { ConfigError } from '../src/config/settings.ts';
 
 try {
   const config = loadConfig(readEnv());
-  const identity = createBuiltinIdentity({
-    file: join(resolve(config.dataDir), 'identity.db'),
-    issuer: config.appOrigin,
-    clientId: 'gatehouse',
-    mail: { send: async () => undefined },
-    mailContext: { serviceName: config.serviceName, appOrigin: config.appOrigin },
-    hashCost: config.passwordHashCost,
-    accessTokenTtl: config.accessTokenTtl,
-    refreshTokenTtl: config.refreshTokenTtl,
-    refreshIdleTtl: config.refreshIdleTtl,
-  });
+  // Rotation sends no mail; the identity is opened with the server's own settings.
+  const identity = createIdentity(config, { send: async () => undefined });
   const { kid, retired, deleted } = await identity.rotateKeys();
   await identity.close();
   console.log(`New signing key ${kid} is active.`);

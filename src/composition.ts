@@ -5,13 +5,14 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createLocalBlobs } from './adapters/blobs/local/local-blobs.ts';
-import { createBuiltinIdentity } from './adapters/identity/builtin/builtin-identity.ts';
+import { type BuiltinIdentity, createBuiltinIdentity } from './adapters/identity/builtin/builtin-identity.ts';
 import { createOutboxMail } from './adapters/mail/outbox/outbox-mail.ts';
 import { createEnvSecrets } from './adapters/secrets/env/env-secrets.ts';
 import { createSqliteStore } from './adapters/store/sqlite/sqlite-store.ts';
 import type { Config } from './config/config.ts';
 import { assetPath } from './config/paths.ts';
 import { parseCommonPasswords } from './domain/password-policy.ts';
+import type { Mail } from './ports/mail.ts';
 import type { Deps, Logger } from './services/deps.ts';
 
 export const BUILTIN_CLIENT_ID = 'gatehouse';
@@ -29,6 +30,22 @@ function lazyCommonPasswords(): { has(candidate: string): boolean } {
       return set.has(candidate);
     },
   };
+}
+
+/** The built-in identity provider on DATA_DIR; also what `npm run keys:rotate` opens. */
+export function createIdentity(config: Config, mail: Mail, clock: () => number = Date.now): BuiltinIdentity {
+  return createBuiltinIdentity({
+    file: join(resolve(config.dataDir), 'identity.db'),
+    issuer: config.appOrigin,
+    clientId: BUILTIN_CLIENT_ID,
+    mail,
+    mailContext: { serviceName: config.serviceName, appOrigin: config.appOrigin },
+    hashCost: config.passwordHashCost,
+    accessTokenTtl: config.accessTokenTtl,
+    refreshTokenTtl: config.refreshTokenTtl,
+    refreshIdleTtl: config.refreshIdleTtl,
+    clock,
+  });
 }
 
 export interface Composition {
@@ -50,18 +67,7 @@ export function compose(
     log: (text) =>
       log.info({ mail: maskCodes(text) }, 'dev outbox: message stored; read it in full at GET /api/dev/mail'),
   });
-  const identity = createBuiltinIdentity({
-    file: join(dataDir, 'identity.db'),
-    issuer: config.appOrigin,
-    clientId: BUILTIN_CLIENT_ID,
-    mail,
-    mailContext: { serviceName: config.serviceName, appOrigin: config.appOrigin },
-    hashCost: config.passwordHashCost,
-    accessTokenTtl: config.accessTokenTtl,
-    refreshTokenTtl: config.refreshTokenTtl,
-    refreshIdleTtl: config.refreshIdleTtl,
-    clock,
-  });
+  const identity = createIdentity(config, mail, clock);
   const store = createSqliteStore(join(dataDir, 'gatehouse.db'));
   const blobs = createLocalBlobs(join(dataDir, 'blobs'));
   const secrets = createEnvSecrets(env);

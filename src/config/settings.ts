@@ -245,5 +245,3 @@ export const settings = {
   ),
   mfaIssuer: setting('MFA_ISSUER', '', 'Issuer shown in authenticator apps. Empty: SERVICE_NAME.', text),
 } as const;
-
-export type SettingKey = keyof typeof settings;

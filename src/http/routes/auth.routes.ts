@@ -22,7 +22,6 @@ import {
 } from '../schemas/auth.ts';
 import { Message } from '../schemas/common.ts';
 import { type App, credentialLimit, type RouteOptions, signedIn, tokensBody } from './route-kit.ts';
-import { setSessionCookie } from './session.routes.ts';
 
 const ACCEPTED = 'If the address can receive mail, a message is on its way.';
 
@@ -219,7 +218,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
         meta(request),
       );
       if (newSessionCookie) {
-        setSessionCookie(app, reply, newSessionCookie);
+        app.sessionCookie.set(reply, newSessionCookie);
         return { message: 'Password changed. Every other device has been signed out.' };
       }
       return {

@@ -13,10 +13,6 @@ import { type App, credentialLimit, type RouteOptions, signedIn } from './route-
 
 type Reply = FastifyReply;
 
-export function setSessionCookie(app: App, reply: Reply, value: string): void {
-  app.sessionCookie.set(reply, value);
-}
-
 async function startSession(
   app: App,
   deps: Deps,
@@ -26,7 +22,7 @@ async function startSession(
   tokens: Tokens,
 ) {
   const { cookieValue, session } = await createSession(deps, user, tokens, meta(request));
-  setSessionCookie(app, reply, cookieValue);
+  app.sessionCookie.set(reply, cookieValue);
   const profile = await getProfile(deps, user.userId);
   return { user: toMe(profile), csrf_token: session.csrfToken };
 }
