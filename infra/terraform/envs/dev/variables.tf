@@ -1,0 +1,100 @@
+variable "region" {
+  description = "AWS region of the stack."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "adapters" {
+  description = "aws (Cognito, DynamoDB, S3, Secrets Manager) or embedded (one-instance demo of the embedded adapters)."
+  type        = string
+  default     = "aws"
+}
+
+variable "vpc_cidr" {
+  description = "IPv4 range of the VPC."
+  type        = string
+  default     = "10.40.0.0/16"
+}
+
+variable "app_origin" {
+  description = "Public origin (APP_ORIGIN), such as the service_url output after the first apply. Null with a custom_domain uses that."
+  type        = string
+  default     = null
+}
+
+variable "custom_domain" {
+  description = "Custom domain such as app.example.com, or null."
+  type        = string
+  default     = null
+}
+
+variable "app_settings" {
+  description = "Further plain settings of the app, such as { ADMIN_EMAILS = \"you@example.com\" }."
+  type        = map(string)
+  default     = {}
+}
+
+variable "cpu" {
+  description = "vCPU per instance in App Runner units."
+  type        = string
+  default     = "512"
+}
+
+variable "memory" {
+  description = "Memory per instance in MB."
+  type        = string
+  default     = "1024"
+}
+
+variable "min_instances" {
+  description = "Instances kept provisioned."
+  type        = number
+  default     = 1
+}
+
+variable "max_instances" {
+  description = "Most instances auto scaling may run."
+  type        = number
+  default     = 2
+}
+
+variable "max_concurrency" {
+  description = "Concurrent requests per instance before App Runner adds one."
+  type        = number
+  default     = 100
+}
+
+variable "mfa_configuration" {
+  description = "Cognito MFA: OPTIONAL or ON."
+  type        = string
+  default     = "OPTIONAL"
+}
+
+variable "ses_identity_arn" {
+  description = "Verified SES identity for Cognito's email, or null for Cognito's own sender."
+  type        = string
+  default     = null
+}
+
+variable "ses_from_address" {
+  description = "From address for Cognito's email through SES."
+  type        = string
+  default     = null
+}
+
+variable "social_client_ids" {
+  description = "OAuth client IDs of the social providers to enable (google, facebook, amazon)."
+  type = object({
+    google   = optional(string)
+    facebook = optional(string)
+    amazon   = optional(string)
+  })
+  default = {}
+}
+
+variable "social_client_secrets" {
+  description = "OAuth client secrets keyed google, facebook, amazon. Set TF_VAR_social_client_secrets in the shell, never in a file."
+  type        = map(string)
+  default     = {}
+  sensitive   = true
+}

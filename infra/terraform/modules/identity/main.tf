@@ -1,0 +1,241 @@
+data "aws_region" "current" {}
+
+locals {
+  # Social providers are enabled by their client IDs, which are public; the secrets are sensitive
+  # and Terraform refuses sensitive values in for_each.
+  social = {
+    for key, cfg in {
+      google = {
+        provider  = "Google"
+        client_id = var.social_client_ids.google
+        scopes    = "openid email profile"
+        mapping   = { email = "email", email_verified = "email_verified", name = "name", username = "sub" }
+      }
+      facebook = {
+        provider  = "Facebook"
+        client_id = var.social_client_ids.facebook
+        scopes    = "public_profile,email"
+        mapping   = { email = "email", name = "name", username = "id" }
+      }
+      amazon = {
+        provider  = "LoginWithAmazon"
+        client_id = var.social_client_ids.amazon
+        scopes    = "profile"
+        mapping   = { email = "email", name = "name", username = "user_id" }
+      }
+    } : key => cfg if cfg.client_id != null
+  }
+}
+
+resource "aws_cognito_user_pool" "this" {
+  name                     = var.name
+  username_attributes      = ["email"]
+  auto_verified_attributes = ["email"]
+  mfa_configuration        = var.mfa_configuration
+  deletion_protection      = var.deletion_protection ? "ACTIVE" : "INACTIVE"
+
+  username_configuration {
+    case_sensitive = false
+  }
+
+  # SECURITY.md and NIST SP 800-63B: length, not composition rules.
+  password_policy {
+    minimum_length                   = 15
+    require_lowercase                = false
+    require_uppercase                = false
+    require_numbers                  = false
+    require_symbols                  = false
+    temporary_password_validity_days = 3
+  }
+
+  software_token_mfa_configuration {
+    enabled = true
+  }
+
+  account_recovery_setting {
+    recovery_mechanism {
+      name     = "verified_email"
+      priority = 1
+    }
+  }
+
+  admin_create_user_config {
+    allow_admin_create_user_only = false
+  }
+
+  # A changed address keeps the old one until the new one is confirmed, so a typo cannot lock a
+  # user out and an attacker with a session cannot silently move the account.
+  user_attribute_update_settings {
+    attributes_require_verification_before_update = ["email"]
+  }
+
+  # Cognito's own sender is capped at about 50 emails a day: real traffic needs SES.
+  email_configuration {
+    email_sending_account = var.ses_identity_arn == null ? "COGNITO_DEFAULT" : "DEVELOPER"
+    source_arn            = var.ses_identity_arn
+    from_email_address    = var.ses_identity_arn == null ? null : var.ses_from_address
+  }
+
+  verification_message_template {
+    default_email_option = "CONFIRM_WITH_CODE"
+    email_subject        = "Your ${var.service_name} confirmation code"
+    email_message        = "Your ${var.service_name} confirmation code is {####}"
+  }
+
+  schema {
+    name                = "email"
+    attribute_data_type = "String"
+    required            = true
+    mutable             = true
+
+    string_attribute_constraints {
+      min_length = 3
+      max_length = 254
+    }
+  }
+
+  schema {
+    name                = "name"
+    attribute_data_type = "String"
+    required            = false
+    mutable             = true
+
+    string_attribute_constraints {
+      min_length = 0
+      max_length = 200
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = var.ses_identity_arn == null || var.ses_from_address != null
+      error_message = "ses_from_address is required when ses_identity_arn is set."
+    }
+  }
+}
+
+resource "aws_cognito_user_group" "this" {
+  for_each = { admin = 0, user = 10 }
+
+  name         = each.key
+  user_pool_id = aws_cognito_user_pool.this.id
+  precedence   = each.value
+  description  = "Gatehouse ${each.key} group"
+}
+
+resource "aws_cognito_user_pool_domain" "this" {
+  domain       = var.domain_prefix
+  user_pool_id = aws_cognito_user_pool.this.id
+}
+
+resource "aws_cognito_identity_provider" "social" {
+  for_each = local.social
+
+  user_pool_id  = aws_cognito_user_pool.this.id
+  provider_name = each.value.provider
+  provider_type = each.value.provider
+
+  provider_details = {
+    client_id        = each.value.client_id
+    client_secret    = lookup(var.social_client_secrets, each.key, "")
+    authorize_scopes = each.value.scopes
+  }
+
+  attribute_mapping = each.value.mapping
+
+  lifecycle {
+    precondition {
+      condition     = lookup(var.social_client_secrets, each.key, "") != ""
+      error_message = "A social provider has a client ID but no secret in social_client_secrets."
+    }
+  }
+}
+
+resource "aws_cognito_user_pool_client" "app" {
+  name         = "${var.name}-app"
+  user_pool_id = aws_cognito_user_pool.this.id
+
+  # The server holds the secret; browsers never talk to Cognito with it.
+  generate_secret               = true
+  explicit_auth_flows           = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+  prevent_user_existence_errors = "ENABLED"
+  enable_token_revocation       = true
+
+  access_token_validity  = var.access_token_validity_minutes
+  id_token_validity      = var.access_token_validity_minutes
+  refresh_token_validity = var.refresh_token_validity_days
+
+  token_validity_units {
+    access_token  = "minutes"
+    id_token      = "minutes"
+    refresh_token = "days"
+  }
+
+  # Hosted UI, for social sign-in: authorization code flow only.
+  allowed_oauth_flows_user_pool_client = true
+  allowed_oauth_flows                  = ["code"]
+  allowed_oauth_scopes                 = ["openid", "email", "profile"]
+  callback_urls                        = var.callback_urls
+  logout_urls                          = var.logout_urls
+  supported_identity_providers         = concat(["COGNITO"], [for p in aws_cognito_identity_provider.social : p.provider_name])
+}
+
+resource "aws_cognito_identity_pool" "this" {
+  identity_pool_name               = replace(var.name, "-", "_")
+  allow_unauthenticated_identities = false
+  allow_classic_flow               = false
+
+  cognito_identity_providers {
+    client_id               = aws_cognito_user_pool_client.app.id
+    provider_name           = aws_cognito_user_pool.this.endpoint
+    server_side_token_check = true
+  }
+}
+
+resource "aws_iam_role" "authenticated" {
+  name = "${var.name}-identity-authenticated"
+
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Federated = "cognito-identity.amazonaws.com" }
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Condition = {
+        StringEquals             = { "cognito-identity.amazonaws.com:aud" = aws_cognito_identity_pool.this.id }
+        "ForAnyValue:StringLike" = { "cognito-identity.amazonaws.com:amr" = "authenticated" }
+      }
+    }]
+  })
+}
+
+# Direct AWS access for signed-in users reaches only items whose partition key is the caller's own
+# identity ID. Reads only by default: writes go through the API, which validates them and keeps
+# roles and entitlements server-side.
+resource "aws_iam_role_policy" "authenticated" {
+  name = "own-items-only"
+  role = aws_iam_role.authenticated.id
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "OwnItemsOnly"
+      Effect   = "Allow"
+      Action   = var.identity_item_actions
+      Resource = [var.table_arn]
+      Condition = {
+        "ForAllValues:StringEquals" = {
+          "dynamodb:LeadingKeys" = ["$${cognito-identity.amazonaws.com:sub}"]
+        }
+      }
+    }]
+  })
+}
+
+resource "aws_cognito_identity_pool_roles_attachment" "this" {
+  identity_pool_id = aws_cognito_identity_pool.this.id
+
+  roles = {
+    authenticated = aws_iam_role.authenticated.arn
+  }
+}

@@ -1,0 +1,45 @@
+output "user_pool_id" {
+  description = "ID of the user pool (COGNITO_USER_POOL_ID)."
+  value       = aws_cognito_user_pool.this.id
+}
+
+output "user_pool_arn" {
+  description = "ARN of the user pool."
+  value       = aws_cognito_user_pool.this.arn
+}
+
+output "issuer" {
+  description = "Issuer (iss) of the pool's tokens; its JWKS is at <issuer>/.well-known/jwks.json."
+  value       = "https://${aws_cognito_user_pool.this.endpoint}"
+}
+
+output "client_id" {
+  description = "ID of the app client (COGNITO_CLIENT_ID)."
+  value       = aws_cognito_user_pool_client.app.id
+}
+
+output "client_secret" {
+  description = "Secret of the app client; goes into the Secrets Manager secret as COGNITO_CLIENT_SECRET."
+  value       = aws_cognito_user_pool_client.app.client_secret
+  sensitive   = true
+}
+
+output "hosted_ui_domain" {
+  description = "Hosted UI domain name, for social sign-in."
+  value       = "${aws_cognito_user_pool_domain.this.domain}.auth.${data.aws_region.current.name}.amazoncognito.com"
+}
+
+output "social_providers" {
+  description = "Names of the social identity providers that are enabled."
+  value       = sort([for p in aws_cognito_identity_provider.social : p.provider_name])
+}
+
+output "identity_pool_id" {
+  description = "ID of the identity pool."
+  value       = aws_cognito_identity_pool.this.id
+}
+
+output "authenticated_role_arn" {
+  description = "ARN of the role signed-in users get through the identity pool."
+  value       = aws_iam_role.authenticated.arn
+}

@@ -1,0 +1,185 @@
+# Offline: the AWS provider is mocked, so these runs check what the module asks AWS for.
+# The provider still validates IDs and ARNs, so the mocks return realistic ones.
+mock_provider "aws" {
+  mock_data "aws_region" {
+    defaults = { name = "us-east-1" }
+  }
+
+  mock_resource "aws_cognito_user_pool" {
+    defaults = {
+      id       = "us-east-1_TestPool1"
+      arn      = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_TestPool1"
+      endpoint = "cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool1"
+    }
+  }
+
+  mock_resource "aws_cognito_identity_pool" {
+    defaults = { id = "us-east-1:0f0e0d0c-0b0a-0908-0706-050403020100" }
+  }
+
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/gatehouse-test-identity-authenticated" }
+  }
+}
+
+variables {
+  name          = "gatehouse-test"
+  domain_prefix = "gatehouse-test"
+  callback_urls = ["https://app.example.com/api/auth/oauth/callback"]
+  logout_urls   = ["https://app.example.com/"]
+  table_arn     = "arn:aws:dynamodb:us-east-1:123456789012:table/gatehouse-test"
+}
+
+run "password_policy_is_length_only" {
+  command = apply
+
+  assert {
+    condition     = aws_cognito_user_pool.this.password_policy[0].minimum_length == 15
+    error_message = "Passwords must be at least 15 characters (SECURITY.md item 1)."
+  }
+
+  assert {
+    condition = !anytrue([
+      aws_cognito_user_pool.this.password_policy[0].require_lowercase,
+      aws_cognito_user_pool.this.password_policy[0].require_uppercase,
+      aws_cognito_user_pool.this.password_policy[0].require_numbers,
+      aws_cognito_user_pool.this.password_policy[0].require_symbols,
+    ])
+    error_message = "No composition rules (SECURITY.md item 2, NIST SP 800-63B)."
+  }
+
+  assert {
+    condition     = length(aws_cognito_user_pool.this.username_attributes) == 1 && contains(aws_cognito_user_pool.this.username_attributes, "email")
+    error_message = "The email address is the username."
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool.this.software_token_mfa_configuration[0].enabled && aws_cognito_user_pool.this.mfa_configuration == "OPTIONAL"
+    error_message = "TOTP MFA is available and optional by default."
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool.this.email_configuration[0].email_sending_account == "COGNITO_DEFAULT"
+    error_message = "Without an SES identity, Cognito sends its own email."
+  }
+}
+
+run "client_hides_user_existence" {
+  command = apply
+
+  assert {
+    condition     = aws_cognito_user_pool_client.app.prevent_user_existence_errors == "ENABLED"
+    error_message = "PreventUserExistenceErrors must be ENABLED (SECURITY.md items 7-9)."
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool_client.app.generate_secret
+    error_message = "The app client has a secret."
+  }
+
+  assert {
+    condition     = toset(aws_cognito_user_pool_client.app.explicit_auth_flows) == toset(["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
+    error_message = "Only USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH are allowed."
+  }
+
+  assert {
+    condition     = toset(keys(aws_cognito_user_group.this)) == toset(["admin", "user"])
+    error_message = "The pool has the groups admin and user."
+  }
+
+  assert {
+    condition     = length(aws_cognito_identity_provider.social) == 0 && toset(aws_cognito_user_pool_client.app.supported_identity_providers) == toset(["COGNITO"])
+    error_message = "No social provider exists without credentials."
+  }
+}
+
+run "identity_pool_role_reaches_own_items_only" {
+  command = apply
+
+  assert {
+    condition     = !aws_cognito_identity_pool.this.allow_unauthenticated_identities
+    error_message = "Guests get no AWS credentials."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.authenticated.policy).Statement[0].Resource == [var.table_arn]
+    error_message = "The authenticated role reaches this table only."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.authenticated.policy).Statement[0].Condition["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"] == ["$${cognito-identity.amazonaws.com:sub}"]
+    error_message = "Items are limited to the caller's own partition key (dynamodb:LeadingKeys)."
+  }
+
+  assert {
+    condition     = length(jsondecode(aws_iam_role_policy.authenticated.policy).Statement) == 1
+    error_message = "The authenticated role has exactly one statement."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.authenticated.assume_role_policy).Statement[0].Condition.StringEquals["cognito-identity.amazonaws.com:aud"] == aws_cognito_identity_pool.this.id
+    error_message = "Only identities of this pool may assume the role."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.authenticated.assume_role_policy).Statement[0].Condition["ForAnyValue:StringLike"]["cognito-identity.amazonaws.com:amr"] == "authenticated"
+    error_message = "Only authenticated identities may assume the role."
+  }
+
+  assert {
+    condition     = length(aws_cognito_identity_pool_roles_attachment.this.roles) == 1 && aws_cognito_identity_pool_roles_attachment.this.roles["authenticated"] == aws_iam_role.authenticated.arn
+    error_message = "The pool maps authenticated identities to the role, and nothing else."
+  }
+}
+
+run "social_providers_follow_their_credentials" {
+  command = apply
+
+  variables {
+    social_client_ids     = { google = "1234.apps.googleusercontent.com" }
+    social_client_secrets = { google = "test-only-not-a-secret" }
+    mfa_configuration     = "ON"
+    ses_identity_arn      = "arn:aws:ses:us-east-1:123456789012:identity/example.com"
+    ses_from_address      = "no-reply@example.com"
+  }
+
+  assert {
+    condition     = keys(aws_cognito_identity_provider.social) == ["google"] && aws_cognito_identity_provider.social["google"].provider_type == "Google"
+    error_message = "Google is created when its credentials are given, and no other provider."
+  }
+
+  assert {
+    condition     = contains(aws_cognito_user_pool_client.app.supported_identity_providers, "Google")
+    error_message = "The app client offers the enabled provider."
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool.this.mfa_configuration == "ON"
+    error_message = "MFA can be required."
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool.this.email_configuration[0].email_sending_account == "DEVELOPER" && aws_cognito_user_pool.this.email_configuration[0].source_arn == var.ses_identity_arn
+    error_message = "With an SES identity, Cognito sends through SES."
+  }
+}
+
+run "a_provider_without_secret_is_refused" {
+  command = plan
+
+  variables {
+    social_client_ids = { facebook = "1234567890" }
+  }
+
+  expect_failures = [aws_cognito_identity_provider.social]
+}
+
+run "wildcard_actions_are_refused" {
+  command = plan
+
+  variables {
+    identity_item_actions = ["dynamodb:*"]
+  }
+
+  expect_failures = [var.identity_item_actions]
+}

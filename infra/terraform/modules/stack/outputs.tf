@@ -1,0 +1,85 @@
+output "service_url" {
+  description = "Public https URL of the service on App Runner's domain."
+  value       = module.app.service_url
+}
+
+output "service_arn" {
+  description = "ARN of the App Runner service."
+  value       = module.app.service_arn
+}
+
+output "app_origin" {
+  description = "APP_ORIGIN given to the app, or null when it is not known yet."
+  value       = local.app_origin
+}
+
+output "app_environment" {
+  description = "Environment variables of the service (identifiers only, no secret values)."
+  value       = module.app.environment
+}
+
+output "ecr_repository_url" {
+  description = "Repository the release script pushes to."
+  value       = module.registry.repository_url
+}
+
+output "table_name" {
+  description = "DynamoDB table (DYNAMODB_TABLE)."
+  value       = module.data.table_name
+}
+
+output "table_deletion_protection" {
+  description = "Whether the table refuses deletion."
+  value       = module.data.deletion_protection
+}
+
+output "bucket_name" {
+  description = "S3 bucket (S3_BUCKET)."
+  value       = module.storage.bucket_name
+}
+
+output "secret_id" {
+  description = "Secrets Manager secret the app reads (SECRETS_ID); set its value with the AWS CLI."
+  value       = module.secrets.secret_arn
+}
+
+output "user_pool_id" {
+  description = "Cognito user pool (COGNITO_USER_POOL_ID)."
+  value       = module.identity.user_pool_id
+}
+
+output "client_id" {
+  description = "Cognito app client (COGNITO_CLIENT_ID)."
+  value       = module.identity.client_id
+}
+
+output "client_secret" {
+  description = "Cognito app client secret, for the Secrets Manager secret."
+  value       = module.identity.client_secret
+  sensitive   = true
+}
+
+output "hosted_ui_domain" {
+  description = "Cognito Hosted UI domain."
+  value       = module.identity.hosted_ui_domain
+}
+
+output "identity_pool_id" {
+  description = "Cognito identity pool."
+  value       = module.identity.identity_pool_id
+}
+
+output "nat_gateway_count" {
+  description = "NAT gateways running (the largest idle cost)."
+  value       = module.network.nat_gateway_count
+}
+
+output "custom_domain_dns_target" {
+  description = "CNAME target for the custom domain, or null."
+  value       = module.app.custom_domain_dns_target
+}
+
+output "custom_domain_validation_records" {
+  description = "DNS records proving ownership of the custom domain."
+  value       = module.app.custom_domain_validation_records
+}

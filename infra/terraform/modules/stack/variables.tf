@@ -1,0 +1,154 @@
+variable "name" {
+  description = "Name prefix of every resource, such as gatehouse-dev."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{2,23}$", var.name))
+    error_message = "name must be 3-24 lowercase letters, digits and hyphens, starting with a letter."
+  }
+}
+
+variable "environment" {
+  description = "Environment name (dev, prod); also the image tag App Runner deploys unless image_tag is set."
+  type        = string
+}
+
+variable "production" {
+  description = "Production safeguards: deletion protection, no force-destroy, a NAT gateway per AZ, 30-day secret recovery."
+  type        = bool
+}
+
+variable "adapters" {
+  description = "aws: Cognito, DynamoDB, S3 and Secrets Manager (the AWS adapters of issue 6). embedded: the one-machine adapters in the container (a demo; state is lost on redeploy; one instance)."
+  type        = string
+  default     = "aws"
+
+  validation {
+    condition     = contains(["aws", "embedded"], var.adapters)
+    error_message = "adapters must be aws or embedded."
+  }
+}
+
+variable "vpc_cidr" {
+  description = "IPv4 range of the VPC."
+  type        = string
+  default     = "10.40.0.0/16"
+}
+
+variable "service_name" {
+  description = "Product name used in Cognito's confirmation email."
+  type        = string
+  default     = "Gatehouse"
+}
+
+variable "app_origin" {
+  description = "Public origin of the app (APP_ORIGIN), such as https://abc.us-east-1.awsapprunner.com. Null: https://<custom_domain>, or unset until known (see docs/deploy.md)."
+  type        = string
+  default     = null
+}
+
+variable "custom_domain" {
+  description = "Custom domain of the service, such as app.example.com; null serves on the App Runner URL only."
+  type        = string
+  default     = null
+}
+
+variable "image_tag" {
+  description = "Image tag App Runner deploys; null uses the environment name, which scripts/build-and-push.sh moves."
+  type        = string
+  default     = null
+}
+
+variable "cpu" {
+  description = "vCPU per instance in App Runner units (256, 512, 1024, 2048, 4096)."
+  type        = string
+  default     = "1024"
+}
+
+variable "memory" {
+  description = "Memory per instance in MB."
+  type        = string
+  default     = "2048"
+}
+
+variable "min_instances" {
+  description = "Instances kept provisioned."
+  type        = number
+  default     = 1
+}
+
+variable "max_instances" {
+  description = "Most instances auto scaling may run."
+  type        = number
+  default     = 4
+
+  validation {
+    condition     = var.adapters == "aws" || var.max_instances == 1
+    error_message = "With adapters = \"embedded\" every instance has its own data: set max_instances = 1."
+  }
+}
+
+variable "max_concurrency" {
+  description = "Concurrent requests per instance before App Runner adds one."
+  type        = number
+  default     = 100
+}
+
+variable "trust_proxy_hops" {
+  description = "TRUST_PROXY_HOPS: proxies in front of the app whose X-Forwarded-For entries are trusted (App Runner's front end is one)."
+  type        = number
+  default     = 1
+}
+
+variable "app_settings" {
+  description = "Further plain settings of the app (LOG_LEVEL, ADMIN_EMAILS, SERVICE_NAME, ...); they override the stack's."
+  type        = map(string)
+  default     = {}
+}
+
+variable "mfa_configuration" {
+  description = "Cognito MFA: OPTIONAL or ON."
+  type        = string
+  default     = "OPTIONAL"
+}
+
+variable "ses_identity_arn" {
+  description = "Verified SES identity for Cognito's email; null uses Cognito's own sender (about 50 emails a day)."
+  type        = string
+  default     = null
+}
+
+variable "ses_from_address" {
+  description = "From address for Cognito's email through SES."
+  type        = string
+  default     = null
+}
+
+variable "cognito_domain_prefix" {
+  description = "Hosted UI domain prefix; null uses <name>-<account id>."
+  type        = string
+  default     = null
+}
+
+variable "allow_localhost_callbacks" {
+  description = "Also allow http://localhost:3000 as a Hosted UI redirect (development only)."
+  type        = bool
+  default     = false
+}
+
+variable "social_client_ids" {
+  description = "OAuth client IDs of the social providers to enable (google, facebook, amazon)."
+  type = object({
+    google   = optional(string)
+    facebook = optional(string)
+    amazon   = optional(string)
+  })
+  default = {}
+}
+
+variable "social_client_secrets" {
+  description = "OAuth client secrets keyed google, facebook, amazon; set TF_VAR_social_client_secrets, never a file in git."
+  type        = map(string)
+  default     = {}
+  sensitive   = true
+}
