@@ -1,6 +1,6 @@
 /**
- * The store port: Gatehouse's own records (profiles, browser sessions, revocation marks, audit
- * events and throttle counters), apart from the identity provider's. One SQLite file by default,
+ * The store port: Gatehouse's own records (profiles, browser sessions, revocation marks, file
+ * records, audit events and throttle counters), apart from the identity provider's. One SQLite file by default,
  * one DynamoDB table in AWS mode.
  *
  * Guarantees every adapter gives:
@@ -9,6 +9,10 @@
  * - Revocation marks only ever move forward (set keeps the larger value), so a slow writer can
  *   never resurrect revoked tokens.
  * - Throttle `hit` is an atomic increment: N concurrent hits count N.
+ * - `files.create` checks the user's quota and inserts in one atomic step: concurrent uploads can
+ *   never together exceed it.
+ * - Every per-user read or delete takes the owner's id and treats another user's record as
+ *   missing, so a service cannot reach across users by forgetting a check.
  * - Listing is newest first with an opaque cursor; a cursor from one query is only valid for it.
  * - A store that cannot be reached raises UNAVAILABLE (HTTP 503), never a silent empty answer.
  */
@@ -32,8 +36,33 @@ export interface Profile {
   readonly mfaEnabled: boolean;
   readonly groups: readonly string[];
   readonly enabled: boolean;
+  /** Changes with every new photo (it is part of the photo's URL); null when there is none. */
+  readonly photoVersion: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
+}
+
+/** Newest first; `search` matches the start of the email or of the name, ignoring case. */
+export interface ProfileQuery {
+  readonly search?: string;
+  readonly enabled?: boolean;
+  readonly group?: string;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+/** A stored file's metadata; the bytes live in the blobs port under `blobKey`. */
+export interface FileRecord {
+  readonly id: string;
+  readonly userId: string;
+  /** The uploader's name for it, cleaned; display only, never a path. */
+  readonly name: string;
+  readonly size: number;
+  /** Sniffed from the bytes, not taken from the client. */
+  readonly contentType: string;
+  readonly sha256: string;
+  readonly blobKey: string;
+  readonly createdAt: string;
 }
 
 export interface SessionRecord {
@@ -80,6 +109,21 @@ export interface Store {
     /** Insert or replace the whole row. */
     put(profile: Profile): Promise<void>;
     delete(userId: string): Promise<void>;
+    list(query: ProfileQuery): Promise<Page<Profile>>;
+  };
+  readonly files: {
+    /**
+     * Inserts the record only if the user's files, this one included, stay within quotaBytes.
+     * False (nothing written) when they would not. Check and insert are one atomic step.
+     */
+    create(file: FileRecord, quotaBytes: number): Promise<boolean>;
+    /** Null when missing or owned by another user. */
+    get(userId: string, id: string): Promise<FileRecord | null>;
+    /** Newest first, paged with an opaque cursor. */
+    list(userId: string, opts: { limit: number; cursor?: string }): Promise<Page<FileRecord>>;
+    /** True if the user's record was deleted. */
+    delete(userId: string, id: string): Promise<boolean>;
+    usage(userId: string): Promise<{ bytes: number; count: number }>;
   };
   readonly sessions: {
     create(session: SessionRecord): Promise<void>;

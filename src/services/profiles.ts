@@ -15,6 +15,7 @@ export async function syncProfile(deps: Deps, user: IdentityUser): Promise<Profi
     name: existing?.name ?? user.name,
     phoneNumber: existing?.phoneNumber ?? null,
     address: existing?.address ?? null,
+    photoVersion: existing?.photoVersion ?? null,
     emailVerified: user.emailVerified,
     mfaEnabled: user.mfaEnabled,
     groups: [...user.groups],

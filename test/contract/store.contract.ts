@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import type { AuditEvent, Profile, SessionRecord, Store } from '../../src/ports/store.ts';
+import type { AuditEvent, FileRecord, Profile, SessionRecord, Store } from '../../src/ports/store.ts';
 
 export type MakeStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
 
@@ -19,6 +19,7 @@ const profile = (userId: string, over: Partial<Profile> = {}): Profile => ({
   mfaEnabled: false,
   groups: ['admin', 'staff'],
   enabled: true,
+  photoVersion: 'p1a2b3c4',
   createdAt: '2024-01-01T00:00:00.000Z',
   updatedAt: '2024-01-02T00:00:00.000Z',
   ...over,
@@ -35,6 +36,30 @@ const session = (n: number, userId: string): SessionRecord => ({
   ip: '203.0.113.7',
   csrfToken: `csrf-${n}`,
 });
+
+const file = (n: number, userId: string, size = 100): FileRecord => ({
+  id: `file-${userId}-${String(n).padStart(3, '0')}`,
+  userId,
+  name: `report ${n}.pdf`,
+  size,
+  contentType: 'application/pdf',
+  sha256: 'a'.repeat(64),
+  blobKey: `files/${userId}/${n}`,
+  createdAt: new Date(Date.UTC(2024, 0, 1, 0, 0, Math.floor(n / 2))).toISOString(),
+});
+
+/** Follows a paged listing to the end and returns every item. */
+async function pageAll<T>(fetch: (cursor?: string) => Promise<{ items: T[]; nextCursor: string | null }>) {
+  const all: T[] = [];
+  let cursor: string | undefined;
+  for (let pages = 1; pages < 100; pages++) {
+    const page = await fetch(cursor);
+    all.push(...page.items);
+    if (page.nextCursor === null) return all;
+    cursor = page.nextCursor;
+  }
+  return assert.fail('paging never ended');
+}
 
 const evt = (n: number): string => `evt-${String(n).padStart(4, '0')}`;
 
@@ -117,6 +142,105 @@ export function storeContract(name: string, make: MakeStore): void {
         assert.equal(await store.profiles.get('u1'), null);
         assert.deepEqual(await store.profiles.get('u2'), profile('u2'));
         await store.profiles.delete('u1');
+      });
+    });
+
+    describe('profile listing', () => {
+      const seed = async () => {
+        const people: [string, string, string, boolean, string[]][] = [
+          ['u1', 'ada@example.com', 'Ada Lovelace', true, ['user']],
+          ['u2', 'grace@example.com', 'Grace Hopper', false, ['user', 'admin']],
+          ['u3', 'alan@example.org', 'Alan Turing', true, ['user']],
+          ['u4', 'x_y%z@example.com', 'Percent Person', true, []],
+        ];
+        for (const [i, [id, email, name, enabled, groups]] of people.entries()) {
+          await store.profiles.put(
+            profile(id, { email, name, enabled, groups, createdAt: `2024-01-0${i + 1}T00:00:00.000Z` }),
+          );
+        }
+      };
+      const ids = async (q: Omit<Parameters<Store['profiles']['list']>[0], 'limit'>, limit = 2) =>
+        (await pageAll((cursor) => store.profiles.list({ ...q, limit, ...(cursor ? { cursor } : {}) }))).map(
+          (p) => p.userId,
+        );
+
+      test('lists newest first, paged without gaps or duplicates', async () => {
+        await seed();
+        assert.deepEqual(await ids({}), ['u4', 'u3', 'u2', 'u1']);
+        assert.deepEqual(await ids({}, 500), ['u4', 'u3', 'u2', 'u1']);
+      });
+
+      test('search matches the start of the email or name, ignoring case; % and _ are literal', async () => {
+        await seed();
+        assert.deepEqual(await ids({ search: 'A' }), ['u3', 'u1']);
+        assert.deepEqual(await ids({ search: 'grace h' }), ['u2']);
+        assert.deepEqual(await ids({ search: 'example' }), [], 'not a substring match');
+        assert.deepEqual(await ids({ search: 'x_y%' }), ['u4']);
+        assert.deepEqual(await ids({ search: '%' }), []);
+        assert.deepEqual(await ids({ search: '_' }), []);
+      });
+
+      test('filters by status and group, together with search', async () => {
+        await seed();
+        assert.deepEqual(await ids({ enabled: false }), ['u2']);
+        assert.deepEqual(await ids({ group: 'admin' }), ['u2']);
+        assert.deepEqual(await ids({ group: 'user', enabled: true }), ['u3', 'u1']);
+        assert.deepEqual(await ids({ group: 'user', search: 'al' }), ['u3']);
+        assert.deepEqual(await ids({ group: 'adm' }), [], 'groups match whole names');
+      });
+    });
+
+    describe('files', () => {
+      test('create then get round-trips every field, only for the owner', async () => {
+        const f = file(1, 'alice');
+        assert.equal(await store.files.create(f, 1_000), true);
+        assert.deepEqual(await store.files.get('alice', f.id), f);
+        assert.equal(await store.files.get('bob', f.id), null, "another user's file reads as missing");
+        assert.equal(await store.files.get('alice', 'nope'), null);
+      });
+
+      test('create refuses, storing nothing, when the quota would be exceeded', async () => {
+        assert.equal(await store.files.create(file(1, 'alice', 600), 1_000), true);
+        assert.equal(await store.files.create(file(2, 'alice', 401), 1_000), false);
+        assert.equal(await store.files.get('alice', file(2, 'alice').id), null);
+        assert.equal(await store.files.create(file(3, 'alice', 400), 1_000), true, 'exactly the quota fits');
+        assert.deepEqual(await store.files.usage('alice'), { bytes: 1_000, count: 2 });
+        assert.equal(await store.files.create(file(1, 'bob', 1_000), 1_000), true, 'quotas are per user');
+      });
+
+      test('concurrent creates never exceed the quota together', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => store.files.create(file(i, 'alice', 300), 1_000)),
+        );
+        assert.equal(results.filter(Boolean).length, 3);
+        assert.deepEqual(await store.files.usage('alice'), { bytes: 900, count: 3 });
+      });
+
+      test("list pages one user's files newest first without gaps or duplicates", async () => {
+        for (let n = 0; n < 7; n++) await store.files.create(file(n, 'alice'), 1e9);
+        await store.files.create(file(0, 'bob'), 1e9);
+        const listed = await pageAll((cursor) =>
+          store.files.list('alice', { limit: 3, ...(cursor ? { cursor } : {}) }),
+        );
+        const expected = Array.from({ length: 7 }, (_, n) => file(6 - n, 'alice').id);
+        assert.deepEqual(
+          listed.map((f) => f.id),
+          expected,
+        );
+        await assert.rejects(store.files.list('alice', { limit: 3, cursor: 'garbage!' }), {
+          code: 'BAD_REQUEST',
+        });
+      });
+
+      test("delete removes only the owner's record", async () => {
+        const f = file(1, 'alice');
+        await store.files.create(f, 1e9);
+        assert.equal(await store.files.delete('bob', f.id), false);
+        assert.ok(await store.files.get('alice', f.id));
+        assert.equal(await store.files.delete('alice', f.id), true);
+        assert.equal(await store.files.get('alice', f.id), null);
+        assert.equal(await store.files.delete('alice', f.id), false);
+        assert.deepEqual(await store.files.usage('alice'), { bytes: 0, count: 0 });
       });
     });
 

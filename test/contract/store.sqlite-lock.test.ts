@@ -21,6 +21,7 @@ const profile = (userId: string, name: string): Profile => ({
   mfaEnabled: false,
   groups: ['user'],
   enabled: true,
+  photoVersion: null,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
 });

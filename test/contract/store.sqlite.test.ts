@@ -55,6 +55,7 @@ describe('sqlite store on a file', () => {
       mfaEnabled: true,
       groups: ['admin'],
       enabled: true,
+      photoVersion: null,
       createdAt: '2024-01-01T00:00:00.000Z',
       updatedAt: '2024-01-01T00:00:00.000Z',
     };

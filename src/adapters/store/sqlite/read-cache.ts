@@ -59,6 +59,7 @@ export function withReadCache(store: Store, max = 50_000): Store {
         await store.profiles.delete(userId);
         profiles.delete(userId);
       },
+      list: (query) => store.profiles.list(query),
     },
     revocations: {
       async get(userId) {

@@ -1,10 +1,10 @@
 /**
  * Rows to port records and back. Profile groups, address and audit detail are JSON text columns:
- * they are read and written whole, never queried inside. Audit cursors are an opaque base64url
- * (at, id) position; anything that does not decode to one is refused with BAD_REQUEST.
+ * they are read and written whole, never queried inside. Cursors (audit, profiles, files) are an
+ * opaque base64url (time, id) position; anything that does not decode to one is refused with BAD_REQUEST.
  */
 import { AppError } from '../../../domain/errors.ts';
-import type { Address, AuditEvent, Profile, SessionRecord } from '../../../ports/store.ts';
+import type { Address, AuditEvent, FileRecord, Profile, SessionRecord } from '../../../ports/store.ts';
 
 export interface ProfileRow {
   user_id: string;
@@ -16,8 +16,20 @@ export interface ProfileRow {
   mfa_enabled: number;
   groups_json: string;
   enabled: number;
+  photo_version: string | null;
   created_at: string;
   updated_at: string;
+}
+
+export interface FileRow {
+  id: string;
+  user_id: string;
+  name: string;
+  size: number;
+  content_type: string;
+  sha256: string;
+  blob_key: string;
+  created_at: string;
 }
 
 export interface SessionRow {
@@ -53,6 +65,7 @@ export const profileToRow = (p: Profile): ProfileRow => ({
   mfa_enabled: p.mfaEnabled ? 1 : 0,
   groups_json: JSON.stringify(p.groups),
   enabled: p.enabled ? 1 : 0,
+  photo_version: p.photoVersion,
   created_at: p.createdAt,
   updated_at: p.updatedAt,
 });
@@ -67,8 +80,31 @@ export const rowToProfile = (r: ProfileRow): Profile => ({
   mfaEnabled: r.mfa_enabled === 1,
   groups: JSON.parse(r.groups_json) as string[],
   enabled: r.enabled === 1,
+  photoVersion: r.photo_version,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+});
+
+export const fileToRow = (f: FileRecord): FileRow => ({
+  id: f.id,
+  user_id: f.userId,
+  name: f.name,
+  size: f.size,
+  content_type: f.contentType,
+  sha256: f.sha256,
+  blob_key: f.blobKey,
+  created_at: f.createdAt,
+});
+
+export const rowToFile = (r: FileRow): FileRecord => ({
+  id: r.id,
+  userId: r.user_id,
+  name: r.name,
+  size: r.size,
+  contentType: r.content_type,
+  sha256: r.sha256,
+  blobKey: r.blob_key,
+  createdAt: r.created_at,
 });
 
 export const sessionToRow = (s: SessionRecord): SessionRow => ({

@@ -61,6 +61,23 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS throttle_expiry ON throttle (window_ends_at);
   `,
+  // 2: profile photos, the admin user list (newest first) and file records. The quota check sums
+  // one user's sizes through files_user, so it reads only that user's rows.
+  `
+  ALTER TABLE profiles ADD COLUMN photo_version TEXT;
+  CREATE INDEX IF NOT EXISTS profiles_created ON profiles (created_at, user_id);
+  CREATE TABLE IF NOT EXISTS files (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    size INTEGER NOT NULL CHECK (size >= 0),
+    content_type TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    blob_key TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS files_user ON files (user_id, created_at, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -13,8 +13,10 @@ import {
   auditToRow,
   decodeCursor,
   encodeCursor,
+  fileToRow,
   profileToRow,
   rowToAudit,
+  rowToFile,
   rowToProfile,
   rowToSession,
   sessionToRow,
@@ -25,8 +27,26 @@ import { prepare } from './statements.ts';
 
 export { SCHEMA_VERSION } from './schema.ts';
 
-/** A page never holds more than this many audit events, whatever the caller asks for. */
+/** A page never holds more than this many records, whatever the caller asks for. */
 export const MAX_AUDIT_PAGE = 500;
+
+function pageSize(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new AppError('BAD_REQUEST', 'The page size must be a positive whole number.');
+  }
+  return Math.min(limit, MAX_AUDIT_PAGE);
+}
+
+/** Rows fetched with one extra, cut to a page and a cursor at its last item. */
+function toPage<R, T>(rows: R[], limit: number, map: (row: R) => T, position: (item: T) => [string, string]) {
+  const items = rows.slice(0, limit).map(map);
+  const last = items[items.length - 1];
+  const nextCursor = rows.length > limit && last ? encodeCursor(pos(position(last))) : null;
+  return { items, nextCursor };
+}
+
+const pos = ([at, id]: [string, string]) => ({ at, id });
+const likePrefix = (search: string) => `${search.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`;
 
 // Expired sessions and throttle windows are swept every this many writes of their kind, so the
 // file does not grow forever and no request pays for more than one indexed delete.
@@ -63,6 +83,42 @@ function createUncachedSqliteStore(file: string): Store {
         guard(() => {
           q.profileDelete.run(userId);
         }),
+      list: (query) =>
+        guard(() => {
+          const limit = pageSize(query.limit);
+          const rows = q.profileList({
+            like: query.search ? likePrefix(query.search) : undefined,
+            enabled: query.enabled,
+            group: query.group,
+            after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+            limit: limit + 1,
+          });
+          return toPage(rows, limit, rowToProfile, (p) => [p.createdAt, p.userId]);
+        }),
+    },
+
+    files: {
+      create: (file, quotaBytes) =>
+        guard(() => q.fileCreate.run({ ...fileToRow(file), quota: quotaBytes }).changes === 1),
+      get: (userId, id) =>
+        guard(() => {
+          const row = q.fileGet.get(id, userId);
+          return row ? rowToFile(row) : null;
+        }),
+      list: (userId, opts) =>
+        guard(() => {
+          const limit = pageSize(opts.limit);
+          const after = opts.cursor === undefined ? null : decodeCursor(opts.cursor);
+          const rows = q.fileList.all({
+            userId,
+            afterAt: after?.at ?? null,
+            afterId: after?.id ?? null,
+            limit: limit + 1,
+          });
+          return toPage(rows, limit, rowToFile, (f) => [f.createdAt, f.id]);
+        }),
+      delete: (userId, id) => guard(() => q.fileDelete.run(id, userId).changes > 0),
+      usage: (userId) => guard(() => q.fileUsage.get(userId) ?? { bytes: 0, count: 0 }),
     },
 
     sessions: {
@@ -106,10 +162,7 @@ function createUncachedSqliteStore(file: string): Store {
         }),
       list: (query) =>
         guard(() => {
-          if (!Number.isInteger(query.limit) || query.limit < 1) {
-            throw new AppError('BAD_REQUEST', 'The page size must be a positive whole number.');
-          }
-          const limit = Math.min(query.limit, MAX_AUDIT_PAGE);
+          const limit = pageSize(query.limit);
           // One extra row tells whether another page exists without a second query.
           const rows = q.auditList({
             type: query.type,
@@ -118,9 +171,7 @@ function createUncachedSqliteStore(file: string): Store {
             after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
             limit: limit + 1,
           });
-          const items = rows.slice(0, limit).map(rowToAudit);
-          const last = items[items.length - 1];
-          return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+          return toPage(rows, limit, rowToAudit, (e) => [e.at, e.id]);
         }),
     },
 

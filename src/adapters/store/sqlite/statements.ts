@@ -4,7 +4,7 @@
  * so each query can use the index that leads with its filter instead of scanning.
  */
 import type { Db } from '../../shared/sqlite.ts';
-import type { AuditPosition, AuditRow, ProfileRow, SessionRow } from './rows.ts';
+import type { AuditPosition, AuditRow, FileRow, ProfileRow, SessionRow } from './rows.ts';
 
 export function prepare(db: Db) {
   return {
@@ -12,13 +12,34 @@ export function prepare(db: Db) {
 
     profileGet: db.prepare<[string], ProfileRow>('SELECT * FROM profiles WHERE user_id = ?'),
     profilePut: db.prepare<[ProfileRow]>(
-      `INSERT INTO profiles (user_id, email, name, phone_number, address_json, email_verified, mfa_enabled, groups_json, enabled, created_at, updated_at)
-       VALUES (@user_id, @email, @name, @phone_number, @address_json, @email_verified, @mfa_enabled, @groups_json, @enabled, @created_at, @updated_at)
+      `INSERT INTO profiles (user_id, email, name, phone_number, address_json, email_verified, mfa_enabled, groups_json, enabled, photo_version, created_at, updated_at)
+       VALUES (@user_id, @email, @name, @phone_number, @address_json, @email_verified, @mfa_enabled, @groups_json, @enabled, @photo_version, @created_at, @updated_at)
        ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, name = excluded.name, phone_number = excluded.phone_number,
          address_json = excluded.address_json, email_verified = excluded.email_verified, mfa_enabled = excluded.mfa_enabled,
-         groups_json = excluded.groups_json, enabled = excluded.enabled, created_at = excluded.created_at, updated_at = excluded.updated_at`,
+         groups_json = excluded.groups_json, enabled = excluded.enabled, photo_version = excluded.photo_version, created_at = excluded.created_at, updated_at = excluded.updated_at`,
     ),
     profileDelete: db.prepare<[string]>('DELETE FROM profiles WHERE user_id = ?'),
+    profileList: profileListStatements(db),
+
+    // The quota check and the insert are one statement, so two uploads racing cannot both fit.
+    fileCreate: db.prepare<[FileRow & { quota: number }]>(
+      `INSERT INTO files (id, user_id, name, size, content_type, sha256, blob_key, created_at)
+       SELECT @id, @user_id, @name, @size, @content_type, @sha256, @blob_key, @created_at
+       WHERE (SELECT coalesce(sum(size), 0) FROM files WHERE user_id = @user_id) + @size <= @quota`,
+    ),
+    fileGet: db.prepare<[string, string], FileRow>('SELECT * FROM files WHERE id = ? AND user_id = ?'),
+    fileList: db.prepare<
+      [{ userId: string; afterAt: string | null; afterId: string | null; limit: number }],
+      FileRow
+    >(
+      `SELECT * FROM files WHERE user_id = @userId
+         AND (@afterAt IS NULL OR (created_at, id) < (@afterAt, @afterId))
+       ORDER BY created_at DESC, id DESC LIMIT @limit`,
+    ),
+    fileDelete: db.prepare<[string, string]>('DELETE FROM files WHERE id = ? AND user_id = ?'),
+    fileUsage: db.prepare<[string], { bytes: number; count: number }>(
+      'SELECT coalesce(sum(size), 0) AS bytes, count(*) AS count FROM files WHERE user_id = ?',
+    ),
 
     sessionCreate: db.prepare<[SessionRow]>(
       `INSERT INTO sessions (id_hash, public_id, user_id, created_at, last_seen_at, expires_at, user_agent, ip, csrf_token)
@@ -73,6 +94,61 @@ export function prepare(db: Db) {
 
 export type Statements = ReturnType<typeof prepare>;
 
+export interface ProfileFilter {
+  /** Lower-cased prefix, already escaped for LIKE with "\\". */
+  readonly like?: string;
+  readonly enabled?: boolean;
+  readonly group?: string;
+  readonly after?: AuditPosition;
+  readonly limit: number;
+}
+
+type Params = Record<string, string | number>;
+
+/**
+ * A newest-first page of `table` under optional filters: one statement per combination of
+ * filters, prepared on first use and kept, so each can use the index that leads with its filter.
+ */
+function pagedQuery<Row>(db: Db, table: string, order: [string, string]) {
+  const cache = new Map<string, ReturnType<typeof db.prepare<[Params], Row>>>();
+  return (conditions: [string, Params][], after: AuditPosition | undefined, limit: number): Row[] => {
+    const where = conditions.map(([sql]) => sql);
+    const params: Params = { limit };
+    for (const [, p] of conditions) Object.assign(params, p);
+    if (after !== undefined) {
+      where.push(`(${order[0]}, ${order[1]}) < (@afterAt, @afterId)`);
+      params.afterAt = after.at;
+      params.afterId = after.id;
+    }
+    const sql = `SELECT * FROM ${table} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order[0]} DESC, ${order[1]} DESC LIMIT @limit`;
+    let stmt = cache.get(sql);
+    if (!stmt) {
+      stmt = db.prepare<[Params], Row>(sql);
+      cache.set(sql, stmt);
+    }
+    return stmt.all(params);
+  };
+}
+
+function profileListStatements(db: Db) {
+  const query = pagedQuery<ProfileRow>(db, 'profiles', ['created_at', 'user_id']);
+  return (f: ProfileFilter): ProfileRow[] => {
+    const conditions: [string, Params][] = [];
+    if (f.like !== undefined)
+      conditions.push([
+        "(lower(email) LIKE @like ESCAPE '\\' OR lower(coalesce(name, '')) LIKE @like ESCAPE '\\')",
+        { like: f.like },
+      ]);
+    if (f.enabled !== undefined) conditions.push(['enabled = @enabled', { enabled: f.enabled ? 1 : 0 }]);
+    if (f.group !== undefined)
+      conditions.push([
+        'EXISTS (SELECT 1 FROM json_each(groups_json) WHERE value = @group)',
+        { group: f.group },
+      ]);
+    return query(conditions, f.after, f.limit);
+  };
+}
+
 export interface AuditFilter {
   readonly type?: string;
   readonly subjectId?: string;
@@ -81,36 +157,13 @@ export interface AuditFilter {
   readonly limit: number;
 }
 
-type AuditParams = Record<string, string | number>;
-
 function auditListStatements(db: Db) {
-  const cache = new Map<string, ReturnType<typeof db.prepare<[AuditParams], AuditRow>>>();
+  const query = pagedQuery<AuditRow>(db, 'audit', ['at', 'id']);
   return (f: AuditFilter): AuditRow[] => {
-    const where: string[] = [];
-    const params: AuditParams = { limit: f.limit };
-    if (f.type !== undefined) {
-      where.push('type = @type');
-      params.type = f.type;
-    }
-    if (f.subjectId !== undefined) {
-      where.push('subject_id = @subjectId');
-      params.subjectId = f.subjectId;
-    }
-    if (f.actorId !== undefined) {
-      where.push('actor_id = @actorId');
-      params.actorId = f.actorId;
-    }
-    if (f.after !== undefined) {
-      where.push('(at, id) < (@afterAt, @afterId)');
-      params.afterAt = f.after.at;
-      params.afterId = f.after.id;
-    }
-    const sql = `SELECT * FROM audit ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT @limit`;
-    let stmt = cache.get(sql);
-    if (!stmt) {
-      stmt = db.prepare<[AuditParams], AuditRow>(sql);
-      cache.set(sql, stmt);
-    }
-    return stmt.all(params);
+    const conditions: [string, Params][] = [];
+    if (f.type !== undefined) conditions.push(['type = @type', { type: f.type }]);
+    if (f.subjectId !== undefined) conditions.push(['subject_id = @subjectId', { subjectId: f.subjectId }]);
+    if (f.actorId !== undefined) conditions.push(['actor_id = @actorId', { actorId: f.actorId }]);
+    return query(conditions, f.after, f.limit);
   };
 }
