@@ -5,21 +5,25 @@
  */
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
+import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
 import { authPlugin } from './http/plugins/auth.ts';
-import { edge } from './http/plugins/edge.ts';
+import { edge, securityHeaders } from './http/plugins/edge.ts';
 import { errorHandler } from './http/plugins/error-handler.ts';
 import { rateLimit } from './http/plugins/rate-limit.ts';
 import { logOptions, requestLog } from './http/plugins/request-log.ts';
+import { adminRoutes } from './http/routes/admin.routes.ts';
 import { authRoutes } from './http/routes/auth.routes.ts';
+import { dataRoutes } from './http/routes/data.routes.ts';
 import { docsRoutes } from './http/routes/docs.routes.ts';
+import { filesRoutes } from './http/routes/files.routes.ts';
 import { homeRoutes } from './http/routes/home.routes.ts';
 import { opsRoutes } from './http/routes/ops.routes.ts';
 import { sessionRoutes } from './http/routes/session.routes.ts';
 import { usersRoutes } from './http/routes/users.routes.ts';
-import { ErrorBody, ErrorDoc } from './http/schemas/common.ts';
+import { ErrorBody, ErrorDoc, UploadDoc } from './http/schemas/common.ts';
 import type { Deps } from './services/deps.ts';
 import { createTokenVerifier } from './services/token-verifier.ts';
 
@@ -48,6 +52,19 @@ export async function buildApp({ deps, logger }: BuildOptions) {
     childLoggerFactory: (logger) => logger,
     requestIdHeader: false,
     return503OnClosing: true,
+    // The router's own refusals (a malformed URL, a path segment over maxParamLength) come before
+    // any hook: give them the security headers and the error shape here, without echoing the URL.
+    frameworkErrors: (err, request, reply) => {
+      const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      (reply as import('fastify').FastifyReply)
+        .headers(securityHeaders(request.url ?? '/'))
+        .status(tooLong ? 404 : 400)
+        .send({
+          error: tooLong
+            ? { code: 'NOT_FOUND', message: 'Not found.' }
+            : { code: 'BAD_REQUEST', message: 'The request URL is malformed.' },
+        });
+    },
     routerOptions: { maxParamLength: 256 },
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false },
@@ -76,10 +93,18 @@ export async function buildApp({ deps, logger }: BuildOptions) {
   await app.register(swagger, {
     // Every operation documents the shared error body once, here, instead of each route compiling
     // a serializer for it (that compilation was a measurable part of start-up).
+    // Upload routes read their multipart body as a stream, so they declare no body schema to
+    // validate; the document still shows the one `file` part they expect.
     transform: ({ schema, url }) => ({
       schema:
         schema && !schema.hide
-          ? { ...schema, response: { ...(schema.response as object), default: ErrorDoc } }
+          ? {
+              ...schema,
+              ...((schema.consumes as string[] | undefined)?.includes('multipart/form-data')
+                ? { body: UploadDoc }
+                : {}),
+              response: { ...(schema.response as object), default: ErrorDoc },
+            }
           : schema,
       url,
     }),
@@ -89,7 +114,7 @@ export async function buildApp({ deps, logger }: BuildOptions) {
         title: 'Gatehouse API',
         version: '0.1.0',
         description:
-          'Sign-up to sign-out, sessions and tokens. Errors are always { error: { code, message } }.',
+          'Sign-up to sign-out, sessions and tokens, profiles, photos and files, administration. Errors are always { error: { code, message } }.',
       },
       components: {
         securitySchemes: {
@@ -100,6 +125,8 @@ export async function buildApp({ deps, logger }: BuildOptions) {
     },
   });
   await app.register(docsRoutes);
+  // Only routes that list multipart/form-data in config.contentTypes get past the edge check.
+  await app.register(multipart, { throwFileSizeLimit: true });
 
   const verifier = createTokenVerifier({ identity: deps.identity, store: deps.store, clock: deps.clock });
   await app.register(authPlugin, { deps, verifier });
@@ -110,6 +137,9 @@ export async function buildApp({ deps, logger }: BuildOptions) {
   await app.register(authRoutes, { ...opts, prefix: '/api/auth' });
   await app.register(sessionRoutes, { ...opts, prefix: '/api' });
   await app.register(usersRoutes, { ...opts, prefix: '/api/users' });
+  await app.register(filesRoutes, { ...opts, prefix: '/api/files' });
+  await app.register(dataRoutes, { ...opts, prefix: '/api/data' });
+  await app.register(adminRoutes, { ...opts, prefix: '/api/admin' });
   app.get('/openapi.json', { config: { rateLimit: false }, schema: { hide: true } }, async () =>
     app.swagger(),
   );

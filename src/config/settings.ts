@@ -244,4 +244,28 @@ export const settings = {
     int(1024, 10485760),
   ),
   mfaIssuer: setting('MFA_ISSUER', '', 'Issuer shown in authenticator apps. Empty: SERVICE_NAME.', text),
+  fileMaxBytes: setting(
+    'FILE_MAX_BYTES',
+    '104857600',
+    'Largest single file upload (100 MiB). Larger uploads get 413 FILE_TOO_LARGE and nothing is stored.',
+    int(1, 5497558138880),
+  ),
+  fileQuotaBytes: setting(
+    'FILE_QUOTA_BYTES',
+    '1073741824',
+    "Total size of one user's files (1 GiB). An upload that would pass it gets 413 QUOTA_EXCEEDED.",
+    int(0, 1125899906842624),
+  ),
+  photoMaxBytes: setting(
+    'PHOTO_MAX_BYTES',
+    '10485760',
+    'Largest profile photo upload (10 MiB), before it is decoded and re-encoded.',
+    int(1024, 104857600),
+  ),
+  photoMaxPixels: setting(
+    'PHOTO_MAX_PIXELS',
+    '40000000',
+    'Largest profile photo by pixel count (width x height, 40 megapixels), checked before decoding, so a small file that decompresses to a huge image is refused.',
+    int(1, 268402689),
+  ),
 } as const;

@@ -10,6 +10,9 @@
  * - `put` consumes the stream without buffering it whole, and stops with PAYLOAD_TOO_LARGE
  *   (storing nothing) once more than `maxBytes` arrive.
  * - `get` returns null for a missing key; `delete` of a missing key succeeds.
+ * - `signedUrl`, where an adapter has it (S3), is a URL that serves one key's bytes for at most
+ *   `expiresInSeconds`, with the given Content-Type and Content-Disposition, to whoever holds it.
+ *   Adapters without it (the local folder) are streamed through the server instead.
  */
 import type { Readable } from 'node:stream';
 
@@ -32,5 +35,9 @@ export interface Blobs {
     prefix: string,
     opts?: { limit?: number; cursor?: string },
   ): Promise<{ keys: string[]; nextCursor: string | null }>;
+  signedUrl?(
+    key: string,
+    opts: { expiresInSeconds: number; contentType: string; contentDisposition: string },
+  ): Promise<string>;
   ping(): Promise<void>;
 }

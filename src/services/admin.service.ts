@@ -1,9 +1,11 @@
 /**
- * Administrative changes to a user: enable/disable and group membership. Disabling ends every
- * session and token of the user at once (SECURITY 27); every change is audited with its actor.
- * The /api/admin routes arrive with the administration issue; confirmation uses addToGroup today.
+ * Administration: listing users and the audit trail, enable/disable and group membership.
+ * Disabling ends every session and token of the user at once (SECURITY 27); every change is
+ * audited with its actor. An administrator cannot disable themselves or drop their own admin
+ * group, so the last administrator cannot lock everyone out by accident.
  */
 import { AppError } from '../domain/errors.ts';
+import type { AuditEvent, AuditQuery, Page, Profile, ProfileQuery } from '../ports/store.ts';
 import { audit } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
 import { refreshProfile } from './profiles.ts';
@@ -61,4 +63,42 @@ export async function changeGroup(
     ip: meta?.ip ?? null,
     detail: { group },
   });
+}
+
+export const listUsers = (deps: Deps, query: ProfileQuery): Promise<Page<Profile>> =>
+  deps.store.profiles.list(query);
+
+export const listAudit = (deps: Deps, query: AuditQuery): Promise<Page<AuditEvent>> =>
+  deps.store.audit.list(query);
+
+/** PATCH /api/admin/users/:id: `groups` is the whole new set; only the differences are applied. */
+export async function updateUser(
+  deps: Deps,
+  actorId: string,
+  userId: string,
+  change: { enabled?: boolean; groups?: readonly string[] },
+  meta: RequestMeta,
+): Promise<Profile> {
+  const user = await deps.identity.adminGetUser(userId);
+  if (!user) throw new AppError('NOT_FOUND', 'No such user.');
+  const wanted = change.groups === undefined ? undefined : [...new Set(change.groups)];
+  for (const g of wanted ?? []) {
+    if (!(KNOWN_GROUPS as readonly string[]).includes(g))
+      throw new AppError('VALIDATION_FAILED', `Unknown group "${g}".`);
+  }
+  if (actorId === userId && (change.enabled === false || (wanted && !wanted.includes('admin')))) {
+    throw new AppError('SELF_LOCKOUT', 'You cannot disable your own account or remove your own admin role.');
+  }
+  if (wanted) {
+    for (const g of wanted.filter((g) => !user.groups.includes(g)))
+      await changeGroup(deps, actorId, userId, g, 'add', meta);
+    for (const g of user.groups.filter((g) => !wanted.includes(g)))
+      await changeGroup(deps, actorId, userId, g, 'remove', meta);
+  }
+  if (change.enabled !== undefined && change.enabled !== user.enabled) {
+    await setEnabled(deps, actorId, userId, change.enabled, meta);
+  }
+  const profile = await refreshProfile(deps, userId);
+  if (!profile) throw new AppError('NOT_FOUND', 'No such user.');
+  return profile;
 }

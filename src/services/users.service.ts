@@ -1,7 +1,9 @@
-/** The signed-in user's own record: GET /api/users/me, the hot path of every product on Gatehouse. */
+/** The signed-in user's own record: GET /api/users/me (the hot path) and PUT /api/users/me. */
 import { AppError } from '../domain/errors.ts';
-import type { Profile } from '../ports/store.ts';
-import type { Deps } from './deps.ts';
+import type { Plan } from '../domain/plans.ts';
+import type { Address, Profile } from '../ports/store.ts';
+import { audit } from './audit.ts';
+import type { Deps, RequestMeta } from './deps.ts';
 import { refreshProfile } from './profiles.ts';
 
 export interface Me {
@@ -9,12 +11,17 @@ export interface Me {
   readonly email: string;
   readonly name: string | null;
   readonly phone_number?: string;
+  readonly address?: Address;
   readonly email_verified: boolean;
   readonly mfa_enabled: boolean;
   readonly groups: string[];
-  readonly plan: 'trial' | 'basic' | 'premium';
+  readonly plan: Plan;
   readonly created_at: string;
+  readonly photo_url?: string;
 }
+
+/** The user's plan. Billing lands later; until then every signed-in user is on the trial plan. */
+export const planOf = (_p: Profile): Plan => 'trial';
 
 export function toMe(p: Profile): Me {
   return {
@@ -22,12 +29,14 @@ export function toMe(p: Profile): Me {
     email: p.email,
     name: p.name,
     ...(p.phoneNumber ? { phone_number: p.phoneNumber } : {}),
+    ...(p.address ? { address: p.address } : {}),
     email_verified: p.emailVerified,
     mfa_enabled: p.mfaEnabled,
     groups: [...p.groups],
-    // Billing lands later; until then every signed-in user is on the trial plan.
-    plan: 'trial',
+    plan: planOf(p),
     created_at: p.createdAt,
+    // Mirrors photo.service's photoUrl; kept inline because this runs on every GET /me.
+    ...(p.photoVersion ? { photo_url: `/api/users/me/photo/${p.photoVersion}/256` } : {}),
   };
 }
 
@@ -35,4 +44,48 @@ export async function getProfile(deps: Deps, userId: string): Promise<Profile> {
   const profile = (await deps.store.profiles.get(userId)) ?? (await refreshProfile(deps, userId));
   if (!profile?.enabled) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
   return profile;
+}
+
+/** What PUT /api/users/me may change; null clears a field, a missing key leaves it alone. */
+export interface ProfilePatch {
+  readonly name?: string | null;
+  readonly phone_number?: string | null;
+  readonly address?: Address | null;
+}
+
+export async function updateProfile(
+  deps: Deps,
+  userId: string,
+  patch: ProfilePatch,
+  meta: RequestMeta,
+): Promise<Profile> {
+  const current = await getProfile(deps, userId);
+  const trimmed = patch.name === undefined || patch.name === null ? patch.name : patch.name.trim();
+  if (trimmed === '') throw new AppError('VALIDATION_FAILED', 'Invalid body: name must not be blank.');
+  const next: Profile = {
+    ...current,
+    ...(trimmed !== undefined ? { name: trimmed } : {}),
+    ...(patch.phone_number !== undefined ? { phoneNumber: patch.phone_number } : {}),
+    ...(patch.address !== undefined ? { address: cleanAddress(patch.address) } : {}),
+    updatedAt: new Date(deps.clock()).toISOString(),
+  };
+  await deps.store.profiles.put(next);
+  await audit(deps, {
+    type: 'profile.updated',
+    subjectId: userId,
+    ip: meta.ip,
+    detail: { fields: Object.keys(patch).sort().join(',') },
+  });
+  return next;
+}
+
+/** Trims each line and drops empty ones; an address with nothing left is no address. */
+function cleanAddress(address: Address | null): Address | null {
+  if (address === null) return null;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(address)) {
+    const t = typeof v === 'string' ? v.trim() : '';
+    if (t !== '') out[k] = k === 'country' ? t.toUpperCase() : t;
+  }
+  return Object.keys(out).length === 0 ? null : (out as Address);
 }

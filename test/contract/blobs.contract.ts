@@ -112,6 +112,33 @@ export function blobsContract(name: string, make: MakeBlobs): void {
       assert.deepEqual(await sha256Stream(got.body), { sha256: sha256Of(size, 3), size });
     });
 
+    test('put and get stream: 128 MiB pass through without being held in memory', async () => {
+      const size = 128 * 1024 * 1024;
+      const MiB = 1024 * 1024;
+      const base = process.memoryUsage().arrayBuffers;
+      let peak = base;
+      // Fresh 1 MiB chunks, so an adapter that kept them (or joined them) would hold all 128.
+      const source = Readable.from(
+        (function* () {
+          for (let i = 0; i < size / MiB; i++) {
+            peak = Math.max(peak, process.memoryUsage().arrayBuffers);
+            yield Buffer.alloc(MiB, i);
+          }
+        })(),
+      );
+      await blobs.put('files/u1/huge.bin', source, { contentType: 'application/octet-stream' });
+      const got = await blobs.get('files/u1/huge.bin');
+      assert.ok(got);
+      let read = 0;
+      for await (const c of got.body) {
+        read += (c as Buffer).length;
+        peak = Math.max(peak, process.memoryUsage().arrayBuffers);
+      }
+      assert.equal(read, size);
+      const grew = (peak - base) / MiB;
+      assert.ok(grew < 96, `external memory grew by ${grew.toFixed(0)} MiB while streaming 128 MiB`);
+    });
+
     test('head and get keep the content type; an empty body is a blob of size 0', async () => {
       await blobs.put('photos/u1', text('<svg/>'), { contentType: 'image/svg+xml' });
       assert.deepEqual(await blobs.head('photos/u1'), {

@@ -68,6 +68,12 @@ test('the README walk-through works as written', async (t) => {
   assert.match(out, /"confirmation_required":true/);
   assert.match(out, /Your email address is confirmed/);
   assert.match(out, /"email":"ada@example.com"/);
+  assert.match(out, /"message":"Profile saved\."/);
+  assert.match(out, /"photo_url":"\/api\/users\/me\/photo\/[A-Za-z0-9_-]+\/256"/);
+  assert.match(out, /"content_type":"text\/plain"/);
+  assert.match(out, /Notes on the analytical engine/);
+  assert.match(out, /^204$/m);
+  assert.match(out, /"required_plan":"premium","locked":true/);
   assert.match(out, /"sessions":\[\{"id":/);
   assert.match(out, /Signed out on every device/);
   assert.match(out, /"code":"TOKEN_REVOKED"/);

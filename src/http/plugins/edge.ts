@@ -47,6 +47,9 @@ const API_HEADERS = {
 };
 const PAGE_HEADERS = { ...BASE, 'content-security-policy': STRICT_CSP };
 
+/** The security headers for a URL; also used by answers made before any hook runs. */
+export const securityHeaders = (url: string) => (url.startsWith('/api/') ? API_HEADERS : PAGE_HEADERS);
+
 const JSON_TYPE = /^application\/json(; ?charset=utf-8)?$/i;
 const PRINTABLE = /^[\x21-\x7e ;=/-]+$/;
 
@@ -56,7 +59,7 @@ export const edge = fp(
   async (app: FastifyInstance) => {
     app.addHook('onRequest', (request, reply, done) => {
       const url = request.url;
-      reply.headers(url.startsWith('/api/') ? API_HEADERS : PAGE_HEADERS);
+      reply.headers(securityHeaders(url));
 
       const headers = request.headers;
       const type = headers['content-type'];

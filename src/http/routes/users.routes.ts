@@ -1,9 +1,24 @@
-/** /api/users/me: the signed-in user, for Bearer and cookie callers alike. */
-import { getProfile, toMe } from '../../services/users.service.ts';
+/** /api/users/me: the signed-in user's profile, photo and account deletion. */
+import { Type } from 'typebox';
+import { deleteAccount } from '../../services/account-deletion.ts';
+import { readPhoto, removePhoto, setPhoto } from '../../services/photo.service.ts';
+import { getProfile, toMe, updateProfile } from '../../services/users.service.ts';
+import { meta } from '../plugins/auth.ts';
 import { User } from '../schemas/auth.ts';
+import { Message } from '../schemas/common.ts';
+import { PhotoAnswer, PhotoParams, ProfileUpdateBody } from '../schemas/users.ts';
+
+const ProfileAnswer = Type.Object({ message: Type.String(), user: User }, { additionalProperties: false });
+
+import { closeAfterReply, fileFrom, MULTIPART, uploadError } from '../uploads.ts';
 import { type App, type RouteOptions, signedIn } from './route-kit.ts';
 
+const PHOTO_CACHE = 'private, max-age=31536000, immutable';
+
 export async function usersRoutes(app: App, { deps }: RouteOptions) {
+  const userId = (request: { principal: { userId: string } | null }) =>
+    (request.principal as NonNullable<typeof request.principal>).userId;
+
   app.get(
     '/me',
     {
@@ -15,9 +30,107 @@ export async function usersRoutes(app: App, { deps }: RouteOptions) {
         response: { 200: User },
       },
     },
+    async (request) => toMe(request.profile ?? (await getProfile(deps, userId(request)))),
+  );
+
+  app.put(
+    '/me',
+    {
+      preParsing: app.authenticate,
+      schema: {
+        security: signedIn,
+        tags: ['Users'],
+        summary: 'Update name, phone number (E.164) and postal address; null clears a field',
+        description:
+          'Any other field (email, groups, plan, user_id...) is refused with 400 VALIDATION_FAILED.',
+        body: ProfileUpdateBody,
+        response: { 200: ProfileAnswer },
+      },
+    },
     async (request) => {
-      const principal = request.principal as NonNullable<typeof request.principal>;
-      return toMe(request.profile ?? (await getProfile(deps, principal.userId)));
+      const profile = await updateProfile(deps, userId(request), request.body, meta(request));
+      return { message: 'Profile saved.', user: toMe(profile) };
+    },
+  );
+
+  app.delete(
+    '/me',
+    {
+      preParsing: app.authenticate,
+      schema: {
+        security: signedIn,
+        tags: ['Users'],
+        summary: 'Delete the account: identity, profile, photo, files and sessions',
+        description:
+          'The account is locked first (no sign-in, every token void), then its data is removed, then the identity. A 503 means it is locked but not fully removed; an administrator can finish it.',
+        response: { 200: Message },
+      },
+    },
+    async (request, reply) => {
+      await deleteAccount(deps, userId(request), userId(request), meta(request));
+      if (request.principal?.via === 'cookie') app.sessionCookie.clear(reply);
+      return { message: 'Your account and everything in it have been deleted.' };
+    },
+  );
+
+  app.put(
+    '/me/photo',
+    {
+      preParsing: app.authenticate,
+      config: { contentTypes: MULTIPART },
+      schema: {
+        security: signedIn,
+        tags: ['Users'],
+        summary: 'Set the profile photo (multipart: one PNG, JPEG or WebP file, judged by its bytes)',
+        consumes: ['multipart/form-data'],
+        response: { 200: PhotoAnswer },
+      },
+    },
+    async (request, reply) => {
+      try {
+        const upload = await fileFrom(request, deps.config.photoMaxBytes);
+        const { photoUrl } = await setPhoto(deps, userId(request), upload.stream, meta(request));
+        return { photo_url: photoUrl };
+      } catch (err) {
+        closeAfterReply(reply);
+        throw uploadError(err);
+      }
+    },
+  );
+
+  app.delete(
+    '/me/photo',
+    {
+      preParsing: app.authenticate,
+      schema: { security: signedIn, tags: ['Users'], summary: 'Remove the profile photo' },
+    },
+    async (request, reply) => {
+      await removePhoto(deps, userId(request), meta(request));
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/me/photo/:version/:size',
+    {
+      preParsing: app.authenticate,
+      schema: {
+        security: signedIn,
+        tags: ['Users'],
+        summary:
+          'The profile photo as WebP; the URL changes with every new photo, so it is cached for a year',
+        params: PhotoParams,
+      },
+    },
+    async (request, reply) => {
+      const size = Number(request.params.size) as 64 | 256 | 512;
+      const photo = await readPhoto(deps, userId(request), request.params.version, size);
+      if (!photo) return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'No such photo.' } });
+      return reply
+        .header('content-type', 'image/webp')
+        .header('content-length', photo.info.size)
+        .header('cache-control', PHOTO_CACHE)
+        .send(photo.body);
     },
   );
 }

@@ -1,6 +1,7 @@
 /** Request and response schemas of /api/auth/* and /api/session*. */
 import { Type } from 'typebox';
 import { Body, Code, Email, NullableString, Password, StringEnum } from './common.ts';
+import { AddressOut } from './users.ts';
 
 export const TokensBody = Type.Object(
   {
@@ -63,8 +64,14 @@ export const User = Type.Object(
     email_verified: Type.Boolean(),
     mfa_enabled: Type.Boolean(),
     groups: Type.Array(Type.String()),
+    address: Type.Optional(AddressOut),
     plan: StringEnum(['trial', 'basic', 'premium']),
     created_at: Type.String(),
+    photo_url: Type.Optional(
+      Type.String({
+        description: 'Same-origin URL of the 256 px photo; change 256 to 64 or 512 for the other sizes.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

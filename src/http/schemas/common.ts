@@ -33,3 +33,10 @@ export const ErrorDoc = {
     error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
   },
 };
+
+/** OpenAPI only: the multipart body of upload routes (they stream it instead of validating it). */
+export const UploadDoc = {
+  type: 'object',
+  required: ['file'],
+  properties: { file: { type: 'string', format: 'binary', description: 'The file, as one multipart part' } },
+};

@@ -1,0 +1,165 @@
+/**
+ * /api/admin: users and the audit trail, for the `admin` group only. The group check runs right
+ * after authentication, before the body is parsed, so a non-admin learns nothing but 403. Every
+ * admin action, reads of users and of the audit trail included, is itself audited.
+ */
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../../domain/errors.ts';
+import type { AuditEvent, Profile } from '../../ports/store.ts';
+import { deleteAccount } from '../../services/account-deletion.ts';
+import { listAudit, listUsers, updateUser } from '../../services/admin.service.ts';
+import { audit } from '../../services/audit.ts';
+import { planOf } from '../../services/users.service.ts';
+import { meta } from '../plugins/auth.ts';
+import { Message } from '../schemas/common.ts';
+import {
+  AdminUser,
+  AdminUserList,
+  AdminUserPatch,
+  AdminUserQuery,
+  AuditList,
+  AuditQueryParams,
+  UserIdParams,
+} from '../schemas/users.ts';
+import { type App, type RouteOptions, signedIn } from './route-kit.ts';
+
+const userOut = (p: Profile) => ({
+  user_id: p.userId,
+  email: p.email,
+  name: p.name,
+  enabled: p.enabled,
+  email_verified: p.emailVerified,
+  mfa_enabled: p.mfaEnabled,
+  groups: [...p.groups],
+  plan: planOf(p),
+  created_at: p.createdAt,
+});
+
+const eventOut = (e: AuditEvent) => ({
+  id: e.id,
+  at: e.at,
+  type: e.type,
+  actor_id: e.actorId,
+  subject_id: e.subjectId,
+  ip: e.ip,
+  outcome: e.outcome,
+  detail: e.detail,
+});
+
+const actor = (request: FastifyRequest) =>
+  (request.principal as NonNullable<FastifyRequest['principal']>).userId;
+
+async function requireAdmin(request: FastifyRequest): Promise<void> {
+  if (!request.principal?.groups.includes('admin')) {
+    throw new AppError('FORBIDDEN', 'This needs the admin role.');
+  }
+}
+
+export async function adminRoutes(app: App, { deps }: RouteOptions) {
+  const guard = [app.authenticate, requireAdmin];
+
+  app.get(
+    '/users',
+    {
+      preParsing: guard,
+      schema: {
+        security: signedIn,
+        tags: ['Administration'],
+        summary: 'Users, newest first; search matches the start of the email or name',
+        querystring: AdminUserQuery,
+        response: { 200: AdminUserList },
+      },
+    },
+    async (request) => {
+      const { limit = '20', cursor, search, status, group } = request.query;
+      const page = await listUsers(deps, {
+        limit: Number(limit),
+        ...(cursor ? { cursor } : {}),
+        ...(search ? { search } : {}),
+        ...(status ? { enabled: status === 'enabled' } : {}),
+        ...(group ? { group } : {}),
+      });
+      await audit(deps, {
+        type: 'admin.users.viewed',
+        actorId: actor(request),
+        ip: request.ip,
+        detail: { search: search ?? null, status: status ?? null, group: group ?? null },
+      });
+      return { users: page.items.map(userOut), ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}) };
+    },
+  );
+
+  app.patch(
+    '/users/:id',
+    {
+      preParsing: guard,
+      schema: {
+        security: signedIn,
+        tags: ['Administration'],
+        summary: 'Enable or disable a user, or set their groups (the whole set)',
+        description:
+          'Disabling ends every session and token of the user at once. Removing a group voids tokens that carried it. You cannot disable yourself or drop your own admin role (409 SELF_LOCKOUT).',
+        params: UserIdParams,
+        body: AdminUserPatch,
+        response: { 200: AdminUser },
+      },
+    },
+    async (request) =>
+      userOut(await updateUser(deps, actor(request), request.params.id, request.body, meta(request))),
+  );
+
+  app.delete(
+    '/users/:id',
+    {
+      preParsing: guard,
+      schema: {
+        security: signedIn,
+        tags: ['Administration'],
+        summary: "Delete a user's account and data (also finishes a deletion that stopped half-way)",
+        params: UserIdParams,
+        response: { 200: Message },
+      },
+    },
+    async (request) => {
+      if (request.params.id === actor(request)) {
+        throw new AppError('SELF_LOCKOUT', 'Delete your own account from your profile, not from here.');
+      }
+      await deleteAccount(deps, actor(request), request.params.id, meta(request));
+      return { message: 'The account and its data have been deleted.' };
+    },
+  );
+
+  app.get(
+    '/audit',
+    {
+      preParsing: guard,
+      schema: {
+        security: signedIn,
+        tags: ['Administration'],
+        summary: 'The audit trail, newest first, filtered by type, actor or subject',
+        querystring: AuditQueryParams,
+        response: { 200: AuditList },
+      },
+    },
+    async (request) => {
+      const { limit = '50', cursor, type, actor_id, subject_id } = request.query;
+      const page = await listAudit(deps, {
+        limit: Number(limit),
+        ...(cursor ? { cursor } : {}),
+        ...(type ? { type } : {}),
+        ...(actor_id ? { actorId: actor_id } : {}),
+        ...(subject_id ? { subjectId: subject_id } : {}),
+      });
+      await audit(deps, {
+        type: 'admin.audit.viewed',
+        actorId: actor(request),
+        ip: request.ip,
+        detail: { type: type ?? null, actor_id: actor_id ?? null, subject_id: subject_id ?? null },
+      });
+      return {
+        events: page.items.map(eventOut),
+        ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}),
+      };
+    },
+  );
+}

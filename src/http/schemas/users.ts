@@ -1,0 +1,169 @@
+/** Schemas of the profile, photo, files, data and admin routes. */
+import { Type } from 'typebox';
+import { Body, NullableString, StringEnum } from './common.ts';
+
+/** No control characters (they break logs, headers and layouts) in any free text field. */
+const Text = (maxLength: number) =>
+  Type.String({ minLength: 1, maxLength, pattern: '^[^\\u0000-\\u001f\\u007f]*$' });
+
+const addressFields = {
+  line1: Type.Optional(Text(200)),
+  line2: Type.Optional(Text(200)),
+  city: Type.Optional(Text(100)),
+  region: Type.Optional(Text(100)),
+  postal_code: Type.Optional(Text(20)),
+  country: Type.Optional(Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2 code' })),
+};
+export const AddressIn = Type.Object(addressFields, { additionalProperties: false });
+const outField = Type.Optional(Type.String());
+export const AddressOut = Type.Object(
+  {
+    line1: outField,
+    line2: outField,
+    city: outField,
+    region: outField,
+    postal_code: outField,
+    country: outField,
+  },
+  { additionalProperties: false },
+);
+
+const nullable = <T extends ReturnType<typeof Type.String> | typeof AddressIn>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+
+export const ProfileUpdateBody = Body({
+  name: Type.Optional(nullable(Text(100))),
+  phone_number: Type.Optional(
+    nullable(Type.String({ pattern: '^\\+[1-9][0-9]{1,14}$', description: 'E.164, e.g. +14155550123' })),
+  ),
+  address: Type.Optional(nullable(AddressIn)),
+});
+
+export const PhotoAnswer = Type.Object({ photo_url: Type.String() }, { additionalProperties: false });
+export const PhotoParams = Type.Object({
+  version: Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$' }),
+  size: StringEnum(['64', '256', '512']),
+});
+
+export const FileOut = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    size: Type.Integer(),
+    content_type: Type.String(),
+    sha256: Type.String(),
+    created_at: Type.String(),
+  },
+  { additionalProperties: false },
+);
+export const FileIdParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{22}$' }) });
+/** Query strings stay strings (no type coercion anywhere): a page size is 1 to 100, as digits. */
+export const PageQuery = {
+  limit: Type.Optional(Type.String({ pattern: '^(100|[1-9][0-9]?)$', description: 'Page size, 1 to 100' })),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512, pattern: '^[A-Za-z0-9_-]+$' })),
+};
+export const FileListQuery = Type.Object(PageQuery, { additionalProperties: false });
+export const FileList = Type.Object(
+  {
+    files: Type.Array(FileOut),
+    next_cursor: Type.Optional(Type.String()),
+    usage: Type.Object(
+      {
+        bytes: Type.Integer(),
+        count: Type.Integer(),
+        quota_bytes: Type.Integer(),
+        file_max_bytes: Type.Integer(),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+export const FileAnswer = Type.Object({ file: FileOut }, { additionalProperties: false });
+
+export const DataAnswer = Type.Object(
+  {
+    plan: StringEnum(['trial', 'basic', 'premium']),
+    data: Type.Array(
+      Type.Object(
+        {
+          id: Type.String(),
+          title: Type.String(),
+          required_plan: StringEnum(['trial', 'basic', 'premium']),
+          locked: Type.Boolean(),
+          body: Type.Optional(Type.String()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const AdminUserQuery = Type.Object(
+  {
+    ...PageQuery,
+    search: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    status: Type.Optional(StringEnum(['enabled', 'disabled'])),
+    group: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$' })),
+  },
+  { additionalProperties: false },
+);
+export const AdminUser = Type.Object(
+  {
+    user_id: Type.String(),
+    email: Type.String(),
+    name: NullableString(),
+    enabled: Type.Boolean(),
+    email_verified: Type.Boolean(),
+    mfa_enabled: Type.Boolean(),
+    groups: Type.Array(Type.String()),
+    plan: StringEnum(['trial', 'basic', 'premium']),
+    created_at: Type.String(),
+  },
+  { additionalProperties: false },
+);
+export const AdminUserList = Type.Object(
+  { users: Type.Array(AdminUser), next_cursor: Type.Optional(Type.String()) },
+  { additionalProperties: false },
+);
+export const UserIdParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,128}$' }) });
+export const AdminUserPatch = Body({
+  enabled: Type.Optional(Type.Boolean()),
+  groups: Type.Optional(
+    Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$' }), { maxItems: 20, uniqueItems: true }),
+  ),
+});
+export const AuditQueryParams = Type.Object(
+  {
+    ...PageQuery,
+    type: Type.Optional(Type.String({ pattern: '^[a-z0-9._-]{1,64}$' })),
+    actor_id: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,128}$' })),
+    subject_id: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,128}$' })),
+  },
+  { additionalProperties: false },
+);
+export const AuditList = Type.Object(
+  {
+    events: Type.Array(
+      Type.Object(
+        {
+          id: Type.String(),
+          at: Type.String(),
+          type: Type.String(),
+          actor_id: NullableString(),
+          subject_id: NullableString(),
+          ip: NullableString(),
+          outcome: StringEnum(['success', 'failure']),
+          detail: Type.Unsafe<Record<string, string | number | boolean | null>>({
+            type: 'object',
+            additionalProperties: true,
+          }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    next_cursor: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);

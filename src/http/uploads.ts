@@ -1,0 +1,58 @@
+/**
+ * Reading one file from a multipart/form-data request (@fastify/multipart, on busboy) as a stream,
+ * and turning the parser's failures into stable codes: a malformed body is a 400, never a 500.
+ * Limits: one file, a few small fields, bounded header and name sizes.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, isAppError } from '../domain/errors.ts';
+import type { Upload } from '../services/files.service.ts';
+
+export const MULTIPART = ['multipart/form-data'] as const;
+
+/** The first file part; the route consumes its stream. `maxBytes` only backs up the caller's own limit. */
+export async function fileFrom(request: FastifyRequest, maxBytes: number): Promise<Upload> {
+  let part: Awaited<ReturnType<FastifyRequest['file']>>;
+  try {
+    part = await request.file({
+      limits: {
+        files: 1,
+        fields: 10,
+        fieldSize: 1024,
+        parts: 12,
+        headerPairs: 50,
+        fieldNameSize: 100,
+        fileSize: maxBytes + 1,
+      },
+    });
+  } catch (err) {
+    throw uploadError(err);
+  }
+  if (!part) throw new AppError('MALFORMED_UPLOAD', 'Attach a file as a multipart/form-data part.');
+  return { filename: part.filename, stream: part.file };
+}
+
+/**
+ * Maps what a multipart parser may throw; AppErrors and real server failures pass through. A body
+ * that ends before its closing boundary is a premature close of the file stream: malformed (or the
+ * client went away, and then nobody reads the answer).
+ */
+export function uploadError(err: unknown): unknown {
+  if (isAppError(err)) return err;
+  const e = err as { statusCode?: number; code?: string; message?: string } | null;
+  if (e?.statusCode === 413) return new AppError('FILE_TOO_LARGE', 'The upload is too large.');
+  const fromParser =
+    (typeof e?.code === 'string' && (e.code.startsWith('FST_') || e.code === 'ERR_STREAM_PREMATURE_CLOSE')) ||
+    /multipart|boundary|unexpected end|malformed|part terminated/i.test(e?.message ?? '');
+  if (fromParser || (e?.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500)) {
+    return new AppError('MALFORMED_UPLOAD', 'The upload is not a well-formed multipart/form-data body.');
+  }
+  return err;
+}
+
+/**
+ * After refusing an upload part-way, the rest of the body is still on its way: close the
+ * connection once the answer is sent rather than read (or leave unread) what remains.
+ */
+export function closeAfterReply(reply: FastifyReply): void {
+  reply.header('connection', 'close');
+}

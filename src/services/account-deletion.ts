@@ -1,0 +1,84 @@
+/**
+ * Deleting an account (DELETE /api/users/me, and DELETE /api/admin/users/:id to finish one that
+ * stopped half-way). The order is what keeps a failure safe:
+ *
+ * 1. Lock: disable the identity and void every session and token. From here nobody can sign in
+ *    as this user or act with an old credential, whatever happens next.
+ * 2. Data: file bytes then file records, then a sweep of the user's blob prefixes (photos, and
+ *    any bytes a crash left without a record), the browser sessions, and the profile last.
+ * 3. Identity: deleted only when nothing it owns is left, so no data is ever without an owner.
+ *
+ * Every step is idempotent and retried (3 tries, backing off) on failures that may pass. If one
+ * still fails, the account stays disabled with its remaining data attached, the caller gets 503,
+ * and running the deletion again (an administrator's DELETE) resumes where it stopped.
+ * When billing lands, cancelling the subscription joins step 2.
+ */
+import { AppError, isAppError } from '../domain/errors.ts';
+import { audit } from './audit.ts';
+import type { Deps, RequestMeta } from './deps.ts';
+import { deleteAllFiles } from './files.service.ts';
+import { revokeEverything } from './revocation.ts';
+
+const RETRIES = [50, 250];
+
+/** Runs fn, retrying on failures that are not the caller's fault (4xx AppErrors are final). */
+async function step<T>(deps: Deps, name: string, fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const final = isAppError(err) && err.status < 500;
+      const wait = RETRIES[attempt];
+      if (final || wait === undefined) {
+        deps.log.error({ err, step: name }, 'account deletion stopped');
+        if (final) throw err;
+        throw new AppError(
+          'UNAVAILABLE',
+          'The account is locked but not fully deleted yet. Try again in a moment.',
+          { cause: err },
+        );
+      }
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
+async function sweepBlobs(deps: Deps, prefix: string): Promise<void> {
+  for (;;) {
+    const { keys } = await deps.blobs.list(prefix, { limit: 500 });
+    if (keys.length === 0) return;
+    for (const key of keys) await deps.blobs.delete(key);
+  }
+}
+
+export async function deleteAccount(
+  deps: Deps,
+  actorId: string,
+  userId: string,
+  meta: RequestMeta | null,
+): Promise<void> {
+  const user = await step(deps, 'read identity', () => deps.identity.adminGetUser(userId));
+  if (!user) throw new AppError('NOT_FOUND', 'No such user.');
+
+  await step(deps, 'disable identity', () => deps.identity.adminDisableUser(userId));
+  await step(deps, 'revoke sessions and tokens', () => revokeEverything(deps, userId));
+  await step(deps, 'mark profile disabled', async () => {
+    const profile = await deps.store.profiles.get(userId);
+    if (profile?.enabled) await deps.store.profiles.put({ ...profile, enabled: false });
+  });
+
+  const files = await step(deps, 'delete files', () => deleteAllFiles(deps, userId));
+  await step(deps, 'sweep file bytes', () => sweepBlobs(deps, `files/${userId}/`));
+  await step(deps, 'delete photos', () => sweepBlobs(deps, `photos/${userId}/`));
+  await step(deps, 'delete sessions', () => deps.store.sessions.deleteAllForUser(userId));
+  await step(deps, 'delete profile', () => deps.store.profiles.delete(userId));
+  await step(deps, 'delete identity', () => deps.identity.adminDeleteUser(userId));
+
+  await audit(deps, {
+    type: 'user.deleted',
+    actorId,
+    subjectId: userId,
+    ip: meta?.ip ?? null,
+    detail: { files },
+  });
+}
