@@ -89,6 +89,9 @@ export interface Billing {
 
   retrieveSubscription(subscriptionId: string): Promise<SubscriptionSnapshot | null>;
 
+  /** Cancels at once (account deletion). Cancelling an already cancelled subscription succeeds. */
+  cancelSubscription(subscriptionId: string, idempotencyKey: string): Promise<void>;
+
   /** Newest first, at most `limit`. */
   listInvoices(customerId: string, limit: number): Promise<InvoiceSummary[]>;
 
