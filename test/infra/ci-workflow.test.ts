@@ -1,0 +1,71 @@
+/**
+ * Issue 7, item 5: .github/workflows/ci.yml, checked line by line (no YAML parser is installed):
+ * actions pinned to full commit SHAs with their release in a comment, a read-only token,
+ * superseded runs cancelled, and the jobs the issue lists.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+
+const workflow = readFileSync('.github/workflows/ci.yml', 'utf8');
+const lines = workflow.split('\n');
+
+/** The lines of a top-level key's block, indentation kept. */
+const topLevel = (key: string): string[] => {
+  const start = lines.indexOf(`${key}:`);
+  if (start < 0) return [];
+  const end = lines.findIndex((l, i) => i > start && /^\S/.test(l));
+  return lines
+    .slice(start + 1, end < 0 ? undefined : end)
+    .filter((l) => l.trim() && !l.trim().startsWith('#'));
+};
+
+test('every action is pinned to a full commit SHA, with its version in a comment', () => {
+  const uses = lines.filter((l) => /^\s*(- )?uses:/.test(l));
+  assert.ok(uses.length >= 4, 'the workflow uses actions');
+  for (const line of uses) {
+    assert.match(line, /uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$/, line.trim());
+  }
+});
+
+test('the token can only read', () => {
+  assert.deepEqual(topLevel('permissions'), ['  contents: read']);
+  assert.doesNotMatch(workflow, /:\s*write\b|write-all/);
+});
+
+test('a new push cancels the run it supersedes', () => {
+  const concurrency = topLevel('concurrency').map((l) => l.trim());
+  assert.ok(
+    concurrency.some((l) => /^group: .*\$\{\{ github\.ref \}\}/.test(l)),
+    'grouped by ref',
+  );
+  assert.ok(concurrency.includes('cancel-in-progress: true'));
+});
+
+test('checkouts keep no credentials', () => {
+  const checkouts = lines.filter((l) => l.includes('uses: actions/checkout@')).length;
+  assert.equal((workflow.match(/persist-credentials: false/g) ?? []).length, checkouts);
+});
+
+test('the jobs typecheck, lint, run unit/contract/e2e tests and the Terraform checks', () => {
+  for (const step of [
+    'npm run typecheck',
+    'npm run lint',
+    'node scripts/run-tests.mjs test/unit test/contract test/http test/security',
+    'apt-get install -y -qq --no-install-recommends chromium',
+    'node scripts/run-tests.mjs test/e2e',
+    'node scripts/run-tests.mjs test/infra',
+    'terraform_version: $' + '{{ env.TERRAFORM_VERSION }}',
+    'GATEHOUSE_TF_MIRROR=',
+    'shellcheck',
+  ]) {
+    assert.ok(workflow.includes(step), step);
+  }
+  const jobs = topLevel('jobs').filter((l) => /^ {2}\S/.test(l));
+  assert.deepEqual(jobs, ['  typecheck-lint:', '  test:', '  e2e:', '  infra:']);
+  assert.equal(
+    (workflow.match(/timeout-minutes: \d+/g) ?? []).length,
+    jobs.length,
+    'every job has a timeout',
+  );
+});
