@@ -66,7 +66,6 @@ tf_output() {
   terraform -chdir="$tf_dir" output -raw "$1"
 }
 repo_url="${ECR_REPOSITORY_URL:-$(tf_output ecr_repository_url)}"
-service_arn="${APP_RUNNER_SERVICE_ARN:-$(tf_output service_arn)}"
 
 # <account>.dkr.ecr.<region>.amazonaws.com/<name>
 registry="${repo_url%%/*}"
@@ -120,9 +119,12 @@ else
 fi
 
 if [ "$deploy" -eq 0 ]; then
-  echo "Not deploying (--no-deploy). Start it later: aws apprunner start-deployment --service-arn $service_arn"
+  echo "Not deploying (--no-deploy)."
   exit 0
 fi
+# Resolved only now: before the first full terraform apply the service does not exist yet, and
+# --no-deploy is how its first image gets into ECR.
+service_arn="${APP_RUNNER_SERVICE_ARN:-$(tf_output service_arn)}"
 operation="$(aws apprunner start-deployment --region "$region" --service-arn "$service_arn" \
   --query OperationId --output text)"
 echo "Deployment of $tag to $env_name started (operation $operation)."

@@ -157,6 +157,16 @@ test('build-and-push.sh --tag rolls back without building', async () => {
   assert.match(r.stdout, /now points at feedfacecafe \(sha256:older; was sha256:old\)/);
 });
 
+test('build-and-push.sh --no-deploy pushes before the service exists', async () => {
+  const r = await release(['--env', 'dev', '--no-deploy']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(r.calls.some((c) => /^aws ecr put-image .*--image-tag dev /.test(c)));
+  assert.ok(
+    !r.calls.some((c) => c.includes('service_arn') || c.startsWith('aws apprunner')),
+    r.calls.join('\n'),
+  );
+});
+
 test('build-and-push.sh refuses to tag uncommitted changes with a commit SHA', async () => {
   const r = await release(['--env', 'dev'], { FAKE_DIRTY: '1' });
   assert.equal(r.code, 1);
