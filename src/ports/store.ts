@@ -98,6 +98,29 @@ export interface AuditQuery {
   readonly cursor?: string;
 }
 
+/**
+ * A user's billing state as Gatehouse last learned it from verified webhooks (never from a
+ * redirect). One per user; `customerId` links it to the provider's customer, one for one.
+ */
+export interface SubscriptionRecord {
+  readonly userId: string;
+  readonly customerId: string;
+  readonly subscriptionId: string | null;
+  readonly priceId: string | null;
+  /** The paid plan the price maps to; null without a subscription. */
+  readonly plan: 'basic' | 'premium' | null;
+  /** Stripe's subscription status, as last read from Stripe. */
+  readonly status: string | null;
+  /** Epoch seconds. */
+  readonly currentPeriodEnd: number | null;
+  readonly cancelAtPeriodEnd: boolean;
+  /** Set by invoice.payment_failed, cleared by a later invoice.paid (epoch seconds of that invoice). */
+  readonly paymentFailedAt: number | null;
+  /** `created` of the newest invoice event applied, so an older one arriving late changes nothing. */
+  readonly lastInvoiceAt: number | null;
+  readonly updatedAt: string;
+}
+
 export interface Page<T> {
   readonly items: T[];
   readonly nextCursor: string | null;
@@ -124,6 +147,21 @@ export interface Store {
     /** True if the user's record was deleted. */
     delete(userId: string, id: string): Promise<boolean>;
     usage(userId: string): Promise<{ bytes: number; count: number }>;
+  };
+  readonly billing: {
+    get(userId: string): Promise<SubscriptionRecord | null>;
+    userIdForCustomer(customerId: string): Promise<string | null>;
+    /**
+     * Links a provider customer to the user if the user has none yet, atomically; returns the
+     * record as stored, so when two requests race, both go on with the first one's customer.
+     */
+    linkCustomer(userId: string, customerId: string, updatedAt: string): Promise<SubscriptionRecord>;
+    /** Replaces the user's record (which must exist: linkCustomer made it). */
+    put(record: SubscriptionRecord): Promise<void>;
+    delete(userId: string): Promise<void>;
+    /** Remembers a handled webhook event; false when it had been recorded before. */
+    recordEvent(eventId: string, type: string, receivedAt: string): Promise<boolean>;
+    hasEvent(eventId: string): Promise<boolean>;
   };
   readonly sessions: {
     create(session: SessionRecord): Promise<void>;

@@ -1,11 +1,11 @@
 /**
- * In-memory read caches for the three reads every signed-in request makes (profile, revocation
- * mark, browser session), written through by this adapter's own writes. Correct only because the
+ * In-memory read caches for the reads every signed-in request makes (profile, revocation mark,
+ * browser session, billing state), written through by this adapter's own writes. Correct only because the
  * SQLite store holds the file's exclusive lock: no other process can change a row behind the
  * cache. Cached records are frozen, each cache is capped (oldest entries go first), and a missing
  * session is never cached, so probing with random cookies cannot fill memory.
  */
-import type { Profile, SessionRecord, Store } from '../../../ports/store.ts';
+import type { Profile, SessionRecord, Store, SubscriptionRecord } from '../../../ports/store.ts';
 
 class Capped<V> {
   private readonly map = new Map<string, V>();
@@ -36,6 +36,7 @@ export function withReadCache(store: Store, max = 50_000): Store {
   const profiles = new Capped<Profile | null>(max);
   const marks = new Capped<number | null>(max);
   const sessions = new Capped<SessionRecord>(max);
+  const billing = new Capped<SubscriptionRecord | null>(max);
 
   return {
     ...store,
@@ -60,6 +61,31 @@ export function withReadCache(store: Store, max = 50_000): Store {
         profiles.delete(userId);
       },
       list: (query) => store.profiles.list(query),
+    },
+    billing: {
+      ...store.billing,
+      async get(userId) {
+        if (billing.has(userId)) return billing.get(userId) ?? null;
+        const record = await store.billing.get(userId);
+        billing.set(userId, record && Object.freeze(record));
+        return record;
+      },
+      async linkCustomer(userId, customerId, updatedAt) {
+        billing.delete(userId);
+        const record = await store.billing.linkCustomer(userId, customerId, updatedAt);
+        billing.delete(userId);
+        return record;
+      },
+      async put(record) {
+        billing.delete(record.userId);
+        await store.billing.put(record);
+        billing.delete(record.userId);
+      },
+      async delete(userId) {
+        billing.delete(userId);
+        await store.billing.delete(userId);
+        billing.delete(userId);
+      },
     },
     revocations: {
       async get(userId) {

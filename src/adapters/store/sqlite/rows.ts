@@ -4,7 +4,14 @@
  * opaque base64url (time, id) position; anything that does not decode to one is refused with BAD_REQUEST.
  */
 import { AppError } from '../../../domain/errors.ts';
-import type { Address, AuditEvent, FileRecord, Profile, SessionRecord } from '../../../ports/store.ts';
+import type {
+  Address,
+  AuditEvent,
+  FileRecord,
+  Profile,
+  SessionRecord,
+  SubscriptionRecord,
+} from '../../../ports/store.ts';
 
 export interface ProfileRow {
   user_id: string;
@@ -82,6 +89,48 @@ export const rowToProfile = (r: ProfileRow): Profile => ({
   enabled: r.enabled === 1,
   photoVersion: r.photo_version,
   createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export interface SubscriptionRow {
+  user_id: string;
+  customer_id: string;
+  subscription_id: string | null;
+  price_id: string | null;
+  plan: 'basic' | 'premium' | null;
+  status: string | null;
+  current_period_end: number | null;
+  cancel_at_period_end: number;
+  payment_failed_at: number | null;
+  last_invoice_at: number | null;
+  updated_at: string;
+}
+
+export const subscriptionToRow = (r: SubscriptionRecord): SubscriptionRow => ({
+  user_id: r.userId,
+  customer_id: r.customerId,
+  subscription_id: r.subscriptionId,
+  price_id: r.priceId,
+  plan: r.plan,
+  status: r.status,
+  current_period_end: r.currentPeriodEnd,
+  cancel_at_period_end: r.cancelAtPeriodEnd ? 1 : 0,
+  payment_failed_at: r.paymentFailedAt,
+  last_invoice_at: r.lastInvoiceAt,
+  updated_at: r.updatedAt,
+});
+
+export const rowToSubscription = (r: SubscriptionRow): SubscriptionRecord => ({
+  userId: r.user_id,
+  customerId: r.customer_id,
+  subscriptionId: r.subscription_id,
+  priceId: r.price_id,
+  plan: r.plan,
+  status: r.status,
+  currentPeriodEnd: r.current_period_end,
+  cancelAtPeriodEnd: r.cancel_at_period_end === 1,
+  paymentFailedAt: r.payment_failed_at,
+  lastInvoiceAt: r.last_invoice_at,
   updatedAt: r.updated_at,
 });
 

@@ -78,6 +78,28 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX IF NOT EXISTS files_user ON files (user_id, created_at, id);
   `,
+  // 3: billing. One row per user, linked one for one to a provider customer; handled webhook
+  // event ids, so a redelivered event is recognised.
+  `
+  CREATE TABLE IF NOT EXISTS subscriptions (
+    user_id TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL UNIQUE,
+    subscription_id TEXT,
+    price_id TEXT,
+    plan TEXT CHECK (plan IN ('basic', 'premium')),
+    status TEXT,
+    current_period_end INTEGER,
+    cancel_at_period_end INTEGER NOT NULL DEFAULT 0,
+    payment_failed_at INTEGER,
+    last_invoice_at INTEGER,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS billing_events (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    received_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

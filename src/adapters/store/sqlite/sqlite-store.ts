@@ -19,7 +19,9 @@ import {
   rowToFile,
   rowToProfile,
   rowToSession,
+  rowToSubscription,
   sessionToRow,
+  subscriptionToRow,
 } from './rows.ts';
 import { migrate } from './schema.ts';
 import { guard } from './sqlite-errors.ts';
@@ -119,6 +121,36 @@ function createUncachedSqliteStore(file: string): Store {
         }),
       delete: (userId, id) => guard(() => q.fileDelete.run(id, userId).changes > 0),
       usage: (userId) => guard(() => q.fileUsage.get(userId) ?? { bytes: 0, count: 0 }),
+    },
+
+    billing: {
+      get: (userId) =>
+        guard(() => {
+          const row = q.subscriptionGet.get(userId);
+          return row ? rowToSubscription(row) : null;
+        }),
+      userIdForCustomer: (customerId) =>
+        guard(() => q.subscriptionByCustomer.get(customerId)?.user_id ?? null),
+      linkCustomer: (userId, customerId, updatedAt) =>
+        guard(() => {
+          q.subscriptionLink.run(userId, customerId, updatedAt);
+          const row = q.subscriptionGet.get(userId);
+          if (!row) throw new AppError('INTERNAL', 'The billing record was not written.');
+          return rowToSubscription(row);
+        }),
+      put: (record) =>
+        guard(() => {
+          if (q.subscriptionPut.run(subscriptionToRow(record)).changes !== 1) {
+            throw new AppError('INTERNAL', 'No billing record to update: link the customer first.');
+          }
+        }),
+      delete: (userId) =>
+        guard(() => {
+          q.subscriptionDelete.run(userId);
+        }),
+      recordEvent: (eventId, type, receivedAt) =>
+        guard(() => q.billingEventRecord.run(eventId, type, receivedAt).changes === 1),
+      hasEvent: (eventId) => guard(() => q.billingEventHas.get(eventId) !== undefined),
     },
 
     sessions: {

@@ -4,7 +4,7 @@
  * so each query can use the index that leads with its filter instead of scanning.
  */
 import type { Db } from '../../shared/sqlite.ts';
-import type { AuditPosition, AuditRow, FileRow, ProfileRow, SessionRow } from './rows.ts';
+import type { AuditPosition, AuditRow, FileRow, ProfileRow, SessionRow, SubscriptionRow } from './rows.ts';
 
 export function prepare(db: Db) {
   return {
@@ -39,6 +39,29 @@ export function prepare(db: Db) {
     fileDelete: db.prepare<[string, string]>('DELETE FROM files WHERE id = ? AND user_id = ?'),
     fileUsage: db.prepare<[string], { bytes: number; count: number }>(
       'SELECT coalesce(sum(size), 0) AS bytes, count(*) AS count FROM files WHERE user_id = ?',
+    ),
+
+    subscriptionGet: db.prepare<[string], SubscriptionRow>('SELECT * FROM subscriptions WHERE user_id = ?'),
+    subscriptionByCustomer: db.prepare<[string], { user_id: string }>(
+      'SELECT user_id FROM subscriptions WHERE customer_id = ?',
+    ),
+    // First writer wins: a second customer for the same user is ignored, not an error.
+    subscriptionLink: db.prepare<[string, string, string]>(
+      'INSERT INTO subscriptions (user_id, customer_id, updated_at) VALUES (?, ?, ?) ON CONFLICT (user_id) DO NOTHING',
+    ),
+    subscriptionPut: db.prepare<[SubscriptionRow]>(
+      `UPDATE subscriptions SET customer_id = @customer_id, subscription_id = @subscription_id, price_id = @price_id,
+         plan = @plan, status = @status, current_period_end = @current_period_end,
+         cancel_at_period_end = @cancel_at_period_end, payment_failed_at = @payment_failed_at,
+         last_invoice_at = @last_invoice_at, updated_at = @updated_at
+       WHERE user_id = @user_id`,
+    ),
+    subscriptionDelete: db.prepare<[string]>('DELETE FROM subscriptions WHERE user_id = ?'),
+    billingEventRecord: db.prepare<[string, string, string]>(
+      'INSERT INTO billing_events (id, type, received_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
+    ),
+    billingEventHas: db.prepare<[string], { one: number }>(
+      'SELECT 1 AS one FROM billing_events WHERE id = ?',
     ),
 
     sessionCreate: db.prepare<[SessionRow]>(
