@@ -33,11 +33,13 @@ COPY tsconfig.json ./
 COPY scripts/build.mjs scripts/rotate-keys.ts ./scripts/
 COPY bench/bare-server.ts ./bench/
 COPY src ./src
-# The bundle reads pages and the password list from src/ at run time (src/config/paths.ts):
-# stage every non-TypeScript file of src/ with the bundle and package.json, which marks the root.
+COPY config ./config
+# The bundle reads pages and the password list from src/ at run time (src/config/paths.ts), and
+# the plan table from config/: stage every non-TypeScript file of src/, and config/, with the
+# bundle and package.json, which marks the root.
 RUN node scripts/build.mjs \
  && mkdir -p /out \
- && cp -r package.json dist /out/ \
+ && cp -r package.json dist config /out/ \
  && find src -type f ! -name '*.ts' -exec cp --parents {} /out/ \;
 
 FROM ${NODE_IMAGE} AS runtime

@@ -16,6 +16,8 @@ import { rateLimit } from './http/plugins/rate-limit.ts';
 import { logOptions, requestLog } from './http/plugins/request-log.ts';
 import { adminRoutes } from './http/routes/admin.routes.ts';
 import { authRoutes } from './http/routes/auth.routes.ts';
+import { billingRoutes } from './http/routes/billing.routes.ts';
+import { billingPageRoutes } from './http/routes/billing-pages.routes.ts';
 import { dataRoutes } from './http/routes/data.routes.ts';
 import { docsRoutes } from './http/routes/docs.routes.ts';
 import { filesRoutes } from './http/routes/files.routes.ts';
@@ -23,6 +25,7 @@ import { homeRoutes } from './http/routes/home.routes.ts';
 import { opsRoutes } from './http/routes/ops.routes.ts';
 import { sessionRoutes } from './http/routes/session.routes.ts';
 import { usersRoutes } from './http/routes/users.routes.ts';
+import { webhookRoutes } from './http/routes/webhooks.routes.ts';
 import { ErrorBody, ErrorDoc, UploadDoc } from './http/schemas/common.ts';
 import type { Deps } from './services/deps.ts';
 import { createTokenVerifier } from './services/token-verifier.ts';
@@ -140,6 +143,19 @@ export async function buildApp({ deps, logger }: BuildOptions) {
   await app.register(filesRoutes, { ...opts, prefix: '/api/files' });
   await app.register(dataRoutes, { ...opts, prefix: '/api/data' });
   await app.register(adminRoutes, { ...opts, prefix: '/api/admin' });
+  await app.register(billingRoutes, { ...opts, prefix: '/api/billing' });
+  await app.register(webhookRoutes, { ...opts, prefix: '/api/webhooks' });
+  await app.register(billingPageRoutes, opts);
+  // The simulator delivers its signed events through the whole HTTP stack, as Stripe would.
+  deps.billing.simulator?.setDelivery(async (payload, signature) => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/webhooks/stripe',
+      payload,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': signature },
+    });
+    return res.statusCode;
+  });
   app.get('/openapi.json', { config: { rateLimit: false }, schema: { hide: true } }, async () =>
     app.swagger(),
   );

@@ -2,8 +2,11 @@
  * Configuration in, adapters out. The only file that knows which adapters exist: everything else
  * sees ports. All embedded data lives under DATA_DIR, created on first start.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { createSimulatorBilling } from './adapters/billing/simulator/simulator-billing.ts';
+import { createStripeBilling } from './adapters/billing/stripe/stripe-billing.ts';
 import { createLocalBlobs } from './adapters/blobs/local/local-blobs.ts';
 import { type BuiltinIdentity, createBuiltinIdentity } from './adapters/identity/builtin/builtin-identity.ts';
 import { createOutboxMail } from './adapters/mail/outbox/outbox-mail.ts';
@@ -11,7 +14,11 @@ import { createEnvSecrets } from './adapters/secrets/env/env-secrets.ts';
 import { createSqliteStore } from './adapters/store/sqlite/sqlite-store.ts';
 import type { Config } from './config/config.ts';
 import { assetPath } from './config/paths.ts';
+import { loadPlans } from './config/plans-file.ts';
+import { ConfigError } from './config/settings.ts';
 import { parseCommonPasswords } from './domain/password-policy.ts';
+import { type PaidPlan, type PlanTable, planDefinition } from './domain/plans.ts';
+import type { Billing } from './ports/billing.ts';
 import type { Mail } from './ports/mail.ts';
 import type { Deps, Logger } from './services/deps.ts';
 
@@ -48,6 +55,62 @@ export function createIdentity(config: Config, mail: Mail, clock: () => number =
   });
 }
 
+/**
+ * The billing adapter: Stripe when BILLING=stripe (or unset with a STRIPE_SECRET_KEY), else the
+ * offline simulator. The simulator signs and verifies its own events, with STRIPE_WEBHOOK_SECRET
+ * when it is set (tests sign events of their own with it), else a secret made fresh per process.
+ */
+function createBilling(
+  config: Config,
+  plans: PlanTable,
+  env: Record<string, string | undefined>,
+  dataDir: string,
+  log: Logger,
+  clock: () => number,
+): { billing: Billing & { close?(): void }; prices: Record<PaidPlan, string> } {
+  const mode = config.billing ?? (env.STRIPE_SECRET_KEY ? 'stripe' : 'simulator');
+  if (mode === 'stripe') {
+    const need = (name: string, value: string | undefined): string => {
+      if (!value) throw new ConfigError(name, 'is required with BILLING=stripe');
+      return value;
+    };
+    const prices = {
+      basic: need('STRIPE_PRICE_BASIC', config.stripePriceBasic),
+      premium: need('STRIPE_PRICE_PREMIUM', config.stripePricePremium),
+    };
+    const base = config.stripeApiBase ? new URL(config.stripeApiBase) : null;
+    const billing = createStripeBilling({
+      secretKey: need('STRIPE_SECRET_KEY', env.STRIPE_SECRET_KEY),
+      webhookSecret: need('STRIPE_WEBHOOK_SECRET', env.STRIPE_WEBHOOK_SECRET),
+      ...(base
+        ? {
+            api: {
+              host: base.hostname,
+              port: Number(base.port || (base.protocol === 'https:' ? 443 : 80)),
+              protocol: base.protocol === 'https:' ? ('https' as const) : ('http' as const),
+            },
+          }
+        : {}),
+      clock,
+      log,
+    });
+    return { billing, prices };
+  }
+  const prices: Record<PaidPlan, string> = { basic: 'price_sim_basic', premium: 'price_sim_premium' };
+  const billing = createSimulatorBilling({
+    file: join(dataDir, 'billing-simulator.db'),
+    webhookSecret: env.STRIPE_WEBHOOK_SECRET || `whsec_sim_${randomBytes(24).toString('base64url')}`,
+    pagesUrl: `${config.appOrigin}/billing/simulator`,
+    prices: (['basic', 'premium'] as const).map((id) => {
+      const plan = planDefinition(plans, id);
+      return { id: prices[id], amount: plan.price, currency: plans.currency, interval: plan.interval };
+    }),
+    clock,
+    log,
+  });
+  return { billing, prices };
+}
+
 export interface Composition {
   readonly deps: Deps;
   close(): Promise<void>;
@@ -61,6 +124,9 @@ export function compose(
 ): Composition {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // Settings that can still be wrong are checked before any database is opened.
+  const plans = loadPlans(config.plansFile);
+  const { billing, prices } = createBilling(config, plans, env, dataDir, log, clock);
 
   const mail = createOutboxMail({
     file: join(dataDir, 'outbox.jsonl'),
@@ -79,6 +145,9 @@ export function compose(
     blobs,
     mail,
     secrets,
+    billing,
+    plans,
+    prices,
     passwordPolicy: {
       minLength: config.passwordMinLength,
       maxLength: config.passwordMaxLength,
@@ -92,6 +161,7 @@ export function compose(
     async close() {
       await identity.close();
       await store.close();
+      billing.close?.();
     },
   };
 }

@@ -53,6 +53,20 @@ export const oneOf =
 
 export const text: Parser<string> = (raw) => raw;
 
+/** A whole number, or null for an empty value ("use the default of each plan"). */
+export const optionalInt =
+  (min: number, max: number): Parser<number | null> =>
+  (raw, name) =>
+    raw.trim() === '' ? null : int(min, max)(raw, name);
+
+export const optionalOrigin: Parser<string | null> = (raw, name) =>
+  raw.trim() === '' ? null : origin(raw, name);
+
+export const optionalOneOf =
+  <T extends string>(...values: T[]): Parser<T | null> =>
+  (raw, name) =>
+    raw.trim() === '' ? null : oneOf(...values)(raw, name);
+
 /** An http(s) origin: scheme, host and optional port, no path. Returned without a trailing slash. */
 export const origin: Parser<string> = (raw, name) => {
   let url: URL;
@@ -246,15 +260,15 @@ export const settings = {
   mfaIssuer: setting('MFA_ISSUER', '', 'Issuer shown in authenticator apps. Empty: SERVICE_NAME.', text),
   fileMaxBytes: setting(
     'FILE_MAX_BYTES',
-    '104857600',
-    'Largest single file upload (100 MiB). Larger uploads get 413 FILE_TOO_LARGE and nothing is stored.',
-    int(1, 5497558138880),
+    '',
+    "Largest single file upload, for every plan. Empty: each plan's own limit (config/plans.json). Larger uploads get 413 FILE_TOO_LARGE and nothing is stored.",
+    optionalInt(1, 5497558138880),
   ),
   fileQuotaBytes: setting(
     'FILE_QUOTA_BYTES',
-    '1073741824',
-    "Total size of one user's files (1 GiB). An upload that would pass it gets 413 QUOTA_EXCEEDED.",
-    int(0, 1125899906842624),
+    '',
+    "Total size of one user's files, for every plan. Empty: each plan's own quota. An upload that would pass it gets 413 QUOTA_EXCEEDED.",
+    optionalInt(0, 1125899906842624),
   ),
   photoMaxBytes: setting(
     'PHOTO_MAX_BYTES',
@@ -267,5 +281,35 @@ export const settings = {
     '40000000',
     'Largest profile photo by pixel count (width x height, 40 megapixels), checked before decoding, so a small file that decompresses to a huge image is refused.',
     int(1, 268402689),
+  ),
+  billing: setting(
+    'BILLING',
+    '',
+    'Billing adapter: stripe, or simulator (the offline checkout, portal and signed webhooks). Empty: stripe when the STRIPE_SECRET_KEY secret is set, else simulator.',
+    optionalOneOf('stripe', 'simulator'),
+  ),
+  plansFile: setting(
+    'PLANS_FILE',
+    'config/plans.json',
+    'The plan table: names, prices, intervals, trial length, features and entitlements. A relative path is taken from the project folder.',
+    text,
+  ),
+  stripeApiBase: setting(
+    'STRIPE_API_BASE',
+    '',
+    'Where the Stripe API is, as an http(s) origin. Empty: api.stripe.com. Only for pointing the Stripe adapter at a local stand-in (the tests do).',
+    optionalOrigin,
+  ),
+  stripePriceBasic: setting(
+    'STRIPE_PRICE_BASIC',
+    '',
+    'Stripe price id of the Basic plan (price_...); required with BILLING=stripe.',
+    text,
+  ),
+  stripePricePremium: setting(
+    'STRIPE_PRICE_PREMIUM',
+    '',
+    'Stripe price id of the Premium plan (price_...); required with BILLING=stripe.',
+    text,
   ),
 } as const;

@@ -60,6 +60,41 @@ export interface BillingEvent {
   readonly object: Readonly<Record<string, unknown>>;
 }
 
+/** What the simulator's own pages (checkout, portal) need; only the simulator has it. */
+export interface SimulatorCheckout {
+  readonly id: string;
+  readonly status: 'open' | 'complete' | 'expired';
+  readonly email: string;
+  readonly priceId: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly interval: string;
+}
+
+export interface SimulatorPortal {
+  readonly email: string;
+  readonly returnUrl: string;
+  readonly subscription: SubscriptionSnapshot | null;
+  readonly invoices: InvoiceSummary[];
+  readonly prices: readonly { readonly id: string; readonly amount: number; readonly currency: string }[];
+}
+
+export type SimulatorAction =
+  | { readonly kind: 'change'; readonly priceId: string }
+  | { readonly kind: 'cancel' | 'resume' | 'cancel_now' | 'renew' | 'fail_renewal' };
+
+export interface BillingSimulator {
+  /** Where its signed events go (the app's own webhook route); events wait until it is set. */
+  setDelivery(deliver: (payload: string, signatureHeader: string) => Promise<number>): void;
+  getCheckout(sessionId: string): Promise<SimulatorCheckout | null>;
+  /** Pays (a subscription starts, its events are sent) or declines; where to send the browser. */
+  completeCheckout(sessionId: string, outcome: 'pay' | 'decline'): Promise<{ redirectUrl: string }>;
+  getPortal(token: string): Promise<SimulatorPortal | null>;
+  portalAction(token: string, action: SimulatorAction): Promise<void>;
+  /** Resolves once every event sent so far has been delivered or given up on (for tests). */
+  idle(): Promise<void>;
+}
+
 export interface Billing {
   /** 'stripe' talks to Stripe; 'simulator' is the offline stand-in and says so on every page. */
   readonly mode: 'stripe' | 'simulator';
@@ -102,4 +137,7 @@ export interface Billing {
   ): Promise<{ refundId: string; amount: number; currency: string; status: string }>;
 
   verifyWebhook(rawBody: Buffer, signatureHeader: string | undefined): BillingEvent;
+
+  /** Present only in simulator mode: the stand-in for Stripe's hosted pages. */
+  readonly simulator?: BillingSimulator;
 }

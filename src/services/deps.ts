@@ -1,6 +1,8 @@
 /** What every use case receives: the configuration, the ports, a clock and a logger. */
 import type { Config } from '../config/config.ts';
 import type { PasswordPolicy } from '../domain/password-policy.ts';
+import type { PaidPlan, PlanTable } from '../domain/plans.ts';
+import type { Billing } from '../ports/billing.ts';
 import type { Blobs } from '../ports/blobs.ts';
 import type { IdentityProvider } from '../ports/identity.ts';
 import type { Mail } from '../ports/mail.ts';
@@ -20,6 +22,10 @@ export interface Deps {
   readonly blobs: Blobs;
   readonly mail: Mail;
   readonly secrets: Secrets;
+  readonly billing: Billing;
+  /** The plan table (config/plans.json) and the billing provider's price id of each paid plan. */
+  readonly plans: PlanTable;
+  readonly prices: Readonly<Record<PaidPlan, string>>;
   readonly passwordPolicy: PasswordPolicy;
   /** Milliseconds since the epoch. */
   readonly clock: () => number;

@@ -10,7 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { AppError, isAppError } from '../domain/errors.ts';
 import { attachmentHeader, cleanFileName, downloadType } from '../domain/file-names.ts';
-import { entitlements, type Plan } from '../domain/plans.ts';
+import type { Entitlements } from '../domain/plans.ts';
 import type { FileRecord, Page } from '../ports/store.ts';
 import { audit } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
@@ -55,11 +55,14 @@ export interface Upload {
 export async function uploadFile(
   deps: Deps,
   userId: string,
-  plan: Plan,
+  limits: Entitlements,
   upload: Upload,
   meta: RequestMeta,
 ): Promise<FileRecord> {
-  const limits = entitlements(plan, deps.config);
+  if (limits.trialExpired) {
+    upload.stream.destroy();
+    throw new AppError('PLAN_REQUIRED', 'Your trial has ended: choose a plan to upload files.');
+  }
   const used = await deps.store.files.usage(userId);
   const left = limits.fileQuotaBytes - used.bytes;
   const quotaBound = left < limits.fileMaxBytes;
@@ -142,9 +145,8 @@ export async function listFiles(
   return deps.store.files.list(userId, opts);
 }
 
-export async function usage(deps: Deps, userId: string, plan: Plan) {
+export async function usage(deps: Deps, userId: string, limits: Entitlements) {
   const used = await deps.store.files.usage(userId);
-  const limits = entitlements(plan, deps.config);
   return { ...used, quotaBytes: limits.fileQuotaBytes, fileMaxBytes: limits.fileMaxBytes };
 }
 

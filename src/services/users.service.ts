@@ -4,6 +4,7 @@ import type { Plan } from '../domain/plans.ts';
 import type { Address, Profile } from '../ports/store.ts';
 import { audit } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
+import { entitlementsOf } from './entitlements.ts';
 import { refreshProfile } from './profiles.ts';
 
 export interface Me {
@@ -20,10 +21,7 @@ export interface Me {
   readonly photo_url?: string;
 }
 
-/** The user's plan. Billing lands later; until then every signed-in user is on the trial plan. */
-export const planOf = (_p: Profile): Plan => 'trial';
-
-export function toMe(p: Profile): Me {
+export function toMe(p: Profile, plan: Plan): Me {
   return {
     user_id: p.userId,
     email: p.email,
@@ -33,11 +31,16 @@ export function toMe(p: Profile): Me {
     email_verified: p.emailVerified,
     mfa_enabled: p.mfaEnabled,
     groups: [...p.groups],
-    plan: planOf(p),
+    plan,
     created_at: p.createdAt,
     // Mirrors photo.service's photoUrl; kept inline because this runs on every GET /me.
     ...(p.photoVersion ? { photo_url: `/api/users/me/photo/${p.photoVersion}/256` } : {}),
   };
+}
+
+/** GET /api/users/me's answer: the profile and the plan the stored billing state gives. */
+export async function meOf(deps: Deps, p: Profile): Promise<Me> {
+  return toMe(p, (await entitlementsOf(deps, p)).plan);
 }
 
 export async function getProfile(deps: Deps, userId: string): Promise<Profile> {

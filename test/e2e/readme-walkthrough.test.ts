@@ -74,6 +74,9 @@ test('the README walk-through works as written', async (t) => {
   assert.match(out, /Notes on the analytical engine/);
   assert.match(out, /^204$/m);
   assert.match(out, /"required_plan":"premium","locked":true/);
+  assert.match(out, /"id":"premium","name":"Premium"/);
+  assert.match(out, /303 http:\/\/localhost:\d+\/billing\/return\?session_id=cs_test_/);
+  assert.match(out, /"plan":"basic","plan_name":"Basic","status":"active"/);
   assert.match(out, /"sessions":\[\{"id":/);
   assert.match(out, /Signed out on every device/);
   assert.match(out, /"code":"TOKEN_REVOKED"/);

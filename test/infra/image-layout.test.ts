@@ -52,6 +52,7 @@ test('the runtime files the Dockerfile assembles start a server that behaves lik
     cpSync(f, join(context, f));
   }
   cpSync('src', join(context, 'src'), { recursive: true });
+  cpSync('config', join(context, 'config'), { recursive: true });
   symlinkSync(join(repo, 'node_modules'), join(context, 'node_modules'));
   const out = join(work, 'out');
   const built = await run('bash', ['-euo', 'pipefail', '-c', buildRun.replaceAll('/out', out)], {

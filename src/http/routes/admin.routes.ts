@@ -5,12 +5,15 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../domain/errors.ts';
+import type { Plan } from '../../domain/plans.ts';
 import type { AuditEvent, Profile } from '../../ports/store.ts';
 import { deleteAccount } from '../../services/account-deletion.ts';
 import { listAudit, listUsers, updateUser } from '../../services/admin.service.ts';
 import { audit } from '../../services/audit.ts';
-import { planOf } from '../../services/users.service.ts';
+import { refundInvoice } from '../../services/billing.service.ts';
+import { entitlementsOf } from '../../services/entitlements.ts';
 import { meta } from '../plugins/auth.ts';
+import { RefundAnswer, RefundBody } from '../schemas/billing.ts';
 import { Message } from '../schemas/common.ts';
 import {
   AdminUser,
@@ -23,7 +26,7 @@ import {
 } from '../schemas/users.ts';
 import { type App, type RouteOptions, signedIn } from './route-kit.ts';
 
-const userOut = (p: Profile) => ({
+const userOut = (p: Profile, plan: Plan) => ({
   user_id: p.userId,
   email: p.email,
   name: p.name,
@@ -31,7 +34,7 @@ const userOut = (p: Profile) => ({
   email_verified: p.emailVerified,
   mfa_enabled: p.mfaEnabled,
   groups: [...p.groups],
-  plan: planOf(p),
+  plan,
   created_at: p.createdAt,
 });
 
@@ -56,6 +59,7 @@ async function requireAdmin(request: FastifyRequest): Promise<void> {
 }
 
 export async function adminRoutes(app: App, { deps }: RouteOptions) {
+  const withPlan = async (p: Profile) => userOut(p, (await entitlementsOf(deps, p)).plan);
   const guard = [app.authenticate, requireAdmin];
 
   app.get(
@@ -85,7 +89,10 @@ export async function adminRoutes(app: App, { deps }: RouteOptions) {
         ip: request.ip,
         detail: { search: search ?? null, status: status ?? null, group: group ?? null },
       });
-      return { users: page.items.map(userOut), ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}) };
+      return {
+        users: await Promise.all(page.items.map(withPlan)),
+        ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}),
+      };
     },
   );
 
@@ -105,7 +112,7 @@ export async function adminRoutes(app: App, { deps }: RouteOptions) {
       },
     },
     async (request) =>
-      userOut(await updateUser(deps, actor(request), request.params.id, request.body, meta(request))),
+      withPlan(await updateUser(deps, actor(request), request.params.id, request.body, meta(request))),
   );
 
   app.delete(
@@ -159,6 +166,37 @@ export async function adminRoutes(app: App, { deps }: RouteOptions) {
       return {
         events: page.items.map(eventOut),
         ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}),
+      };
+    },
+  );
+
+  app.post(
+    '/refunds',
+    {
+      preParsing: guard,
+      schema: {
+        security: signedIn,
+        tags: ['Administration'],
+        summary: "Refund an invoice's payment, in full or in part, through the billing provider",
+        body: RefundBody,
+        response: { 200: RefundAnswer },
+      },
+    },
+    async (request) => {
+      const refund = await refundInvoice(
+        deps,
+        actor(request),
+        {
+          invoiceId: request.body.invoice_id,
+          ...(request.body.amount ? { amount: request.body.amount } : {}),
+        },
+        meta(request),
+      );
+      return {
+        refund_id: refund.refundId,
+        amount: refund.amount,
+        currency: refund.currency,
+        status: refund.status,
       };
     },
   );

@@ -1,7 +1,8 @@
 /** GET /api/data: the protected demo resource, gated by plan. */
 import { DEMO_ITEMS } from '../../domain/demo-data.ts';
 import { planIncludes } from '../../domain/plans.ts';
-import { getProfile, planOf } from '../../services/users.service.ts';
+import { entitlementsOf } from '../../services/entitlements.ts';
+import { getProfile } from '../../services/users.service.ts';
 import { DataAnswer } from '../schemas/users.ts';
 import { type App, type RouteOptions, signedIn } from './route-kit.ts';
 
@@ -19,7 +20,10 @@ export async function dataRoutes(app: App, { deps }: RouteOptions) {
     },
     async (request) => {
       const principal = request.principal as NonNullable<typeof request.principal>;
-      const plan = planOf(request.profile ?? (await getProfile(deps, principal.userId)));
+      const { plan } = await entitlementsOf(
+        deps,
+        request.profile ?? (await getProfile(deps, principal.userId)),
+      );
       return {
         plan,
         data: DEMO_ITEMS.map((item) => {

@@ -1,7 +1,8 @@
 /** /api/files: the signed-in user's private files. Every request checks ownership in the store. */
 import type { FileRecord } from '../../ports/store.ts';
+import { entitlementsOf } from '../../services/entitlements.ts';
 import { deleteFile, listFiles, openFile, uploadFile, usage } from '../../services/files.service.ts';
-import { getProfile, planOf } from '../../services/users.service.ts';
+import { getProfile } from '../../services/users.service.ts';
 import { meta } from '../plugins/auth.ts';
 import { FileAnswer, FileIdParams, FileList, FileListQuery } from '../schemas/users.ts';
 import { closeAfterReply, fileFrom, MULTIPART, uploadError } from '../uploads.ts';
@@ -19,9 +20,9 @@ const fileOut = (f: FileRecord) => ({
 export async function filesRoutes(app: App, { deps }: RouteOptions) {
   const userId = (request: { principal: { userId: string } | null }) =>
     (request.principal as NonNullable<typeof request.principal>).userId;
-  const plan = async (
+  const entitlements = async (
     request: Parameters<typeof userId>[0] & { profile: import('../../ports/store.ts').Profile | null },
-  ) => planOf(request.profile ?? (await getProfile(deps, userId(request))));
+  ) => entitlementsOf(deps, request.profile ?? (await getProfile(deps, userId(request))));
 
   app.get(
     '',
@@ -40,7 +41,7 @@ export async function filesRoutes(app: App, { deps }: RouteOptions) {
       const id = userId(request);
       const [page, used] = await Promise.all([
         listFiles(deps, id, { limit: Number(limit), ...(cursor ? { cursor } : {}) }),
-        usage(deps, id, await plan(request)),
+        usage(deps, id, await entitlements(request)),
       ]);
       return {
         files: page.items.map(fileOut),
@@ -72,8 +73,9 @@ export async function filesRoutes(app: App, { deps }: RouteOptions) {
     },
     async (request, reply) => {
       try {
-        const upload = await fileFrom(request, deps.config.fileMaxBytes);
-        const file = await uploadFile(deps, userId(request), await plan(request), upload, meta(request));
+        const limits = await entitlements(request);
+        const upload = await fileFrom(request, limits.fileMaxBytes);
+        const file = await uploadFile(deps, userId(request), limits, upload, meta(request));
         return reply.status(201).send({ file: fileOut(file) });
       } catch (err) {
         closeAfterReply(reply);

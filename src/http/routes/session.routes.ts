@@ -6,7 +6,7 @@ import type { IdentityUser, Tokens } from '../../ports/identity.ts';
 import * as auth from '../../services/auth.service.ts';
 import type { Deps } from '../../services/deps.ts';
 import { createSession, endSession, listSessions, revokeSession } from '../../services/sessions.service.ts';
-import { getProfile, toMe } from '../../services/users.service.ts';
+import { getProfile, meOf } from '../../services/users.service.ts';
 import { createOriginCheck, meta } from '../plugins/auth.ts';
 import { Challenge, MfaBody, SessionAnswer, SessionList, SignInBody } from '../schemas/auth.ts';
 import { type App, credentialLimit, type RouteOptions, signedIn } from './route-kit.ts';
@@ -24,7 +24,7 @@ async function startSession(
   const { cookieValue, session } = await createSession(deps, user, tokens, meta(request));
   app.sessionCookie.set(reply, cookieValue);
   const profile = await getProfile(deps, user.userId);
-  return { user: toMe(profile), csrf_token: session.csrfToken };
+  return { user: await meOf(deps, profile), csrf_token: session.csrfToken };
 }
 
 export async function sessionRoutes(app: App, { deps }: RouteOptions) {
@@ -84,7 +84,10 @@ export async function sessionRoutes(app: App, { deps }: RouteOptions) {
     async (request) => {
       const principal = request.principal as NonNullable<typeof request.principal>;
       const profile = request.profile ?? (await getProfile(deps, principal.userId));
-      return { user: toMe(profile), ...(request.session ? { csrf_token: request.session.csrfToken } : {}) };
+      return {
+        user: await meOf(deps, profile),
+        ...(request.session ? { csrf_token: request.session.csrfToken } : {}),
+      };
     },
   );
 

@@ -2,7 +2,7 @@
 import { Type } from 'typebox';
 import { deleteAccount } from '../../services/account-deletion.ts';
 import { readPhoto, removePhoto, setPhoto } from '../../services/photo.service.ts';
-import { getProfile, toMe, updateProfile } from '../../services/users.service.ts';
+import { getProfile, meOf, updateProfile } from '../../services/users.service.ts';
 import { meta } from '../plugins/auth.ts';
 import { User } from '../schemas/auth.ts';
 import { Message } from '../schemas/common.ts';
@@ -30,7 +30,7 @@ export async function usersRoutes(app: App, { deps }: RouteOptions) {
         response: { 200: User },
       },
     },
-    async (request) => toMe(request.profile ?? (await getProfile(deps, userId(request)))),
+    async (request) => meOf(deps, request.profile ?? (await getProfile(deps, userId(request)))),
   );
 
   app.put(
@@ -49,7 +49,7 @@ export async function usersRoutes(app: App, { deps }: RouteOptions) {
     },
     async (request) => {
       const profile = await updateProfile(deps, userId(request), request.body, meta(request));
-      return { message: 'Profile saved.', user: toMe(profile) };
+      return { message: 'Profile saved.', user: await meOf(deps, profile) };
     },
   );
 

@@ -1,0 +1,14 @@
+/** A user's plan and entitlements, from the billing state that verified webhooks stored. */
+import { type Entitlements, entitlementsFor } from '../domain/plans.ts';
+import type { Profile } from '../ports/store.ts';
+import type { Deps } from './deps.ts';
+
+export async function entitlementsOf(deps: Deps, profile: Profile): Promise<Entitlements> {
+  const record = await deps.store.billing.get(profile.userId);
+  return entitlementsFor(
+    deps.plans,
+    { paidPlan: record?.plan ?? null, status: record?.status ?? null, accountCreatedAt: profile.createdAt },
+    deps.clock(),
+    { fileQuotaBytes: deps.config.fileQuotaBytes, fileMaxBytes: deps.config.fileMaxBytes },
+  );
+}

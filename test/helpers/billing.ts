@@ -1,0 +1,94 @@
+/** Driving the billing simulator from tests: checkout, portal actions, and captured events. */
+import assert from 'node:assert/strict';
+import Stripe from 'stripe';
+import type { Built } from './build.ts';
+
+export const WEBHOOK_SECRET = 'whsec_test_gatehouse_webhooks';
+const stripe = new Stripe('sk_test_unused', { telemetry: false });
+
+/** A Stripe-Signature header for payload, made by the stripe SDK itself. */
+export const sign = (payload: string, secret = WEBHOOK_SECRET, timestamp = Math.floor(Date.now() / 1000)) =>
+  stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp });
+
+export const postEvent = (b: Built, payload: string, signature?: string) =>
+  b.app.inject({
+    method: 'POST',
+    url: '/api/webhooks/stripe',
+    payload,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      ...(signature === undefined ? {} : { 'stripe-signature': signature }),
+    },
+  });
+
+export function simulatorOf(b: Built) {
+  const sim = b.deps.billing.simulator;
+  assert.ok(sim, 'these tests run in simulator mode');
+  return sim;
+}
+
+/** Stops delivery: events the simulator sends pile up here until the test delivers them. */
+export function captureEvents(b: Built): { type: string; payload: string }[] {
+  const captured: { type: string; payload: string }[] = [];
+  simulatorOf(b).setDelivery(async (payload) => {
+    captured.push({ type: (JSON.parse(payload) as { type: string }).type, payload });
+    return 200;
+  });
+  return captured;
+}
+
+/** POST /api/billing/checkout for `plan` and pay (or decline) on the simulator's page. */
+export async function checkout(
+  b: Built,
+  headers: Record<string, string>,
+  plan: 'basic' | 'premium',
+  outcome = 'pay',
+) {
+  const res = await b.app.inject({
+    method: 'POST',
+    url: '/api/billing/checkout',
+    headers,
+    payload: { plan },
+  });
+  assert.equal(res.statusCode, 200, res.body);
+  const url = new URL(res.json().url as string);
+  const page = await b.app.inject({ method: 'GET', url: url.pathname });
+  assert.equal(page.statusCode, 200);
+  const done = await b.app.inject({
+    method: 'POST',
+    url: url.pathname,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost:3000' },
+    payload: `outcome=${outcome}`,
+  });
+  assert.equal(done.statusCode, 303, done.body);
+  return { page: page.body, redirect: String(done.headers.location) };
+}
+
+/** Opens the portal and runs one of its actions. */
+export async function portal(b: Built, headers: Record<string, string>, form: string) {
+  const res = await b.app.inject({ method: 'POST', url: '/api/billing/portal', headers });
+  assert.equal(res.statusCode, 200, res.body);
+  const path = new URL(res.json().url as string).pathname;
+  const done = await b.app.inject({
+    method: 'POST',
+    url: path,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost:3000' },
+    payload: form,
+  });
+  assert.equal(done.statusCode, 303, done.body);
+  return path;
+}
+
+export async function subscription(b: Built, headers: Record<string, string>) {
+  const res = await b.app.inject({ method: 'GET', url: '/api/billing/subscription', headers });
+  assert.equal(res.statusCode, 200, res.body);
+  return res.json() as {
+    plan: string;
+    status: string;
+    cancel_at_period_end: boolean;
+    payment_failed: boolean;
+    current_period_end: string | null;
+    trial_ends_at: string | null;
+    mode: 'stripe' | 'simulator';
+  };
+}

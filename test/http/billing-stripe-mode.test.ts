@@ -1,0 +1,109 @@
+/**
+ * BILLING=stripe end to end through the app: the Stripe adapter, pointed at the in-repo fake
+ * Stripe (STRIPE_API_BASE), with events signed by the stripe SDK as Stripe would sign them.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { compose } from '../../src/composition.ts';
+import { loadConfig } from '../../src/config/config.ts';
+import { FAKE_STRIPE_KEY, startFakeStripe } from '../fakes/stripe-server.ts';
+import { postEvent, sign, subscription, WEBHOOK_SECRET } from '../helpers/billing.ts';
+import { build } from '../helpers/build.ts';
+import { bearer, tokenUser } from '../helpers/users.ts';
+
+const PRICES = { STRIPE_PRICE_BASIC: 'price_basic_test', STRIPE_PRICE_PREMIUM: 'price_premium_test' };
+
+describe('billing in Stripe mode', () => {
+  test('checkout creates one customer and a subscription checkout; the signed webhook sets the plan', async (t) => {
+    const fake = await startFakeStripe();
+    t.after(() => fake.close());
+    const b = await build(t, {
+      BILLING: 'stripe',
+      STRIPE_SECRET_KEY: FAKE_STRIPE_KEY,
+      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      STRIPE_API_BASE: `http://127.0.0.1:${fake.api.port}`,
+      ...PRICES,
+    });
+    assert.equal(b.deps.billing.mode, 'stripe');
+    assert.equal(b.deps.billing.simulator, undefined);
+    const u = await tokenUser(b);
+    const h = bearer(u.tokens.access_token);
+    const me = (await b.app.inject({ method: 'GET', url: '/api/users/me', headers: h })).json();
+
+    for (let i = 0; i < 2; i++) {
+      const res = await b.app.inject({
+        method: 'POST',
+        url: '/api/billing/checkout',
+        headers: h,
+        payload: { plan: 'basic' },
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.ok(res.json().url);
+    }
+    const customers = fake.requestsTo('/v1/customers', 'POST');
+    assert.equal(customers.length, 1, 'one customer per user, created once');
+    assert.equal(customers[0]?.headers['idempotency-key'], `gatehouse-customer-${me.user_id}`);
+    const sessions = fake.requestsTo('/v1/checkout/sessions', 'POST');
+    assert.equal(sessions.length, 2);
+    const form = sessions[0]?.form ?? {};
+    assert.equal(form.mode, 'subscription');
+    assert.equal(form['line_items[0][price]'], 'price_basic_test');
+    assert.equal(form['subscription_data[metadata][user_id]'], me.user_id);
+    assert.equal(form.success_url, 'http://localhost:3000/billing/return?session_id={CHECKOUT_SESSION_ID}');
+    assert.notEqual(sessions[0]?.headers['idempotency-key'], sessions[1]?.headers['idempotency-key']);
+    assert.equal((await subscription(b, h)).plan, 'trial', 'a checkout link grants nothing');
+
+    const customer = String(customers.length && (await b.deps.store.billing.get(me.user_id))?.customerId);
+    const sub = fake.addSubscription({
+      customer,
+      priceId: 'price_premium_test',
+      status: 'active',
+      userId: me.user_id,
+      currentPeriodEnd: Math.floor(Date.now() / 1000) + 30 * 86_400,
+    });
+    // The event's copy says basic; the adapter re-reads Stripe, which says premium.
+    const payload = JSON.stringify({
+      id: 'evt_stripe_mode_1',
+      object: 'event',
+      type: 'customer.subscription.updated',
+      created: Math.floor(Date.now() / 1000),
+      data: {
+        object: {
+          id: sub,
+          object: 'subscription',
+          customer,
+          status: 'active',
+          items: { data: [{ price: { id: 'price_basic_test' } }] },
+        },
+      },
+    });
+    const res = await postEvent(b, payload, sign(payload));
+    assert.equal(res.statusCode, 200, res.body);
+    const state = await subscription(b, h);
+    assert.equal(state.plan, 'premium');
+    assert.equal(state.mode, 'stripe');
+    assert.equal(fake.requestsTo(`/v1/subscriptions/${sub}`, 'GET').length, 1);
+
+    fake.failNext(500, 3);
+    const replay = JSON.stringify({ ...JSON.parse(payload), id: 'evt_stripe_mode_2' });
+    const failed = await postEvent(b, replay, sign(replay));
+    assert.equal(failed.statusCode, 503, 'Stripe being down is a 5xx, so the event comes again');
+  });
+
+  test('BILLING=stripe without its secrets or prices stops the start naming what is missing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-stripe-config-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    const base = { DATA_DIR: dir, BILLING: 'stripe' };
+    const log = { info() {}, warn() {}, error() {} };
+    const attempt = (env: Record<string, string>) => () => compose(loadConfig({ ...base, ...env }), log, env);
+    assert.throws(attempt({}), /STRIPE_PRICE_BASIC: is required with BILLING=stripe/);
+    assert.throws(attempt({ ...PRICES }), /STRIPE_SECRET_KEY: is required/);
+    assert.throws(
+      attempt({ ...PRICES, STRIPE_SECRET_KEY: 'sk_test_x' }),
+      /STRIPE_WEBHOOK_SECRET: is required/,
+    );
+  });
+});

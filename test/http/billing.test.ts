@@ -1,0 +1,250 @@
+/** Billing on the simulator: the whole paid journey, driven by signed webhooks through HTTP. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { checkout, portal, simulatorOf, subscription, WEBHOOK_SECRET } from '../helpers/billing.ts';
+import { build } from '../helpers/build.ts';
+import { filePart } from '../helpers/uploads.ts';
+import { bearer, tokenUser, uniqueEmail } from '../helpers/users.ts';
+
+describe('billing with the simulator', () => {
+  test('GET /api/billing/plans lists the configured plans, public', async (t) => {
+    const b = await build(t);
+    const res = await b.app.inject({ method: 'GET', url: '/api/billing/plans' });
+    assert.equal(res.statusCode, 200);
+    const plans = res.json().plans;
+    assert.deepEqual(
+      plans.map((p: { id: string }) => p.id),
+      ['trial', 'basic', 'premium'],
+    );
+    assert.equal(plans[0].price, 0);
+    assert.equal(plans[0].trial_days, 14);
+    assert.ok(plans[1].price > 0 && plans[2].price > plans[1].price);
+    assert.ok(plans.every((p: { features: string[] }) => p.features.length > 0));
+  });
+
+  test('trial -> basic -> premium -> cancel, every step by signed webhook; invoices; data and quota follow', async (t) => {
+    const adminEmail = uniqueEmail('admin');
+    const b = await build(t, { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, ADMIN_EMAILS: adminEmail });
+    const sim = simulatorOf(b);
+    const u = await tokenUser(b);
+    const h = bearer(u.tokens.access_token);
+
+    const trial = await subscription(b, h);
+    assert.equal(trial.plan, 'trial');
+    assert.equal(trial.status, 'trialing');
+    assert.ok(trial.trial_ends_at && Date.parse(trial.trial_ends_at) > Date.now() + 13 * 86_400_000);
+
+    const paid = await checkout(b, h, 'basic');
+    assert.match(paid.page, /Test mode/);
+    assert.match(paid.page, /\$9\.00/);
+    assert.match(paid.redirect, /^http:\/\/localhost:3000\/billing\/return\?session_id=cs_test_/);
+    await sim.idle();
+    const basic = await subscription(b, h);
+    assert.equal(basic.plan, 'basic');
+    assert.equal(basic.status, 'active');
+    assert.equal(
+      (await b.app.inject({ method: 'GET', url: '/api/users/me', headers: h })).json().plan,
+      'basic',
+    );
+    const data = (await b.app.inject({ method: 'GET', url: '/api/data', headers: h })).json();
+    const locked = (id: string) => data.data.find((d: { id: string }) => d.id === id).locked;
+    assert.equal(locked('team-insights'), false);
+    assert.equal(locked('forecast'), true);
+    const files = (await b.app.inject({ method: 'GET', url: '/api/files', headers: h })).json();
+    assert.equal(files.usage.quota_bytes, 5368709120, "the basic plan's quota");
+
+    const again = await b.app.inject({
+      method: 'POST',
+      url: '/api/billing/checkout',
+      headers: h,
+      payload: { plan: 'premium' },
+    });
+    assert.equal(again.statusCode, 409, 'a second subscription goes through the portal instead');
+
+    await portal(b, h, 'price=price_sim_premium');
+    await sim.idle();
+    assert.equal((await subscription(b, h)).plan, 'premium');
+    const premiumData = (await b.app.inject({ method: 'GET', url: '/api/data', headers: h })).json();
+    assert.ok(premiumData.data.every((d: { locked: boolean }) => !d.locked));
+
+    const invoices = (await b.app.inject({ method: 'GET', url: '/api/billing/invoices', headers: h })).json()
+      .invoices;
+    assert.equal(invoices.length, 2);
+    assert.deepEqual(
+      invoices.map((i: { amount_paid: number; status: string }) => [i.amount_paid, i.status]),
+      [
+        [2900, 'paid'],
+        [900, 'paid'],
+      ],
+    );
+
+    await portal(b, h, 'action=cancel');
+    await sim.idle();
+    const ending = await subscription(b, h);
+    assert.equal(ending.plan, 'premium', 'access lasts until the period ends');
+    assert.equal(ending.cancel_at_period_end, true);
+
+    await portal(b, h, 'action=cancel_now');
+    await sim.idle();
+    const after = await subscription(b, h);
+    assert.equal(after.plan, 'trial');
+    assert.equal(after.status, 'canceled');
+
+    // An administrator refunds the premium invoice in part; the refund comes back as an event.
+    const admin = await tokenUser(b, adminEmail);
+    const refund = await b.app.inject({
+      method: 'POST',
+      url: '/api/admin/refunds',
+      headers: bearer(admin.tokens.access_token),
+      payload: { invoice_id: invoices[0].id, amount: 1000 },
+    });
+    assert.equal(refund.statusCode, 200, refund.body);
+    assert.deepEqual(
+      { ...(refund.json() as object), refund_id: 're' },
+      { refund_id: 're', amount: 1000, currency: 'usd', status: 'succeeded' },
+    );
+    const denied = await b.app.inject({
+      method: 'POST',
+      url: '/api/admin/refunds',
+      headers: h,
+      payload: { invoice_id: invoices[0].id },
+    });
+    assert.equal(denied.statusCode, 403);
+    await sim.idle();
+
+    const trail = await b.deps.store.audit.list({ limit: 200 });
+    const types = trail.items.map((e) => e.type);
+    for (const type of [
+      'billing.checkout.started',
+      'billing.subscription.changed',
+      'billing.refund.created',
+      'billing.charge.refunded',
+    ]) {
+      assert.ok(types.includes(type), `${type} is audited`);
+    }
+  });
+
+  test('a failed renewal shows as payment_failed and keeps access while the subscription is past due', async (t) => {
+    const b = await build(t);
+    const sim = simulatorOf(b);
+    const h = bearer((await tokenUser(b)).tokens.access_token);
+    await checkout(b, h, 'basic');
+    await sim.idle();
+    await portal(b, h, 'action=fail_renewal');
+    await sim.idle();
+    const failing = await subscription(b, h);
+    assert.equal(failing.status, 'past_due');
+    assert.equal(failing.payment_failed, true);
+    assert.equal(failing.plan, 'basic', 'still basic until the subscription itself ends');
+    await portal(b, h, 'action=renew');
+    await sim.idle();
+    const fixed = await subscription(b, h);
+    assert.equal(fixed.status, 'active');
+    assert.equal(fixed.payment_failed, false);
+  });
+
+  test('declining on the checkout page changes nothing and returns to the cancel URL', async (t) => {
+    const b = await build(t);
+    const h = bearer((await tokenUser(b)).tokens.access_token);
+    const { redirect } = await checkout(b, h, 'premium', 'decline');
+    assert.match(redirect, /\/billing\/return\?canceled=1$/);
+    await simulatorOf(b).idle();
+    assert.equal((await subscription(b, h)).plan, 'trial');
+  });
+
+  test('the simulator pages refuse cross-site posts and reused sessions', async (t) => {
+    const b = await build(t);
+    const h = bearer((await tokenUser(b)).tokens.access_token);
+    const res = await b.app.inject({
+      method: 'POST',
+      url: '/api/billing/checkout',
+      headers: h,
+      payload: { plan: 'basic' },
+    });
+    const path = new URL(res.json().url).pathname;
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const evil = await b.app.inject({
+      method: 'POST',
+      url: path,
+      headers: { ...form, origin: 'https://evil.test' },
+      payload: 'outcome=pay',
+    });
+    assert.equal(evil.statusCode, 403);
+    const ok = await b.app.inject({ method: 'POST', url: path, headers: form, payload: 'outcome=pay' });
+    assert.equal(ok.statusCode, 303);
+    const twice = await b.app.inject({ method: 'POST', url: path, headers: form, payload: 'outcome=pay' });
+    assert.equal(twice.statusCode, 409, 'a checkout session completes once');
+    const page = await b.app.inject({ method: 'GET', url: path });
+    assert.match(page.body, /Test mode/);
+    assert.match(String(page.headers['content-security-policy']), /script-src 'self'/);
+  });
+
+  test('an expired trial can read its files but not upload more (402 PLAN_REQUIRED)', async (t) => {
+    let now = Date.now();
+    const b = await build(t, {}, () => now);
+    const u = await tokenUser(b);
+    const first = filePart('kept', 'a.txt');
+    const up = await b.app.inject({
+      method: 'POST',
+      url: '/api/files',
+      headers: { ...bearer(u.tokens.access_token), ...first.headers },
+      payload: first.payload,
+    });
+    assert.equal(up.statusCode, 201);
+    now += 15 * 86_400_000;
+    // The old access token expired with the days gone by; sign in again on the new day.
+    const again = await b.app.inject({
+      method: 'POST',
+      url: '/api/auth/signin',
+      payload: { email: u.email, password: u.password },
+    });
+    const h = bearer(again.json().access_token);
+    const sub = await subscription(b, h);
+    assert.equal(sub.status, 'trial_expired');
+    const more = filePart('more', 'b.txt');
+    const refused = await b.app.inject({
+      method: 'POST',
+      url: '/api/files',
+      headers: { ...h, ...more.headers },
+      payload: more.payload,
+    });
+    assert.equal(refused.statusCode, 402);
+    assert.equal(refused.json().error.code, 'PLAN_REQUIRED');
+    const list = await b.app.inject({ method: 'GET', url: '/api/files', headers: h });
+    assert.equal(list.json().files.length, 1);
+  });
+
+  test('deleting the account cancels the subscription at the provider; its late events change nothing', async (t) => {
+    const b = await build(t);
+    const sim = simulatorOf(b);
+    const u = await tokenUser(b);
+    const h = bearer(u.tokens.access_token);
+    await checkout(b, h, 'premium');
+    await sim.idle();
+    const userId = (await b.app.inject({ method: 'GET', url: '/api/users/me', headers: h })).json().user_id;
+    const record = await b.deps.store.billing.get(userId);
+    assert.ok(record?.subscriptionId);
+    const del = await b.app.inject({ method: 'DELETE', url: '/api/users/me', headers: h });
+    assert.equal(del.statusCode, 200, del.body);
+    await sim.idle();
+    const snap = await b.deps.billing.retrieveSubscription(record.subscriptionId);
+    assert.equal(snap?.status, 'canceled');
+    assert.equal(
+      await b.deps.store.billing.get(userId),
+      null,
+      'the customer.subscription.deleted event did not bring it back',
+    );
+    assert.equal(await b.deps.store.billing.userIdForCustomer(record.customerId), null);
+  });
+
+  test('the return page polls for the plan with a script of its own (no inline script)', async (t) => {
+    const b = await build(t);
+    const page = await b.app.inject({ method: 'GET', url: '/billing/return?session_id=cs_test_x' });
+    assert.match(page.body, /<script src="\/billing\/assets\/return.js" defer><\/script>/);
+    assert.match(page.body, /Test mode/);
+    const js = await b.app.inject({ method: 'GET', url: '/billing/assets/return.js' });
+    assert.equal(js.statusCode, 200);
+    assert.match(String(js.headers['content-type']), /^text\/javascript/);
+    assert.match(js.body, /\/api\/billing\/subscription/);
+  });
+});
