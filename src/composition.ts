@@ -20,6 +20,7 @@ import { parseCommonPasswords } from './domain/password-policy.ts';
 import { type PaidPlan, type PlanTable, planDefinition } from './domain/plans.ts';
 import type { Billing } from './ports/billing.ts';
 import type { Mail } from './ports/mail.ts';
+import type { Secrets } from './ports/secrets.ts';
 import type { Deps, Logger } from './services/deps.ts';
 
 export const BUILTIN_CLIENT_ID = 'gatehouse';
@@ -60,15 +61,17 @@ export function createIdentity(config: Config, mail: Mail, clock: () => number =
  * offline simulator. The simulator signs and verifies its own events, with STRIPE_WEBHOOK_SECRET
  * when it is set (tests sign events of their own with it), else a secret made fresh per process.
  */
-function createBilling(
+async function createBilling(
   config: Config,
   plans: PlanTable,
-  env: Record<string, string | undefined>,
+  secrets: Secrets,
   dataDir: string,
   log: Logger,
   clock: () => number,
-): { billing: Billing & { close?(): void }; prices: Record<PaidPlan, string> } {
-  const mode = config.billing ?? (env.STRIPE_SECRET_KEY ? 'stripe' : 'simulator');
+): Promise<{ billing: Billing & { close?(): void }; prices: Record<PaidPlan, string> }> {
+  const secretKey = await secrets.get('STRIPE_SECRET_KEY');
+  const webhookSecret = await secrets.get('STRIPE_WEBHOOK_SECRET');
+  const mode = config.billing ?? (secretKey ? 'stripe' : 'simulator');
   if (mode === 'stripe') {
     const need = (name: string, value: string | undefined): string => {
       if (!value) throw new ConfigError(name, 'is required with BILLING=stripe');
@@ -80,8 +83,8 @@ function createBilling(
     };
     const base = config.stripeApiBase ? new URL(config.stripeApiBase) : null;
     const billing = createStripeBilling({
-      secretKey: need('STRIPE_SECRET_KEY', env.STRIPE_SECRET_KEY),
-      webhookSecret: need('STRIPE_WEBHOOK_SECRET', env.STRIPE_WEBHOOK_SECRET),
+      secretKey: need('STRIPE_SECRET_KEY', secretKey),
+      webhookSecret: need('STRIPE_WEBHOOK_SECRET', webhookSecret),
       ...(base
         ? {
             api: {
@@ -99,7 +102,7 @@ function createBilling(
   const prices: Record<PaidPlan, string> = { basic: 'price_sim_basic', premium: 'price_sim_premium' };
   const billing = createSimulatorBilling({
     file: join(dataDir, 'billing-simulator.db'),
-    webhookSecret: env.STRIPE_WEBHOOK_SECRET || `whsec_sim_${randomBytes(24).toString('base64url')}`,
+    webhookSecret: webhookSecret || `whsec_sim_${randomBytes(24).toString('base64url')}`,
     pagesUrl: `${config.appOrigin}/billing/simulator`,
     prices: (['basic', 'premium'] as const).map((id) => {
       const plan = planDefinition(plans, id);
@@ -116,17 +119,23 @@ export interface Composition {
   close(): Promise<void>;
 }
 
-export function compose(
+/** The secrets port: one Secrets Manager secret read once (SECRETS=aws), else the environment. */
+async function createSecrets(_config: Config, env: Record<string, string | undefined>): Promise<Secrets> {
+  return createEnvSecrets(env);
+}
+
+export async function compose(
   config: Config,
   log: Logger,
   env: Record<string, string | undefined> = process.env,
   clock: () => number = Date.now,
-): Composition {
+): Promise<Composition> {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // Settings that can still be wrong are checked before any database is opened.
+  const secrets = await createSecrets(config, env);
   const plans = loadPlans(config.plansFile);
-  const { billing, prices } = createBilling(config, plans, env, dataDir, log, clock);
+  const { billing, prices } = await createBilling(config, plans, secrets, dataDir, log, clock);
 
   const mail = createOutboxMail({
     file: join(dataDir, 'outbox.jsonl'),
@@ -136,7 +145,6 @@ export function compose(
   const identity = createIdentity(config, mail, clock);
   const store = createSqliteStore(join(dataDir, 'gatehouse.db'));
   const blobs = createLocalBlobs(join(dataDir, 'blobs'));
-  const secrets = createEnvSecrets(env);
 
   const deps: Deps = {
     config,

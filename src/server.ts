@@ -26,7 +26,7 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 async function main(): Promise<void> {
   const config = configOrExit();
   const logger = pino(logOptions(config.logLevel));
-  const composition = compose(config, logger);
+  const composition = await compose(config, logger);
   const app = await buildApp({ deps: composition.deps, logger });
 
   if (composition.deps.mail.outbox && !LOOPBACK_HOSTS.has(config.host)) {
@@ -55,6 +55,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+  // Settings only checked while composing (billing keys, AWS secrets) fail like any setting.
+  if (err instanceof ConfigError) {
+    process.stderr.write(`Configuration error: ${err.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`Gatehouse failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

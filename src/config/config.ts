@@ -25,6 +25,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (config.sessionIdleTtl > config.sessionTtl) {
     throw new ConfigError('SESSION_IDLE_TTL_SECONDS', 'must not exceed SESSION_TTL_SECONDS');
   }
+  checkAwsSettings(config);
   return Object.freeze({ ...config, corsOrigins: Object.freeze([...config.corsOrigins]) }) as Config;
 }
 
@@ -48,3 +49,33 @@ export const isPlainLocalhost = (config: Config): boolean => {
   const u = new URL(config.appOrigin);
   return u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
 };
+
+/**
+ * Each AWS adapter chosen needs its settings; every missing one is named in the one line, with the
+ * choice that needs it, so an operator fixes them all at once.
+ */
+function checkAwsSettings(config: Config): void {
+  const missing = new Map<string, string[]>();
+  const need = (when: boolean, why: string, pairs: [string, string][]) => {
+    if (!when) return;
+    for (const [name, value] of pairs) {
+      if (value.trim() === '') missing.set(name, [...(missing.get(name) ?? []), why]);
+    }
+  };
+  const region: [string, string] = ['AWS_REGION', config.awsRegion];
+  need(config.identityProvider === 'cognito', 'IDENTITY_PROVIDER=cognito', [
+    region,
+    ['COGNITO_USER_POOL_ID', config.cognitoUserPoolId],
+    ['COGNITO_CLIENT_ID', config.cognitoClientId],
+  ]);
+  need(config.store === 'dynamodb', 'STORE=dynamodb', [region, ['DYNAMODB_TABLE', config.dynamodbTable]]);
+  need(config.blobs === 's3', 'BLOBS=s3', [region, ['S3_BUCKET', config.s3Bucket]]);
+  need(config.secrets === 'aws', 'SECRETS=aws', [region, ['SECRETS_ID', config.secretsId]]);
+  const [first, ...rest] = [...missing];
+  if (!first) return;
+  const also = rest.map(([name, why]) => `${name} (${why.join(', ')})`).join(', ');
+  throw new ConfigError(
+    first[0],
+    `is required by ${first[1].join(', ')}${also ? `; also missing: ${also}` : ''}`,
+  );
+}

@@ -62,7 +62,7 @@ export async function build(
     },
   });
   const logger = pino(logOptions(config.logLevel), sink);
-  const composition = compose(config, logger, { ...overrides }, clock);
+  const composition = await compose(config, logger, { ...overrides }, clock);
   const app = await buildApp({ deps: composition.deps, logger });
   await app.ready();
   t.after(async () => {

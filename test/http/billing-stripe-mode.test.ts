@@ -93,15 +93,15 @@ describe('billing in Stripe mode', () => {
     assert.equal(failed.statusCode, 503, 'Stripe being down is a 5xx, so the event comes again');
   });
 
-  test('BILLING=stripe without its secrets or prices stops the start naming what is missing', () => {
+  test('BILLING=stripe without its secrets or prices stops the start naming what is missing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gatehouse-stripe-config-'));
     after(() => rmSync(dir, { recursive: true, force: true }));
     const base = { DATA_DIR: dir, BILLING: 'stripe' };
     const log = { info() {}, warn() {}, error() {} };
-    const attempt = (env: Record<string, string>) => () => compose(loadConfig({ ...base, ...env }), log, env);
-    assert.throws(attempt({}), /STRIPE_PRICE_BASIC: is required with BILLING=stripe/);
-    assert.throws(attempt({ ...PRICES }), /STRIPE_SECRET_KEY: is required/);
-    assert.throws(
+    const attempt = (env: Record<string, string>) => compose(loadConfig({ ...base, ...env }), log, env);
+    await assert.rejects(attempt({}), /STRIPE_PRICE_BASIC: is required with BILLING=stripe/);
+    await assert.rejects(attempt({ ...PRICES }), /STRIPE_SECRET_KEY: is required/);
+    await assert.rejects(
       attempt({ ...PRICES, STRIPE_SECRET_KEY: 'sk_test_x' }),
       /STRIPE_WEBHOOK_SECRET: is required/,
     );

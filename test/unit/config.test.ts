@@ -81,4 +81,26 @@ describe('config schema', () => {
     assert.equal(lines.length, 1, r.stderr);
     assert.match(lines[0] ?? '', /^Configuration error: PORT: must be a whole number/);
   });
+
+  test('choosing AWS adapters names every missing setting, and which choice needs it, in one line', () => {
+    assert.throws(
+      () => loadConfig({ IDENTITY_PROVIDER: 'cognito', STORE: 'dynamodb', BLOBS: 's3', SECRETS: 'aws' }),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.message ===
+          'AWS_REGION: is required by IDENTITY_PROVIDER=cognito, STORE=dynamodb, BLOBS=s3, SECRETS=aws; also missing: COGNITO_USER_POOL_ID (IDENTITY_PROVIDER=cognito), COGNITO_CLIENT_ID (IDENTITY_PROVIDER=cognito), DYNAMODB_TABLE (STORE=dynamodb), S3_BUCKET (BLOBS=s3), SECRETS_ID (SECRETS=aws)',
+    );
+    assert.throws(
+      () => loadConfig({ BLOBS: 's3', AWS_REGION: 'eu-west-1' }),
+      /S3_BUCKET: is required by BLOBS=s3$/,
+    );
+    const ok = loadConfig({
+      BLOBS: 's3',
+      AWS_REGION: 'eu-west-1',
+      S3_BUCKET: 'files',
+      S3_ENDPOINT: 'http://127.0.0.1:4568',
+    });
+    assert.equal(ok.s3Endpoint, 'http://127.0.0.1:4568');
+    assert.throws(() => loadConfig({ S3_ENDPOINT: 'not a url' }), /S3_ENDPOINT/);
+  });
 });
