@@ -130,6 +130,15 @@ export async function compose(
   env: Record<string, string | undefined> = process.env,
   clock: () => number = Date.now,
 ): Promise<Composition> {
+  // Until each AWS adapter is wired here, choosing it must stop the start, never fall back silently.
+  for (const [name, value, ready] of [
+    ['IDENTITY_PROVIDER', config.identityProvider, 'builtin'],
+    ['STORE', config.store, 'sqlite'],
+    ['BLOBS', config.blobs, 'local'],
+    ['SECRETS', config.secrets, 'env'],
+  ] as const) {
+    if (value !== ready) throw new ConfigError(name, `${value} is not available in this build yet`);
+  }
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // Settings that can still be wrong are checked before any database is opened.
