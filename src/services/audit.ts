@@ -13,7 +13,8 @@ export async function audit(deps: Deps, input: AuditInput): Promise<void> {
     id: randomUUID(),
     at: new Date(deps.clock()).toISOString(),
     type: input.type,
-    actorId: input.actorId ?? input.subjectId ?? null,
+    // Unsaid, the actor is the subject (a user acting on their account); an explicit null stays null.
+    actorId: input.actorId !== undefined ? input.actorId : (input.subjectId ?? null),
     subjectId: input.subjectId ?? null,
     ip: input.ip ?? null,
     outcome: input.outcome ?? 'success',

@@ -132,8 +132,13 @@ export async function signIn(
   } catch (err) {
     if (err instanceof AppError && err.code === 'INVALID_CREDENTIALS') {
       await recordFailure(deps, 'signin', email);
+      // The account owner sees failed attempts in their activity; the lookup happens for unknown
+      // addresses too, and nothing of it reaches the answer.
+      const known = await deps.identity.adminGetUserByEmail(email).catch(() => null);
       await audit(deps, {
         type: 'auth.signin',
+        actorId: null,
+        subjectId: known?.userId ?? null,
         ip: meta.ip,
         outcome: 'failure',
         detail: { email, reason: err.code },

@@ -147,4 +147,51 @@ describe('audit trail', () => {
     );
     await assert.rejects(changeGroup(b.deps, 'admin-1', u.userId, 'root', 'add', null), /Unknown group/);
   });
+
+  test("GET /api/users/me/activity shows the caller's own events, newest first, paged, and nobody else's", async (t) => {
+    const b = await build(t);
+    const u = await tokenUser(b);
+    const other = await tokenUser(b);
+    await b.app.inject({
+      method: 'POST',
+      url: '/api/auth/signin',
+      payload: { email: u.email, password: 'not the password at all' },
+    });
+    await b.app.inject({
+      method: 'POST',
+      url: '/api/auth/signin',
+      payload: { email: other.email, password: 'not the password either' },
+    });
+    const res = await b.app.inject({
+      method: 'GET',
+      url: '/api/users/me/activity?limit=2',
+      headers: bearer(u.tokens.access_token),
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    const first = res.json();
+    assert.equal(first.events.length, 2);
+    assert.deepEqual(Object.keys(first.events[0]).sort(), ['at', 'ip', 'outcome', 'type']);
+    assert.equal(first.events[0].type, 'auth.signin');
+    assert.equal(first.events[0].outcome, 'failure', 'the newest is the failed attempt');
+    const all = [...first.events];
+    let cursor = first.next_cursor;
+    while (cursor) {
+      const page = (
+        await b.app.inject({
+          method: 'GET',
+          url: `/api/users/me/activity?limit=2&cursor=${cursor}`,
+          headers: bearer(u.tokens.access_token),
+        })
+      ).json();
+      all.push(...page.events);
+      cursor = page.next_cursor;
+    }
+    assert.equal(
+      all.filter((e) => e.outcome === 'failure').length,
+      1,
+      "the other user's failure is not here",
+    );
+    assert.ok(all.some((e) => e.type === 'auth.signup' || e.type === 'auth.confirm'));
+    assert.equal((await b.app.inject({ method: 'GET', url: '/api/users/me/activity' })).statusCode, 401);
+  });
 });

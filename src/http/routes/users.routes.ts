@@ -6,7 +6,13 @@ import { getProfile, meOf, updateProfile } from '../../services/users.service.ts
 import { meta } from '../plugins/auth.ts';
 import { User } from '../schemas/auth.ts';
 import { Message } from '../schemas/common.ts';
-import { PhotoAnswer, PhotoParams, ProfileUpdateBody } from '../schemas/users.ts';
+import {
+  ActivityList,
+  ActivityQuery,
+  PhotoAnswer,
+  PhotoParams,
+  ProfileUpdateBody,
+} from '../schemas/users.ts';
 
 const ProfileAnswer = Type.Object({ message: Type.String(), user: User }, { additionalProperties: false });
 
@@ -131,6 +137,33 @@ export async function usersRoutes(app: App, { deps }: RouteOptions) {
         .header('content-length', photo.info.size)
         .header('cache-control', PHOTO_CACHE)
         .send(photo.body);
+    },
+  );
+
+  app.get(
+    '/me/activity',
+    {
+      preParsing: app.authenticate,
+      schema: {
+        security: signedIn,
+        tags: ['Users'],
+        summary:
+          'Recent activity on your account (sign-ins, failures, MFA, password, files, billing), newest first',
+        querystring: ActivityQuery,
+        response: { 200: ActivityList },
+      },
+    },
+    async (request) => {
+      const { limit = '20', cursor } = request.query;
+      const page = await deps.store.audit.list({
+        subjectId: userId(request),
+        limit: Number(limit),
+        ...(cursor ? { cursor } : {}),
+      });
+      return {
+        events: page.items.map((e) => ({ at: e.at, type: e.type, outcome: e.outcome, ip: e.ip })),
+        ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}),
+      };
     },
   );
 }

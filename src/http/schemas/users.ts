@@ -167,3 +167,24 @@ export const AuditList = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const ActivityQuery = Type.Object(PageQuery, { additionalProperties: false });
+export const ActivityList = Type.Object(
+  {
+    events: Type.Array(
+      Type.Object(
+        {
+          at: Type.String(),
+          type: Type.String({
+            description: 'e.g. auth.signin, auth.password.change, auth.mfa.enabled, file.uploaded',
+          }),
+          outcome: StringEnum(['success', 'failure']),
+          ip: NullableString(),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    next_cursor: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
