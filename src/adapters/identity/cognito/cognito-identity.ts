@@ -1,0 +1,276 @@
+/**
+ * The identity port on an Amazon Cognito user pool whose sign-in name is the email (username
+ * attributes = email, so each user's Cognito username is its sub). It keeps the port's promises
+ * (ports/identity.ts) with Cognito doing the keeping where it can: passwords, codes, lockout,
+ * challenge sessions and TOTP replay are Cognito's; this adapter adds what Cognito lacks. Sign-up
+ * of a taken email reports `exists` and sends nothing; the "send a code" operations answer the same
+ * for every email; sign-in failures are enumeration-safe (errors.ts); a password reset, a disable
+ * and a sign-out everywhere end every refresh token of the user (AdminUserGlobalSignOut, which
+ * Cognito's ConfirmForgotPassword does not do by itself). Operations Cognito has no equivalent for
+ * raise NOT_AVAILABLE_IN_MODE, never a silent success. Refresh tokens are handed out wrapped with
+ * the user's sub (secret-hash.ts explains why); Cognito rotates them only when the app client has
+ * rotation on, otherwise the same one is handed back.
+ */
+import {
+  AdminAddUserToGroupCommand,
+  AdminDeleteUserCommand,
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
+  AdminRemoveUserFromGroupCommand,
+  AdminSetUserPasswordCommand,
+  AdminUserGlobalSignOutCommand,
+  CognitoIdentityProviderClient,
+  DescribeUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import type { JSONWebKeySet } from 'jose';
+import { AppError } from '../../../domain/errors.ts';
+import type { AuthResult, IdentityProvider } from '../../../ports/identity.ts';
+import * as cmd from './commands.ts';
+import {
+  type CognitoLog,
+  errorName,
+  isAccountStateError,
+  notAvailable,
+  type Operation,
+  translate,
+} from './errors.ts';
+import { createJwksCache, type FetchJwks, fetchJwksOverHttp } from './jwks.ts';
+import * as mfa from './mfa.ts';
+import { secretHasher, unwrapUser, wrapWithUser } from './secret-hash.ts';
+import { getUser, tokensFrom } from './users.ts';
+
+export interface CognitoIdentityOptions {
+  readonly region: string;
+  readonly userPoolId: string;
+  readonly clientId: string;
+  /** The app client's secret, when it has one: every call that needs it gets its SECRET_HASH. */
+  readonly clientSecret?: string;
+  /** The Cognito API endpoint; only for a local stand-in such as cognito-local. */
+  readonly endpoint?: string;
+  /** `iss` of the pool's tokens. Default: https://cognito-idp.<region>.amazonaws.com/<poolId>. */
+  readonly issuer?: string;
+  /** Default: `<issuer>/.well-known/jwks.json`. */
+  readonly jwksUri?: string;
+  readonly fetchJwks?: FetchJwks;
+  /** Milliseconds since the epoch; drives the JWKS cache. */
+  readonly clock?: () => number;
+  readonly log?: CognitoLog;
+  /**
+   * The user's own Cognito access token, for the operations Cognito allows only with it (TOTP
+   * enrolment). Without it, or when it answers null, those operations raise NOT_AVAILABLE_IN_MODE.
+   */
+  readonly userAccessToken?: (userId: string) => Promise<string | null>;
+}
+
+export interface CognitoIdentity extends IdentityProvider {
+  /** The JWKS; with `kid`, refreshed first (at most once per 30 s) when that kid is unknown. */
+  getJwks(opts?: { kid?: string }): Promise<JSONWebKeySet>;
+}
+
+export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIdentity {
+  const { userPoolId, log } = opts;
+  const client = new CognitoIdentityProviderClient({
+    region: opts.region,
+    ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+  });
+  const issuer = opts.issuer ?? `https://cognito-idp.${opts.region}.amazonaws.com/${userPoolId}`;
+  const jwks = createJwksCache({
+    uri: opts.jwksUri ?? `${issuer}/.well-known/jwks.json`,
+    fetchJwks: opts.fetchJwks ?? fetchJwksOverHttp,
+    clock: opts.clock ?? Date.now,
+    ...(log ? { log } : {}),
+  });
+  const commands: cmd.CommandContext = {
+    clientId: opts.clientId,
+    hash: secretHasher(opts.clientId, opts.clientSecret),
+    ...(opts.clientSecret ? { clientSecret: opts.clientSecret } : {}),
+  };
+  const mfaDeps: mfa.MfaDeps = {
+    client,
+    userPoolId,
+    commands,
+    ...(opts.userAccessToken ? { userAccessToken: opts.userAccessToken } : {}),
+    ...(log ? { log } : {}),
+  };
+
+  /** One Cognito call, its failure translated for `operation`. */
+  const call = async <T>(operation: Operation, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (err) {
+      throw translate(err, operation, log);
+    }
+  };
+  /** An admin call on a user that may be gone already: UserNotFound is then success. */
+  const idempotent = async (run: () => Promise<unknown>): Promise<void> => {
+    try {
+      await run();
+    } catch (err) {
+      if (errorName(err) !== 'UserNotFoundException') throw translate(err, 'admin', log);
+    }
+  };
+  /** A "send a code" call: account-state failures are swallowed so every email gets one answer. */
+  const quietly = async (what: string, run: () => Promise<unknown>): Promise<void> => {
+    try {
+      await run();
+    } catch (err) {
+      if (!isAccountStateError(err)) throw translate(err, 'code', log);
+      log?.info({ operation: what, cognitoError: errorName(err) }, 'cognito code not sent');
+    }
+  };
+  const user = (username: string) => getUser(client, userPoolId, username, log);
+  const mustGet = async (userId: string) => {
+    const found = await user(userId);
+    if (!found) throw new AppError('NOT_FOUND', 'No such user.');
+    return found;
+  };
+  const signOutEverywhere = (userId: string) =>
+    idempotent(() =>
+      client.send(new AdminUserGlobalSignOutCommand({ UserPoolId: userPoolId, Username: userId })),
+    );
+  const revoke = async (cognitoRefreshToken: string) => {
+    try {
+      await client.send(cmd.revokeToken(commands, cognitoRefreshToken));
+    } catch (err) {
+      // An unknown or already revoked token is revoked enough.
+      const name = errorName(err);
+      if (name !== 'NotAuthorizedException' && name !== 'UnsupportedTokenTypeException') {
+        throw translate(err, 'refresh', log);
+      }
+    }
+  };
+
+  const signIn = async (email: string, password: string): Promise<AuthResult> => {
+    const out = await call('sign-in', () => client.send(cmd.passwordAuth(commands, email, password)));
+    if (out.ChallengeName === 'SOFTWARE_TOKEN_MFA' && out.Session) {
+      const username = out.ChallengeParameters?.USER_ID_FOR_SRP ?? email;
+      return {
+        kind: 'challenge',
+        challenge: 'SOFTWARE_TOKEN_MFA',
+        session: wrapWithUser(username, out.Session),
+      };
+    }
+    if (out.ChallengeName) throw notAvailable(`The ${out.ChallengeName} sign-in challenge`);
+    const { tokens, sub, groups } = tokensFrom(out.AuthenticationResult);
+    const found = await getUser(client, userPoolId, sub, log, groups);
+    if (!found) throw new AppError('INVALID_CREDENTIALS', 'Incorrect email or password.');
+    return { kind: 'tokens', tokens, user: found };
+  };
+
+  return {
+    mode: 'cognito',
+    issuer,
+    clientId: opts.clientId,
+    getJwks: (query) => jwks.get(query),
+
+    async signUp({ email, password, name }) {
+      try {
+        await client.send(cmd.signUp(commands, email, password, name));
+        return { outcome: 'created' };
+      } catch (err) {
+        // Cognito reveals taken emails even with PreventUserExistenceErrors on; the port reports it
+        // and the service answers both outcomes identically (SECURITY.md item 9).
+        if (errorName(err) === 'UsernameExistsException') return { outcome: 'exists' };
+        throw translate(err, 'sign-up', log);
+      }
+    },
+    async confirmSignUp(email, code) {
+      await call('code', () => client.send(cmd.confirmSignUp(commands, email, code)));
+      return mustGet(email);
+    },
+    resendConfirmationCode: (email) =>
+      quietly('resend', () => client.send(cmd.resendConfirmationCode(commands, email))),
+
+    initiateAuth: signIn,
+    respondToMfaChallenge: (session, answer) => mfa.answerChallenge(mfaDeps, session, answer),
+    async refresh(refreshToken) {
+      const { username, opaque } = unwrapUser(refreshToken);
+      // Without the sub there is no SECRET_HASH Cognito would accept: fail here, as it would.
+      if (username === null && opts.clientSecret) {
+        throw new AppError('INVALID_TOKEN', 'The token is invalid, expired or revoked. Sign in again.');
+      }
+      const out = await call('refresh', () => client.send(cmd.refreshAuth(commands, username, opaque)));
+      return tokensFrom(out.AuthenticationResult, opaque).tokens;
+    },
+    revokeRefreshToken: (refreshToken) => revoke(unwrapUser(refreshToken).opaque),
+    globalSignOut: signOutEverywhere,
+
+    forgotPassword: (email) => quietly('forgot', () => client.send(cmd.forgotPassword(commands, email))),
+    async confirmForgotPassword(email, code, newPassword) {
+      await call('code', () => client.send(cmd.confirmForgotPassword(commands, email, code, newPassword)));
+      const found = await mustGet(email);
+      await signOutEverywhere(found.userId);
+      return found;
+    },
+    async changePassword(userId, currentPassword, newPassword) {
+      const found = await mustGet(userId);
+      // Cognito's ChangePassword needs the user's access token, which the port does not carry; a
+      // sign-in proves the current password instead (and counts toward Cognito's lockout).
+      const proof = await signIn(found.email, currentPassword).catch((err: unknown) => {
+        if (err instanceof AppError && err.code === 'INVALID_CREDENTIALS') {
+          throw new AppError('INVALID_CREDENTIALS', 'The current password is not correct.');
+        }
+        throw err;
+      });
+      await call('new-password', () =>
+        client.send(
+          new AdminSetUserPasswordCommand({
+            UserPoolId: userPoolId,
+            Username: userId,
+            Password: newPassword,
+            Permanent: true,
+          }),
+        ),
+      );
+      // The sign-in that served as proof must not leave a live refresh token behind.
+      if (proof.kind === 'tokens') await revoke(unwrapUser(proof.tokens.refreshToken).opaque);
+    },
+
+    associateSoftwareToken: (userId) => mfa.associate(mfaDeps, userId),
+    verifySoftwareToken: (userId, code) => mfa.verify(mfaDeps, userId, code),
+    async disableSoftwareToken() {
+      // Cognito cannot check a TOTP code outside sign-in, and turning MFA off without one would
+      // break SECURITY.md item 20.
+      throw notAvailable('Turning two-step verification off with a code');
+    },
+    async regenerateRecoveryCodes() {
+      throw notAvailable('Recovery codes');
+    },
+
+    adminGetUser: (userId) => user(userId),
+    adminGetUserByEmail: (email) => user(email),
+    async adminDisableUser(userId) {
+      // Cognito's AdminDisableUser also revokes the user's tokens; a disabled user cannot refresh.
+      await call('admin', () =>
+        client.send(new AdminDisableUserCommand({ UserPoolId: userPoolId, Username: userId })),
+      );
+    },
+    async adminEnableUser(userId) {
+      await call('admin', () =>
+        client.send(new AdminEnableUserCommand({ UserPoolId: userPoolId, Username: userId })),
+      );
+    },
+    adminDeleteUser: (userId) =>
+      idempotent(() => client.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: userId }))),
+    async adminAddUserToGroup(userId, group) {
+      await call('admin', () =>
+        client.send(
+          new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: userId, GroupName: group }),
+        ),
+      );
+    },
+    adminRemoveUserFromGroup: (userId, group) =>
+      idempotent(() =>
+        client.send(
+          new AdminRemoveUserFromGroupCommand({ UserPoolId: userPoolId, Username: userId, GroupName: group }),
+        ),
+      ),
+
+    async ping() {
+      await call('ping', () => client.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId })));
+    },
+    async close() {
+      client.destroy();
+    },
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * Cognito's errors, translated at the adapter's boundary into Gatehouse's codes. What it
+ * guarantees: no Cognito exception escapes the adapter; the same Cognito exception may mean
+ * different things per operation, so translation is by (operation, exception); and the answers
+ * SECURITY.md needs to be enumeration-safe are the same whatever the account's state:
+ * - sign-in: an unknown user, a wrong password, "Password attempts exceeded" (Cognito's lockout,
+ *   which only existing accounts can reach) and a reset-required account all become
+ *   INVALID_CREDENTIALS, the reply an unknown email gets. "User is disabled." becomes USER_DISABLED:
+ *   Cognito only says it once the password was right (with PreventUserExistenceErrors ENABLED;
+ *   a disabled user with a wrong password gets "Incorrect username or password.").
+ * - codes: a wrong, expired, spent or over-guessed code and an unknown user are one INVALID_CODE.
+ * Cognito's own messages never reach an AppError (they are not written for end users); the log gets
+ * the exception name, the HTTP status and the request id.
+ */
+import { AppError, type ErrorCode } from '../../../domain/errors.ts';
+
+export type Operation =
+  | 'sign-up'
+  | 'code'
+  | 'sign-in'
+  | 'mfa-challenge'
+  | 'refresh'
+  | 'new-password'
+  | 'totp'
+  | 'admin'
+  | 'ping';
+
+/** The slice of the app's logger (pino) the adapter uses. */
+export interface CognitoLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+interface SdkError {
+  name?: string;
+  message?: string;
+  $fault?: 'client' | 'server';
+  $metadata?: { httpStatusCode?: number; requestId?: string };
+}
+
+export const errorName = (err: unknown): string =>
+  typeof err === 'object' && err !== null ? String((err as SdkError).name ?? '') : '';
+
+const MESSAGES: Partial<Record<ErrorCode, string>> = {
+  INVALID_CREDENTIALS: 'Incorrect email or password.',
+  USER_NOT_CONFIRMED: 'Confirm your email address first: enter the code we sent you.',
+  USER_DISABLED: 'This account has been disabled.',
+  INVALID_CODE: 'That code is not valid or has expired. Ask for a new one.',
+  INVALID_MFA_SESSION: 'This sign-in attempt has expired or had too many wrong codes. Sign in again.',
+  INVALID_TOKEN: 'The token is invalid, expired or revoked. Sign in again.',
+  INVALID_PASSWORD: 'The password does not meet the password policy.',
+  MFA_SETUP_REQUIRED: 'Start the setup first.',
+  NOT_FOUND: 'No such user.',
+  TOO_MANY_REQUESTS: 'Too many requests. Wait a moment and try again.',
+  VALIDATION_FAILED: 'The identity provider refused the request as malformed.',
+  UNAVAILABLE: 'The identity provider cannot be reached. Try again shortly.',
+  INTERNAL: 'The identity provider failed unexpectedly.',
+};
+
+const appError = (code: ErrorCode, cause?: unknown) =>
+  new AppError(code, MESSAGES[code] ?? code, cause === undefined ? undefined : { cause: errorName(cause) });
+
+/** Per operation: Cognito exception name -> Gatehouse code. */
+const BY_OPERATION: Record<Operation, Record<string, ErrorCode>> = {
+  'sign-in': {
+    NotAuthorizedException: 'INVALID_CREDENTIALS',
+    UserNotFoundException: 'INVALID_CREDENTIALS',
+    // cognito-local answers a wrong password with this; real Cognito uses it only for policy failures.
+    InvalidPasswordException: 'INVALID_CREDENTIALS',
+    // Cognito may say this before checking the password, so it must look like a wrong password.
+    PasswordResetRequiredException: 'INVALID_CREDENTIALS',
+    UserNotConfirmedException: 'USER_NOT_CONFIRMED',
+  },
+  'mfa-challenge': {
+    CodeMismatchException: 'INVALID_CODE',
+    // "Your software token has already been used once.": a replayed TOTP code.
+    ExpiredCodeException: 'INVALID_CODE',
+    NotAuthorizedException: 'INVALID_MFA_SESSION',
+    TooManyFailedAttemptsException: 'INVALID_MFA_SESSION',
+    UserNotFoundException: 'INVALID_MFA_SESSION',
+    InvalidParameterException: 'INVALID_MFA_SESSION',
+  },
+  refresh: {
+    NotAuthorizedException: 'INVALID_TOKEN',
+    UserNotFoundException: 'INVALID_TOKEN',
+    InvalidParameterException: 'INVALID_TOKEN',
+  },
+  code: {
+    CodeMismatchException: 'INVALID_CODE',
+    ExpiredCodeException: 'INVALID_CODE',
+    UserNotFoundException: 'INVALID_CODE',
+    NotAuthorizedException: 'INVALID_CODE',
+    TooManyFailedAttemptsException: 'INVALID_CODE',
+    // "Attempt limit exceeded" after wrong guesses: the code is void, like the built-in's fifth guess.
+    LimitExceededException: 'INVALID_CODE',
+    InvalidPasswordException: 'INVALID_PASSWORD',
+  },
+  'sign-up': { InvalidPasswordException: 'INVALID_PASSWORD', CodeDeliveryFailureException: 'UNAVAILABLE' },
+  'new-password': { InvalidPasswordException: 'INVALID_PASSWORD', UserNotFoundException: 'NOT_FOUND' },
+  totp: {
+    CodeMismatchException: 'INVALID_CODE',
+    EnableSoftwareTokenMFAException: 'INVALID_CODE',
+    SoftwareTokenMFANotFoundException: 'MFA_SETUP_REQUIRED',
+    NotAuthorizedException: 'INVALID_TOKEN',
+  },
+  admin: { UserNotFoundException: 'NOT_FOUND', ResourceNotFoundException: 'NOT_FOUND' },
+  ping: {},
+};
+
+const EVERYWHERE: Record<string, ErrorCode> = {
+  TooManyRequestsException: 'TOO_MANY_REQUESTS',
+  LimitExceededException: 'TOO_MANY_REQUESTS',
+  InvalidParameterException: 'VALIDATION_FAILED',
+  InternalErrorException: 'UNAVAILABLE',
+};
+
+/** The AppError for a failed Cognito call made by `operation`. */
+export function translate(err: unknown, operation: Operation, log?: CognitoLog): AppError {
+  if (err instanceof AppError) return err;
+  const name = errorName(err);
+  const sdk = (typeof err === 'object' && err !== null ? err : {}) as SdkError;
+  let code = BY_OPERATION[operation][name] ?? EVERYWHERE[name];
+  if (operation === 'sign-in' && name === 'NotAuthorizedException') {
+    if (/user is disabled/i.test(sdk.message ?? '')) code = 'USER_DISABLED';
+    // Masked for the caller, but an operator investigating a locked-out user needs to see it.
+    else if (/attempts exceeded/i.test(sdk.message ?? '')) log?.info({ operation }, 'cognito lockout masked');
+  }
+  // Network failures carry no $metadata; server faults (5xx, cognito-local's Unsupported) carry 'server'.
+  if (!code && (operation === 'ping' || sdk.$fault === 'server' || !sdk.$metadata)) code = 'UNAVAILABLE';
+  code ??= 'INTERNAL';
+  if (code === 'UNAVAILABLE' || code === 'INTERNAL' || code === 'VALIDATION_FAILED') {
+    log?.warn(
+      {
+        operation,
+        cognitoError: name,
+        statusCode: sdk.$metadata?.httpStatusCode,
+        requestId: sdk.$metadata?.requestId,
+      },
+      'cognito call failed',
+    );
+  }
+  return appError(code, err);
+}
+
+/**
+ * Errors that only say something about the account's state (unknown, unconfirmed, disabled, already
+ * confirmed, throttled, no deliverable address). The "send a code" operations swallow these so their
+ * answer is the same for every email.
+ */
+const ACCOUNT_STATE = new Set([
+  'UserNotFoundException',
+  'InvalidParameterException',
+  'NotAuthorizedException',
+  'LimitExceededException',
+  'CodeDeliveryFailureException',
+  'UserNotConfirmedException',
+]);
+
+export const isAccountStateError = (err: unknown): boolean => ACCOUNT_STATE.has(errorName(err));
+
+export const notAvailable = (what: string): AppError =>
+  new AppError('NOT_AVAILABLE_IN_MODE', `${what} is not available with the Cognito identity provider.`);

@@ -1,0 +1,109 @@
+/**
+ * TOTP MFA on Cognito: the SOFTWARE_TOKEN_MFA sign-in challenge and enrolment. What it guarantees:
+ * the challenge session handed out names the user it belongs to (for the SECRET_HASH of the
+ * answer) and is otherwise Cognito's own, so Cognito enforces single use, expiry, the cap on wrong
+ * codes and the refusal of a replayed TOTP code; enrolment acts only with the user's own access
+ * token, and only when that token's sub is the user asked about, because AssociateSoftwareToken and
+ * VerifySoftwareToken act on whoever the token belongs to. Cognito has no recovery codes and no
+ * way to check a TOTP code outside sign-in, so those operations answer NOT_AVAILABLE_IN_MODE.
+ */
+import {
+  AssociateSoftwareTokenCommand,
+  type CognitoIdentityProviderClient,
+  type RespondToAuthChallengeCommandOutput,
+  SetUserMFAPreferenceCommand,
+  VerifySoftwareTokenCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { decodeJwt } from 'jose';
+import { AppError } from '../../../domain/errors.ts';
+import type { IdentityUser, MfaAnswer, Tokens } from '../../../ports/identity.ts';
+import * as cmd from './commands.ts';
+import { type CognitoLog, notAvailable, translate } from './errors.ts';
+import { unwrapUser } from './secret-hash.ts';
+import { getUser, tokensFrom } from './users.ts';
+
+export interface MfaDeps {
+  readonly client: CognitoIdentityProviderClient;
+  readonly userPoolId: string;
+  readonly commands: cmd.CommandContext;
+  readonly userAccessToken?: (userId: string) => Promise<string | null>;
+  readonly log?: CognitoLog;
+}
+
+const deadSession = () =>
+  new AppError(
+    'INVALID_MFA_SESSION',
+    'This sign-in attempt has expired or had too many wrong codes. Sign in again.',
+  );
+
+export async function answerChallenge(
+  d: MfaDeps,
+  session: string,
+  answer: MfaAnswer,
+): Promise<{ tokens: Tokens; user: IdentityUser }> {
+  if (!('totp' in answer)) throw notAvailable('Signing in with a recovery code');
+  const { username, opaque } = unwrapUser(session);
+  if (username === null || opaque.length === 0) throw deadSession();
+  let out: RespondToAuthChallengeCommandOutput;
+  try {
+    out = await d.client.send(cmd.answerTotpChallenge(d.commands, username, opaque, answer.totp));
+  } catch (err) {
+    throw translate(err, 'mfa-challenge', d.log);
+  }
+  // Another challenge after a right code would be a pool set-up Gatehouse does not drive.
+  if (out.ChallengeName) throw notAvailable(`The ${out.ChallengeName} sign-in challenge`);
+  const { tokens, sub, groups } = tokensFrom(out.AuthenticationResult);
+  const user = await getUser(d.client, d.userPoolId, sub, d.log, groups);
+  if (!user) throw deadSession();
+  return { tokens, user };
+}
+
+/** The caller's own access token, checked to belong to `userId`. */
+async function tokenOf(d: MfaDeps, userId: string): Promise<string> {
+  const token = d.userAccessToken ? await d.userAccessToken(userId) : null;
+  // Cognito allows enrolment only with the user's access token (or an MFA_SETUP session); the port
+  // passes a user id, so without a way to find that token the operation cannot be done honestly.
+  if (!token) throw notAvailable('Setting up TOTP without the user’s Cognito access token');
+  let sub: unknown;
+  try {
+    sub = decodeJwt(token).sub;
+  } catch {
+    sub = undefined;
+  }
+  if (sub !== userId) throw new AppError('INVALID_TOKEN', 'The access token does not belong to this user.');
+  return token;
+}
+
+export async function associate(d: MfaDeps, userId: string): Promise<{ secret: string }> {
+  const user = await getUser(d.client, d.userPoolId, userId, d.log);
+  if (!user) throw new AppError('NOT_FOUND', 'No such user.');
+  if (user.mfaEnabled) {
+    throw new AppError('MFA_ALREADY_ENABLED', 'Two-step verification is already on. Turn it off first.');
+  }
+  const token = await tokenOf(d, userId);
+  try {
+    const out = await d.client.send(new AssociateSoftwareTokenCommand({ AccessToken: token }));
+    if (!out.SecretCode) throw new AppError('INTERNAL', 'Cognito answered without a secret.');
+    return { secret: out.SecretCode };
+  } catch (err) {
+    throw translate(err, 'totp', d.log);
+  }
+}
+
+/** Turns MFA on. Cognito has no recovery codes, so the list is always empty. */
+export async function verify(d: MfaDeps, userId: string, code: string): Promise<{ recoveryCodes: string[] }> {
+  const token = await tokenOf(d, userId);
+  try {
+    const out = await d.client.send(new VerifySoftwareTokenCommand({ AccessToken: token, UserCode: code }));
+    if (out.Status !== 'SUCCESS') throw new AppError('INVALID_CODE', 'That code is not valid.');
+    await d.client.send(
+      new SetUserMFAPreferenceCommand({
+        AccessToken: token,
+        SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+      }),
+    );
+  } catch (err) {
+    throw translate(err, 'totp', d.log);
+  }
+  return { recoveryCodes: [] };
+}

@@ -1,0 +1,117 @@
+/**
+ * Reading users and tokens out of Cognito's answers. What it guarantees: a user's id is its `sub`,
+ * which is also its Cognito username in a pool whose sign-in name is the email (the pool this
+ * adapter requires), so every admin call can address a user by id; groups are read by that
+ * username, because cognito-local (and group membership in general) is keyed by it, not by the
+ * email alias; tokens always carry `expiresIn` and `tokenType` even when the answer omits them.
+ */
+import {
+  AdminGetUserCommand,
+  type AdminGetUserCommandOutput,
+  AdminListGroupsForUserCommand,
+  type AuthenticationResultType,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { decodeJwt } from 'jose';
+import { AppError } from '../../../domain/errors.ts';
+import type { IdentityUser, Tokens } from '../../../ports/identity.ts';
+import { type CognitoLog, errorName, translate } from './errors.ts';
+import { wrapWithUser } from './secret-hash.ts';
+
+const attr = (out: AdminGetUserCommandOutput, name: string): string | undefined =>
+  out.UserAttributes?.find((a) => a.Name === name)?.Value;
+
+export function toIdentityUser(out: AdminGetUserCommandOutput, groups: readonly string[]): IdentityUser {
+  const sub = attr(out, 'sub') ?? out.Username ?? '';
+  const mfa = out.UserMFASettingList ?? [];
+  return {
+    userId: sub,
+    email: attr(out, 'email') ?? '',
+    name: attr(out, 'name') ?? null,
+    emailVerified: attr(out, 'email_verified') === 'true',
+    // Cognito has more states (FORCE_CHANGE_PASSWORD, RESET_REQUIRED, EXTERNAL_PROVIDER); all are
+    // past email confirmation, which is the only distinction the port makes.
+    status: out.UserStatus === 'UNCONFIRMED' ? 'UNCONFIRMED' : 'CONFIRMED',
+    enabled: out.Enabled !== false,
+    mfaEnabled: mfa.includes('SOFTWARE_TOKEN_MFA') || out.PreferredMfaSetting === 'SOFTWARE_TOKEN_MFA',
+    groups: [...groups].sort(),
+    createdAt: new Date(out.UserCreateDate ?? 0).toISOString(),
+  };
+}
+
+export async function listGroups(
+  client: CognitoIdentityProviderClient,
+  userPoolId: string,
+  username: string,
+): Promise<string[]> {
+  const names: string[] = [];
+  let next: string | undefined;
+  do {
+    const page = await client.send(
+      new AdminListGroupsForUserCommand({ UserPoolId: userPoolId, Username: username, NextToken: next }),
+    );
+    for (const g of page.Groups ?? []) if (g.GroupName) names.push(g.GroupName);
+    next = page.NextToken;
+  } while (next);
+  return names;
+}
+
+/**
+ * The user by username, sub or email alias, or null when Cognito does not know it. `groups` skips
+ * the group lookup when the caller already holds them (from a fresh access token).
+ */
+export async function getUser(
+  client: CognitoIdentityProviderClient,
+  userPoolId: string,
+  username: string,
+  log?: CognitoLog,
+  groups?: readonly string[],
+): Promise<IdentityUser | null> {
+  try {
+    const out = await client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }));
+    const internal = out.Username ?? username;
+    return toIdentityUser(out, groups ?? (await listGroups(client, userPoolId, internal)));
+  } catch (err) {
+    if (errorName(err) === 'UserNotFoundException') return null;
+    throw translate(err, 'admin', log);
+  }
+}
+
+/** What the adapter needs from a fresh access token it was just handed by Cognito. */
+export function accessClaims(accessToken: string): { sub: string; groups: string[]; lifetime: number } {
+  const claims = decodeJwt(accessToken);
+  const groups = claims['cognito:groups'];
+  if (typeof claims.sub !== 'string') throw new AppError('INTERNAL', 'Cognito issued a token without sub.');
+  return {
+    sub: claims.sub,
+    groups: Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : [],
+    lifetime: (claims.exp ?? 0) - (claims.iat ?? 0),
+  };
+}
+
+/**
+ * Tokens out of an AuthenticationResult. The refresh token is wrapped with the sub (for its
+ * SECRET_HASH); when Cognito sends none (a refresh without rotation), `keptRefreshToken` is reused.
+ */
+export function tokensFrom(
+  result: AuthenticationResultType | undefined,
+  keptRefreshToken?: string,
+): { tokens: Tokens; sub: string; groups: string[] } {
+  if (!result?.AccessToken || !result.IdToken) {
+    throw new AppError('INTERNAL', 'Cognito answered without tokens.');
+  }
+  const { sub, groups, lifetime } = accessClaims(result.AccessToken);
+  const refreshToken = result.RefreshToken ?? keptRefreshToken;
+  if (!refreshToken) throw new AppError('INTERNAL', 'Cognito answered without a refresh token.');
+  return {
+    sub,
+    groups,
+    tokens: {
+      idToken: result.IdToken,
+      accessToken: result.AccessToken,
+      refreshToken: wrapWithUser(sub, refreshToken),
+      expiresIn: result.ExpiresIn ?? lifetime,
+      tokenType: 'Bearer',
+    },
+  };
+}
