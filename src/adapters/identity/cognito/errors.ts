@@ -51,7 +51,7 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   INVALID_PASSWORD: 'The password does not meet the password policy.',
   MFA_SETUP_REQUIRED: 'Start the setup first.',
   NOT_FOUND: 'No such user.',
-  TOO_MANY_REQUESTS: 'Too many requests. Wait a moment and try again.',
+  TOO_MANY_REQUESTS: 'The identity provider is busy. Wait a moment and try again.',
   VALIDATION_FAILED: 'The identity provider refused the request as malformed.',
   UNAVAILABLE: 'The identity provider cannot be reached. Try again shortly.',
   INTERNAL: 'The identity provider failed unexpectedly.',

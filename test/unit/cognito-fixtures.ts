@@ -1,0 +1,84 @@
+/**
+ * Shared fixtures of the Cognito adapter's mock tests: one aws-sdk-client-mock stub of the
+ * Cognito client, a user as AdminGetUser returns it, Cognito-shaped (unsigned) tokens, and the
+ * SECRET_HASH computed here, independently of the adapter's code.
+ */
+import { createHmac } from 'node:crypto';
+import {
+  AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
+  CognitoIdentityProviderClient,
+  CognitoIdentityProviderServiceException,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  type CognitoIdentityOptions,
+  createCognitoIdentity,
+} from '../../src/adapters/identity/cognito/cognito-identity.ts';
+
+export const POOL = 'eu-west-1_AbCdEf123';
+export const CLIENT_ID = '4example0client0id0abcdefgh';
+export const SECRET = 'k3y-of-the-app-client-0123456789abcdefghijklmnopqrstuv';
+export const EMAIL = 'ada@example.test';
+export const SUB = '0f2c9a4e-7b1d-4c3e-9a8f-5d6e7f8a9b0c';
+
+export const cognito = mockClient(CognitoIdentityProviderClient);
+
+/** base64(HMAC-SHA256(key = client secret, message = username + client id)), per Cognito's docs. */
+export const expectedHash = (username: string) =>
+  createHmac('sha256', SECRET).update(`${username}${CLIENT_ID}`, 'utf8').digest('base64');
+
+const b64url = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+/** A token shaped like Cognito's; the adapter only reads claims from what Cognito just sent it. */
+export const jwt = (payload: Record<string, unknown>) =>
+  `${b64url({ alg: 'RS256', kid: 'k1' })}.${b64url(payload)}.c2ln`;
+
+export const authResult = (extra: { RefreshToken?: string; ExpiresIn?: number; sub?: string } = {}) => {
+  const iat = 1_700_000_000;
+  return {
+    AuthenticationResult: {
+      AccessToken: jwt({ sub: extra.sub ?? SUB, token_use: 'access', iat, exp: iat + 3600 }),
+      IdToken: jwt({ sub: extra.sub ?? SUB, token_use: 'id', iat, exp: iat + 3600 }),
+      ...(extra.RefreshToken ? { RefreshToken: extra.RefreshToken } : {}),
+      ...(extra.ExpiresIn ? { ExpiresIn: extra.ExpiresIn } : {}),
+    },
+  };
+};
+
+/** Stubs AdminGetUser and AdminListGroupsForUser with one confirmed user. */
+export function stubUser(over: { Enabled?: boolean; UserStatus?: 'CONFIRMED' | 'UNCONFIRMED' } = {}) {
+  cognito.on(AdminGetUserCommand).resolves({
+    Username: SUB,
+    UserAttributes: [
+      { Name: 'sub', Value: SUB },
+      { Name: 'email', Value: EMAIL },
+      { Name: 'email_verified', Value: 'true' },
+    ],
+    UserStatus: over.UserStatus ?? 'CONFIRMED',
+    Enabled: over.Enabled ?? true,
+    UserCreateDate: new Date('2026-01-02T03:04:05Z'),
+  });
+  cognito.on(AdminListGroupsForUserCommand).resolves({ Groups: [{ GroupName: 'user' }] });
+}
+
+/** A Cognito service exception as the SDK raises it from a 400 answer. */
+export const cognitoError = (name: string, message = name) =>
+  new CognitoIdentityProviderServiceException({
+    name,
+    message,
+    $fault: 'client',
+    $metadata: { httpStatusCode: 400, requestId: 'req-1' },
+  });
+
+export const makeIdp = (over: Partial<CognitoIdentityOptions> = {}) =>
+  createCognitoIdentity({
+    region: 'eu-west-1',
+    userPoolId: POOL,
+    clientId: CLIENT_ID,
+    clientSecret: SECRET,
+    fetchJwks: async () => ({ keys: [] }),
+    ...over,
+  });
+
+/** The refresh token the adapter hands out for Cognito's `raw`: the sub, then the token. */
+export const wrapped = (raw: string, sub = SUB) => `${Buffer.from(sub).toString('base64url')}~${raw}`;

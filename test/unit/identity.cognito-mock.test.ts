@@ -1,0 +1,298 @@
+/**
+ * The Cognito adapter's requests, checked with aws-sdk-client-mock where cognito-local cannot
+ * tell: the exact SECRET_HASH on every call (cognito-local never checks it), the sub in the
+ * REFRESH_TOKEN_AUTH hash, global sign-out and the sign-out after a password reset (cognito-local
+ * has no AdminUserGlobalSignOut), resend (no ResendConfirmationCode), disabled users (cognito-local
+ * lets them in), the NOT_AVAILABLE_IN_MODE answers, and the JWKS cache with its refresh bound.
+ * Error translation is in identity.cognito-errors.test.ts.
+ */
+import assert from 'node:assert/strict';
+import { beforeEach, test } from 'node:test';
+import {
+  AdminDisableUserCommand,
+  AdminSetUserPasswordCommand,
+  AdminUserGlobalSignOutCommand,
+  AssociateSoftwareTokenCommand,
+  ConfirmForgotPasswordCommand,
+  ConfirmSignUpCommand,
+  ForgotPasswordCommand,
+  InitiateAuthCommand,
+  ResendConfirmationCodeCommand,
+  RespondToAuthChallengeCommand,
+  RevokeTokenCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import type { JSONWebKeySet } from 'jose';
+import { AppError } from '../../src/domain/errors.ts';
+import {
+  authResult,
+  CLIENT_ID,
+  cognito,
+  cognitoError,
+  EMAIL,
+  expectedHash,
+  makeIdp,
+  POOL,
+  SECRET,
+  SUB,
+  stubUser,
+  wrapped,
+} from './cognito-fixtures.ts';
+
+const rejectsWith = (p: Promise<unknown>, code: string) =>
+  assert.rejects(p, (err: unknown) => err instanceof AppError && err.code === code);
+const onlyInput = <T>(calls: { args: [{ input: T }] }[]): T => {
+  assert.equal(calls.length, 1);
+  return (calls[0] as { args: [{ input: T }] }).args[0].input;
+};
+
+beforeEach(() => cognito.reset());
+
+test('SECRET_HASH: HMAC-SHA256(secret, username + client id) on every call that needs it, for the right username', async () => {
+  stubUser();
+  const idp = makeIdp();
+  const hashOfEmail = expectedHash(EMAIL);
+  await idp.signUp({ email: EMAIL, password: 'pw pw pw pw pw pw', name: 'Ada' });
+  await idp.confirmSignUp(EMAIL, '123456');
+  await idp.resendConfirmationCode(EMAIL);
+  await idp.forgotPassword(EMAIL);
+  await idp.confirmForgotPassword(EMAIL, '654321', 'new pw new pw new pw');
+  for (const cmd of [
+    SignUpCommand,
+    ConfirmSignUpCommand,
+    ResendConfirmationCodeCommand,
+    ForgotPasswordCommand,
+    ConfirmForgotPasswordCommand,
+  ] as const) {
+    const input = onlyInput(cognito.commandCalls(cmd as typeof SignUpCommand));
+    assert.equal(input.Username, EMAIL, cmd.name);
+    assert.equal(input.SecretHash, hashOfEmail, cmd.name);
+  }
+
+  cognito.on(InitiateAuthCommand, { AuthFlow: 'USER_PASSWORD_AUTH' }).resolves({
+    ChallengeName: 'SOFTWARE_TOKEN_MFA',
+    Session: 'cognito-session',
+    ChallengeParameters: { USER_ID_FOR_SRP: SUB },
+  });
+  const challenge = await idp.initiateAuth(EMAIL, 'pw pw pw pw pw pw');
+  const signIn = onlyInput(cognito.commandCalls(InitiateAuthCommand));
+  assert.deepEqual(signIn.AuthParameters, {
+    USERNAME: EMAIL,
+    PASSWORD: 'pw pw pw pw pw pw',
+    SECRET_HASH: hashOfEmail,
+  });
+
+  // The challenge answer and the refresh are checked against the internal username: the sub.
+  if (challenge.kind !== 'challenge') throw new Error('expected a challenge');
+  cognito.on(RespondToAuthChallengeCommand).resolves(authResult({ RefreshToken: 'cognito-refresh' }));
+  const { tokens } = await idp.respondToMfaChallenge(challenge.session, { totp: '123456' });
+  const answer = onlyInput(cognito.commandCalls(RespondToAuthChallengeCommand));
+  assert.equal(answer.Session, 'cognito-session');
+  assert.deepEqual(answer.ChallengeResponses, {
+    USERNAME: SUB,
+    SOFTWARE_TOKEN_MFA_CODE: '123456',
+    SECRET_HASH: expectedHash(SUB),
+  });
+
+  cognito.reset();
+  cognito.on(InitiateAuthCommand).resolves(authResult());
+  await idp.refresh(tokens.refreshToken);
+  const refresh = onlyInput(cognito.commandCalls(InitiateAuthCommand));
+  assert.equal(refresh.AuthFlow, 'REFRESH_TOKEN_AUTH');
+  assert.deepEqual(refresh.AuthParameters, {
+    REFRESH_TOKEN: 'cognito-refresh',
+    SECRET_HASH: expectedHash(SUB),
+  });
+  assert.notEqual(refresh.AuthParameters?.SECRET_HASH, hashOfEmail);
+
+  await idp.revokeRefreshToken(tokens.refreshToken);
+  const revoke = onlyInput(cognito.commandCalls(RevokeTokenCommand));
+  assert.deepEqual(revoke, { ClientId: CLIENT_ID, Token: 'cognito-refresh', ClientSecret: SECRET });
+});
+
+test('without a client secret no SECRET_HASH (or ClientSecret) field is sent at all', async () => {
+  const idp = makeIdp({ clientSecret: undefined });
+  cognito.on(InitiateAuthCommand).resolves(authResult({ RefreshToken: 'r' }));
+  stubUser();
+  await idp.signUp({ email: EMAIL, password: 'pw pw pw pw pw pw' });
+  assert.equal('SecretHash' in onlyInput(cognito.commandCalls(SignUpCommand)), false);
+  await idp.initiateAuth(EMAIL, 'pw pw pw pw pw pw');
+  assert.deepEqual(onlyInput(cognito.commandCalls(InitiateAuthCommand)).AuthParameters, {
+    USERNAME: EMAIL,
+    PASSWORD: 'pw pw pw pw pw pw',
+  });
+  await idp.revokeRefreshToken(wrapped('r'));
+  assert.equal('ClientSecret' in onlyInput(cognito.commandCalls(RevokeTokenCommand)), false);
+});
+
+test('refresh: Cognito’s rotated token is handed out wrapped; without rotation the same one comes back; tokens are complete', async () => {
+  const idp = makeIdp();
+  cognito.on(InitiateAuthCommand).resolvesOnce(authResult({ RefreshToken: 'rotated', ExpiresIn: 900 }));
+  const rotated = await idp.refresh(wrapped('original'));
+  assert.equal(rotated.refreshToken, wrapped('rotated'));
+  assert.equal(rotated.expiresIn, 900);
+  cognito.on(InitiateAuthCommand).resolves(authResult());
+  const kept = await idp.refresh(wrapped('original'));
+  assert.equal(kept.refreshToken, wrapped('original'));
+  assert.equal(kept.expiresIn, 3600); // exp - iat, as cognito-local sends no ExpiresIn
+  assert.equal(kept.tokenType, 'Bearer');
+  // A token without the sub cannot carry a SECRET_HASH Cognito accepts: refused without a call.
+  cognito.reset();
+  await rejectsWith(idp.refresh('raw-cognito-refresh-token'), 'INVALID_TOKEN');
+  assert.equal(cognito.commandCalls(InitiateAuthCommand).length, 0);
+});
+
+test('global sign-out: AdminUserGlobalSignOut by sub; an already deleted user is not an error', async () => {
+  const idp = makeIdp();
+  await idp.globalSignOut(SUB);
+  assert.deepEqual(onlyInput(cognito.commandCalls(AdminUserGlobalSignOutCommand)), {
+    UserPoolId: POOL,
+    Username: SUB,
+  });
+  cognito.on(AdminUserGlobalSignOutCommand).rejects(cognitoError('UserNotFoundException'));
+  await idp.globalSignOut(SUB);
+  cognito.on(AdminUserGlobalSignOutCommand).rejects(cognitoError('InternalErrorException'));
+  await rejectsWith(idp.globalSignOut(SUB), 'UNAVAILABLE');
+});
+
+test('a password reset ends every session of the user, and a wrong code ends none', async () => {
+  stubUser();
+  const idp = makeIdp();
+  const user = await idp.confirmForgotPassword(EMAIL, '123456', 'new pw new pw new pw');
+  assert.equal(user.userId, SUB);
+  assert.equal(onlyInput(cognito.commandCalls(AdminUserGlobalSignOutCommand)).Username, SUB);
+  cognito.reset();
+  cognito.on(ConfirmForgotPasswordCommand).rejects(cognitoError('CodeMismatchException'));
+  await rejectsWith(idp.confirmForgotPassword(EMAIL, '000000', 'new pw new pw new pw'), 'INVALID_CODE');
+  assert.equal(cognito.commandCalls(AdminUserGlobalSignOutCommand).length, 0);
+});
+
+test('resend and forgot-password: one silent answer for every account state, errors of the service still surface', async () => {
+  const idp = makeIdp();
+  const states = [
+    cognitoError('UserNotFoundException', 'Username/client id combination not found.'),
+    cognitoError('InvalidParameterException', 'User is already confirmed.'),
+    cognitoError('NotAuthorizedException', 'User is disabled.'),
+    cognitoError('LimitExceededException', 'Attempt limit exceeded, please try after some time.'),
+    cognitoError('CodeDeliveryFailureException'),
+  ];
+  assert.equal(await idp.resendConfirmationCode(EMAIL), undefined);
+  assert.equal(await idp.forgotPassword(EMAIL), undefined);
+  for (const err of states) {
+    cognito.on(ResendConfirmationCodeCommand).rejects(err);
+    cognito.on(ForgotPasswordCommand).rejects(err);
+    assert.equal(await idp.resendConfirmationCode(EMAIL), undefined, err.name);
+    assert.equal(await idp.forgotPassword(EMAIL), undefined, err.name);
+  }
+  const resend = cognito.commandCalls(ResendConfirmationCodeCommand)[0]?.args[0].input;
+  assert.deepEqual(resend, { ClientId: CLIENT_ID, Username: EMAIL, SecretHash: expectedHash(EMAIL) });
+  // A failing service is the same for every email, so it may show (and must, to be retried).
+  cognito.on(ResendConfirmationCodeCommand).rejects(cognitoError('InternalErrorException'));
+  await rejectsWith(idp.resendConfirmationCode(EMAIL), 'UNAVAILABLE');
+});
+
+test('disabled users: disable by sub; sign-in says USER_DISABLED only on Cognito’s word; refresh is refused', async () => {
+  const idp = makeIdp();
+  await idp.adminDisableUser(SUB);
+  assert.deepEqual(onlyInput(cognito.commandCalls(AdminDisableUserCommand)), {
+    UserPoolId: POOL,
+    Username: SUB,
+  });
+  // Cognito says "User is disabled." only for the right password (PreventUserExistenceErrors on);
+  // with a wrong one it says "Incorrect username or password.".
+  cognito
+    .on(InitiateAuthCommand, { AuthFlow: 'USER_PASSWORD_AUTH' })
+    .rejects(cognitoError('NotAuthorizedException', 'User is disabled.'));
+  await rejectsWith(idp.initiateAuth(EMAIL, 'right'), 'USER_DISABLED');
+  cognito
+    .on(InitiateAuthCommand, { AuthFlow: 'USER_PASSWORD_AUTH' })
+    .rejects(cognitoError('NotAuthorizedException', 'Incorrect username or password.'));
+  await rejectsWith(idp.initiateAuth(EMAIL, 'wrong'), 'INVALID_CREDENTIALS');
+  cognito
+    .on(InitiateAuthCommand, { AuthFlow: 'REFRESH_TOKEN_AUTH' })
+    .rejects(cognitoError('NotAuthorizedException', 'User is disabled.'));
+  await rejectsWith(idp.refresh(wrapped('r')), 'INVALID_TOKEN');
+  await idp.adminEnableUser(SUB);
+});
+
+test('change password: a sign-in proves the current one, AdminSetUserPassword sets the new one, the proof is revoked', async () => {
+  stubUser();
+  const idp = makeIdp();
+  cognito
+    .on(InitiateAuthCommand)
+    .rejects(cognitoError('NotAuthorizedException', 'Incorrect username or password.'));
+  await assert.rejects(idp.changePassword(SUB, 'wrong', 'new pw new pw new pw'), (err: unknown) => {
+    return (
+      err instanceof AppError && err.code === 'INVALID_CREDENTIALS' && /current password/.test(err.message)
+    );
+  });
+  assert.equal(cognito.commandCalls(AdminSetUserPasswordCommand).length, 0);
+  cognito.on(InitiateAuthCommand).resolves(authResult({ RefreshToken: 'proof' }));
+  await idp.changePassword(SUB, 'right', 'new pw new pw new pw');
+  assert.deepEqual(onlyInput(cognito.commandCalls(AdminSetUserPasswordCommand)), {
+    UserPoolId: POOL,
+    Username: SUB,
+    Password: 'new pw new pw new pw',
+    Permanent: true,
+  });
+  assert.equal(onlyInput(cognito.commandCalls(RevokeTokenCommand)).Token, 'proof');
+  cognito.on(AdminSetUserPasswordCommand).rejects(cognitoError('InvalidPasswordException'));
+  await rejectsWith(idp.changePassword(SUB, 'right', 'short'), 'INVALID_PASSWORD');
+});
+
+test('NOT_AVAILABLE_IN_MODE, never a silent success: recovery codes, MFA off, enrolment without the user’s token, other challenges', async () => {
+  stubUser();
+  const idp = makeIdp();
+  await rejectsWith(idp.regenerateRecoveryCodes(SUB, '123456'), 'NOT_AVAILABLE_IN_MODE');
+  await rejectsWith(idp.disableSoftwareToken(SUB, '123456'), 'NOT_AVAILABLE_IN_MODE');
+  await rejectsWith(
+    idp.respondToMfaChallenge(wrapped('s'), { recoveryCode: 'abcd-ef01-2345-6789' }),
+    'NOT_AVAILABLE_IN_MODE',
+  );
+  await rejectsWith(idp.associateSoftwareToken(SUB), 'NOT_AVAILABLE_IN_MODE');
+  await rejectsWith(idp.verifySoftwareToken(SUB, '123456'), 'NOT_AVAILABLE_IN_MODE');
+  assert.equal(cognito.commandCalls(RespondToAuthChallengeCommand).length, 0);
+  assert.equal(cognito.commandCalls(AssociateSoftwareTokenCommand).length, 0);
+  cognito.on(InitiateAuthCommand).resolves({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 's' });
+  await rejectsWith(idp.initiateAuth(EMAIL, 'right'), 'NOT_AVAILABLE_IN_MODE');
+});
+
+test('JWKS: cached; an unknown kid refetches at most once per 30 s; old keys refetch; failures keep the cache', async () => {
+  let now = 1_000_000;
+  const uris: string[] = [];
+  let next: JSONWebKeySet | Error = { keys: [{ kty: 'RSA', kid: 'k1', n: 'n1', e: 'AQAB', d: 'private' }] };
+  const idp = makeIdp({
+    clock: () => now,
+    fetchJwks: async (uri) => {
+      uris.push(uri);
+      if (next instanceof Error) throw next;
+      return next;
+    },
+  });
+  const kids = async (kid?: string) => (await idp.getJwks(kid ? { kid } : {})).keys.map((k) => k.kid);
+  assert.deepEqual(await Promise.all([kids(), kids(), kids('k1')]), [['k1'], ['k1'], ['k1']]);
+  assert.deepEqual(uris, [`https://cognito-idp.eu-west-1.amazonaws.com/${POOL}/.well-known/jwks.json`]);
+  assert.equal('d' in ((await idp.getJwks()).keys[0] ?? {}), false);
+  next = {
+    keys: [
+      { kty: 'RSA', kid: 'k1', n: 'n1', e: 'AQAB' },
+      { kty: 'RSA', kid: 'k2', n: 'n2', e: 'AQAB' },
+    ],
+  };
+  for (let i = 0; i < 50; i++) await kids(`made-up-${i}`);
+  assert.equal(uris.length, 1, 'unknown kids within 30 s of the last fetch fetch nothing');
+  now += 30_000;
+  assert.deepEqual(await kids('k2'), ['k1', 'k2']);
+  for (let i = 0; i < 50; i++) await kids(`made-up-${i}`);
+  assert.equal(uris.length, 2);
+  now += 11 * 60_000;
+  next = new Error('network down');
+  assert.deepEqual(await kids(), ['k1', 'k2'], 'a failed refresh keeps serving the cached keys');
+  assert.equal(uris.length, 3);
+
+  const cold = makeIdp({
+    jwksUri: 'http://127.0.0.1:1/jwks',
+    fetchJwks: async () => Promise.reject(new Error('down')),
+  });
+  await rejectsWith(cold.getJwks(), 'UNAVAILABLE');
+});
