@@ -185,6 +185,18 @@ export const settings = {
     "Cognito API endpoint. Empty: the region's. Only for a local stand-in such as cognito-local.",
     optionalOrigin,
   ),
+  cognitoIdentityPoolId: setting(
+    'COGNITO_IDENTITY_POOL_ID',
+    '',
+    "Cognito identity pool that GET /api/aws/credentials exchanges a signed-in user's id token with. Empty: that route answers 501.",
+    text,
+  ),
+  cognitoDomain: setting(
+    'COGNITO_DOMAIN',
+    '',
+    "Origin of the user pool's Hosted UI domain (https://<prefix>.auth.<region>.amazoncognito.com), for social sign-in in Cognito mode.",
+    optionalOrigin,
+  ),
   dynamodbTable: setting('DYNAMODB_TABLE', '', 'DynamoDB table of the store (STORE=dynamodb).', text),
   dynamodbEndpoint: setting(
     'DYNAMODB_ENDPOINT',
