@@ -9,6 +9,7 @@ import { createSimulatorBilling } from './adapters/billing/simulator/simulator-b
 import { createStripeBilling } from './adapters/billing/stripe/stripe-billing.ts';
 import { createLocalBlobs } from './adapters/blobs/local/local-blobs.ts';
 import { type BuiltinIdentity, createBuiltinIdentity } from './adapters/identity/builtin/builtin-identity.ts';
+import { createCognitoIdentity } from './adapters/identity/cognito/cognito-identity.ts';
 import { createOutboxMail } from './adapters/mail/outbox/outbox-mail.ts';
 import { createEnvSecrets } from './adapters/secrets/env/env-secrets.ts';
 import { createSqliteStore } from './adapters/store/sqlite/sqlite-store.ts';
@@ -19,6 +20,7 @@ import { ConfigError } from './config/settings.ts';
 import { parseCommonPasswords } from './domain/password-policy.ts';
 import { type PaidPlan, type PlanTable, planDefinition } from './domain/plans.ts';
 import type { Billing } from './ports/billing.ts';
+import type { IdentityProvider } from './ports/identity.ts';
 import type { Mail } from './ports/mail.ts';
 import type { Secrets } from './ports/secrets.ts';
 import type { Deps, Logger } from './services/deps.ts';
@@ -114,6 +116,37 @@ async function createBilling(
   return { billing, prices };
 }
 
+/**
+ * The identity provider the configuration asks for: the built-in one on DATA_DIR, or a Cognito user
+ * pool (its app-client secret, if it has one, comes through the secrets port). With COGNITO_ENDPOINT
+ * (a local stand-in) the pool's keys are fetched from that endpoint too.
+ */
+async function createIdentityProvider(
+  config: Config,
+  secrets: Secrets,
+  mail: Mail,
+  log: Logger,
+  clock: () => number,
+): Promise<IdentityProvider> {
+  if (config.identityProvider !== 'cognito') return createIdentity(config, mail, clock);
+  const clientSecret = await secrets.get('COGNITO_CLIENT_SECRET');
+  const endpoint = config.cognitoEndpoint || undefined;
+  return createCognitoIdentity({
+    region: config.awsRegion,
+    userPoolId: config.cognitoUserPoolId,
+    clientId: config.cognitoClientId,
+    ...(clientSecret ? { clientSecret } : {}),
+    ...(endpoint
+      ? {
+          endpoint,
+          jwksUri: `${endpoint.replace(/\/$/, '')}/${config.cognitoUserPoolId}/.well-known/jwks.json`,
+        }
+      : {}),
+    clock,
+    log,
+  });
+}
+
 export interface Composition {
   readonly deps: Deps;
   close(): Promise<void>;
@@ -132,7 +165,6 @@ export async function compose(
 ): Promise<Composition> {
   // Until each AWS adapter is wired here, choosing it must stop the start, never fall back silently.
   for (const [name, value, ready] of [
-    ['IDENTITY_PROVIDER', config.identityProvider, 'builtin'],
     ['STORE', config.store, 'sqlite'],
     ['BLOBS', config.blobs, 'local'],
     ['SECRETS', config.secrets, 'env'],
@@ -151,7 +183,7 @@ export async function compose(
     log: (text) =>
       log.info({ mail: maskCodes(text) }, 'dev outbox: message stored; read it in full at GET /api/dev/mail'),
   });
-  const identity = createIdentity(config, mail, clock);
+  const identity = await createIdentityProvider(config, secrets, mail, log, clock);
   const store = createSqliteStore(join(dataDir, 'gatehouse.db'));
   const blobs = createLocalBlobs(join(dataDir, 'blobs'));
 

@@ -44,6 +44,11 @@ export type AuthResult =
   | { readonly kind: 'tokens'; readonly tokens: Tokens; readonly user: IdentityUser }
   | { readonly kind: 'challenge'; readonly challenge: 'SOFTWARE_TOKEN_MFA'; readonly session: string };
 
+/** The signed-in caller's own access token, for the operations a provider allows only with it. */
+export interface CallerToken {
+  readonly accessToken?: string;
+}
+
 export type MfaAnswer = { readonly totp: string } | { readonly recoveryCode: string };
 
 export interface IdentityProvider {
@@ -53,8 +58,12 @@ export interface IdentityProvider {
   /** `client_id` of access tokens and `aud` of ID tokens. */
   readonly clientId: string;
 
-  /** The public keys that verify this provider's tokens, including recently rotated-out ones. */
-  getJwks(): Promise<JSONWebKeySet>;
+  /**
+   * The public keys that verify this provider's tokens, including recently rotated-out ones. With
+   * `kid`, a provider that caches a remote key set refreshes it first when that kid is unknown, at
+   * most once per bounded interval, so a forged kid cannot make it fetch on every request.
+   */
+  getJwks(opts?: { kid?: string }): Promise<JSONWebKeySet>;
 
   /**
    * Registers an unconfirmed user and sends a 6-digit confirmation code. Returns `exists` (and
@@ -89,10 +98,18 @@ export interface IdentityProvider {
   /** ChangePassword: requires the current password. */
   changePassword(userId: string, currentPassword: string, newPassword: string): Promise<void>;
 
-  /** AssociateSoftwareToken: a new pending TOTP secret (base32); MFA is not on until verified. */
-  associateSoftwareToken(userId: string): Promise<{ secret: string }>;
+  /**
+   * AssociateSoftwareToken: a new pending TOTP secret (base32); MFA is not on until verified.
+   * `caller` carries the user's own access token when the request brought one: Cognito allows
+   * enrolment only with it (the built-in provider ignores it).
+   */
+  associateSoftwareToken(userId: string, caller?: CallerToken): Promise<{ secret: string }>;
   /** VerifySoftwareToken + SetUserMFAPreference: turns MFA on; returns fresh recovery codes. */
-  verifySoftwareToken(userId: string, code: string): Promise<{ recoveryCodes: string[] }>;
+  verifySoftwareToken(
+    userId: string,
+    code: string,
+    caller?: CallerToken,
+  ): Promise<{ recoveryCodes: string[] }>;
   /** Turns MFA off; requires a current TOTP code. */
   disableSoftwareToken(userId: string, code: string): Promise<void>;
   /** Replaces the recovery codes; requires a current TOTP code. */

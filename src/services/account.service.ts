@@ -51,12 +51,15 @@ export async function changePassword(
   return { newSessionCookie: user ? (await createSession(deps, user, null, meta)).cookieValue : null };
 }
 
+const callerToken = (principal: Principal) =>
+  principal.accessToken ? { accessToken: principal.accessToken } : {};
+
 export async function startTotpSetup(
   deps: Deps,
   principal: Principal,
 ): Promise<{ secret: string; otpauthUri: string; qrSvg: string }> {
   const profile = await profileOf(deps, principal.userId);
-  const { secret } = await deps.identity.associateSoftwareToken(principal.userId);
+  const { secret } = await deps.identity.associateSoftwareToken(principal.userId, callerToken(principal));
   const uri = otpauthUri(deps.config.mfaIssuer || deps.config.serviceName, profile.email, secret);
   // Loaded on first use: only enrolment needs it, and it is not light.
   const { default: QRCode } = await import('qrcode');
@@ -70,7 +73,7 @@ export async function verifyTotpSetup(
   code: string,
   meta: RequestMeta,
 ): Promise<{ recoveryCodes: string[] }> {
-  const out = await deps.identity.verifySoftwareToken(principal.userId, code);
+  const out = await deps.identity.verifySoftwareToken(principal.userId, code, callerToken(principal));
   await refreshProfile(deps, principal.userId);
   await audit(deps, { type: 'auth.mfa.enabled', subjectId: principal.userId, ip: meta.ip });
   return out;

@@ -39,6 +39,8 @@ export interface Principal {
   readonly via: 'bearer' | 'cookie';
   /** The browser session's id hash, for cookie callers. */
   readonly sessionIdHash?: string;
+  /** The verified access token itself, for bearer callers: some provider operations need it. */
+  readonly accessToken?: string;
 }
 
 /** Where a request comes from, for audit and throttling. */

@@ -52,20 +52,21 @@ export function createTokenVerifier(opts: {
   let keySet: ReturnType<typeof createLocalJWKSet> | null = null;
   let loadedAt = 0;
 
-  const loadKeys = async (): Promise<void> => {
-    keySet = createLocalJWKSet(await identity.getJwks());
+  const loadKeys = async (kid?: string): Promise<void> => {
+    keySet = createLocalJWKSet(await identity.getJwks(kid ? { kid } : {}));
     loadedAt = clock();
   };
 
-  const verifySignature = async (token: string): Promise<JWTPayload> => {
+  const verifySignature = async (token: string, kid: string | undefined): Promise<JWTPayload> => {
     if (!keySet || clock() - loadedAt > JWKS_MAX_AGE_MS) await loadKeys();
     const options = { issuer: identity.issuer, algorithms: ['RS256'], currentDate: new Date(clock()) };
     try {
       return (await jwtVerify(token, keySet as ReturnType<typeof createLocalJWKSet>, options)).payload;
     } catch (err) {
-      // A kid we have not seen may be a key rotated in by another process: reload once, then retry.
+      // A kid we have not seen may be a key rotated in by another process (or by Cognito): ask the
+      // provider for it once (it bounds its own remote refreshes), then retry.
       if (err instanceof joseErrors.JWKSNoMatchingKey && clock() - loadedAt > JWKS_MIN_REFRESH_MS) {
-        await loadKeys();
+        await loadKeys(kid);
         return (await jwtVerify(token, keySet as ReturnType<typeof createLocalJWKSet>, options)).payload;
       }
       throw err;
@@ -91,7 +92,7 @@ export function createTokenVerifier(opts: {
         try {
           const header = decodeProtectedHeader(token);
           if (header.alg !== 'RS256' || FORBIDDEN_HEADERS.some((h) => h in header)) throw invalid();
-          payload = await verifySignature(token);
+          payload = await verifySignature(token, header.kid);
         } catch (err) {
           if (err instanceof AppError && err.code !== 'INVALID_TOKEN') throw err;
           throw invalid();

@@ -10,23 +10,12 @@
  * by accident, and the delivery count per address is the contract's mail count.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { after, describe, test } from 'node:test';
-import {
-  CognitoIdentityProviderClient,
-  CreateGroupCommand,
-  CreateUserPoolClientCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from 'jose';
-import pino from 'pino';
 import { createCognitoIdentity } from '../../src/adapters/identity/cognito/cognito-identity.ts';
 import { AppError } from '../../src/domain/errors.ts';
 import { totpAt } from '../../src/domain/totp.ts';
+import { startCognitoLocal } from '../helpers/cognito-local.ts';
 import { identityContract } from './identity.contract.ts';
 
 /** Contract cases cognito-local cannot run, and why. Each is covered by the mock tests instead. */
@@ -52,100 +41,27 @@ const EXCLUDED = [
   'admin: disable blocks sign-in and refresh, enable restores, groups, delete',
 ];
 
-const POOL = 'us-east-1_TestPool1';
 const PW = 'a long and unremarkable passphrase';
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-
-// cognito-local keeps its state in ./.cognito, resolved against the working directory on every
-// access, and reads PORT and HOST once when first loaded: so chdir first, for good, then load it.
-const dir = mkdtempSync(join(tmpdir(), 'gh-cognito-local-'));
-process.chdir(dir);
-mkdirSync('.cognito/db', { recursive: true });
-writeFileSync(
-  `.cognito/db/${POOL}.json`,
-  JSON.stringify({
-    Users: {},
-    Options: { Id: POOL, UsernameAttributes: ['email'], AutoVerifiedAttributes: ['email'] },
-  }),
-);
-// Tokens then carry the real pool's issuer, so the adapter's default issuer is what is tested.
-writeFileSync(
-  '.cognito/config.json',
-  JSON.stringify({ TokenConfig: { IssuerDomain: 'https://cognito-idp.us-east-1.amazonaws.com' } }),
-);
-const port = await freePort();
-process.env.PORT = String(port);
-process.env.HOST = '127.0.0.1';
-// Admin calls are signed; cognito-local accepts any credentials.
-process.env.AWS_ACCESS_KEY_ID = 'local';
-process.env.AWS_SECRET_ACCESS_KEY = 'local';
-
-const deliveries: { to: string; code: string }[] = [];
-const sink = new Writable({
-  write(chunk: Buffer, _enc, done) {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (!line.includes('Confirmation Code Delivery')) continue;
-      const msg = String((JSON.parse(line) as { msg?: unknown }).msg ?? '');
-      const to = /Destination:\s+(\S+)/.exec(msg)?.[1];
-      const code = /Code:\s+(\d{6})/.exec(msg)?.[1];
-      if (to && code) deliveries.push({ to, code });
-    }
-    done();
-  },
-});
-
-const require = createRequire(import.meta.url);
-const { createDefaultServer } = require('cognito-local') as {
-  createDefaultServer(logger: unknown): Promise<{ start(): Promise<Server> }>;
-};
-const server = await (await createDefaultServer(pino({ level: 'info' }, sink))).start();
-const endpoint = `http://127.0.0.1:${port}`;
-
-const admin = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint });
-const appClient = await admin.send(
-  new CreateUserPoolClientCommand({ UserPoolId: POOL, ClientName: 'gatehouse', GenerateSecret: true }),
-);
-for (const GroupName of ['admin', 'user'])
-  await admin.send(new CreateGroupCommand({ UserPoolId: POOL, GroupName }));
-const clientId = appClient.UserPoolClient?.ClientId ?? '';
-const clientSecret = appClient.UserPoolClient?.ClientSecret ?? '';
-assert.ok(clientId && clientSecret, 'cognito-local created the app client with a secret');
-
-after(async () => {
-  admin.destroy();
-  await new Promise((resolve) => server.close(resolve));
-  process.chdir(tmpdir());
-  rmSync(dir, { recursive: true, force: true });
-});
+const local = await startCognitoLocal();
+const POOL = local.poolId;
+after(() => local.close());
 
 /** The test stands in for wherever the app keeps the user's own access token. */
 const accessTokens = new Map<string, string>();
 const makeIdentity = () =>
   createCognitoIdentity({
-    region: 'us-east-1',
+    region: local.region,
     userPoolId: POOL,
-    clientId,
-    clientSecret,
-    endpoint,
-    jwksUri: `${endpoint}/${POOL}/.well-known/jwks.json`,
+    clientId: local.clientId,
+    clientSecret: local.clientSecret,
+    endpoint: local.endpoint,
+    jwksUri: local.jwksUri,
     userAccessToken: async (userId) => accessTokens.get(userId) ?? null,
   });
 
-const codeFor = (email: string): string => {
-  const last = deliveries.filter((d) => d.to === email).at(-1);
-  if (!last) throw new Error(`no code delivered to ${email}`);
-  return last.code;
-};
-const mailCount = (email: string) => deliveries.filter((d) => d.to === email).length;
+const codeFor = (email: string) => local.codeFor(email);
+const mailCount = (email: string) => local.mailCount(email);
 
 identityContract(
   'cognito (cognito-local)',
@@ -263,6 +179,20 @@ describe('cognito adapter on cognito-local: flows outside the contract', () => {
       idp.regenerateRecoveryCodes(user.userId, totpAt(secret, Date.now())),
       'NOT_AVAILABLE_IN_MODE',
     );
+  });
+
+  test('TOTP: the caller’s own token, passed with the call, is used first and must be the user’s', async () => {
+    const { e, user } = await confirmed();
+    const other = await confirmed();
+    const otherToken = (await signIn(other.e)).tokens.accessToken;
+    await rejectsWith(idp.associateSoftwareToken(user.userId, { accessToken: otherToken }), 'INVALID_TOKEN');
+    const own = (await signIn(e)).tokens.accessToken;
+    const { secret } = await idp.associateSoftwareToken(user.userId, { accessToken: own });
+    const code = totpAt(secret, Date.now());
+    assert.deepEqual(await idp.verifySoftwareToken(user.userId, code, { accessToken: own }), {
+      recoveryCodes: [],
+    });
+    assert.equal((await idp.adminGetUser(user.userId))?.mfaEnabled, true);
   });
 
   test('ping reaches the pool; the JWKS is the pool’s, public members only', async () => {

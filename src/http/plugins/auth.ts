@@ -91,7 +91,12 @@ export const authPlugin = fp(
       const token = bearerToken(request);
       if (token !== null) {
         const verified = await verifier.verifyAccessToken(token);
-        request.principal = { userId: verified.userId, groups: verified.groups, via: 'bearer' };
+        request.principal = {
+          userId: verified.userId,
+          groups: verified.groups,
+          via: 'bearer',
+          accessToken: token,
+        };
         return;
       }
       const value = cookie.read(request);

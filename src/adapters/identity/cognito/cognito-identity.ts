@@ -226,8 +226,8 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
       if (proof.kind === 'tokens') await revoke(unwrapUser(proof.tokens.refreshToken).opaque);
     },
 
-    associateSoftwareToken: (userId) => mfa.associate(mfaDeps, userId),
-    verifySoftwareToken: (userId, code) => mfa.verify(mfaDeps, userId, code),
+    associateSoftwareToken: (userId, caller) => mfa.associate(mfaDeps, userId, caller?.accessToken),
+    verifySoftwareToken: (userId, code, caller) => mfa.verify(mfaDeps, userId, code, caller?.accessToken),
     async disableSoftwareToken() {
       // Cognito cannot check a TOTP code outside sign-in, and turning MFA off without one would
       // break SECURITY.md item 20.

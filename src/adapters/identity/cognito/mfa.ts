@@ -59,8 +59,8 @@ export async function answerChallenge(
 }
 
 /** The caller's own access token, checked to belong to `userId`. */
-async function tokenOf(d: MfaDeps, userId: string): Promise<string> {
-  const token = d.userAccessToken ? await d.userAccessToken(userId) : null;
+async function tokenOf(d: MfaDeps, userId: string, given: string | undefined): Promise<string> {
+  const token = given ?? (d.userAccessToken ? await d.userAccessToken(userId) : null);
   // Cognito allows enrolment only with the user's access token (or an MFA_SETUP session); the port
   // passes a user id, so without a way to find that token the operation cannot be done honestly.
   if (!token) throw notAvailable('Setting up TOTP without the user’s Cognito access token');
@@ -74,13 +74,13 @@ async function tokenOf(d: MfaDeps, userId: string): Promise<string> {
   return token;
 }
 
-export async function associate(d: MfaDeps, userId: string): Promise<{ secret: string }> {
+export async function associate(d: MfaDeps, userId: string, given?: string): Promise<{ secret: string }> {
   const user = await getUser(d.client, d.userPoolId, userId, d.log);
   if (!user) throw new AppError('NOT_FOUND', 'No such user.');
   if (user.mfaEnabled) {
     throw new AppError('MFA_ALREADY_ENABLED', 'Two-step verification is already on. Turn it off first.');
   }
-  const token = await tokenOf(d, userId);
+  const token = await tokenOf(d, userId, given);
   try {
     const out = await d.client.send(new AssociateSoftwareTokenCommand({ AccessToken: token }));
     if (!out.SecretCode) throw new AppError('INTERNAL', 'Cognito answered without a secret.');
@@ -91,8 +91,13 @@ export async function associate(d: MfaDeps, userId: string): Promise<{ secret: s
 }
 
 /** Turns MFA on. Cognito has no recovery codes, so the list is always empty. */
-export async function verify(d: MfaDeps, userId: string, code: string): Promise<{ recoveryCodes: string[] }> {
-  const token = await tokenOf(d, userId);
+export async function verify(
+  d: MfaDeps,
+  userId: string,
+  code: string,
+  given?: string,
+): Promise<{ recoveryCodes: string[] }> {
+  const token = await tokenOf(d, userId, given);
   try {
     const out = await d.client.send(new VerifySoftwareTokenCommand({ AccessToken: token, UserCode: code }));
     if (out.Status !== 'SUCCESS') throw new AppError('INVALID_CODE', 'That code is not valid.');

@@ -1,0 +1,177 @@
+/**
+ * cognito-local, AWS's Cognito user-pool API stand-in, started in-process for one test file.
+ *
+ * cognito-local keeps its state in ./.cognito, resolved against the working directory on every
+ * access, and reads PORT and HOST once when first loaded: so the process changes into a temporary
+ * folder for good, then loads it. One instance per process; a second call returns the first.
+ *
+ * The pool uses the email as its sign-in name, and its tokens carry the real pool's issuer
+ * (https://cognito-idp.<region>.amazonaws.com/<pool>), so the adapter's default issuer is what is
+ * tested; the keys come from `jwksUri`. Codes are random and read from cognito-local's
+ * "Confirmation Code Delivery" log lines.
+ *
+ * `endpoint` is a small proxy in front of cognito-local that answers AdminUserGlobalSignOut, which
+ * cognito-local lacks, with Cognito's empty success and records the username; everything else
+ * passes through untouched. What global sign-out does to refresh tokens is Cognito's, and is
+ * covered against its real request and error shapes in test/unit/identity.cognito-mock.test.ts.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, request as httpRequest } from 'node:http';
+import { createRequire } from 'node:module';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import {
+  CognitoIdentityProviderClient,
+  CreateGroupCommand,
+  CreateUserPoolClientCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import pino from 'pino';
+
+export const COGNITO_LOCAL_POOL = 'us-east-1_TestPool1';
+export const COGNITO_LOCAL_REGION = 'us-east-1';
+
+export interface CognitoLocal {
+  readonly endpoint: string;
+  readonly poolId: string;
+  readonly region: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly jwksUri: string;
+  /** The newest code delivered to `email`; throws when none was. */
+  codeFor(email: string): string;
+  /** How many codes were delivered to `email`. */
+  mailCount(email: string): number;
+  /** Usernames of every AdminUserGlobalSignOut call, oldest first. */
+  readonly globalSignOuts: readonly string[];
+  close(): Promise<void>;
+}
+
+export const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+let running: Promise<CognitoLocal> | null = null;
+
+export function startCognitoLocal(): Promise<CognitoLocal> {
+  running ??= start();
+  return running;
+}
+
+async function start(): Promise<CognitoLocal> {
+  const dir = mkdtempSync(join(tmpdir(), 'gh-cognito-local-'));
+  process.chdir(dir);
+  mkdirSync('.cognito/db', { recursive: true });
+  writeFileSync(
+    `.cognito/db/${COGNITO_LOCAL_POOL}.json`,
+    JSON.stringify({
+      Users: {},
+      Options: { Id: COGNITO_LOCAL_POOL, UsernameAttributes: ['email'], AutoVerifiedAttributes: ['email'] },
+    }),
+  );
+  writeFileSync(
+    '.cognito/config.json',
+    JSON.stringify({
+      TokenConfig: { IssuerDomain: `https://cognito-idp.${COGNITO_LOCAL_REGION}.amazonaws.com` },
+    }),
+  );
+  const port = await freePort();
+  process.env.PORT = String(port);
+  process.env.HOST = '127.0.0.1';
+  // Admin calls are signed; cognito-local accepts any credentials.
+  process.env.AWS_ACCESS_KEY_ID ??= 'local';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+
+  const deliveries: { to: string; code: string }[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line.includes('Confirmation Code Delivery')) continue;
+        const msg = String((JSON.parse(line) as { msg?: unknown }).msg ?? '');
+        const to = /Destination:\s+(\S+)/.exec(msg)?.[1];
+        const code = /Code:\s+(\d{6})/.exec(msg)?.[1];
+        if (to && code) deliveries.push({ to, code });
+      }
+      done();
+    },
+  });
+
+  const require = createRequire(import.meta.url);
+  const { createDefaultServer } = require('cognito-local') as {
+    createDefaultServer(logger: unknown): Promise<{ start(): Promise<Server> }>;
+  };
+  const server = await (await createDefaultServer(pino({ level: 'info' }, sink))).start();
+  const upstream = `http://127.0.0.1:${port}`;
+  const globalSignOuts: string[] = [];
+  const proxy = createHttpServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      if (String(req.headers['x-amz-target']).endsWith('.AdminUserGlobalSignOut')) {
+        globalSignOuts.push(String((JSON.parse(body.toString('utf8')) as { Username?: unknown }).Username));
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end('{}');
+        return;
+      }
+      const out = httpRequest(
+        `${upstream}${req.url ?? '/'}`,
+        { method: req.method, headers: { ...req.headers, 'content-length': String(body.length) } },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      out.on('error', () => res.writeHead(502).end());
+      out.end(body);
+    });
+  });
+  const proxyPort = await freePort();
+  await new Promise<void>((resolve) => proxy.listen(proxyPort, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${proxyPort}`;
+
+  const admin = new CognitoIdentityProviderClient({ region: COGNITO_LOCAL_REGION, endpoint });
+  const appClient = await admin.send(
+    new CreateUserPoolClientCommand({
+      UserPoolId: COGNITO_LOCAL_POOL,
+      ClientName: 'gatehouse',
+      GenerateSecret: true,
+    }),
+  );
+  for (const GroupName of ['admin', 'user'])
+    await admin.send(new CreateGroupCommand({ UserPoolId: COGNITO_LOCAL_POOL, GroupName }));
+  admin.destroy();
+  const clientId = appClient.UserPoolClient?.ClientId ?? '';
+  const clientSecret = appClient.UserPoolClient?.ClientSecret ?? '';
+  assert.ok(clientId && clientSecret, 'cognito-local created the app client with a secret');
+
+  return {
+    endpoint,
+    poolId: COGNITO_LOCAL_POOL,
+    region: COGNITO_LOCAL_REGION,
+    clientId,
+    clientSecret,
+    jwksUri: `${endpoint}/${COGNITO_LOCAL_POOL}/.well-known/jwks.json`,
+    codeFor(email) {
+      const last = deliveries.filter((d) => d.to === email).at(-1);
+      if (!last) throw new Error(`no code delivered to ${email}`);
+      return last.code;
+    },
+    mailCount: (email) => deliveries.filter((d) => d.to === email).length,
+    globalSignOuts,
+    async close() {
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+      await new Promise((resolve) => server.close(resolve));
+      process.chdir(tmpdir());
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
