@@ -16,6 +16,7 @@ import { rateLimit } from './http/plugins/rate-limit.ts';
 import { logOptions, requestLog } from './http/plugins/request-log.ts';
 import { adminRoutes } from './http/routes/admin.routes.ts';
 import { authRoutes } from './http/routes/auth.routes.ts';
+import { awsRoutes } from './http/routes/aws.routes.ts';
 import { billingRoutes } from './http/routes/billing.routes.ts';
 import { billingPageRoutes } from './http/routes/billing-pages.routes.ts';
 import { dataRoutes } from './http/routes/data.routes.ts';
@@ -142,6 +143,7 @@ export async function buildApp({ deps, logger }: BuildOptions) {
   await app.register(usersRoutes, { ...opts, prefix: '/api/users' });
   await app.register(filesRoutes, { ...opts, prefix: '/api/files' });
   await app.register(dataRoutes, { ...opts, prefix: '/api/data' });
+  await app.register(awsRoutes, { ...opts, prefix: '/api/aws' });
   await app.register(adminRoutes, { ...opts, prefix: '/api/admin' });
   await app.register(billingRoutes, { ...opts, prefix: '/api/billing' });
   await app.register(webhookRoutes, { ...opts, prefix: '/api/webhooks' });

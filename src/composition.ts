@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { createSimulatorBilling } from './adapters/billing/simulator/simulator-billing.ts';
 import { createStripeBilling } from './adapters/billing/stripe/stripe-billing.ts';
 import { createLocalBlobs } from './adapters/blobs/local/local-blobs.ts';
+import { createIdentityPoolCredentials } from './adapters/credentials/cognito/identity-pool-credentials.ts';
 import { type BuiltinIdentity, createBuiltinIdentity } from './adapters/identity/builtin/builtin-identity.ts';
 import { createCognitoIdentity } from './adapters/identity/cognito/cognito-identity.ts';
 import { createOutboxMail } from './adapters/mail/outbox/outbox-mail.ts';
@@ -147,6 +148,21 @@ async function createIdentityProvider(
   });
 }
 
+/** Credentials from the identity pool, in Cognito mode when a pool is configured. */
+function createAwsCredentials(config: Config, log: Logger) {
+  if (!config.cognitoIdentityPoolId) return null;
+  if (config.identityProvider !== 'cognito') {
+    throw new ConfigError('COGNITO_IDENTITY_POOL_ID', 'is only used with IDENTITY_PROVIDER=cognito');
+  }
+  return createIdentityPoolCredentials({
+    region: config.awsRegion,
+    identityPoolId: config.cognitoIdentityPoolId,
+    developerProvider: config.cognitoDeveloperProvider,
+    ...(config.cognitoIdentityEndpoint ? { endpoint: config.cognitoIdentityEndpoint } : {}),
+    log,
+  });
+}
+
 export interface Composition {
   readonly deps: Deps;
   close(): Promise<void>;
@@ -176,6 +192,7 @@ export async function compose(
   // Settings that can still be wrong are checked before any database is opened.
   const secrets = await createSecrets(config, env);
   const plans = loadPlans(config.plansFile);
+  const awsCredentials = createAwsCredentials(config, log);
   const { billing, prices } = await createBilling(config, plans, secrets, dataDir, log, clock);
 
   const mail = createOutboxMail({
@@ -195,6 +212,7 @@ export async function compose(
     mail,
     secrets,
     billing,
+    ...(awsCredentials ? { awsCredentials } : {}),
     plans,
     prices,
     passwordPolicy: {
@@ -211,6 +229,7 @@ export async function compose(
       await identity.close();
       await store.close();
       billing.close?.();
+      awsCredentials?.close();
     },
   };
 }

@@ -188,8 +188,20 @@ export const settings = {
   cognitoIdentityPoolId: setting(
     'COGNITO_IDENTITY_POOL_ID',
     '',
-    "Cognito identity pool that GET /api/aws/credentials exchanges a signed-in user's id token with. Empty: that route answers 501.",
+    'Cognito identity pool whose authenticated role GET /api/aws/credentials issues credentials for (IDENTITY_PROVIDER=cognito). Empty: that route answers 501.',
     text,
+  ),
+  cognitoDeveloperProvider: setting(
+    'COGNITO_DEVELOPER_PROVIDER',
+    'login.gatehouse',
+    "The identity pool's developer provider name: the server vouches for the signed-in user under it.",
+    text,
+  ),
+  cognitoIdentityEndpoint: setting(
+    'COGNITO_IDENTITY_ENDPOINT',
+    '',
+    "Cognito identity-pool API endpoint. Empty: the region's. Only for a local stand-in.",
+    optionalOrigin,
   ),
   cognitoDomain: setting(
     'COGNITO_DOMAIN',

@@ -2,6 +2,7 @@
 import type { Config } from '../config/config.ts';
 import type { PasswordPolicy } from '../domain/password-policy.ts';
 import type { PaidPlan, PlanTable } from '../domain/plans.ts';
+import type { AwsCredentialsBroker } from '../ports/aws-credentials.ts';
 import type { Billing } from '../ports/billing.ts';
 import type { Blobs } from '../ports/blobs.ts';
 import type { IdentityProvider } from '../ports/identity.ts';
@@ -23,6 +24,8 @@ export interface Deps {
   readonly mail: Mail;
   readonly secrets: Secrets;
   readonly billing: Billing;
+  /** AWS credentials for signed-in users (AWS mode with an identity pool); absent otherwise. */
+  readonly awsCredentials?: AwsCredentialsBroker;
   /** The plan table (config/plans.json) and the billing provider's price id of each paid plan. */
   readonly plans: PlanTable;
   readonly prices: Readonly<Record<PaidPlan, string>>;

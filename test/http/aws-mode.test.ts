@@ -7,8 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { compose } from '../../src/composition.ts';
+import { loadConfig } from '../../src/config/config.ts';
+import { ConfigError } from '../../src/config/settings.ts';
 import { totpAt } from '../../src/domain/totp.ts';
-import { type Built, build } from '../helpers/build.ts';
+import { startFakeCognitoIdentity } from '../fakes/cognito-identity.ts';
+import { type Built, build, TEST_DEFAULTS } from '../helpers/build.ts';
 import { type CognitoLocal, startCognitoLocal } from '../helpers/cognito-local.ts';
 import { filePart, photo } from '../helpers/uploads.ts';
 import { PASSWORD, type Tokens, uniqueEmail } from '../helpers/users.ts';
@@ -218,5 +222,105 @@ describe('AWS mode: the main journeys over HTTP', () => {
     ).json() as Tokens;
     const users = await inject({ method: 'GET', url: '/api/admin/users', headers: bearer(tokens) });
     assert.equal(users.statusCode, 200, users.body);
+  });
+});
+
+describe('GET /api/aws/credentials', () => {
+  const POOL = 'us-east-1:0a1b2c3d-0000-4000-8000-000000000001';
+
+  test('in Cognito mode: credentials of the caller’s own identity, for Bearer and cookie callers, never cached', async (t) => {
+    const fake = await startFakeCognitoIdentity({
+      region: 'us-east-1',
+      identityPoolId: POOL,
+      developerProvider: 'login.gatehouse',
+    });
+    t.after(() => fake.close());
+    const b = await build(t, {
+      ...awsSettings(),
+      COGNITO_IDENTITY_POOL_ID: POOL,
+      COGNITO_IDENTITY_ENDPOINT: fake.endpoint,
+    });
+    const inject = b.app.inject.bind(b.app);
+    const email = uniqueEmail('aws-creds');
+    await inject({ method: 'POST', url: '/api/auth/signup', payload: { email, password: PASSWORD } });
+    await inject({
+      method: 'POST',
+      url: '/api/auth/confirm',
+      payload: { email, confirmation_code: local.codeFor(email) },
+    });
+    const tokens = (
+      await inject({ method: 'POST', url: '/api/auth/signin', payload: { email, password: PASSWORD } })
+    ).json() as Tokens;
+
+    assert.equal((await inject({ method: 'GET', url: '/api/aws/credentials' })).statusCode, 401);
+    const res = await inject({ method: 'GET', url: '/api/aws/credentials', headers: bearer(tokens) });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.headers['cache-control'], 'no-store');
+    const creds = res.json() as Record<string, string>;
+    assert.deepEqual(Object.keys(creds).sort(), [
+      'access_key_id',
+      'expiration',
+      'identity_id',
+      'secret_access_key',
+      'session_token',
+    ]);
+    const me = (await inject({ method: 'GET', url: '/api/users/me', headers: bearer(tokens) })).json() as {
+      user_id: string;
+    };
+    const minted = fake.requests.find((r) => r.operation === 'GetOpenIdTokenForDeveloperIdentity');
+    assert.deepEqual(minted?.body.Logins, { 'login.gatehouse': me.user_id }, 'the identity is the caller’s');
+    assert.equal(
+      b.logs().includes(creds.secret_access_key ?? 'missing'),
+      false,
+      'credentials are not logged',
+    );
+
+    const session = await inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { email, password: PASSWORD },
+    });
+    const set = session.cookies.find((c) => c.name === 'gh_session' || c.name === '__Host-gh_session');
+    const viaCookie = await inject({
+      method: 'GET',
+      url: '/api/aws/credentials',
+      headers: { cookie: `${set?.name}=${set?.value}` },
+    });
+    assert.equal(viaCookie.statusCode, 200, viaCookie.body);
+    assert.equal(viaCookie.json().identity_id, creds.identity_id, 'the same identity for the same user');
+
+    fake.failNext('ResourceNotFoundException');
+    const broken = await inject({ method: 'GET', url: '/api/aws/credentials', headers: bearer(tokens) });
+    assert.equal(broken.statusCode, 503);
+    assert.equal(broken.json().error.code, 'UNAVAILABLE');
+  });
+
+  test('with the built-in identity provider: 501 NOT_AVAILABLE_IN_MODE', async (t) => {
+    const b = await build(t);
+    const email = uniqueEmail('builtin-creds');
+    await b.app.inject({ method: 'POST', url: '/api/auth/signup', payload: { email, password: PASSWORD } });
+    await b.app.inject({
+      method: 'POST',
+      url: '/api/auth/confirm',
+      payload: { email, confirmation_code: b.codeFor(email) },
+    });
+    const tokens = (
+      await b.app.inject({ method: 'POST', url: '/api/auth/signin', payload: { email, password: PASSWORD } })
+    ).json() as Tokens;
+    const res = await b.app.inject({ method: 'GET', url: '/api/aws/credentials', headers: bearer(tokens) });
+    assert.equal(res.statusCode, 501);
+    assert.equal(res.json().error.code, 'NOT_AVAILABLE_IN_MODE');
+  });
+
+  test('an identity pool without Cognito mode stops the start, naming the setting', async () => {
+    const config = loadConfig({
+      ...TEST_DEFAULTS,
+      DATA_DIR: '/nonexistent/never-created',
+      COGNITO_IDENTITY_POOL_ID: POOL,
+    });
+    await assert.rejects(
+      compose(config, { info() {}, warn() {}, error() {} }, {}),
+      (err: unknown) => err instanceof ConfigError && err.variable === 'COGNITO_IDENTITY_POOL_ID',
+    );
   });
 });

@@ -188,3 +188,14 @@ export const ActivityList = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const AwsCredentialsAnswer = Type.Object(
+  {
+    identity_id: Type.String(),
+    access_key_id: Type.String(),
+    secret_access_key: Type.String(),
+    session_token: Type.String(),
+    expiration: Type.String({ format: 'date-time' }),
+  },
+  { additionalProperties: false },
+);

@@ -27,6 +27,12 @@ locals {
         Resource = [var.user_pool_arn]
       },
     ],
+    var.identity_pool_arn == null ? [] : [{
+      Sid      = "IdentityPool"
+      Effect   = "Allow"
+      Action   = ["cognito-identity:GetOpenIdTokenForDeveloperIdentity"]
+      Resource = [var.identity_pool_arn]
+    }],
     length(var.kms_key_arns) == 0 ? [] : [{
       Sid      = "Keys"
       Effect   = "Allow"

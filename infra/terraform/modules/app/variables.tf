@@ -128,6 +128,12 @@ variable "user_pool_actions" {
   ]
 }
 
+variable "identity_pool_arn" {
+  description = "ARN of the Cognito identity pool the service may mint developer-identity tokens in (GET /api/aws/credentials); null for none."
+  type        = string
+  default     = null
+}
+
 variable "kms_key_arns" {
   description = "Customer managed KMS keys of the table, bucket or secret, if any; the service may use these only."
   type        = list(string)

@@ -184,6 +184,8 @@ resource "aws_cognito_identity_pool" "this" {
   identity_pool_name               = replace(var.name, "-", "_")
   allow_unauthenticated_identities = false
   allow_classic_flow               = false
+  # The app vouches for its signed-in users under this name (GET /api/aws/credentials).
+  developer_provider_name = var.developer_provider_name
 
   cognito_identity_providers {
     client_id               = aws_cognito_user_pool_client.app.id

@@ -39,6 +39,16 @@ output "identity_pool_id" {
   value       = aws_cognito_identity_pool.this.id
 }
 
+output "identity_pool_arn" {
+  description = "ARN of the identity pool."
+  value       = aws_cognito_identity_pool.this.arn
+}
+
+output "developer_provider_name" {
+  description = "The identity pool's developer provider name."
+  value       = aws_cognito_identity_pool.this.developer_provider_name
+}
+
 output "authenticated_role_arn" {
   description = "ARN of the role signed-in users get through the identity pool."
   value       = aws_iam_role.authenticated.arn

@@ -102,3 +102,9 @@ variable "identity_item_actions" {
     error_message = "identity_item_actions must be explicit dynamodb: actions, without wildcards."
   }
 }
+
+variable "developer_provider_name" {
+  description = "Developer provider name of the identity pool; the app's COGNITO_DEVELOPER_PROVIDER."
+  type        = string
+  default     = "login.gatehouse"
+}

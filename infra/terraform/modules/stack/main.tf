@@ -23,17 +23,19 @@ locals {
   # The names the AWS adapters read (issue 6). Only identifiers: the secret values live in the
   # Secrets Manager secret named by SECRETS_ID.
   aws_adapter_environment = {
-    IDENTITY_PROVIDER    = "cognito"
-    STORE                = "dynamodb"
-    BLOBS                = "s3"
-    SECRETS              = "aws"
-    AWS_REGION           = local.region
-    COGNITO_USER_POOL_ID = module.identity.user_pool_id
-    COGNITO_CLIENT_ID    = module.identity.client_id
-    COGNITO_DOMAIN       = module.identity.hosted_ui_domain
-    DYNAMODB_TABLE       = module.data.table_name
-    S3_BUCKET            = module.storage.bucket_name
-    SECRETS_ID           = module.secrets.secret_arn
+    IDENTITY_PROVIDER          = "cognito"
+    STORE                      = "dynamodb"
+    BLOBS                      = "s3"
+    SECRETS                    = "aws"
+    AWS_REGION                 = local.region
+    COGNITO_USER_POOL_ID       = module.identity.user_pool_id
+    COGNITO_CLIENT_ID          = module.identity.client_id
+    COGNITO_DOMAIN             = "https://${module.identity.hosted_ui_domain}"
+    COGNITO_IDENTITY_POOL_ID   = module.identity.identity_pool_id
+    COGNITO_DEVELOPER_PROVIDER = module.identity.developer_provider_name
+    DYNAMODB_TABLE             = module.data.table_name
+    S3_BUCKET                  = module.storage.bucket_name
+    SECRETS_ID                 = module.secrets.secret_arn
   }
 
   environment = merge(
@@ -119,4 +121,5 @@ module "app" {
   bucket_arn           = module.storage.bucket_arn
   secret_arn           = module.secrets.secret_arn
   user_pool_arn        = module.identity.user_pool_arn
+  identity_pool_arn    = module.identity.identity_pool_arn
 }

@@ -159,3 +159,23 @@ run "port_belongs_to_app_runner" {
 
   expect_failures = [var.environment]
 }
+
+run "identity_pool_grant_only_when_given" {
+  command = apply
+
+  variables {
+    identity_pool_arn = "arn:aws:cognito-identity:us-east-1:123456789012:identitypool/us-east-1:0f0e0d0c-0b0a-0908-0706-050403020100"
+  }
+
+  assert {
+    condition = [
+      for s in jsondecode(aws_iam_role_policy.instance.policy).Statement : s if s.Sid == "IdentityPool"
+      ] == [{
+        Sid      = "IdentityPool"
+        Effect   = "Allow"
+        Action   = ["cognito-identity:GetOpenIdTokenForDeveloperIdentity"]
+        Resource = [var.identity_pool_arn]
+    }]
+    error_message = "The app may mint developer-identity tokens in this identity pool only, and do nothing else there."
+  }
+}

@@ -14,7 +14,10 @@ mock_provider "aws" {
   }
 
   mock_resource "aws_cognito_identity_pool" {
-    defaults = { id = "us-east-1:0f0e0d0c-0b0a-0908-0706-050403020100" }
+    defaults = {
+      id  = "us-east-1:0f0e0d0c-0b0a-0908-0706-050403020100"
+      arn = "arn:aws:cognito-identity:us-east-1:123456789012:identitypool/us-east-1:0f0e0d0c-0b0a-0908-0706-050403020100"
+    }
   }
 
   mock_resource "aws_iam_role" {
@@ -99,6 +102,11 @@ run "identity_pool_role_reaches_own_items_only" {
   assert {
     condition     = !aws_cognito_identity_pool.this.allow_unauthenticated_identities
     error_message = "Guests get no AWS credentials."
+  }
+
+  assert {
+    condition     = aws_cognito_identity_pool.this.developer_provider_name == "login.gatehouse"
+    error_message = "The app vouches for its users under the developer provider name it is configured with."
   }
 
   assert {
