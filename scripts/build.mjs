@@ -4,6 +4,7 @@
 // 100 ms to import as separate files) are bundled in, tree-shaken; every other package stays
 // external and loads from node_modules (native code, files read from their own folder).
 // Static assets are read from src/ at run time (src/config/paths.ts).
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 // Gatehouse-only, pure JavaScript. Fastify, pino and find-my-way stay external: the bare server of
@@ -11,6 +12,9 @@ import { build } from 'esbuild';
 const BUNDLED = new Set(['typebox', 'jose', '@fastify/swagger', '@fastify/cors', 'cookie', 'fastify-plugin']);
 const packageName = (path) =>
   path.startsWith('@') ? path.split('/').slice(0, 2).join('/') : path.split('/')[0];
+
+// Chunk names carry content hashes: drop the previous build's, so none is left behind.
+rmSync('dist/chunks', { recursive: true, force: true });
 
 const started = performance.now();
 await build({
@@ -20,6 +24,9 @@ await build({
     'bare-server': 'bench/bare-server.ts',
   },
   outdir: 'dist',
+  // Adapters imported with import() (AWS, Stripe) become chunks loaded only when chosen.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -1,16 +1,15 @@
 /**
  * Configuration in, adapters out. The only file that knows which adapters exist: everything else
- * sees ports. All embedded data lives under DATA_DIR, created on first start.
+ * sees ports. All embedded data lives under DATA_DIR, created on first start. Adapters other than
+ * the embedded defaults are imported only when chosen, so the default start never loads the AWS
+ * SDK or Stripe's (the build splits them into chunks of their own).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createSimulatorBilling } from './adapters/billing/simulator/simulator-billing.ts';
-import { createStripeBilling } from './adapters/billing/stripe/stripe-billing.ts';
 import { createLocalBlobs } from './adapters/blobs/local/local-blobs.ts';
-import { createIdentityPoolCredentials } from './adapters/credentials/cognito/identity-pool-credentials.ts';
 import { type BuiltinIdentity, createBuiltinIdentity } from './adapters/identity/builtin/builtin-identity.ts';
-import { createCognitoIdentity } from './adapters/identity/cognito/cognito-identity.ts';
 import { createOutboxMail } from './adapters/mail/outbox/outbox-mail.ts';
 import { createEnvSecrets } from './adapters/secrets/env/env-secrets.ts';
 import { createSqliteStore } from './adapters/store/sqlite/sqlite-store.ts';
@@ -85,6 +84,7 @@ async function createBilling(
       premium: need('STRIPE_PRICE_PREMIUM', config.stripePricePremium),
     };
     const base = config.stripeApiBase ? new URL(config.stripeApiBase) : null;
+    const { createStripeBilling } = await import('./adapters/billing/stripe/stripe-billing.ts');
     const billing = createStripeBilling({
       secretKey: need('STRIPE_SECRET_KEY', secretKey),
       webhookSecret: need('STRIPE_WEBHOOK_SECRET', webhookSecret),
@@ -132,6 +132,7 @@ async function createIdentityProvider(
   if (config.identityProvider !== 'cognito') return createIdentity(config, mail, clock);
   const clientSecret = await secrets.get('COGNITO_CLIENT_SECRET');
   const endpoint = config.cognitoEndpoint || undefined;
+  const { createCognitoIdentity } = await import('./adapters/identity/cognito/cognito-identity.ts');
   return createCognitoIdentity({
     region: config.awsRegion,
     userPoolId: config.cognitoUserPoolId,
@@ -149,11 +150,14 @@ async function createIdentityProvider(
 }
 
 /** Credentials from the identity pool, in Cognito mode when a pool is configured. */
-function createAwsCredentials(config: Config, log: Logger) {
+async function createAwsCredentials(config: Config, log: Logger) {
   if (!config.cognitoIdentityPoolId) return null;
   if (config.identityProvider !== 'cognito') {
     throw new ConfigError('COGNITO_IDENTITY_POOL_ID', 'is only used with IDENTITY_PROVIDER=cognito');
   }
+  const { createIdentityPoolCredentials } = await import(
+    './adapters/credentials/cognito/identity-pool-credentials.ts'
+  );
   return createIdentityPoolCredentials({
     region: config.awsRegion,
     identityPoolId: config.cognitoIdentityPoolId,
@@ -192,7 +196,7 @@ export async function compose(
   // Settings that can still be wrong are checked before any database is opened.
   const secrets = await createSecrets(config, env);
   const plans = loadPlans(config.plansFile);
-  const awsCredentials = createAwsCredentials(config, log);
+  const awsCredentials = await createAwsCredentials(config, log);
   const { billing, prices } = await createBilling(config, plans, secrets, dataDir, log, clock);
 
   const mail = createOutboxMail({

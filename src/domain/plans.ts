@@ -62,14 +62,19 @@ export interface LimitOverrides {
   readonly fileMaxBytes: number | null;
 }
 
+/** The plan a billing state grants: its paid plan while the subscription gives access, else the trial. */
+export const planOf = (state: Pick<BillingState, 'paidPlan' | 'status'>): Plan =>
+  state.paidPlan && state.status && ACCESS_STATUSES.has(state.status) ? state.paidPlan : 'trial';
+
 export function entitlementsFor(
   table: PlanTable,
   state: BillingState,
   nowMs: number,
   overrides: LimitOverrides,
 ): Entitlements {
-  const paid = state.paidPlan && state.status && ACCESS_STATUSES.has(state.status) ? state.paidPlan : null;
-  const def = planDefinition(table, paid ?? 'trial');
+  const plan = planOf(state);
+  const paid = plan === 'trial' ? null : plan;
+  const def = planDefinition(table, plan);
   let trialEndsAt: string | null = null;
   let trialExpired = false;
   if (!paid) {

@@ -192,6 +192,20 @@ export interface Store {
     count(key: string, now: number): Promise<number>;
     reset(key: string): Promise<void>;
   };
+  /**
+   * Optional synchronous reads for the per-request hot path (GET /api/users/me and the auth guard):
+   * each answers exactly what the async read would (null for a missing record), or undefined when
+   * the adapter cannot answer without I/O, and the caller then uses the async read. An adapter may
+   * only answer from memory it keeps coherent with every write (the SQLite store can: it holds its
+   * file's exclusive lock). Adapters that go over the network simply leave this out.
+   */
+  readonly peek?: {
+    profile(userId: string): Profile | null | undefined;
+    billing(userId: string): SubscriptionRecord | null | undefined;
+    revocation(userId: string): number | null | undefined;
+    /** Only a session known to exist; a missing one is always undefined (ask the store). */
+    session(idHash: string): SessionRecord | undefined;
+  };
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -60,6 +60,29 @@ export async function resolveSession(deps: Deps, cookieValue: string): Promise<S
   return session;
 }
 
+/**
+ * resolveSession answered without I/O when the store can (see Store.peek); undefined when it
+ * cannot, or when the session is due a write (expired, idle, or its last-seen time due a touch):
+ * the caller then awaits resolveSession.
+ */
+export function resolveSessionNow(deps: Deps, cookieValue: string): SessionRecord | null | undefined {
+  if (cookieValue.length !== 43) return null;
+  const peek = deps.store.peek;
+  const session = peek?.session(hashSessionId(cookieValue));
+  if (!peek || !session) return undefined;
+  const now = deps.clock();
+  if (
+    session.expiresAt <= now ||
+    session.lastSeenAt + deps.config.sessionIdleTtl * 1000 <= now ||
+    now - session.lastSeenAt > TOUCH_EVERY_MS
+  ) {
+    return undefined;
+  }
+  const mark = peek.revocation(session.userId);
+  if (mark === undefined) return undefined;
+  return mark !== null && session.createdAt <= mark ? null : session;
+}
+
 export async function endSession(deps: Deps, session: SessionRecord, meta: RequestMeta): Promise<void> {
   await deps.store.sessions.delete(session.idHash);
   await audit(deps, {

@@ -1,10 +1,10 @@
 /** The signed-in user's own record: GET /api/users/me (the hot path) and PUT /api/users/me. */
 import { AppError } from '../domain/errors.ts';
-import type { Plan } from '../domain/plans.ts';
-import type { Address, Profile } from '../ports/store.ts';
+import { type Plan, planOf } from '../domain/plans.ts';
+import type { Address, Profile, SubscriptionRecord } from '../ports/store.ts';
 import { audit } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
-import { entitlementsOf } from './entitlements.ts';
+import { planIdOf } from './entitlements.ts';
 import { refreshProfile } from './profiles.ts';
 
 export interface Me {
@@ -40,8 +40,43 @@ export function toMe(p: Profile, plan: Plan): Me {
 
 /** GET /api/users/me's answer: the profile and the plan the stored billing state gives. */
 export async function meOf(deps: Deps, p: Profile): Promise<Me> {
-  return toMe(p, (await entitlementsOf(deps, p)).plan);
+  return toMe(p, await planIdOf(deps, p.userId));
 }
+
+/**
+ * getProfile answered without I/O when the store can (see Store.peek); undefined when it cannot,
+ * or when the answer would be an error: the caller then awaits getProfile, which raises it.
+ */
+export function profileNow(deps: Deps, userId: string): Profile | undefined {
+  const profile = deps.store.peek?.profile(userId);
+  return profile?.enabled ? profile : undefined;
+}
+
+/**
+ * meOf answered without I/O when the store can; undefined otherwise (then await meOf). The answer
+ * is remembered per profile and billing record: the store's in-memory records are immutable
+ * objects replaced on every change, so the same pair of objects always gives the same answer, and
+ * `encode` (the route's serializer) runs once per change rather than once per request.
+ */
+export function meNow<T>(
+  deps: Deps,
+  p: Profile,
+  encode: (me: { [key: string]: unknown }) => T,
+): T | undefined {
+  const record = deps.store.peek?.billing(p.userId);
+  if (record === undefined) return undefined;
+  const known = answers.get(p);
+  if (known && known.record === record && known.encode === encode) return known.answer as T;
+  const me = toMe(p, record ? planOf({ paidPlan: record.plan, status: record.status }) : 'trial');
+  const answer = encode({ ...me });
+  answers.set(p, { record, encode, answer });
+  return answer;
+}
+
+const answers = new WeakMap<
+  Profile,
+  { record: SubscriptionRecord | null; encode: (me: { [key: string]: unknown }) => unknown; answer: unknown }
+>();
 
 export async function getProfile(deps: Deps, userId: string): Promise<Profile> {
   const profile = (await deps.store.profiles.get(userId)) ?? (await refreshProfile(deps, userId));

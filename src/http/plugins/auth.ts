@@ -12,14 +12,23 @@ import fp from 'fastify-plugin';
 import { AppError } from '../../domain/errors.ts';
 import type { Profile, SessionRecord } from '../../ports/store.ts';
 import type { Deps, Principal, RequestMeta } from '../../services/deps.ts';
-import { resolveSession } from '../../services/sessions.service.ts';
-import type { TokenVerifier } from '../../services/token-verifier.ts';
-import { getProfile } from '../../services/users.service.ts';
+import { resolveSession, resolveSessionNow } from '../../services/sessions.service.ts';
+import type { TokenVerifier, VerifiedToken } from '../../services/token-verifier.ts';
+import { getProfile, profileNow } from '../../services/users.service.ts';
 import { createSessionCookie, type SessionCookie } from '../session-cookie.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    /**
+     * The preParsing hook of signed-in routes. Synchronous when everything it needs is in memory
+     * (a token verified before, a cached session and profile); otherwise it returns a promise.
+     */
+    authenticate: (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      payload: unknown,
+      done: (err?: Error | null) => void,
+    ) => Promise<void> | undefined;
     sessionCookie: SessionCookie;
   }
   interface FastifyRequest {
@@ -87,24 +96,16 @@ export const authPlugin = fp(
     app.decorateRequest('session', null);
     app.decorateRequest('profile', null);
 
-    app.decorate('authenticate', async (request: FastifyRequest) => {
-      const token = bearerToken(request);
-      if (token !== null) {
-        const verified = await verifier.verifyAccessToken(token);
-        request.principal = {
-          userId: verified.userId,
-          groups: verified.groups,
-          via: 'bearer',
-          accessToken: token,
-        };
-        return;
-      }
-      const value = cookie.read(request);
-      if (!value) throw unauthenticated();
-      const session = await resolveSession(deps, value);
-      if (!session) throw new AppError('SESSION_EXPIRED', 'Your session has ended. Sign in again.');
-      checkOrigin(request, session);
-      const profile = await getProfile(deps, session.userId);
+    const bearerPrincipal = (request: FastifyRequest, token: string, verified: VerifiedToken) => {
+      request.principal = {
+        userId: verified.userId,
+        groups: verified.groups,
+        via: 'bearer',
+        accessToken: token,
+      };
+    };
+    const sessionEnded = () => new AppError('SESSION_EXPIRED', 'Your session has ended. Sign in again.');
+    const cookiePrincipal = (request: FastifyRequest, session: SessionRecord, profile: Profile) => {
       request.session = session;
       request.profile = profile;
       request.principal = {
@@ -113,7 +114,47 @@ export const authPlugin = fp(
         via: 'cookie',
         sessionIdHash: session.idHash,
       };
-    });
+    };
+    const slowBearer = async (request: FastifyRequest, token: string) => {
+      bearerPrincipal(request, token, await verifier.verifyAccessToken(token));
+    };
+    const slowCookie = async (request: FastifyRequest, value: string) => {
+      const session = await resolveSession(deps, value);
+      if (!session) throw sessionEnded();
+      checkOrigin(request, session);
+      cookiePrincipal(request, session, await getProfile(deps, session.userId));
+    };
+
+    // The same checks in the same order either way; the synchronous path only skips the promises
+    // when every answer is already in memory (a cached token or session and its user's records).
+    app.decorate(
+      'authenticate',
+      (
+        request: FastifyRequest,
+        _reply: FastifyReply,
+        _payload: unknown,
+        done: (err?: Error | null) => void,
+      ) => {
+        const token = bearerToken(request);
+        if (token !== null) {
+          const verified = verifier.verifyNow(token);
+          if (!verified) return slowBearer(request, token);
+          bearerPrincipal(request, token, verified);
+          done();
+          return undefined;
+        }
+        const value = cookie.read(request);
+        if (!value) throw unauthenticated();
+        const session = resolveSessionNow(deps, value);
+        if (session === null) throw sessionEnded();
+        const profile = session && profileNow(deps, session.userId);
+        if (!session || !profile) return slowCookie(request, value);
+        checkOrigin(request, session);
+        cookiePrincipal(request, session, profile);
+        done();
+        return undefined;
+      },
+    );
   },
   { name: 'auth' },
 );

@@ -2,7 +2,7 @@
 import { Type } from 'typebox';
 import { deleteAccount } from '../../services/account-deletion.ts';
 import { readPhoto, removePhoto, setPhoto } from '../../services/photo.service.ts';
-import { getProfile, meOf, updateProfile } from '../../services/users.service.ts';
+import { getProfile, meNow, meOf, profileNow, updateProfile } from '../../services/users.service.ts';
 import { meta } from '../plugins/auth.ts';
 import { User } from '../schemas/auth.ts';
 import { Message } from '../schemas/common.ts';
@@ -24,6 +24,7 @@ const PHOTO_CACHE = 'private, max-age=31536000, immutable';
 export async function usersRoutes(app: App, { deps }: RouteOptions) {
   const userId = (request: { principal: { userId: string } | null }) =>
     (request.principal as NonNullable<typeof request.principal>).userId;
+  const slowMe = async (id: string) => meOf(deps, await getProfile(deps, id));
 
   app.get(
     '/me',
@@ -36,7 +37,18 @@ export async function usersRoutes(app: App, { deps }: RouteOptions) {
         response: { 200: User },
       },
     },
-    async (request) => meOf(deps, request.profile ?? (await getProfile(deps, userId(request)))),
+    // Synchronous when the store can answer from memory (see Store.peek), else the awaited reads.
+    (request, reply) => {
+      const profile = request.profile ?? profileNow(deps, userId(request));
+      // Serialized by the route's own response schema, exactly as Fastify would; the same function
+      // object on every call, so meNow can reuse the JSON while the records are unchanged.
+      const encode = reply.getSerializationFunction('200');
+      const json = profile && encode && meNow(deps, profile, encode);
+      if (json === undefined) return slowMe(userId(request));
+      // Already JSON: with a JSON content type, Fastify sends a string as it is.
+      reply.type('application/json; charset=utf-8').send(json as never);
+      return undefined;
+    },
   );
 
   app.put(

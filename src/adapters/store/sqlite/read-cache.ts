@@ -38,8 +38,17 @@ export function withReadCache(store: Store, max = 50_000): Store {
   const sessions = new Capped<SessionRecord>(max);
   const billing = new Capped<SubscriptionRecord | null>(max);
 
+  const known = <V>(cache: Capped<V | null>, key: string): V | null | undefined =>
+    cache.has(key) ? (cache.get(key) ?? null) : undefined;
+
   return {
     ...store,
+    peek: {
+      profile: (userId) => known(profiles, userId),
+      billing: (userId) => known(billing, userId),
+      revocation: (userId) => known(marks, userId),
+      session: (idHash) => sessions.get(idHash),
+    },
     profiles: {
       async get(userId) {
         if (profiles.has(userId)) return profiles.get(userId) ?? null;

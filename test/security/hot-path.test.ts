@@ -1,0 +1,111 @@
+/**
+ * The synchronous hot path of GET /api/users/me and the auth guard (answers from the store's
+ * in-memory records, a remembered serialized answer) must decide exactly as the awaited path:
+ * these cases repeat each request so that the second and later ones are the in-memory ones.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { build } from '../helpers/build.ts';
+import { bearer, cookieUser, tokenUser } from '../helpers/users.ts';
+
+const ROUNDS = 3;
+
+test('a token stays refused after sign-out everywhere, request after request', async (t) => {
+  const b = await build(t);
+  const u = await tokenUser(b);
+  for (let i = 0; i < ROUNDS; i++) {
+    const ok = await b.app.inject({
+      method: 'GET',
+      url: '/api/users/me',
+      headers: bearer(u.tokens.access_token),
+    });
+    assert.equal(ok.statusCode, 200);
+  }
+  const out = await b.app.inject({
+    method: 'POST',
+    url: '/api/auth/signout',
+    headers: bearer(u.tokens.access_token),
+  });
+  assert.equal(out.statusCode, 200, out.body);
+  for (let i = 0; i < ROUNDS; i++) {
+    const res = await b.app.inject({
+      method: 'GET',
+      url: '/api/users/me',
+      headers: bearer(u.tokens.access_token),
+    });
+    assert.equal(res.statusCode, 401, `request ${i + 1} after sign-out`);
+    assert.equal(res.json().error.code, 'TOKEN_REVOKED');
+  }
+});
+
+test('a cookie stays refused after sign-out everywhere and after its user is disabled', async (t) => {
+  const b = await build(t, { ADMIN_EMAILS: '' });
+  const u = await cookieUser(b);
+  for (let i = 0; i < ROUNDS; i++) {
+    assert.equal(
+      (await b.app.inject({ method: 'GET', url: '/api/users/me', headers: { cookie: u.cookie } })).statusCode,
+      200,
+    );
+  }
+  await b.deps.store.revocations.set(u.userId, Date.now());
+  for (let i = 0; i < ROUNDS; i++) {
+    const res = await b.app.inject({ method: 'GET', url: '/api/users/me', headers: { cookie: u.cookie } });
+    assert.equal(res.statusCode, 401, `request ${i + 1} after the mark`);
+  }
+
+  const v = await cookieUser(b);
+  assert.equal(
+    (await b.app.inject({ method: 'GET', url: '/api/users/me', headers: { cookie: v.cookie } })).statusCode,
+    200,
+  );
+  const profile = await b.deps.store.profiles.get(v.userId);
+  assert.ok(profile);
+  await b.deps.store.profiles.put({ ...profile, enabled: false });
+  for (let i = 0; i < ROUNDS; i++) {
+    const res = await b.app.inject({ method: 'GET', url: '/api/users/me', headers: { cookie: v.cookie } });
+    assert.equal(res.statusCode, 401, `request ${i + 1} after disabling`);
+  }
+});
+
+test('the remembered answer follows every change of the profile and of the plan', async (t) => {
+  const b = await build(t);
+  const u = await tokenUser(b);
+  const me = async () => {
+    const res = await b.app.inject({
+      method: 'GET',
+      url: '/api/users/me',
+      headers: bearer(u.tokens.access_token),
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.match(String(res.headers['content-type']), /^application\/json; charset=utf-8$/);
+    return res.json() as { name: string | null; plan: string; user_id: string };
+  };
+  assert.equal((await me()).name, null);
+  assert.equal((await me()).name, null);
+  const put = await b.app.inject({
+    method: 'PUT',
+    url: '/api/users/me',
+    headers: bearer(u.tokens.access_token),
+    payload: { name: 'Grace Hopper' },
+  });
+  assert.equal(put.statusCode, 200, put.body);
+  assert.equal((await me()).name, 'Grace Hopper');
+  assert.equal((await me()).name, 'Grace Hopper');
+
+  const userId = (await me()).user_id;
+  assert.equal((await me()).plan, 'trial');
+  await b.deps.store.billing.linkCustomer(userId, 'cus_hot_path', new Date().toISOString());
+  const linked = await b.deps.store.billing.get(userId);
+  assert.ok(linked);
+  await b.deps.store.billing.put({
+    ...linked,
+    subscriptionId: 'sub_hot_path',
+    priceId: 'price_sim_premium',
+    plan: 'premium',
+    status: 'active',
+  });
+  assert.equal((await me()).plan, 'premium');
+  assert.equal((await me()).plan, 'premium');
+  await b.deps.store.billing.put({ ...linked, plan: 'premium', status: 'canceled' });
+  assert.equal((await me()).plan, 'trial');
+});
