@@ -29,6 +29,12 @@ export interface VerifiedToken {
 
 export interface TokenVerifier {
   verifyAccessToken(token: string): Promise<VerifiedToken>;
+  /**
+   * The same check answered synchronously when it can be: the token was verified before and has
+   * not expired, and the store knows the user's revocation mark without I/O. Undefined when it
+   * cannot decide that way (the caller then awaits verifyAccessToken); throws TOKEN_REVOKED.
+   */
+  verifyNow(token: string): VerifiedToken | undefined;
   /** True when the user's revocation mark voids a token issued at `iatSeconds`. */
   isRevoked(userId: string, iatSeconds: number): Promise<boolean>;
 }
@@ -78,8 +84,18 @@ export function createTokenVerifier(opts: {
     return mark !== null && iatSeconds <= Math.floor(mark / 1000);
   };
 
+  const revokedError = () => new AppError('TOKEN_REVOKED', 'This token has been revoked. Sign in again.');
+
   return {
     isRevoked,
+    verifyNow(token) {
+      const verified = cache.get(token);
+      if (!verified || verified.exp * 1000 <= clock()) return undefined;
+      const mark = store.peek?.revocation(verified.userId);
+      if (mark === undefined) return undefined;
+      if (mark !== null && verified.iat <= Math.floor(mark / 1000)) throw revokedError();
+      return verified;
+    },
     async verifyAccessToken(token) {
       let verified = cache.get(token);
       if (verified && verified.exp * 1000 <= clock()) {
@@ -123,9 +139,7 @@ export function createTokenVerifier(opts: {
         }
         cache.set(token, verified);
       }
-      if (await isRevoked(verified.userId, verified.iat)) {
-        throw new AppError('TOKEN_REVOKED', 'This token has been revoked. Sign in again.');
-      }
+      if (await isRevoked(verified.userId, verified.iat)) throw revokedError();
       return verified;
     },
   };
