@@ -173,8 +173,14 @@ export interface Composition {
 }
 
 /** The secrets port: one Secrets Manager secret read once (SECRETS=aws), else the environment. */
-async function createSecrets(_config: Config, env: Record<string, string | undefined>): Promise<Secrets> {
-  return createEnvSecrets(env);
+async function createSecrets(config: Config, env: Record<string, string | undefined>): Promise<Secrets> {
+  if (config.secrets !== 'aws') return createEnvSecrets(env);
+  const { createAwsSecrets } = await import('./adapters/secrets/aws/aws-secrets.ts');
+  return createAwsSecrets({
+    secretId: config.secretsId,
+    region: config.awsRegion,
+    ...(config.secretsEndpoint ? { endpoint: config.secretsEndpoint } : {}),
+  });
 }
 
 export async function compose(
@@ -187,7 +193,6 @@ export async function compose(
   for (const [name, value, ready] of [
     ['STORE', config.store, 'sqlite'],
     ['BLOBS', config.blobs, 'local'],
-    ['SECRETS', config.secrets, 'env'],
   ] as const) {
     if (value !== ready) throw new ConfigError(name, `${value} is not available in this build yet`);
   }

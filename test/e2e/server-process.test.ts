@@ -123,3 +123,40 @@ test('a second server on the same DATA_DIR refuses to start', async (t) => {
   assert.match(second.stderr, /in use by another Gatehouse process: one server per DATA_DIR/);
   assert.equal(await stop(first.child), 0);
 });
+
+test('SECRETS=aws with a secret that cannot be read stops the start in one line, naming it', async (t) => {
+  const { startFakeSecretsManager } = await import('../fakes/secrets-manager.ts');
+  const fake = await startFakeSecretsManager({ secrets: [{ name: 'gatehouse/other', secretString: '{}' }] });
+  const root = mkdtempSync(join(tmpdir(), 'gh-proc-'));
+  t.after(async () => {
+    await fake.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+  const env = {
+    ...process.env,
+    PORT: String(await freePort()),
+    DATA_DIR: join(root, 'data'),
+    SECRETS: 'aws',
+    AWS_REGION: 'us-east-1',
+    SECRETS_ID: 'gatehouse/app',
+    SECRETS_ENDPOINT: fake.endpoint,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    // The SDK's own notice that its 2027 releases need Node 22 (this machine runs 20; the image 22).
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  // spawnSync would block the fake's event loop in this very process: spawn and wait instead.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d) => (stderr += d));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.equal(code, 2, stderr);
+  const lines = stderr.trim().split('\n');
+  assert.deepEqual(lines, [
+    'Configuration error: SECRETS_ID: secret "gatehouse/app": it does not exist (check the name or ARN and the region)',
+  ]);
+  assert.equal(existsSync(join(root, 'data', 'gatehouse.db')), false, 'no database was opened');
+});

@@ -1,7 +1,8 @@
 /**
  * The main journeys through the HTTP API with the server in AWS mode, against local peers started
  * by this file: Cognito is cognito-local (through the composition, exactly as a deployment selects
- * it: IDENTITY_PROVIDER=cognito and its settings, the app-client secret through the secrets port).
+ * it: IDENTITY_PROVIDER=cognito and its settings), and the app-client secret comes from a Secrets
+ * Manager secret (SECRETS=aws, the in-repo fake speaking its protocol).
  * Sign-up, confirmation, sign-in, TOTP enrolment with the caller's own Cognito token, the MFA
  * challenge, profile, photo, files, browser sessions and sign-out everywhere.
  */
@@ -12,16 +13,28 @@ import { loadConfig } from '../../src/config/config.ts';
 import { ConfigError } from '../../src/config/settings.ts';
 import { totpAt } from '../../src/domain/totp.ts';
 import { startFakeCognitoIdentity } from '../fakes/cognito-identity.ts';
+import { startFakeSecretsManager } from '../fakes/secrets-manager.ts';
 import { type Built, build, TEST_DEFAULTS } from '../helpers/build.ts';
 import { type CognitoLocal, startCognitoLocal } from '../helpers/cognito-local.ts';
 import { filePart, photo } from '../helpers/uploads.ts';
 import { PASSWORD, type Tokens, uniqueEmail } from '../helpers/users.ts';
 
 let local: CognitoLocal;
+let secrets: Awaited<ReturnType<typeof startFakeSecretsManager>>;
 before(async () => {
   local = await startCognitoLocal();
+  // The app-client secret reaches the app as it would on AWS: from one Secrets Manager secret.
+  secrets = await startFakeSecretsManager({
+    region: local.region,
+    secrets: [
+      { name: 'gatehouse/app', secretString: JSON.stringify({ COGNITO_CLIENT_SECRET: local.clientSecret }) },
+    ],
+  });
 });
-after(() => local.close());
+after(async () => {
+  await secrets.close();
+  await local.close();
+});
 
 const awsSettings = (): Record<string, string> => ({
   IDENTITY_PROVIDER: 'cognito',
@@ -29,7 +42,9 @@ const awsSettings = (): Record<string, string> => ({
   COGNITO_USER_POOL_ID: local.poolId,
   COGNITO_CLIENT_ID: local.clientId,
   COGNITO_ENDPOINT: local.endpoint,
-  COGNITO_CLIENT_SECRET: local.clientSecret,
+  SECRETS: 'aws',
+  SECRETS_ID: 'gatehouse/app',
+  SECRETS_ENDPOINT: secrets.endpoint,
   ADMIN_EMAILS: 'boss@example.test',
 });
 
