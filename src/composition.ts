@@ -20,6 +20,7 @@ import { ConfigError } from './config/settings.ts';
 import { parseCommonPasswords } from './domain/password-policy.ts';
 import { type PaidPlan, type PlanTable, planDefinition } from './domain/plans.ts';
 import type { Billing } from './ports/billing.ts';
+import type { Blobs } from './ports/blobs.ts';
 import type { IdentityProvider } from './ports/identity.ts';
 import type { Mail } from './ports/mail.ts';
 import type { Secrets } from './ports/secrets.ts';
@@ -167,6 +168,18 @@ async function createAwsCredentials(config: Config, log: Logger) {
   });
 }
 
+/** Photos and files: a folder under DATA_DIR, or an S3 bucket (BLOBS=s3). */
+async function createBlobs(config: Config, dataDir: string): Promise<Blobs & { close?(): void }> {
+  if (config.blobs !== 's3') return createLocalBlobs(join(dataDir, 'blobs'));
+  const { createS3Blobs } = await import('./adapters/blobs/s3/s3-blobs.ts');
+  return createS3Blobs({
+    bucket: config.s3Bucket,
+    region: config.awsRegion,
+    ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}),
+    ...(config.s3KmsKeyId ? { kmsKeyId: config.s3KmsKeyId } : {}),
+  });
+}
+
 export interface Composition {
   readonly deps: Deps;
   close(): Promise<void>;
@@ -190,10 +203,7 @@ export async function compose(
   clock: () => number = Date.now,
 ): Promise<Composition> {
   // Until each AWS adapter is wired here, choosing it must stop the start, never fall back silently.
-  for (const [name, value, ready] of [
-    ['STORE', config.store, 'sqlite'],
-    ['BLOBS', config.blobs, 'local'],
-  ] as const) {
+  for (const [name, value, ready] of [['STORE', config.store, 'sqlite']] as const) {
     if (value !== ready) throw new ConfigError(name, `${value} is not available in this build yet`);
   }
   const dataDir = resolve(config.dataDir);
@@ -211,7 +221,7 @@ export async function compose(
   });
   const identity = await createIdentityProvider(config, secrets, mail, log, clock);
   const store = createSqliteStore(join(dataDir, 'gatehouse.db'));
-  const blobs = createLocalBlobs(join(dataDir, 'blobs'));
+  const blobs = await createBlobs(config, dataDir);
 
   const deps: Deps = {
     config,
@@ -239,6 +249,7 @@ export async function compose(
       await store.close();
       billing.close?.();
       awsCredentials?.close();
+      blobs.close?.();
     },
   };
 }

@@ -16,13 +16,20 @@ import { startFakeCognitoIdentity } from '../fakes/cognito-identity.ts';
 import { startFakeSecretsManager } from '../fakes/secrets-manager.ts';
 import { type Built, build, TEST_DEFAULTS } from '../helpers/build.ts';
 import { type CognitoLocal, startCognitoLocal } from '../helpers/cognito-local.ts';
+import { type LocalS3, startS3rver } from '../helpers/s3rver.ts';
 import { filePart, photo } from '../helpers/uploads.ts';
 import { PASSWORD, type Tokens, uniqueEmail } from '../helpers/users.ts';
 
 let local: CognitoLocal;
 let secrets: Awaited<ReturnType<typeof startFakeSecretsManager>>;
+let s3: LocalS3;
 before(async () => {
+  // The SDK's default credential chain, as on AWS: s3rver knows only this key (and checks no
+  // signature); cognito-local and the fakes take any.
+  process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
+  process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
   local = await startCognitoLocal();
+  s3 = await startS3rver('gatehouse-aws-mode');
   // The app-client secret reaches the app as it would on AWS: from one Secrets Manager secret.
   secrets = await startFakeSecretsManager({
     region: local.region,
@@ -32,6 +39,7 @@ before(async () => {
   });
 });
 after(async () => {
+  await s3.close();
   await secrets.close();
   await local.close();
 });
@@ -45,6 +53,9 @@ const awsSettings = (): Record<string, string> => ({
   SECRETS: 'aws',
   SECRETS_ID: 'gatehouse/app',
   SECRETS_ENDPOINT: secrets.endpoint,
+  BLOBS: 's3',
+  S3_BUCKET: s3.bucket,
+  S3_ENDPOINT: s3.endpoint,
   ADMIN_EMAILS: 'boss@example.test',
 });
 
@@ -150,7 +161,12 @@ describe('AWS mode: the main journeys over HTTP', () => {
     assert.equal(photoPut.statusCode, 200, photoPut.body);
     const photoUrl = (photoPut.json() as { photo_url: string }).photo_url;
     const photoGet = await inject({ method: 'GET', url: photoUrl, headers: bearer(mfaTokens) });
+    const photoBytes =
+      photoGet.statusCode === 302
+        ? Buffer.from(await (await fetch(String(photoGet.headers.location))).arrayBuffer())
+        : photoGet.rawPayload;
     assert.ok([200, 302].includes(photoGet.statusCode), `photo answered ${photoGet.statusCode}`);
+    assert.equal(photoBytes.subarray(8, 12).toString('latin1'), 'WEBP', 'the stored rendition, re-encoded');
 
     // Files: upload, list, download, delete.
     const content = Buffer.from('numbers, figures and a little poetry\n'.repeat(100));
@@ -169,6 +185,8 @@ describe('AWS mode: the main journeys over HTTP', () => {
       [fileId],
     );
     const download = await inject({ method: 'GET', url: `/api/files/${fileId}`, headers: bearer(mfaTokens) });
+    assert.equal(download.statusCode, 302, 'S3 serves the download through a short-lived URL');
+    assert.match(String(download.headers.location), /X-Amz-Expires=60/);
     if (download.statusCode === 302) {
       const bytes = Buffer.from(await (await fetch(String(download.headers.location))).arrayBuffer());
       assert.deepEqual(bytes, content);
