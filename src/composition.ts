@@ -24,6 +24,7 @@ import type { Blobs } from './ports/blobs.ts';
 import type { IdentityProvider } from './ports/identity.ts';
 import type { Mail } from './ports/mail.ts';
 import type { Secrets } from './ports/secrets.ts';
+import type { Store } from './ports/store.ts';
 import type { Deps, Logger } from './services/deps.ts';
 
 export const BUILTIN_CLIENT_ID = 'gatehouse';
@@ -168,6 +169,27 @@ async function createAwsCredentials(config: Config, log: Logger) {
   });
 }
 
+/**
+ * Gatehouse's own records: one SQLite file under DATA_DIR, or one DynamoDB table (STORE=dynamodb).
+ * Against DynamoDB Local (DYNAMODB_ENDPOINT set) the table is created when missing; on AWS it is
+ * Terraform's, and the app never creates or changes it.
+ */
+async function createStore(config: Config, dataDir: string, clock: () => number): Promise<Store> {
+  if (config.store !== 'dynamodb') return createSqliteStore(join(dataDir, 'gatehouse.db'));
+  const { createDynamoStore } = await import('./adapters/store/dynamodb/dynamo-store.ts');
+  const store = createDynamoStore({
+    tableName: config.dynamodbTable,
+    region: config.awsRegion,
+    ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}),
+    clock,
+  });
+  if (config.dynamodbEndpoint) {
+    const { createTableIfMissing } = await import('./adapters/store/dynamodb/table.ts');
+    await createTableIfMissing(store.client, config.dynamodbTable);
+  }
+  return store;
+}
+
 /** Photos and files: a folder under DATA_DIR, or an S3 bucket (BLOBS=s3). */
 async function createBlobs(config: Config, dataDir: string): Promise<Blobs & { close?(): void }> {
   if (config.blobs !== 's3') return createLocalBlobs(join(dataDir, 'blobs'));
@@ -202,10 +224,6 @@ export async function compose(
   env: Record<string, string | undefined> = process.env,
   clock: () => number = Date.now,
 ): Promise<Composition> {
-  // Until each AWS adapter is wired here, choosing it must stop the start, never fall back silently.
-  for (const [name, value, ready] of [['STORE', config.store, 'sqlite']] as const) {
-    if (value !== ready) throw new ConfigError(name, `${value} is not available in this build yet`);
-  }
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // Settings that can still be wrong are checked before any database is opened.
@@ -220,7 +238,7 @@ export async function compose(
       log.info({ mail: maskCodes(text) }, 'dev outbox: message stored; read it in full at GET /api/dev/mail'),
   });
   const identity = await createIdentityProvider(config, secrets, mail, log, clock);
-  const store = createSqliteStore(join(dataDir, 'gatehouse.db'));
+  const store = await createStore(config, dataDir, clock);
   const blobs = await createBlobs(config, dataDir);
 
   const deps: Deps = {

@@ -1,12 +1,13 @@
 /**
  * The main journeys through the HTTP API with the server in AWS mode, against local peers started
- * by this file: Cognito is cognito-local (through the composition, exactly as a deployment selects
+ * by this file (DynamoDB Local, s3rver, cognito-local): Cognito is cognito-local (through the composition, exactly as a deployment selects
  * it: IDENTITY_PROVIDER=cognito and its settings), and the app-client secret comes from a Secrets
  * Manager secret (SECRETS=aws, the in-repo fake speaking its protocol).
  * Sign-up, confirmation, sign-in, TOTP enrolment with the caller's own Cognito token, the MFA
  * challenge, profile, photo, files, browser sessions and sign-out everywhere.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { compose } from '../../src/composition.ts';
 import { loadConfig } from '../../src/config/config.ts';
@@ -16,6 +17,7 @@ import { startFakeCognitoIdentity } from '../fakes/cognito-identity.ts';
 import { startFakeSecretsManager } from '../fakes/secrets-manager.ts';
 import { type Built, build, TEST_DEFAULTS } from '../helpers/build.ts';
 import { type CognitoLocal, startCognitoLocal } from '../helpers/cognito-local.ts';
+import { type DynamoLocal, startDynamoLocal } from '../helpers/dynamodb-local.ts';
 import { type LocalS3, startS3rver } from '../helpers/s3rver.ts';
 import { filePart, photo } from '../helpers/uploads.ts';
 import { PASSWORD, type Tokens, uniqueEmail } from '../helpers/users.ts';
@@ -23,6 +25,7 @@ import { PASSWORD, type Tokens, uniqueEmail } from '../helpers/users.ts';
 let local: CognitoLocal;
 let secrets: Awaited<ReturnType<typeof startFakeSecretsManager>>;
 let s3: LocalS3;
+let dynamo: DynamoLocal;
 before(async () => {
   // The SDK's default credential chain, as on AWS: s3rver knows only this key (and checks no
   // signature); cognito-local and the fakes take any.
@@ -30,6 +33,7 @@ before(async () => {
   process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
   local = await startCognitoLocal();
   s3 = await startS3rver('gatehouse-aws-mode');
+  dynamo = await startDynamoLocal();
   // The app-client secret reaches the app as it would on AWS: from one Secrets Manager secret.
   secrets = await startFakeSecretsManager({
     region: local.region,
@@ -39,6 +43,7 @@ before(async () => {
   });
 });
 after(async () => {
+  await dynamo.close();
   await s3.close();
   await secrets.close();
   await local.close();
@@ -53,6 +58,10 @@ const awsSettings = (): Record<string, string> => ({
   SECRETS: 'aws',
   SECRETS_ID: 'gatehouse/app',
   SECRETS_ENDPOINT: secrets.endpoint,
+  STORE: 'dynamodb',
+  // A table per app: the composition creates it on DynamoDB Local, as Terraform does on AWS.
+  DYNAMODB_TABLE: `gatehouse-${randomUUID().slice(0, 8)}`,
+  DYNAMODB_ENDPOINT: dynamo.endpoint,
   BLOBS: 's3',
   S3_BUCKET: s3.bucket,
   S3_ENDPOINT: s3.endpoint,
@@ -65,6 +74,7 @@ describe('AWS mode: the main journeys over HTTP', () => {
   test('sign-up, confirm, sign-in, TOTP, the MFA challenge, profile, photo, files, sign-out everywhere', async (t) => {
     const b: Built = await build(t, awsSettings());
     assert.equal(b.deps.identity.mode, 'cognito');
+    assert.equal(b.deps.store.peek, undefined, 'the DynamoDB store, which has no in-memory reads');
     const inject = b.app.inject.bind(b.app);
     const email = uniqueEmail('aws');
 

@@ -3,7 +3,6 @@
  * they are read and written whole, never queried inside. Cursors (audit, profiles, files) are an
  * opaque base64url (time, id) position; anything that does not decode to one is refused with BAD_REQUEST.
  */
-import { AppError } from '../../../domain/errors.ts';
 import type {
   Address,
   AuditEvent,
@@ -202,23 +201,5 @@ export const rowToAudit = (r: AuditRow): AuditEvent => ({
   detail: JSON.parse(r.detail_json) as AuditEvent['detail'],
 });
 
-export interface AuditPosition {
-  readonly at: string;
-  readonly id: string;
-}
-
-export const encodeCursor = (p: AuditPosition): string =>
-  Buffer.from(JSON.stringify([p.at, p.id])).toString('base64url');
-
-export function decodeCursor(cursor: string): AuditPosition {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2) {
-      const [at, id] = value as unknown[];
-      if (typeof at === 'string' && typeof id === 'string') return { at, id };
-    }
-  } catch {
-    // Falls through to the same answer as a well-formed but meaningless cursor.
-  }
-  throw new AppError('BAD_REQUEST', 'That page cursor is not valid.');
-}
+export type { Position as AuditPosition } from '../../shared/cursor.ts';
+export { decodeCursor, encodeCursor } from '../../shared/cursor.ts';

@@ -1,0 +1,59 @@
+/**
+ * The DynamoDB store's key design, in one place (docs/dynamodb.md explains it with its access
+ * patterns). One table: partition key `pk`, sort key `sk`, one global index `gsi1` (gsi1pk, gsi1sk,
+ * all attributes projected), and `expires_at` (epoch seconds) as the TTL attribute. The Terraform
+ * in infra/terraform/modules/data declares exactly this; a test compares the two.
+ *
+ * | record            | pk                   | sk                    | gsi1pk               | gsi1sk            |
+ * |-------------------|----------------------|-----------------------|----------------------|-------------------|
+ * | profile           | USER#<userId>        | PROFILE               | PROFILES             | <createdAt>#<id>  |
+ * | file              | USER#<userId>        | FILE#<fileId>         | FILES#<userId>       | <createdAt>#<id>  |
+ * | file usage        | USER#<userId>        | USAGE                 |                      |                   |
+ * | billing           | USER#<userId>        | BILLING               |                      |                   |
+ * | customer link     | CUSTOMER#<cusId>     | CUSTOMER              |                      |                   |
+ * | webhook event     | EVENT#<eventId>      | EVENT                 |                      |                   |
+ * | revocation mark   | USER#<userId>        | REVOCATION            |                      |                   |
+ * | session           | SESSION#<idHash>     | SESSION               | SESSIONS#<userId>    | <createdAt>#<idHash> |
+ * | audit event       | AUDIT#<eventId>      | AUDIT                 | AUDIT                | <at>#<id>         |
+ * | audit, by subject | SUBJECT#<subjectId>  | AUDIT#<at>#<id>       |                      |                   |
+ * | throttle counter  | THROTTLE#<key>       | THROTTLE              |                      |                   |
+ */
+
+export const TABLE_KEYS = {
+  partition: 'pk',
+  sort: 'sk',
+  index: 'gsi1',
+  indexPartition: 'gsi1pk',
+  indexSort: 'gsi1sk',
+  ttl: 'expires_at',
+} as const;
+
+export type Key = { pk: string; sk: string };
+
+/** Epoch milliseconds as a fixed-width string, so they sort as text. */
+export const ms = (n: number): string => String(Math.max(0, Math.floor(n))).padStart(15, '0');
+
+export const keys = {
+  profile: (userId: string): Key => ({ pk: `USER#${userId}`, sk: 'PROFILE' }),
+  profilesIndex: 'PROFILES',
+  file: (userId: string, fileId: string): Key => ({ pk: `USER#${userId}`, sk: `FILE#${fileId}` }),
+  filesIndex: (userId: string) => `FILES#${userId}`,
+  usage: (userId: string): Key => ({ pk: `USER#${userId}`, sk: 'USAGE' }),
+  billing: (userId: string): Key => ({ pk: `USER#${userId}`, sk: 'BILLING' }),
+  customer: (customerId: string): Key => ({ pk: `CUSTOMER#${customerId}`, sk: 'CUSTOMER' }),
+  event: (eventId: string): Key => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' }),
+  revocation: (userId: string): Key => ({ pk: `USER#${userId}`, sk: 'REVOCATION' }),
+  session: (idHash: string): Key => ({ pk: `SESSION#${idHash}`, sk: 'SESSION' }),
+  sessionsIndex: (userId: string) => `SESSIONS#${userId}`,
+  audit: (id: string): Key => ({ pk: `AUDIT#${id}`, sk: 'AUDIT' }),
+  auditIndex: 'AUDIT',
+  auditBySubject: (subjectId: string, at: string, id: string): Key => ({
+    pk: `SUBJECT#${subjectId}`,
+    sk: `AUDIT#${at}#${id}`,
+  }),
+  throttle: (key: string): Key => ({ pk: `THROTTLE#${key}`, sk: 'THROTTLE' }),
+  ping: (): Key => ({ pk: 'PING', sk: 'PING' }),
+};
+
+/** A newest-first position in an index whose sort key is `<time>#<id>`. */
+export const indexSort = (at: string, id: string) => `${at}#${id}`;

