@@ -1,55 +1,84 @@
 // Runs every *.test.ts under test/ with node:test through tsx. Usage: npm test [-- path-filter...]
 // Fails loudly when no test file matches, and when any test is skipped or left as todo (CI skips nothing).
+//
+// Without filters there is a second pass: the route and security tests again, with the store on
+// DynamoDB Local and the blobs on s3rver (test/helpers/with-aws-peers.ts starts them), so the same
+// route tests pass with the embedded and the AWS adapters. GATEHOUSE_TEST_PASSES=embedded runs the
+// first pass only (for a quick local run); CI always runs both.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const filters = process.argv.slice(2);
-const files = [];
-const walk = (dir) => {
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) walk(p);
-    else if (name.endsWith('.test.ts') && (filters.length === 0 || filters.some((f) => p.includes(f))))
-      files.push(p);
-  }
+const collect = (accept) => {
+  const files = [];
+  const walk = (dir) => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith('.test.ts') && accept(p)) files.push(p);
+    }
+  };
+  walk('test');
+  return files;
 };
-walk('test');
+
+const files = collect((p) => filters.length === 0 || filters.some((f) => p.includes(f)));
 if (files.length === 0) {
   console.error(`No test files matched ${filters.join(' ') || 'test/**/*.test.ts'}`);
   process.exit(1);
 }
-const args = [
+
+const testArgs = (list) => [
   '--import',
   'tsx',
   '--test',
   '--test-reporter=spec',
   '--test-reporter-destination=stdout',
-  ...files,
+  ...list,
 ];
-let out = '';
-const child = spawn(process.execPath, args, {
-  stdio: ['ignore', 'pipe', 'inherit'],
-  env: { ...process.env },
-});
-child.stdout.on('data', (d) => {
-  process.stdout.write(d);
-  out += d.toString();
-  if (out.length > 1e6) out = out.slice(-1e5);
-});
-child.on('close', (code) => {
-  const skipped = Number(/ℹ skipped (\d+)/.exec(out)?.[1] ?? 0);
-  const todo = Number(/ℹ todo (\d+)/.exec(out)?.[1] ?? 0);
-  const pass = Number(/ℹ pass (\d+)/.exec(out)?.[1] ?? 0);
-  const fail = Number(/ℹ fail (\d+)/.exec(out)?.[1] ?? 0);
-  console.log(`${pass} passed, ${fail} failed`);
-  if (skipped + todo > 0) {
-    console.error(`${skipped} skipped and ${todo} todo tests: nothing may be skipped.`);
-    process.exit(1);
-  }
-  if (pass === 0) {
-    console.error('No test ran.');
-    process.exit(1);
-  }
-  process.exit(code ?? 1);
-});
+
+/** Runs one pass; resolves to its exit code after checking that nothing was skipped. */
+function pass(label, command, env = {}) {
+  return new Promise((resolve) => {
+    let out = '';
+    const child = spawn(process.execPath, command, {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...env },
+    });
+    child.stdout.on('data', (d) => {
+      process.stdout.write(d);
+      out += d.toString();
+      if (out.length > 1e6) out = out.slice(-1e5);
+    });
+    child.on('close', (code) => {
+      const skipped = Number(/ℹ skipped (\d+)/.exec(out)?.[1] ?? 0);
+      const todo = Number(/ℹ todo (\d+)/.exec(out)?.[1] ?? 0);
+      const passed = Number(/ℹ pass (\d+)/.exec(out)?.[1] ?? 0);
+      const failed = Number(/ℹ fail (\d+)/.exec(out)?.[1] ?? 0);
+      console.log(`${label}: ${passed} passed, ${failed} failed`);
+      if (skipped + todo > 0) {
+        console.error(`${label}: ${skipped} skipped and ${todo} todo tests: nothing may be skipped.`);
+        resolve(1);
+      } else if (passed === 0) {
+        console.error(`${label}: no test ran.`);
+        resolve(1);
+      } else resolve(code ?? 1);
+    });
+  });
+}
+
+let code = await pass('embedded adapters', testArgs(files));
+if (filters.length === 0 && process.env.GATEHOUSE_TEST_PASSES !== 'embedded') {
+  const routeTests = collect(
+    (p) => p.startsWith(join('test', 'http')) || p.startsWith(join('test', 'security')),
+  );
+  const second = await pass('AWS store and blobs (DynamoDB Local, s3rver)', [
+    '--import',
+    'tsx',
+    'test/helpers/with-aws-peers.ts',
+    ...testArgs(routeTests),
+  ]);
+  code ||= second;
+}
+process.exit(code);

@@ -3,6 +3,7 @@
  * the test ends. Overrides are environment-style settings, parsed by the real config schema.
  * Defaults keep tests fast (cheap scrypt, no rate limits) unless a test asks for the real thing.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,13 +48,40 @@ export const TEST_DEFAULTS: Record<string, string> = {
   LOG_LEVEL: 'info',
 };
 
+/**
+ * In the second test pass (GATEHOUSE_TEST_ADAPTERS=aws, see scripts/run-tests.mjs) every app gets
+ * the AWS store and blobs adapters on the running peers: a table and a bucket of its own.
+ */
+async function awsAdapters(): Promise<Record<string, string>> {
+  if (process.env.GATEHOUSE_TEST_ADAPTERS !== 'aws') return {};
+  const dynamo = process.env.GATEHOUSE_TEST_DYNAMODB_ENDPOINT;
+  const s3 = process.env.GATEHOUSE_TEST_S3_ENDPOINT;
+  if (!dynamo || !s3)
+    throw new Error(
+      'GATEHOUSE_TEST_ADAPTERS=aws needs the peers: run it through test/helpers/with-aws-peers.ts',
+    );
+  const suffix = randomUUID().slice(0, 12);
+  const bucket = `routes-${suffix}`;
+  const made = await fetch(`${s3}/${bucket}`, { method: 'PUT' });
+  if (made.status !== 200) throw new Error(`s3rver did not create bucket ${bucket}: ${made.status}`);
+  return {
+    AWS_REGION: 'us-east-1',
+    STORE: 'dynamodb',
+    DYNAMODB_TABLE: `gatehouse-${suffix}`,
+    DYNAMODB_ENDPOINT: dynamo,
+    BLOBS: 's3',
+    S3_BUCKET: bucket,
+    S3_ENDPOINT: s3,
+  };
+}
+
 export async function build(
   t: TestContext,
   overrides: Record<string, string> = {},
   clock?: () => number,
 ): Promise<Built> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
-  const config = loadConfig({ ...TEST_DEFAULTS, DATA_DIR: dataDir, ...overrides });
+  const config = loadConfig({ ...TEST_DEFAULTS, ...(await awsAdapters()), DATA_DIR: dataDir, ...overrides });
   let logText = '';
   const sink = new Writable({
     write(chunk, _enc, cb) {

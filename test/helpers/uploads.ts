@@ -1,6 +1,7 @@
 /** Multipart bodies and test images for the upload routes. */
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
+import type { Built } from './build.ts';
 
 export interface Part {
   readonly field?: string;
@@ -79,4 +80,35 @@ export async function pngBomb(width = 50_000, height = 50_000): Promise<Buffer> 
   out.writeUInt32BE(height, 20);
   out.writeUInt32BE(crc32(out.subarray(12, 29)), 29);
   return out;
+}
+
+/**
+ * GET a download the way a browser would: the app answers with the bytes (local blobs) or a 302 to
+ * a short-lived URL (S3), which is then followed. `app` is the app's own answer (its security
+ * headers are asserted there), `final` what the user ends up with (content headers and bytes).
+ */
+export async function download(b: Built, url: string, headers: Record<string, string>) {
+  const app = await b.app.inject({ method: 'GET', url, headers });
+  if (app.statusCode !== 302) {
+    return {
+      app,
+      final: {
+        status: app.statusCode,
+        headers: app.headers as Record<string, string | undefined>,
+        body: app.rawPayload,
+      },
+    };
+  }
+  const location = new URL(String(app.headers.location));
+  const expires = Number(location.searchParams.get('X-Amz-Expires'));
+  if (!(expires > 0 && expires <= 300)) throw new Error(`the redirect is not short-lived: ${location}`);
+  const res = await fetch(location);
+  return {
+    app,
+    final: {
+      status: res.status,
+      headers: Object.fromEntries(res.headers.entries()) as Record<string, string | undefined>,
+      body: Buffer.from(await res.arrayBuffer()),
+    },
+  };
 }

@@ -39,9 +39,12 @@ export async function filesRoutes(app: App, { deps }: RouteOptions) {
     async (request) => {
       const { limit = '20', cursor } = request.query;
       const id = userId(request);
+      // The entitlements first: awaiting them inside the array would leave the listing's promise
+      // unwatched meanwhile, and a refused cursor would be an unhandled rejection.
+      const limits = await entitlements(request);
       const [page, used] = await Promise.all([
         listFiles(deps, id, { limit: Number(limit), ...(cursor ? { cursor } : {}) }),
-        usage(deps, id, await entitlements(request)),
+        usage(deps, id, limits),
       ]);
       return {
         files: page.items.map(fileOut),

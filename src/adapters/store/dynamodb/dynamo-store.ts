@@ -87,6 +87,11 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store & { readonly 
     marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
   });
 
+  let closed = false;
+  /** One store operation: refused once the store is closed, its failures translated (errors.ts). */
+  const op = <T>(run: () => Promise<T>): Promise<T> =>
+    closed ? Promise.reject(new AppError('UNAVAILABLE', 'The data store is closed.')) : guard(run);
+
   const get = async (key: Key): Promise<Item | null> =>
     ((await db.send(new GetCommand({ TableName, Key: key, ConsistentRead: true }))).Item as
       | Item
@@ -224,20 +229,20 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store & { readonly 
 
     profiles: {
       get: (userId) =>
-        guard(async () => {
+        op(async () => {
           const item = await get(keys.profile(userId));
           return item ? toProfile(item) : null;
         }),
       put: (profile) =>
-        guard(async () => {
+        op(async () => {
           await db.send(new PutCommand({ TableName, Item: profileItem(profile) }));
         }),
       delete: (userId) =>
-        guard(async () => {
+        op(async () => {
           await del(keys.profile(userId));
         }),
       list: (query) =>
-        guard(() =>
+        op(() =>
           newestFirst(
             {
               IndexName: 'gsi1',
@@ -259,7 +264,7 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store & { readonly 
 
     files: {
       create: (file, quotaBytes) =>
-        guard(async () => {
+        op(async () => {
           if (file.size > quotaBytes) return false;
           return transact([
             {
@@ -282,12 +287,12 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store & { readonly 
           ]);
         }),
       get: (userId, id) =>
-        guard(async () => {
+        op(async () => {
           const item = await get(keys.file(userId, id));
           return item ? toFile(item) : null;
         }),
       list: (userId, listOpts) =>
-        guard(() =>
+        op(() =>
           newestFirst(
             {
               IndexName: 'gsi1',
@@ -306,7 +311,7 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store & { readonly 
           ),
         ),
       delete: (userId, id) =>
-        guard(async () => {
+        op(async () => {
           for (let attempt = 1; attempt <= TRANSACTION_ATTEMPTS; attempt++) {
             const item = await get(keys.file(userId, id));
             if (!item) return false;
@@ -337,7 +342,7 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store & { readonly 
           return false;
         }),
       usage: (userId) =>
-        guard(async () => {
+        op(async () => {
           const item = await get(keys.usage(userId));
           return { bytes: Number(item?.bytes ?? 0), count: Number(item?.count ?? 0) };
         }),
@@ -345,17 +350,17 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store & { readonly 
 
     billing: {
       get: (userId) =>
-        guard(async () => {
+        op(async () => {
           const item = await get(keys.billing(userId));
           return item ? toBilling(item) : null;
         }),
       userIdForCustomer: (customerId) =>
-        guard(async () => {
+        op(async () => {
           const item = await get(keys.customer(customerId));
           return item ? String(item.userId) : null;
         }),
       linkCustomer: (userId, customerId, updatedAt) =>
-        guard(async () => {
+        op(async () => {
           const record = {
             userId,
             customerId,
@@ -387,7 +392,7 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store & { readonly 
           return toBilling(stored);
         }),
       put: (record) =>
-        guard(async () => {
+        op(async () => {
           const ok = await conditional(() =>
             db.send(
               new PutCommand({
@@ -400,7 +405,7 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store & { readonly 
           if (!ok) throw new AppError('INTERNAL', 'No billing record to update: link the customer first.');
         }),
       delete: (userId) =>
-        guard(async () => {
+        op(async () => {
           const item = await get(keys.billing(userId));
           if (!item) return;
           await del(keys.billing(userId));
@@ -416,7 +421,7 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store & { readonly 
           );
         }),
       recordEvent: (eventId, type, receivedAt) =>
-        guard(() =>
+        op(() =>
           conditional(() =>
             db.send(
               new PutCommand({
@@ -432,12 +437,12 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store & { readonly 
             ),
           ),
         ),
-      hasEvent: (eventId) => guard(async () => (await get(keys.event(eventId))) !== null),
+      hasEvent: (eventId) => op(async () => (await get(keys.event(eventId))) !== null),
     },
 
     sessions: {
       create: (session) =>
-        guard(async () => {
+        op(async () => {
           await db.send(
             new PutCommand({
               TableName,
@@ -446,9 +451,9 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store & { readonly 
             }),
           );
         }),
-      get: (idHash) => guard(async () => liveSession(await get(keys.session(idHash)))),
+      get: (idHash) => op(async () => liveSession(await get(keys.session(idHash)))),
       touch: (idHash, lastSeenAt) =>
-        guard(async () => {
+        op(async () => {
           await conditional(() =>
             db.send(
               new UpdateCommand({
@@ -462,7 +467,7 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store & { readonly 
           );
         }),
       listForUser: (userId) =>
-        guard(async () =>
+        op(async () =>
           (
             await queryAll({
               IndexName: 'gsi1',
@@ -475,11 +480,11 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store & { readonly 
             .filter((s) => s !== null),
         ),
       delete: (idHash) =>
-        guard(async () => {
+        op(async () => {
           await del(keys.session(idHash));
         }),
       deleteByPublicId: (userId, publicId) =>
-        guard(async () => {
+        op(async () => {
           const found = await queryAll({
             IndexName: 'gsi1',
             KeyConditionExpression: 'gsi1pk = :p',
@@ -503,7 +508,7 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store & { readonly 
           return deleted;
         }),
       deleteAllForUser: (userId) =>
-        guard(async () => {
+        op(async () => {
           const found = await queryAll({
             IndexName: 'gsi1',
             KeyConditionExpression: 'gsi1pk = :p',
@@ -528,12 +533,12 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store & { readonly 
 
     revocations: {
       get: (userId) =>
-        guard(async () => {
+        op(async () => {
           const item = await get(keys.revocation(userId));
           return item ? Number(item.through) : null;
         }),
       set: (userId, revokedThrough) =>
-        guard(async () => {
+        op(async () => {
           // A smaller mark than the stored one fails its condition, and that is the point.
           await conditional(() =>
             db.send(
@@ -551,7 +556,7 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store & { readonly 
 
     audit: {
       append: (event) =>
-        guard(async () => {
+        op(async () => {
           // The event, and a copy under its subject for the per-user listing, in one transaction.
           const puts = [{ Put: { TableName, Item: auditItem(event) } }];
           if (event.subjectId !== null) {
@@ -562,7 +567,7 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store & { readonly 
           else await transact(puts);
         }),
       list: (query) =>
-        guard(() => {
+        op(() => {
           const bySubject = query.subjectId !== undefined;
           const filter = auditFilter(query, bySubject);
           const values: Record<string, unknown> = { ...filter.values };
@@ -601,7 +606,7 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store & { readonly 
 
     throttle: {
       hit: (key, windowSeconds, now) =>
-        guard(async () => {
+        op(async () => {
           for (let attempt = 1; attempt <= TRANSACTION_ATTEMPTS; attempt++) {
             // Inside a live window: one atomic increment.
             try {
@@ -641,21 +646,22 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store & { readonly 
           throw new AppError('UNAVAILABLE', 'The throttle counter is too contended. Try again shortly.');
         }),
       count: (key, now) =>
-        guard(async () => {
+        op(async () => {
           const item = await get(keys.throttle(key));
           return item && Number(item.windowEndsAt) > now ? Number(item.count) : 0;
         }),
       reset: (key) =>
-        guard(async () => {
+        op(async () => {
           await del(keys.throttle(key));
         }),
     },
 
     ping: () =>
-      guard(async () => {
+      op(async () => {
         await get(keys.ping());
       }),
     close: async () => {
+      closed = true;
       if (!opts.client) raw.destroy();
     },
   };
