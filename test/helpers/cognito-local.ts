@@ -61,12 +61,15 @@ export const freePort = () =>
 
 let running: Promise<CognitoLocal> | null = null;
 
-export function startCognitoLocal(): Promise<CognitoLocal> {
-  running ??= start();
+/** `onCode` sees every code cognito-local "mails" (start:aws-local prints them). */
+export function startCognitoLocal(
+  opts: { onCode?: (to: string, code: string) => void } = {},
+): Promise<CognitoLocal> {
+  running ??= start(opts.onCode);
   return running;
 }
 
-async function start(): Promise<CognitoLocal> {
+async function start(onCode?: (to: string, code: string) => void): Promise<CognitoLocal> {
   const dir = mkdtempSync(join(tmpdir(), 'gh-cognito-local-'));
   process.chdir(dir);
   mkdirSync('.cognito/db', { recursive: true });
@@ -98,7 +101,10 @@ async function start(): Promise<CognitoLocal> {
         const msg = String((JSON.parse(line) as { msg?: unknown }).msg ?? '');
         const to = /Destination:\s+(\S+)/.exec(msg)?.[1];
         const code = /Code:\s+(\d{6})/.exec(msg)?.[1];
-        if (to && code) deliveries.push({ to, code });
+        if (to && code) {
+          deliveries.push({ to, code });
+          onCode?.(to, code);
+        }
       }
       done();
     },
