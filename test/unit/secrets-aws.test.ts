@@ -10,10 +10,9 @@ import { ConfigError } from '../../src/config/settings.ts';
 import { startFakeSecretsManager } from '../fakes/secrets-manager.ts';
 
 const VALUE = 'sk_test_value_that_must_never_be_printed';
+const LOCAL = { accessKeyId: 'local', secretAccessKey: 'local' };
 let fake: Awaited<ReturnType<typeof startFakeSecretsManager>>;
 before(async () => {
-  process.env.AWS_ACCESS_KEY_ID ??= 'local';
-  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
   fake = await startFakeSecretsManager({
     secrets: [
       {
@@ -30,7 +29,7 @@ before(async () => {
 after(() => fake.close());
 
 const open = (secretId: string, endpoint = fake.endpoint) =>
-  createAwsSecrets({ secretId, region: fake.region, endpoint });
+  createAwsSecrets({ secretId, region: fake.region, endpoint, credentials: LOCAL });
 
 test('values come from the one JSON secret, read once, by name or ARN', async () => {
   fake.requests.length = 0;
@@ -41,6 +40,12 @@ test('values come from the one JSON secret, read once, by name or ARN', async ()
   assert.equal(await secrets.get('MISSING'), undefined);
   assert.equal(fake.requests.length, 1, 'one GetSecretValue, at creation');
   assert.deepEqual(fake.requests[0]?.body, { SecretId: 'gatehouse/app' });
+  assert.equal(fake.requests[0]?.operation, 'GetSecretValue');
+  assert.match(
+    String(fake.requests[0]?.headers.authorization),
+    /Credential=local\//,
+    'signed with the given keys',
+  );
 
   const arn = fake.put({ name: 'gatehouse/by-arn', secretString: '{"A":"b"}' });
   assert.equal(await (await open(arn)).get('A'), 'b');
@@ -64,6 +69,8 @@ test('a missing secret, refused access, binary and malformed values each stop th
   await failsWith('gatehouse/app', /access was denied/);
   fake.failNext('DecryptionFailure');
   await failsWith('gatehouse/app', /KMS key/);
+  fake.failNext('UnrecognizedClientException');
+  await failsWith('gatehouse/app', /credentials were refused/);
   await failsWith('gatehouse/binary', /binary/);
   await failsWith('gatehouse/text', /not JSON/);
   await failsWith('gatehouse/array', /not a JSON object/);

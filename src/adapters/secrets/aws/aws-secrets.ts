@@ -18,6 +18,9 @@ export interface AwsSecretsOptions {
   readonly region: string;
   /** Only for a local stand-in. */
   readonly endpoint?: string;
+  /** Static credentials (a local stand-in); the default chain (the task role) without them. */
+  readonly credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** A ready client (tests); region, endpoint and credentials are then unused. */
   readonly client?: SecretsManagerClient;
 }
 
@@ -44,12 +47,14 @@ function reasonOf(err: unknown): string {
   return `it could not be read (${name || 'unknown error'})`;
 }
 
+/** Reads the secret once; rejects with ConfigError('SECRETS_ID', ...) when it cannot be used. */
 export async function createAwsSecrets(opts: AwsSecretsOptions): Promise<Secrets> {
   const client =
     opts.client ??
     new SecretsManagerClient({
       region: opts.region,
       ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+      ...(opts.credentials ? { credentials: opts.credentials } : {}),
       maxAttempts: 2,
     });
   const fail = (reason: string) => new ConfigError('SECRETS_ID', `secret "${opts.secretId}": ${reason}`);
