@@ -34,9 +34,11 @@ COPY scripts/build.mjs scripts/rotate-keys.ts ./scripts/
 COPY bench/bare-server.ts ./bench/
 COPY src ./src
 COPY config ./config
+COPY vite.config.ts ./
+COPY web ./web
 # The bundle reads pages and the password list from src/ at run time (src/config/paths.ts), and
 # the plan table from config/: stage every non-TypeScript file of src/, and config/, with the
-# bundle and package.json, which marks the root.
+# bundle (the server and the built web app, dist/web) and package.json, which marks the root.
 RUN node scripts/build.mjs \
  && mkdir -p /out \
  && cp -r package.json dist config /out/ \

@@ -54,3 +54,43 @@ await build({
   ],
 });
 console.log(`Built dist/ in ${Math.round(performance.now() - started)} ms`);
+
+// The web app (web/, Vite) into dist/web, only when its sources changed since the last build:
+// a hash of web/, vite.config.ts and package-lock.json is kept in dist/web/.build-hash.
+await buildWeb();
+
+async function buildWeb() {
+  const { createHash } = await import('node:crypto');
+  const { existsSync, readdirSync, readFileSync, statSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const hash = createHash('sha256');
+  const walk = (dir) => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else hash.update(p).update(readFileSync(p));
+    }
+  };
+  walk('web');
+  for (const f of ['vite.config.ts', 'package-lock.json'])
+    if (existsSync(f)) hash.update(f).update(readFileSync(f));
+  const digest = hash.digest('hex');
+  const stamp = 'dist/web/.build-hash';
+  if (existsSync('dist/web/index.html') && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) {
+    console.log('Web app unchanged: dist/web kept');
+    return;
+  }
+  let vite;
+  try {
+    vite = await import('vite');
+  } catch {
+    console.error(
+      'The web app cannot be built: Vite is not installed (run npm install, not npm install --omit=dev).',
+    );
+    process.exit(1);
+  }
+  const webStarted = performance.now();
+  await vite.build({ configFile: 'vite.config.ts', logLevel: 'warn' });
+  writeFileSync(stamp, digest);
+  console.log(`Built the web app into dist/web in ${Math.round(performance.now() - webStarted)} ms`);
+}

@@ -22,10 +22,10 @@ import { billingPageRoutes } from './http/routes/billing-pages.routes.ts';
 import { dataRoutes } from './http/routes/data.routes.ts';
 import { docsRoutes } from './http/routes/docs.routes.ts';
 import { filesRoutes } from './http/routes/files.routes.ts';
-import { homeRoutes } from './http/routes/home.routes.ts';
 import { opsRoutes } from './http/routes/ops.routes.ts';
 import { sessionRoutes } from './http/routes/session.routes.ts';
 import { usersRoutes } from './http/routes/users.routes.ts';
+import { webRoutes } from './http/routes/web.routes.ts';
 import { webhookRoutes } from './http/routes/webhooks.routes.ts';
 import { ErrorBody, ErrorDoc, UploadDoc } from './http/schemas/common.ts';
 import type { Deps } from './services/deps.ts';
@@ -137,7 +137,6 @@ export async function buildApp({ deps, logger }: BuildOptions) {
 
   const opts = { deps, verifier };
   await app.register(opsRoutes, opts);
-  await app.register(homeRoutes, opts);
   await app.register(authRoutes, { ...opts, prefix: '/api/auth' });
   await app.register(sessionRoutes, { ...opts, prefix: '/api' });
   await app.register(usersRoutes, { ...opts, prefix: '/api/users' });
@@ -148,6 +147,8 @@ export async function buildApp({ deps, logger }: BuildOptions) {
   await app.register(billingRoutes, { ...opts, prefix: '/api/billing' });
   await app.register(webhookRoutes, { ...opts, prefix: '/api/webhooks' });
   await app.register(billingPageRoutes, opts);
+  // Last: its catch-all GET serves the web app for every path no other route claims.
+  await app.register(webRoutes, opts);
   // The simulator delivers its signed events through the whole HTTP stack, as Stripe would.
   deps.billing.simulator?.setDelivery(async (payload, signature) => {
     const res = await app.inject({

@@ -90,8 +90,14 @@ test('the built server (what npm start runs) serves the API and its static asset
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const s = await start({ DATA_DIR: join(root, 'data') }, ['dist/server.js']);
   const base = `http://127.0.0.1:${s.port}`;
-  assert.match(await (await fetch(`${base}/`)).text(), /Gatehouse/);
-  assert.equal((await fetch(`${base}/assets/home.css`)).status, 200);
+  const index = await (await fetch(`${base}/`)).text();
+  assert.match(index, /<div id="root">/, 'the web app, built by the same script');
+  const script = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/.exec(index)?.[1];
+  assert.ok(script, `a hashed entry script in ${index}`);
+  const js = await fetch(`${base}${script}`);
+  assert.equal(js.status, 200);
+  assert.equal(js.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+  assert.match(String(js.headers.get('content-type')), /^text\/javascript/);
   const signup = await fetch(`${base}/api/auth/signup`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -136,16 +136,29 @@ describe('operations', () => {
     ]);
   });
 
-  test('GET / serves a landing page under the strict CSP, with its stylesheet', async (t) => {
+  test('GET / and client routes serve the web app under the strict CSP; server paths never fall back to it', async (t) => {
     const b = await build(t, { APP_ORIGIN: 'https://app.example.com' });
-    const home = await b.app.inject({ url: '/' });
-    assert.equal(home.statusCode, 200);
-    assert.match(String(home.headers['content-type']), /^text\/html; charset=utf-8/);
-    assert.match(String(home.headers['content-security-policy']), /script-src 'self'; style-src 'self'/);
-    assert.match(home.body, /href="\/docs"/);
-    assert.match(home.body, /https:\/\/app\.example\.com\/api\/auth\/signup/);
-    assert.doesNotMatch(home.body, /<script|style=/);
-    const css = await b.app.inject({ url: '/assets/home.css' });
+    for (const url of ['/', '/signin', '/files?x=1', '/billing']) {
+      const page = await b.app.inject({ url });
+      assert.equal(page.statusCode, 200, url);
+      assert.match(String(page.headers['content-type']), /^text\/html; charset=utf-8/);
+      assert.equal(page.headers['cache-control'], 'no-cache', 'index.html is never cached');
+      assert.match(String(page.headers['content-security-policy']), /script-src 'self'; style-src 'self'/);
+      // Built or not, no inline script and no inline style: every script is a file of our own.
+      assert.doesNotMatch(page.body, /<script(?![^>]*\bsrc="\/)[^>]*>|style=/);
+    }
+    for (const url of [
+      '/api/nothing',
+      '/billing/nothing',
+      '/.well-known/nothing',
+      '/assets/missing-abc.js',
+      '/x.php',
+    ]) {
+      const res = await b.app.inject({ url });
+      assert.equal(res.statusCode, 404, url);
+      assert.equal(res.json().error.code, 'NOT_FOUND', url);
+    }
+    const css = await b.app.inject({ url: '/assets/base.css' });
     assert.equal(css.statusCode, 200);
     assert.match(String(css.headers['content-type']), /^text\/css/);
   });

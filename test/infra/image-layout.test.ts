@@ -48,11 +48,13 @@ test('the runtime files the Dockerfile assembles start a server that behaves lik
     'scripts/build.mjs',
     'scripts/rotate-keys.ts',
     'bench/bare-server.ts',
+    'vite.config.ts',
   ]) {
     cpSync(f, join(context, f));
   }
   cpSync('src', join(context, 'src'), { recursive: true });
   cpSync('config', join(context, 'config'), { recursive: true });
+  cpSync('web', join(context, 'web'), { recursive: true });
   symlinkSync(join(repo, 'node_modules'), join(context, 'node_modules'));
   const out = join(work, 'out');
   const built = await run('bash', ['-euo', 'pipefail', '-c', buildRun.replaceAll('/out', out)], {
@@ -63,6 +65,7 @@ test('the runtime files the Dockerfile assembles start a server that behaves lik
   // The final stage: /app holds node_modules, package.json, dist/ and src/'s assets, no TypeScript.
   const before = listFiles(out).sort();
   assert.ok(before.includes('dist/server.js') && before.includes('package.json'));
+  assert.ok(before.includes('dist/web/index.html'), 'the web app is built into the image');
   assert.deepEqual(
     before.filter((f) => f.startsWith('src/') && f.endsWith('.ts')),
     [],
@@ -98,8 +101,8 @@ test('the runtime files the Dockerfile assembles start a server that behaves lik
     }
     assert.ok(up, `no /health within 10 s:\n${log}`);
     const home = await fetch(`http://127.0.0.1:${port}/`);
-    assert.equal(home.status, 200, 'the landing page is read from the shipped src/ assets');
-    await home.text();
+    assert.equal(home.status, 200, 'the web app is served from the shipped dist/web');
+    assert.match(await home.text(), /<div id="root">/);
 
     const healthcheck = /^HEALTHCHECK .*?CMD (\[.*\])$/m.exec(dockerfile)?.[1];
     assert.ok(healthcheck, 'HEALTHCHECK in exec form');

@@ -334,6 +334,9 @@ describe('cookies and browser sessions', () => {
     const hostile: Record<string, string>[] = [
       { origin: 'https://evil.test' },
       { origin: 'null' },
+      // "null" (a sandboxed or opaque origin) proves nothing; the browser's Sec-Fetch-Site still decides.
+      { origin: 'null', 'sec-fetch-site': 'cross-site' },
+      { origin: 'null', 'sec-fetch-site': 'same-site' },
       { origin: 'http://localhost:3000.evil.test' },
       { origin: 'https://localhost:3000' },
       { origin: 'http://localhost:3001' },
@@ -384,10 +387,11 @@ describe('cookies and browser sessions', () => {
       headers: { cookie: u.cookie, origin: LOCAL_ORIGIN },
     });
     assert.equal(setup.statusCode, 200, setup.body);
+    // What a browser sends for a same-origin form post under Referrer-Policy: no-referrer.
     const del = await b.app.inject({
       method: 'DELETE',
       url: `/api/sessions/${otherId}`,
-      headers: { cookie: u.cookie, 'sec-fetch-site': 'same-origin' },
+      headers: { cookie: u.cookie, origin: 'null', 'sec-fetch-site': 'same-origin' },
     });
     assert.equal(del.statusCode, 204, del.body);
     assert.equal((await me(b, { cookie: otherCookie })).statusCode, 401);

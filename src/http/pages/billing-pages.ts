@@ -38,6 +38,7 @@ function layout(title: string, body: Html, opts: { testMode: boolean; script?: s
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/base.css">
 <link rel="stylesheet" href="/billing/assets/billing.css">
 ${opts.script ? html`<script src="${opts.script}" defer></script>` : ''}
@@ -55,7 +56,7 @@ export function returnPage(testMode: boolean): string {
     html`<div class="card" aria-live="polite">
 <h1 id="status">Confirming your payment…</h1>
 <p id="detail" class="muted">This takes a moment: your plan changes as soon as the payment is confirmed.</p>
-<div class="row"><a class="button secondary" href="/">Back to the app</a></div>
+<div class="row"><a class="button secondary" href="/billing">Back to billing</a></div>
 </div>`,
     { testMode, script: '/billing/assets/return.js' },
   );

@@ -63,7 +63,10 @@ export function createOriginCheck(deps: Deps) {
   const allowed = new Set([deps.config.appOrigin, ...deps.config.corsOrigins]);
   return (request: FastifyRequest, session: SessionRecord | null): void => {
     if (SAFE_METHODS.has(request.method)) return;
-    const origin = request.headers.origin;
+    // "null" is what a browser sends for a form post under Referrer-Policy: no-referrer (our pages'
+    // policy), and also from sandboxed or opaque origins: it proves nothing either way, so the
+    // browser-set Sec-Fetch-Site decides, else the CSRF token does.
+    const origin = request.headers.origin === 'null' ? undefined : request.headers.origin;
     const site = request.headers['sec-fetch-site'];
     if (origin !== undefined) {
       if (!allowed.has(origin)) throw new AppError('ORIGIN_REJECTED', 'Cross-site requests are not allowed.');

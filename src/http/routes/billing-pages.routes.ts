@@ -53,9 +53,13 @@ async function simulatorPages(
     { parseAs: 'string', bodyLimit: 2048 },
     (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
   );
+  // A form post under Referrer-Policy: no-referrer carries Origin "null", which proves nothing:
+  // then the browser-set Sec-Fetch-Site decides.
   const sameOrigin = (request: FastifyRequest) => {
-    const from = request.headers.origin;
-    if (from !== undefined && from !== origin)
+    const from = request.headers.origin === 'null' ? undefined : request.headers.origin;
+    const site = request.headers['sec-fetch-site'];
+    const crossSite = site !== undefined && site !== 'same-origin' && site !== 'none';
+    if ((from !== undefined && from !== origin) || crossSite)
       throw new AppError('ORIGIN_REJECTED', 'Cross-site requests are not allowed.');
   };
   const field = (request: FastifyRequest, name: string): string | undefined => {

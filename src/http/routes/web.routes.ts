@@ -1,0 +1,108 @@
+/**
+ * The web app (dist/web, built by scripts/build.mjs from web/): hashed assets under /assets/ with
+ * a year of immutable caching, other static files for an hour, and index.html (never cached) for
+ * every client route. The file list is read once at start; nothing outside it is ever served, so
+ * no request path reaches the filesystem. API-like paths (/api/, /billing/, /.well-known/) never
+ * fall back to the app: unknown ones keep their JSON 404. The billing pages' stylesheet, shared
+ * with the server-rendered simulator pages, is served at /assets/base.css.
+ *
+ * Without a build (tests that never ran `npm start`), GET / answers a short page saying how to
+ * build the app, under the same strict CSP.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, relative } from 'node:path';
+import { assetPath } from '../../config/paths.ts';
+import { AppError } from '../../domain/errors.ts';
+import type { App, RouteOptions } from './route-kit.ts';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.woff2': 'font/woff2',
+};
+
+interface StaticFile {
+  readonly body: Buffer;
+  readonly type: string;
+  readonly cache: string;
+}
+
+/** Every servable file of the build by URL path; hidden files (the manifest, the build stamp) are not. */
+function readBuild(root: string): Map<string, StaticFile> {
+  const files = new Map<string, StaticFile>();
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      if (name.startsWith('.')) continue;
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) {
+        walk(full);
+        continue;
+      }
+      const type = TYPES[extname(name)];
+      if (!type) continue;
+      const path = `/${relative(root, full).split('\\').join('/')}`;
+      const hashed = path.startsWith('/assets/');
+      files.set(path, {
+        body: readFileSync(full),
+        type,
+        cache:
+          path === '/index.html'
+            ? 'no-cache'
+            : hashed
+              ? 'public, max-age=31536000, immutable'
+              : 'public, max-age=3600',
+      });
+    }
+  };
+  walk(root);
+  return files;
+}
+
+const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Gatehouse</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/base.css"></head>
+<body><main><h1>Gatehouse</h1><p>The API is running. The web app has not been built in this checkout: <code>npm start</code> builds it (or <code>npm run build</code>).</p>
+<p><a href="/docs">API explorer</a> · <a href="/openapi.json">OpenAPI document</a></p></main></body></html>`;
+
+/** Paths that belong to the server, never to the web app. */
+const SERVER_PATHS = ['/api/', '/billing/', '/.well-known/', '/docs/'];
+
+export async function webRoutes(app: App, _opts: RouteOptions) {
+  const root = assetPath('dist', 'web');
+  const files = existsSync(join(root, 'index.html')) ? readBuild(root) : new Map<string, StaticFile>();
+  const index = files.get('/index.html');
+  const base = readFileSync(assetPath('src/http/pages', 'base.css'));
+  const hidden = { hide: true };
+
+  const send = (reply: import('fastify').FastifyReply, f: StaticFile) =>
+    reply.header('cache-control', f.cache).type(f.type).send(f.body);
+
+  app.get('/assets/base.css', { schema: hidden }, async (_request, reply) =>
+    send(reply, { body: base, type: TYPES['.css'] as string, cache: 'public, max-age=3600' }),
+  );
+
+  app.get('/*', { schema: hidden }, async (request, reply) => {
+    let path: string;
+    try {
+      path = decodeURIComponent(request.url.split('?')[0] ?? '/');
+    } catch {
+      throw new AppError('NOT_FOUND', 'Not found.');
+    }
+    const file = files.get(path);
+    if (file) return send(reply, file);
+    if (SERVER_PATHS.some((p) => path.startsWith(p)) || path.startsWith('/assets/') || extname(path) !== '') {
+      throw new AppError('NOT_FOUND', 'Not found.');
+    }
+    if (!index)
+      return reply
+        .header('cache-control', 'no-cache')
+        .type(TYPES['.html'] as string)
+        .send(NOT_BUILT);
+    return send(reply, index);
+  });
+}

@@ -1,0 +1,205 @@
+/**
+ * The only way the web app talks to the server: same-origin fetch under /api with the browser
+ * session cookie (HttpOnly: no token is ever visible here). Request and response types are the
+ * server's own TypeBox schemas, imported as types. Errors arrive as ApiError with the server's
+ * stable code; a 401 sends the app to sign-in and back afterwards (see app.tsx).
+ */
+import type { Static, TSchema } from 'typebox';
+import type {
+  Challenge,
+  ConfirmBody,
+  EmailBody,
+  ResetBody,
+  SessionAnswer,
+  SessionList,
+  SignInBody,
+  SignUpAnswer,
+  SignUpBody,
+  TotpSetupAnswer,
+  TotpVerifyAnswer,
+  User,
+} from '../../src/http/schemas/auth.ts';
+import type {
+  InvoicesAnswer,
+  PlansAnswer,
+  SubscriptionAnswer,
+  UrlAnswer,
+} from '../../src/http/schemas/billing.ts';
+import type { ErrorBody, Message } from '../../src/http/schemas/common.ts';
+import type {
+  ActivityList,
+  AdminUserList,
+  AuditList,
+  FileAnswer,
+  FileList,
+  PhotoAnswer,
+  ProfileUpdateBody,
+} from '../../src/http/schemas/users.ts';
+
+type S<T extends TSchema> = Static<T>;
+export type Me = S<typeof User>;
+export type Plans = S<typeof PlansAnswer>['plans'];
+export type Subscription = S<typeof SubscriptionAnswer>;
+export type Invoices = S<typeof InvoicesAnswer>['invoices'];
+export type Files = S<typeof FileList>;
+export type StoredFile = S<typeof FileAnswer>['file'];
+export type Sessions = S<typeof SessionList>;
+export type Activity = S<typeof ActivityList>;
+export type AdminUsers = S<typeof AdminUserList>;
+export type Audit = S<typeof AuditList>;
+export type ProfilePatch = S<typeof ProfileUpdateBody>;
+export type TotpSetup = S<typeof TotpSetupAnswer>;
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** Called on any 401 from a signed-in call: the app goes to sign-in and comes back. */
+let onUnauthenticated: (() => void) | null = null;
+export const setUnauthenticatedHandler = (fn: () => void) => {
+  onUnauthenticated = fn;
+};
+
+let csrfToken: string | null = null;
+
+async function call<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  opts: { quiet401?: boolean } = {},
+): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (csrfToken && method !== 'GET') headers['x-csrf-token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'The server cannot be reached. Check your connection and try again.');
+  }
+  if (res.status === 204) return undefined as T;
+  const data: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const err = (data as S<typeof ErrorBody> | null)?.error;
+    if (res.status === 401 && !opts.quiet401) onUnauthenticated?.();
+    throw new ApiError(
+      res.status,
+      err?.code ?? 'HTTP_ERROR',
+      err?.message ?? `The server answered ${res.status}.`,
+      err,
+    );
+  }
+  return data as T;
+}
+
+type SignInAnswer = { user: Me } | S<typeof Challenge>;
+
+export const api = {
+  session: async () => {
+    const out = await call<S<typeof SessionAnswer>>('GET', '/api/session', undefined, { quiet401: true });
+    csrfToken = (out as { csrf_token?: string }).csrf_token ?? null;
+    return out;
+  },
+  signIn: (body: S<typeof SignInBody>) =>
+    call<SignInAnswer>('POST', '/api/session', body, { quiet401: true }),
+  signInMfa: (session: string, code: string) =>
+    call<{ user: Me }>('POST', '/api/session/mfa', { session, code }, { quiet401: true }),
+  signOut: () => call<void>('DELETE', '/api/session'),
+  signUp: (body: S<typeof SignUpBody>) => call<S<typeof SignUpAnswer>>('POST', '/api/auth/signup', body),
+  confirm: (body: S<typeof ConfirmBody>) => call<S<typeof Message>>('POST', '/api/auth/confirm', body),
+  resend: (body: S<typeof EmailBody>) => call<S<typeof Message>>('POST', '/api/auth/resend-code', body),
+  forgot: (body: S<typeof EmailBody>) => call<S<typeof Message>>('POST', '/api/auth/forgot-password', body),
+  reset: (body: S<typeof ResetBody>) => call<S<typeof Message>>('POST', '/api/auth/reset-password', body),
+  changePassword: (current_password: string, new_password: string) =>
+    call<S<typeof Message>>('POST', '/api/auth/change-password', { current_password, new_password }),
+  totpSetup: () => call<TotpSetup>('POST', '/api/auth/mfa/totp/setup'),
+  totpVerify: (code: string) =>
+    call<S<typeof TotpVerifyAnswer>>('POST', '/api/auth/mfa/totp/verify', { code }),
+  totpDisable: (code: string) => call<S<typeof Message>>('DELETE', '/api/auth/mfa/totp', { code }),
+  sessions: () => call<Sessions>('GET', '/api/sessions'),
+  revokeSession: (id: string) => call<void>('DELETE', `/api/sessions/${encodeURIComponent(id)}`),
+  me: () => call<Me>('GET', '/api/users/me'),
+  updateMe: (patch: ProfilePatch) => call<{ message: string; user: Me }>('PUT', '/api/users/me', patch),
+  activity: () => call<Activity>('GET', '/api/users/me/activity?limit=20'),
+  files: (cursor?: string) => call<Files>('GET', `/api/files?limit=50${cursor ? `&cursor=${cursor}` : ''}`),
+  deleteFile: (id: string) => call<void>('DELETE', `/api/files/${encodeURIComponent(id)}`),
+  plans: () => call<{ plans: Plans }>('GET', '/api/billing/plans'),
+  subscription: () => call<Subscription>('GET', '/api/billing/subscription'),
+  invoices: () => call<{ invoices: Invoices }>('GET', '/api/billing/invoices'),
+  checkout: (plan: 'basic' | 'premium') =>
+    call<S<typeof UrlAnswer>>('POST', '/api/billing/checkout', { plan }),
+  portal: () => call<S<typeof UrlAnswer>>('POST', '/api/billing/portal'),
+  adminUsers: (search: string) =>
+    call<AdminUsers>(
+      'GET',
+      `/api/admin/users?limit=50${search ? `&search=${encodeURIComponent(search)}` : ''}`,
+    ),
+  adminPatchUser: (id: string, patch: { enabled?: boolean; groups?: string[] }) =>
+    call<unknown>('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, patch),
+  adminAudit: (filter: { type?: string; subject_id?: string }) => {
+    const q = new URLSearchParams({ limit: '50' });
+    if (filter.type) q.set('type', filter.type);
+    if (filter.subject_id) q.set('subject_id', filter.subject_id);
+    return call<Audit>('GET', `/api/admin/audit?${q}`);
+  },
+  devMail: () =>
+    call<{ messages: { id: string; at: string; to: string; subject: string; text: string }[] }>(
+      'GET',
+      '/api/dev/mail',
+    ),
+};
+
+/**
+ * A multipart upload with progress (fetch cannot report upload progress; XMLHttpRequest can).
+ * Resolves to the server's answer; rejects with ApiError.
+ */
+export function upload<T>(
+  path: string,
+  method: 'POST' | 'PUT',
+  file: File,
+  onProgress: (fraction: number) => void,
+) {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, path);
+    xhr.withCredentials = true;
+    if (csrfToken) xhr.setRequestHeader('x-csrf-token', csrfToken);
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+    xhr.onerror = () => reject(new ApiError(0, 'NETWORK', 'The upload was interrupted. Try again.'));
+    xhr.onload = () => {
+      let data: unknown = null;
+      try {
+        data = JSON.parse(xhr.responseText);
+      } catch {
+        data = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(data as T);
+      const err = (data as S<typeof ErrorBody> | null)?.error;
+      if (xhr.status === 401) onUnauthenticated?.();
+      reject(
+        new ApiError(
+          xhr.status,
+          err?.code ?? 'HTTP_ERROR',
+          err?.message ?? `The server answered ${xhr.status}.`,
+        ),
+      );
+    };
+    const form = new FormData();
+    form.append('file', file, file.name);
+    xhr.send(form);
+  });
+}
+
+export type PhotoUploaded = S<typeof PhotoAnswer>;

@@ -1,0 +1,152 @@
+import { type FormEvent, useState } from 'react';
+import { ApiError, api } from '../api.ts';
+import { useAuth } from '../auth.tsx';
+import { Link, safeReturnTo, useRouter } from '../router.tsx';
+import { Button, Card, Field, messageOf, Notice } from '../ui.tsx';
+import { emailProblem } from '../validate.ts';
+
+export function SignIn() {
+  const { location, navigate } = useRouter();
+  const { setUser } = useAuth();
+  const [email, setEmail] = useState(location.query.get('email') ?? '');
+  const [password, setPassword] = useState('');
+  const [challenge, setChallenge] = useState<string | null>(null);
+  const [code, setCode] = useState('');
+  const [useRecovery, setUseRecovery] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [touched, setTouched] = useState(false);
+  const returnTo = safeReturnTo(location.query.get('return_to')) ?? '/account';
+
+  const done = (user: Parameters<typeof setUser>[0]) => {
+    setUser(user);
+    navigate(returnTo, true);
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setTouched(true);
+    if (emailProblem(email) || !password) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const out = await api.signIn({ email: email.trim(), password });
+      if ('challenge' in out) setChallenge(out.session);
+      else done(out.user);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'USER_NOT_CONFIRMED') {
+        navigate(`/confirm?email=${encodeURIComponent(email.trim())}&unconfirmed=1`);
+        return;
+      }
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const submitCode = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!challenge) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const out = await api.signInMfa(challenge, code.trim());
+      done(out.user);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'INVALID_MFA_SESSION') {
+        setChallenge(null);
+        setCode('');
+      }
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (challenge) {
+    return (
+      <div className="narrow">
+        <h1 tabIndex={-1}>Two-step verification</h1>
+        <Card>
+          <form onSubmit={submitCode} noValidate>
+            <p>
+              {useRecovery
+                ? 'Enter one of the recovery codes you saved when you turned on two-step verification. Each works once.'
+                : 'Enter the 6-digit code from your authenticator app.'}
+            </p>
+            <Field
+              label={useRecovery ? 'Recovery code' : 'Authentication code'}
+              name="code"
+              inputMode={useRecovery ? 'text' : 'numeric'}
+              autoComplete="one-time-code"
+              autoFocus
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+              error={error}
+            />
+            <Button type="submit" busy={busy}>
+              Verify and sign in
+            </Button>
+            <Button
+              type="button"
+              kind="link"
+              onClick={() => {
+                setUseRecovery(!useRecovery);
+                setCode('');
+                setError(null);
+              }}
+            >
+              {useRecovery ? 'Use an authenticator code instead' : 'Use a recovery code instead'}
+            </Button>
+          </form>
+        </Card>
+      </div>
+    );
+  }
+
+  const emailError = touched ? emailProblem(email) : null;
+  return (
+    <div className="narrow">
+      <h1 tabIndex={-1}>Sign in</h1>
+      {location.query.get('signed_out') ? <Notice kind="info">You are signed out.</Notice> : null}
+      {location.query.get('confirmed') ? (
+        <Notice kind="success">Your email is confirmed. Sign in to continue.</Notice>
+      ) : null}
+      {location.query.get('reset') ? (
+        <Notice kind="success">Your password is changed. Sign in with the new one.</Notice>
+      ) : null}
+      {location.query.get('return_to') ? <Notice kind="info">Sign in to continue.</Notice> : null}
+      <Card>
+        <form onSubmit={submit} noValidate>
+          {error ? <Notice kind="error">{error}</Notice> : null}
+          <Field
+            label="Email"
+            name="email"
+            type="email"
+            autoComplete="username"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            onBlur={() => setTouched(true)}
+            error={emailError}
+          />
+          <Field
+            label="Password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            error={touched && !password ? 'Enter your password.' : null}
+          />
+          <Button type="submit" busy={busy}>
+            Sign in
+          </Button>
+        </form>
+        <p className="below-form">
+          <Link to="/forgot-password">Forgot your password?</Link> · New here?{' '}
+          <Link to="/signup">Create an account</Link>
+        </p>
+      </Card>
+    </div>
+  );
+}

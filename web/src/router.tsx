@@ -1,0 +1,78 @@
+/**
+ * A small client-side router on the History API: the current path as state, links that push
+ * without reloading, and `returnTo` for the sign-in round trip (same-origin paths only).
+ */
+import {
+  type AnchorHTMLAttributes,
+  createContext,
+  type ReactNode,
+  useContext,
+  useEffect,
+  useState,
+} from 'react';
+
+interface Location {
+  readonly path: string;
+  readonly query: URLSearchParams;
+}
+
+const read = (): Location => ({
+  path: window.location.pathname,
+  query: new URLSearchParams(window.location.search),
+});
+
+const RouterContext = createContext<{
+  location: Location;
+  navigate: (to: string, replace?: boolean) => void;
+}>({
+  location: read(),
+  navigate: () => undefined,
+});
+
+export function Router({ children }: { children: ReactNode }) {
+  const [location, setLocation] = useState(read);
+  useEffect(() => {
+    const onPop = () => setLocation(read());
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
+  const navigate = (to: string, replace = false) => {
+    if (replace) window.history.replaceState(null, '', to);
+    else window.history.pushState(null, '', to);
+    setLocation(read());
+    window.scrollTo(0, 0);
+  };
+  return <RouterContext.Provider value={{ location, navigate }}>{children}</RouterContext.Provider>;
+}
+
+export const useRouter = () => useContext(RouterContext);
+
+/** A same-origin path to return to after sign-in, or null: never another origin or scheme. */
+export function safeReturnTo(value: string | null): string | null {
+  if (!value?.startsWith('/') || value.startsWith('//') || value.includes('\\')) return null;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
+  if (/[\u0000-\u001f]/.test(value)) return null;
+  try {
+    const url = new URL(value, window.location.origin);
+    return url.origin === window.location.origin ? `${url.pathname}${url.search}` : null;
+  } catch {
+    return null;
+  }
+}
+
+export function Link({ to, children, ...rest }: { to: string } & AnchorHTMLAttributes<HTMLAnchorElement>) {
+  const { navigate } = useRouter();
+  return (
+    <a
+      href={to}
+      {...rest}
+      onClick={(e) => {
+        if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+        e.preventDefault();
+        navigate(to);
+      }}
+    >
+      {children}
+    </a>
+  );
+}
