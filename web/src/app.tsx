@@ -3,7 +3,7 @@
  * (a 401 anywhere sends the user to sign-in and back to the same-origin path they were on).
  * Pages other than the landing and sign-in are split into chunks of their own, loaded on demand.
  */
-import { lazy, type ReactNode, Suspense, useEffect } from 'react';
+import { lazy, type ReactNode, Suspense, useEffect, useRef } from 'react';
 import { api, setUnauthenticatedHandler } from './api.ts';
 import { AuthProvider, useAuth } from './auth.tsx';
 import { Landing } from './pages/landing.tsx';
@@ -59,9 +59,13 @@ function Routes() {
   const { user, setUser } = useAuth();
   const path = location.path;
 
+  const firstPath = useRef(path);
   useEffect(() => {
     document.title = TITLES[path] ? `${TITLES[path]} · Gatehouse` : 'Gatehouse';
-    // Focus the page's heading after a navigation, for screen readers and keyboard users.
+    // After an in-app navigation (not the first load, where the skip link comes first), move focus
+    // to the new page's heading, as a full page load would, for screen readers and keyboards.
+    if (firstPath.current === path) return;
+    firstPath.current = '';
     const heading = document.querySelector('main h1') as HTMLElement | null;
     heading?.focus({ preventScroll: true });
   }, [path]);

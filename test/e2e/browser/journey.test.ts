@@ -297,6 +297,11 @@ test('phone width: the pages reflow, and nothing overflows sideways', async () =
     ['/', 'landing-phone-dark'],
     ['/signin', 'signin-phone-dark'],
     ['/signup', 'signup-phone-dark'],
+    ['/confirm?email=someone%40example.test', 'confirm-phone-dark'],
+    ['/forgot-password', 'forgot-phone-dark'],
+    ['/reset-password?email=someone%40example.test', 'reset-phone-dark'],
+    ['/mailbox', 'mailbox-phone-dark'],
+    ['/no-such-page', 'not-found-phone-dark'],
   ] as const) {
     await page.goto(`${origin}${path}`);
     await page.locator('main h1').waitFor();
@@ -308,5 +313,37 @@ test('phone width: the pages reflow, and nothing overflows sideways', async () =
   await page.goto(`${origin}/security`);
   await page.waitForURL(/\/signin\?return_to=%2Fsecurity/);
   assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('keyboard only: sign-in is reachable and usable without a mouse, and errors keep what was typed', async () => {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const { page } = await open(context);
+  await page.goto(`${origin}/signin`);
+  await page.locator('main h1').waitFor();
+  // The first Tab stop is the skip link, which jumps to the content.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+  await page.keyboard.press('Enter');
+  const stops: string[] = [];
+  for (let i = 0; i < 12 && !stops.includes('Email'); i++) {
+    await page.keyboard.press('Tab');
+    stops.push(
+      await page.evaluate(
+        () => (document.activeElement as HTMLInputElement | null)?.labels?.[0]?.textContent ?? '',
+      ),
+    );
+  }
+  assert.ok(stops.includes('Email'), `Tab reaches the email field: ${JSON.stringify(stops)}`);
+  await page.keyboard.type('nobody@example.test');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('not the right password at all');
+  await page.keyboard.press('Enter');
+  await page.getByRole('alert').first().waitFor();
+  assert.equal(
+    await page.getByLabel('Email').inputValue(),
+    'nobody@example.test',
+    'the email is kept after an error',
+  );
   await context.close();
 });
