@@ -158,6 +158,14 @@ describe('operations', () => {
       assert.equal(res.statusCode, 404, url);
       assert.equal(res.json().error.code, 'NOT_FOUND', url);
     }
+    // A path that is neither a page of the app nor the server's is the app's not-found page with a
+    // real 404, never cached; the app's own page list decides (APP_PAGES).
+    for (const url of ['/nope', '/signin/extra', '/Files']) {
+      const page = await b.app.inject({ url });
+      assert.equal(page.statusCode, 404, url);
+      assert.match(String(page.headers['content-type']), /^text\/html; charset=utf-8/, url);
+      assert.equal(page.headers['cache-control'], 'no-cache', url);
+    }
     const css = await b.app.inject({ url: '/assets/base.css' });
     assert.equal(css.statusCode, 200);
     assert.match(String(css.headers['content-type']), /^text\/css/);

@@ -288,13 +288,24 @@ describe('input handling (SECURITY 34)', () => {
       assert.ok(!allow.includes(method), `${what}: Allow lists the refused method`);
       assertGenericError(res, what);
     }
-    // An unknown path is a plain 404 (no Allow header).
-    for (const url of ['/api/nope', '/api/auth/nope', '/nope']) {
-      const res = await b.app.inject({ method: 'GET', url });
-      assert.equal(res.statusCode, 404, url);
-      assert.equal(res.headers.allow, undefined, url);
+    // An unknown path is a plain 404 (no Allow header), whatever the method; outside the server's
+    // paths it is the web app's not-found page, still a 404.
+    for (const [method, url] of [
+      ['GET', '/api/nope'],
+      ['GET', '/api/auth/nope'],
+      ['DELETE', '/api/nope'],
+      ['POST', '/nope'],
+      ['DELETE', '/signin'],
+    ] as [Method, string][]) {
+      const res = await b.app.inject({ method, url });
+      assert.equal(res.statusCode, 404, `${method} ${url}`);
+      assert.equal(res.headers.allow, undefined, `${method} ${url}`);
       assertGenericError(res, url);
     }
+    const page = await b.app.inject({ url: '/nope' });
+    assert.equal(page.statusCode, 404);
+    assert.equal(page.headers.allow, undefined);
+    assert.match(String(page.headers['content-type']), /^text\/html; charset=utf-8/);
   });
 
   test('SECURITY 34: an unexpected failure answers a generic 500; the detail stays in the log', async (t) => {

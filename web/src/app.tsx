@@ -4,6 +4,7 @@
  * Pages other than the landing and sign-in are split into chunks of their own, loaded on demand.
  */
 import { lazy, type ReactNode, Suspense, useEffect, useRef } from 'react';
+import { APP_PAGES, type AppPage, isAppPage } from '../../src/http/schemas/pages.ts';
 import { api, setUnauthenticatedHandler } from './api.ts';
 import { AuthProvider, useAuth } from './auth.tsx';
 import { Landing } from './pages/landing.tsx';
@@ -23,7 +24,9 @@ const Billing = lazy(() => import('./pages/billing.tsx'));
 const Admin = lazy(() => import('./pages/admin.tsx'));
 const NotFound = lazy(() => import('./pages/not-found.tsx'));
 
-const PUBLIC: Record<string, () => ReactNode> = {
+type PrivatePage = '/account' | '/security' | '/files' | '/billing' | '/admin';
+// Every page of APP_PAGES is in exactly one of these two tables (the types check it).
+const PUBLIC: Record<Exclude<AppPage, PrivatePage>, () => ReactNode> = {
   '/': () => <Landing />,
   '/signin': () => <SignIn />,
   '/signup': () => <SignUp />,
@@ -32,26 +35,12 @@ const PUBLIC: Record<string, () => ReactNode> = {
   '/reset-password': () => <Reset />,
   '/mailbox': () => <Mailbox />,
 };
-const PRIVATE: Record<string, () => ReactNode> = {
+const PRIVATE: Record<PrivatePage, () => ReactNode> = {
   '/account': () => <Profile />,
   '/security': () => <Security />,
   '/files': () => <FilesPage />,
   '/billing': () => <Billing />,
   '/admin': () => <Admin />,
-};
-const TITLES: Record<string, string> = {
-  '/': 'Gatehouse',
-  '/signin': 'Sign in',
-  '/signup': 'Create an account',
-  '/confirm': 'Confirm your email',
-  '/forgot-password': 'Forgot password',
-  '/reset-password': 'Choose a new password',
-  '/mailbox': 'Dev mailbox',
-  '/account': 'Profile',
-  '/security': 'Security',
-  '/files': 'Files',
-  '/billing': 'Billing',
-  '/admin': 'Administration',
 };
 
 function Routes() {
@@ -61,7 +50,7 @@ function Routes() {
 
   const firstPath = useRef(path);
   useEffect(() => {
-    document.title = TITLES[path] ? `${TITLES[path]} · Gatehouse` : 'Gatehouse';
+    document.title = isAppPage(path) && path !== '/' ? `${APP_PAGES[path]} · Gatehouse` : 'Gatehouse';
     // After an in-app navigation (not the first load, where the skip link comes first), move focus
     // to the new page's heading, as a full page load would, for screen readers and keyboards.
     if (firstPath.current === path) return;
@@ -78,7 +67,8 @@ function Routes() {
     });
   }, [navigate, setUser]);
 
-  const privatePage = PRIVATE[path];
+  const page = isAppPage(path) ? path : undefined;
+  const privatePage = page && page in PRIVATE ? PRIVATE[page as PrivatePage] : undefined;
   if (privatePage) {
     if (user === undefined) return <Loading />;
     if (user === null) {
@@ -92,7 +82,7 @@ function Routes() {
     }
     return privatePage();
   }
-  return (PUBLIC[path] ?? (() => <NotFound />))();
+  return (page && page in PUBLIC ? PUBLIC[page as Exclude<AppPage, PrivatePage>] : () => <NotFound />)();
 }
 
 function Header() {

@@ -59,7 +59,10 @@ export const errorHandler = fp(
     // A shadow router of every registered path, to tell "no such path" (404) from "wrong method" (405).
     const shadow = FindMyWay({ ignoreTrailingSlash: false });
     const methodsByPath = new Map<string, Set<string>>();
+    // Catch-all routes (the web app's GET /*, CORS's OPTIONS *) are fallbacks, not paths that exist:
+    // with them in the shadow, DELETE /nope would be a 405 instead of a 404.
     app.addHook('onRoute', (route) => {
+      if (route.url === '*' || route.url === '/*') return;
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       let set = methodsByPath.get(route.url);
       if (!set) {

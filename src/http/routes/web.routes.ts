@@ -1,10 +1,13 @@
 /**
  * The web app (dist/web, built by scripts/build.mjs from web/): hashed assets under /assets/ with
  * a year of immutable caching, other static files for an hour, and index.html (never cached) for
- * every client route. The file list is read once at start; nothing outside it is ever served, so
- * no request path reaches the filesystem. API-like paths (/api/, /billing/, /.well-known/) never
- * fall back to the app: unknown ones keep their JSON 404. The billing pages' stylesheet, shared
- * with the server-rendered simulator pages, is served at /assets/base.css.
+ * the app's pages (APP_PAGES, shared with web/). Any other path outside the server's own gets
+ * index.html with a 404 status: the app shows its not-found page, and crawlers and monitors see a
+ * real 404. The file list is read once at start; nothing outside it is ever served, so no request
+ * path reaches the filesystem. Server paths (/api/, /billing/, /.well-known/, /docs/) and missing
+ * files never fall back to the app: they go to the not-found handler, which answers a JSON 404, or
+ * a 405 with an Allow header for a known path called with GET. The billing pages' stylesheet,
+ * shared with the server-rendered simulator pages, is served at /assets/base.css.
  *
  * Without a build (tests that never ran `npm start`), GET / answers a short page saying how to
  * build the app, under the same strict CSP.
@@ -12,7 +15,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { assetPath } from '../../config/paths.ts';
-import { AppError } from '../../domain/errors.ts';
+import { isAppPage } from '../schemas/pages.ts';
 import type { App, RouteOptions } from './route-kit.ts';
 
 const TYPES: Record<string, string> = {
@@ -91,13 +94,14 @@ export async function webRoutes(app: App, _opts: RouteOptions) {
     try {
       path = decodeURIComponent(request.url.split('?')[0] ?? '/');
     } catch {
-      throw new AppError('NOT_FOUND', 'Not found.');
+      return reply.callNotFound();
     }
     const file = files.get(path);
     if (file) return send(reply, file);
     if (SERVER_PATHS.some((p) => path.startsWith(p)) || path.startsWith('/assets/') || extname(path) !== '') {
-      throw new AppError('NOT_FOUND', 'Not found.');
+      return reply.callNotFound();
     }
+    if (!isAppPage(path)) reply.status(404);
     if (!index)
       return reply
         .header('cache-control', 'no-cache')
