@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
-import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
@@ -129,8 +128,8 @@ export async function buildApp({ deps, logger }: BuildOptions) {
     },
   });
   await app.register(docsRoutes);
-  // Only routes that list multipart/form-data in config.contentTypes get past the edge check.
-  await app.register(multipart, { throwFileSizeLimit: true });
+  // Upload routes register the multipart parser in their own scope (http/uploads.ts), and only
+  // routes that list multipart/form-data in config.contentTypes get past the edge check.
 
   const verifier = createTokenVerifier({ identity: deps.identity, store: deps.store, clock: deps.clock });
   await app.register(authPlugin, { deps, verifier });

@@ -3,11 +3,24 @@
  * and turning the parser's failures into stable codes: a malformed body is a 400, never a 500.
  * Limits: one file, a few small fields, bounded header and name sizes.
  */
+import multipart from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isAppError } from '../domain/errors.ts';
 import type { Upload } from '../services/files.service.ts';
+import type { App } from './routes/route-kit.ts';
 
 export const MULTIPART = ['multipart/form-data'] as const;
+
+/**
+ * Registers upload routes in a scope of their own that has the multipart parser. The plugin adds
+ * an async onResponse hook (temporary-file clean-up) wherever it is registered; registered at the
+ * root, that hook ran on every answer of the API, the hot path included.
+ */
+export const withUploads = (app: App, routes: (scope: App) => void) =>
+  app.register(async (scope: App) => {
+    await scope.register(multipart, { throwFileSizeLimit: true });
+    routes(scope);
+  });
 
 /** The first file part; the route consumes its stream. `maxBytes` only backs up the caller's own limit. */
 export async function fileFrom(request: FastifyRequest, maxBytes: number): Promise<Upload> {

@@ -33,8 +33,10 @@ export interface TokenVerifier {
    * The same check answered synchronously when it can be: the token was verified before and has
    * not expired, and the store knows the user's revocation mark without I/O. Undefined when it
    * cannot decide that way (the caller then awaits verifyAccessToken); throws TOKEN_REVOKED.
+   * `known` is what an earlier call (or verifyAccessToken) returned for this very token string,
+   * when the caller has it at hand: it spares the lookup, never the expiry or revocation check.
    */
-  verifyNow(token: string): VerifiedToken | undefined;
+  verifyNow(token: string, known?: VerifiedToken): VerifiedToken | undefined;
   /** True when the user's revocation mark voids a token issued at `iatSeconds`. */
   isRevoked(userId: string, iatSeconds: number): Promise<boolean>;
 }
@@ -88,8 +90,8 @@ export function createTokenVerifier(opts: {
 
   return {
     isRevoked,
-    verifyNow(token) {
-      const verified = cache.get(token);
+    verifyNow(token, known) {
+      const verified = known ?? cache.get(token);
       if (!verified || verified.exp * 1000 <= clock()) return undefined;
       const mark = store.peek?.revocation(verified.userId);
       if (mark === undefined) return undefined;

@@ -4,6 +4,8 @@
  * these cases repeat each request so that the second and later ones are the in-memory ones.
  */
 import assert from 'node:assert/strict';
+import { Agent, get } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { build } from '../helpers/build.ts';
 import { bearer, cookieUser, tokenUser } from '../helpers/users.ts';
@@ -108,4 +110,56 @@ test('the remembered answer follows every change of the profile and of the plan'
   assert.equal((await me()).plan, 'premium');
   await b.deps.store.billing.put({ ...linked, plan: 'premium', status: 'canceled' });
   assert.equal((await me()).plan, 'trial');
+});
+
+test('on one keep-alive connection: each request is judged by its own token, and revocation still bites', async (t) => {
+  const b = await build(t);
+  const alice = await tokenUser(b);
+  const bob = await tokenUser(b);
+  await b.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = b.app.server.address() as AddressInfo;
+  // One socket for every request, so the guard's per-connection memory of the last token is used.
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  t.after(() => agent.destroy());
+  const sockets = new Set<unknown>();
+  const me = (token: string) =>
+    new Promise<{ status: number; body: { user_id?: string; error?: { code: string } } }>(
+      (resolve, reject) => {
+        const req = get(
+          { host: '127.0.0.1', port, path: '/api/users/me', agent, headers: bearer(token) },
+          (res) => {
+            let text = '';
+            res.on('data', (d) => {
+              text += d;
+            });
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+          },
+        );
+        req.on('socket', (s) => sockets.add(s));
+        req.on('error', reject);
+      },
+    );
+  const aliceId = String(
+    JSON.parse(Buffer.from(alice.tokens.access_token.split('.')[1] ?? '', 'base64url').toString()).sub,
+  );
+  for (const [who, token] of [
+    ['alice', alice.tokens.access_token],
+    ['alice', alice.tokens.access_token],
+    ['bob', bob.tokens.access_token],
+    ['alice', alice.tokens.access_token],
+  ] as const) {
+    const res = await me(token);
+    assert.equal(res.status, 200, who);
+    assert.equal(res.body.user_id === aliceId, who === 'alice', `${who} got their own profile`);
+  }
+  // A forged token on the connection that just carried a good one: refused, not remembered.
+  const forged = `${alice.tokens.access_token.slice(0, -4)}AAAA`;
+  assert.equal((await me(forged)).status, 401);
+  assert.equal((await me(alice.tokens.access_token)).status, 200);
+  await b.deps.store.revocations.set(aliceId, Date.now());
+  const after = await me(alice.tokens.access_token);
+  assert.equal(after.status, 401, 'the remembered token is revoked on the same connection');
+  assert.equal(after.body.error?.code, 'TOKEN_REVOKED');
+  assert.equal((await me(bob.tokens.access_token)).status, 200);
+  assert.equal(sockets.size, 1, 'every request went over the same connection');
 });

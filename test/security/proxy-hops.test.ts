@@ -58,19 +58,29 @@ describe('trusted proxy hops', () => {
   test('SECURITY 11: anonymous probing, refused (401) or of unknown paths (404), is rate-limited too', async (t) => {
     const b = await build(t, { RATE_LIMIT_PER_MINUTE: '3' });
     // The budget is per address across routes, so each probe comes from its own address.
-    for (const [url, remoteAddress] of [
-      ['/api/users/me', '192.0.2.50'],
-      ['/api/no-such-thing', '192.0.2.51'],
+    // GET of an unknown path passes the web app's catch-all route first (counted once, not twice);
+    // DELETE of one meets no route at all and is counted by the not-found handler.
+    for (const [method, url, remoteAddress] of [
+      ['GET', '/api/users/me', '192.0.2.50'],
+      ['GET', '/api/no-such-thing', '192.0.2.51'],
+      ['DELETE', '/api/no-such-thing', '192.0.2.52'],
+      ['PUT', '/api/auth/signin', '192.0.2.53'],
     ] as const) {
       const statuses: number[] = [];
-      for (let i = 0; i < 5; i++) statuses.push((await b.app.inject({ url, remoteAddress })).statusCode);
+      for (let i = 0; i < 5; i++)
+        statuses.push((await b.app.inject({ method, url, remoteAddress })).statusCode);
       assert.deepEqual(statuses.slice(3), [429, 429], `${url}: ${statuses.join(',')}`);
       assert.ok(
         statuses.slice(0, 3).every((s) => s !== 429),
         `${url}: ${statuses.join(',')}`,
       );
       // A bad token is counted by the limiter before it is looked at.
-      const probe = await b.app.inject({ url, remoteAddress, headers: { authorization: 'Bearer x.y.z' } });
+      const probe = await b.app.inject({
+        method,
+        url,
+        remoteAddress,
+        headers: { authorization: 'Bearer x.y.z' },
+      });
       assert.equal(probe.statusCode, 429);
     }
   });

@@ -128,6 +128,12 @@ export const authPlugin = fp(
       cookiePrincipal(request, session, await getProfile(deps, session.userId));
     };
 
+    // An API client sends the same token on every request of a keep-alive connection: remember
+    // the last one verified per connection, so the common case compares the token with that one
+    // instead of hashing its ~800 characters for the verifier's cache. Expiry and revocation are
+    // still checked on every request; a different token on the connection takes the usual path.
+    const lastOnConnection = new WeakMap<object, { token: string; verified: VerifiedToken }>();
+
     // The same checks in the same order either way; the synchronous path only skips the promises
     // when every answer is already in memory (a cached token or session and its user's records).
     app.decorate(
@@ -140,8 +146,12 @@ export const authPlugin = fp(
       ) => {
         const token = bearerToken(request);
         if (token !== null) {
-          const verified = verifier.verifyNow(token);
+          const socket = request.raw.socket;
+          const last = lastOnConnection.get(socket);
+          const same = last !== undefined && last.token === token;
+          const verified = verifier.verifyNow(token, same ? last.verified : undefined);
           if (!verified) return slowBearer(request, token);
+          if (!same && socket) lastOnConnection.set(socket, { token, verified });
           bearerPrincipal(request, token, verified);
           done();
           return undefined;

@@ -74,6 +74,8 @@ export const errorHandler = fp(
     });
 
     app.setNotFoundHandler((request, reply) => {
+      const limited = app.rateLimitUnrouted?.(request, reply);
+      if (limited) throw limited;
       const path = request.url.split('?')[0] ?? '/';
       const match = shadow.find('GET', path);
       const allowed = match ? methodsByPath.get((match.store as { path: string }).path) : undefined;

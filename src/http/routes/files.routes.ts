@@ -5,7 +5,7 @@ import { deleteFile, listFiles, openFile, uploadFile, usage } from '../../servic
 import { getProfile } from '../../services/users.service.ts';
 import { meta } from '../plugins/auth.ts';
 import { FileAnswer, FileIdParams, FileList, FileListQuery } from '../schemas/users.ts';
-import { closeAfterReply, fileFrom, MULTIPART, uploadError } from '../uploads.ts';
+import { closeAfterReply, fileFrom, MULTIPART, uploadError, withUploads } from '../uploads.ts';
 import { type App, type RouteOptions, signedIn } from './route-kit.ts';
 
 const fileOut = (f: FileRecord) => ({
@@ -59,33 +59,35 @@ export async function filesRoutes(app: App, { deps }: RouteOptions) {
     },
   );
 
-  app.post(
-    '',
-    {
-      preParsing: app.authenticate,
-      config: { contentTypes: MULTIPART },
-      schema: {
-        security: signedIn,
-        tags: ['Files'],
-        summary: 'Upload one file (multipart/form-data), streamed to storage',
-        description:
-          'The type is sniffed from the bytes; the name is kept only as cleaned display text. 413 FILE_TOO_LARGE or QUOTA_EXCEEDED store nothing.',
-        consumes: ['multipart/form-data'],
-        response: { 201: FileAnswer },
+  await withUploads(app, (scope) => {
+    scope.post(
+      '',
+      {
+        preParsing: app.authenticate,
+        config: { contentTypes: MULTIPART },
+        schema: {
+          security: signedIn,
+          tags: ['Files'],
+          summary: 'Upload one file (multipart/form-data), streamed to storage',
+          description:
+            'The type is sniffed from the bytes; the name is kept only as cleaned display text. 413 FILE_TOO_LARGE or QUOTA_EXCEEDED store nothing.',
+          consumes: ['multipart/form-data'],
+          response: { 201: FileAnswer },
+        },
       },
-    },
-    async (request, reply) => {
-      try {
-        const limits = await entitlements(request);
-        const upload = await fileFrom(request, limits.fileMaxBytes);
-        const file = await uploadFile(deps, userId(request), limits, upload, meta(request));
-        return reply.status(201).send({ file: fileOut(file) });
-      } catch (err) {
-        closeAfterReply(reply);
-        throw uploadError(err);
-      }
-    },
-  );
+      async (request, reply) => {
+        try {
+          const limits = await entitlements(request);
+          const upload = await fileFrom(request, limits.fileMaxBytes);
+          const file = await uploadFile(deps, userId(request), limits, upload, meta(request));
+          return reply.status(201).send({ file: fileOut(file) });
+        } catch (err) {
+          closeAfterReply(reply);
+          throw uploadError(err);
+        }
+      },
+    );
+  });
 
   app.get(
     '/:id',

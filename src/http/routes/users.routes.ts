@@ -16,7 +16,7 @@ import {
 
 const ProfileAnswer = Type.Object({ message: Type.String(), user: User }, { additionalProperties: false });
 
-import { closeAfterReply, fileFrom, MULTIPART, uploadError } from '../uploads.ts';
+import { closeAfterReply, fileFrom, MULTIPART, uploadError, withUploads } from '../uploads.ts';
 import { type App, type RouteOptions, signedIn } from './route-kit.ts';
 
 const PHOTO_CACHE = 'private, max-age=31536000, immutable';
@@ -91,30 +91,32 @@ export async function usersRoutes(app: App, { deps }: RouteOptions) {
     },
   );
 
-  app.put(
-    '/me/photo',
-    {
-      preParsing: app.authenticate,
-      config: { contentTypes: MULTIPART },
-      schema: {
-        security: signedIn,
-        tags: ['Users'],
-        summary: 'Set the profile photo (multipart: one PNG, JPEG or WebP file, judged by its bytes)',
-        consumes: ['multipart/form-data'],
-        response: { 200: PhotoAnswer },
+  await withUploads(app, (scope) => {
+    scope.put(
+      '/me/photo',
+      {
+        preParsing: app.authenticate,
+        config: { contentTypes: MULTIPART },
+        schema: {
+          security: signedIn,
+          tags: ['Users'],
+          summary: 'Set the profile photo (multipart: one PNG, JPEG or WebP file, judged by its bytes)',
+          consumes: ['multipart/form-data'],
+          response: { 200: PhotoAnswer },
+        },
       },
-    },
-    async (request, reply) => {
-      try {
-        const upload = await fileFrom(request, deps.config.photoMaxBytes);
-        const { photoUrl } = await setPhoto(deps, userId(request), upload.stream, meta(request));
-        return { photo_url: photoUrl };
-      } catch (err) {
-        closeAfterReply(reply);
-        throw uploadError(err);
-      }
-    },
-  );
+      async (request, reply) => {
+        try {
+          const upload = await fileFrom(request, deps.config.photoMaxBytes);
+          const { photoUrl } = await setPhoto(deps, userId(request), upload.stream, meta(request));
+          return { photo_url: photoUrl };
+        } catch (err) {
+          closeAfterReply(reply);
+          throw uploadError(err);
+        }
+      },
+    );
+  });
 
   app.delete(
     '/me/photo',
