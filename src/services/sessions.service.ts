@@ -65,10 +65,15 @@ export async function resolveSession(deps: Deps, cookieValue: string): Promise<S
  * cannot, or when the session is due a write (expired, idle, or its last-seen time due a touch):
  * the caller then awaits resolveSession.
  */
-export function resolveSessionNow(deps: Deps, cookieValue: string): SessionRecord | null | undefined {
+export function resolveSessionNow(
+  deps: Deps,
+  cookieValue: string,
+  /** hashSessionId(cookieValue), when the caller has it already. */
+  idHash?: string,
+): SessionRecord | null | undefined {
   if (cookieValue.length !== 43) return null;
   const peek = deps.store.peek;
-  const session = peek?.session(hashSessionId(cookieValue));
+  const session = peek?.session(idHash ?? hashSessionId(cookieValue));
   if (!peek || !session) return undefined;
   const now = deps.clock();
   if (

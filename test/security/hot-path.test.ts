@@ -112,7 +112,7 @@ test('the remembered answer follows every change of the profile and of the plan'
   assert.equal((await me()).plan, 'trial');
 });
 
-test('on one keep-alive connection: each request is judged by its own token, and revocation still bites', async (t) => {
+test('on one keep-alive connection: each request is judged by its own token or cookie, and revocation still bites', async (t) => {
   const b = await build(t);
   const alice = await tokenUser(b);
   const bob = await tokenUser(b);
@@ -122,11 +122,17 @@ test('on one keep-alive connection: each request is judged by its own token, and
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   t.after(() => agent.destroy());
   const sockets = new Set<unknown>();
-  const me = (token: string) =>
+  const me = (token: string | Record<string, string>) =>
     new Promise<{ status: number; body: { user_id?: string; error?: { code: string } } }>(
       (resolve, reject) => {
         const req = get(
-          { host: '127.0.0.1', port, path: '/api/users/me', agent, headers: bearer(token) },
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/api/users/me',
+            agent,
+            headers: typeof token === 'string' ? bearer(token) : token,
+          },
           (res) => {
             let text = '';
             res.on('data', (d) => {
@@ -161,5 +167,31 @@ test('on one keep-alive connection: each request is judged by its own token, and
   assert.equal(after.status, 401, 'the remembered token is revoked on the same connection');
   assert.equal(after.body.error?.code, 'TOKEN_REVOKED');
   assert.equal((await me(bob.tokens.access_token)).status, 200);
+  assert.equal(sockets.size, 1, 'every request went over the same connection');
+
+  // The same for browser sessions: each Cookie header is judged by its own session.
+  const carol = await cookieUser(b);
+  const dave = await cookieUser(b);
+  for (const [who, u] of [
+    ['carol', carol],
+    ['carol', carol],
+    ['dave', dave],
+    ['carol', carol],
+  ] as const) {
+    const res = await me({ cookie: u.cookie });
+    assert.equal(res.status, 200, who);
+    assert.equal(res.body.user_id, u.userId, `${who} got their own profile`);
+  }
+  assert.equal((await me({ cookie: `${carol.cookie.slice(0, -3)}abc` })).status, 401, 'a forged session id');
+  assert.equal((await me({ cookie: carol.cookie })).status, 200);
+  await b.deps.store.revocations.set(carol.userId, Date.now());
+  assert.equal((await me({ cookie: carol.cookie })).status, 401, 'revoked on the same connection');
+  const out = await b.app.inject({
+    method: 'DELETE',
+    url: '/api/session',
+    headers: { cookie: dave.cookie, origin: b.deps.config.appOrigin },
+  });
+  assert.equal(out.statusCode, 204, out.body);
+  assert.equal((await me({ cookie: dave.cookie })).status, 401, 'signed out, on the same connection');
   assert.equal(sockets.size, 1, 'every request went over the same connection');
 });

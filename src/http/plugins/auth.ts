@@ -12,7 +12,7 @@ import fp from 'fastify-plugin';
 import { AppError } from '../../domain/errors.ts';
 import type { Profile, SessionRecord } from '../../ports/store.ts';
 import type { Deps, Principal, RequestMeta } from '../../services/deps.ts';
-import { resolveSession, resolveSessionNow } from '../../services/sessions.service.ts';
+import { hashSessionId, resolveSession, resolveSessionNow } from '../../services/sessions.service.ts';
 import type { TokenVerifier, VerifiedToken } from '../../services/token-verifier.ts';
 import { getProfile, profileNow } from '../../services/users.service.ts';
 import { createSessionCookie, type SessionCookie } from '../session-cookie.ts';
@@ -133,6 +133,23 @@ export const authPlugin = fp(
     // instead of hashing its ~800 characters for the verifier's cache. Expiry and revocation are
     // still checked on every request; a different token on the connection takes the usual path.
     const lastOnConnection = new WeakMap<object, { token: string; verified: VerifiedToken }>();
+    // Likewise a browser sends the same Cookie header on every request of a connection: remember
+    // the session id it carried and that id's hash (the store's key), so the common case is one
+    // string comparison instead of parsing the header and hashing the id. The session itself is
+    // looked up, and checked for expiry and revocation, on every request.
+    const lastCookieOnConnection = new WeakMap<object, { header: string; value: string; idHash: string }>();
+    const readCookie = (request: FastifyRequest): { value: string; idHash: string } | undefined => {
+      const header = request.headers.cookie;
+      if (header === undefined) return undefined;
+      const socket = request.raw.socket;
+      const last = lastCookieOnConnection.get(socket);
+      if (last !== undefined && last.header === header) return last;
+      const value = cookie.read(request);
+      if (!value) return undefined;
+      const known = { header, value, idHash: hashSessionId(value) };
+      if (socket) lastCookieOnConnection.set(socket, known);
+      return known;
+    };
 
     // The same checks in the same order either way; the synchronous path only skips the promises
     // when every answer is already in memory (a cached token or session and its user's records).
@@ -156,9 +173,10 @@ export const authPlugin = fp(
           done();
           return undefined;
         }
-        const value = cookie.read(request);
-        if (!value) throw unauthenticated();
-        const session = resolveSessionNow(deps, value);
+        const read = readCookie(request);
+        if (!read) throw unauthenticated();
+        const { value, idHash } = read;
+        const session = resolveSessionNow(deps, value, idHash);
         if (session === null) throw sessionEnded();
         const profile = session && profileNow(deps, session.userId);
         if (!session || !profile) return slowCookie(request, value);
