@@ -9,6 +9,14 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createSimulatorBilling } from './adapters/billing/simulator/simulator-billing.ts';
 import { createLocalBlobs } from './adapters/blobs/local/local-blobs.ts';
+import { createOAuthFederation } from './adapters/federation/oauth/oauth-federation.ts';
+import {
+  amazonProvider,
+  facebookProvider,
+  googleProvider,
+  openIdProvider,
+  type ProviderSpec,
+} from './adapters/federation/oauth/providers.ts';
 import { type BuiltinIdentity, createBuiltinIdentity } from './adapters/identity/builtin/builtin-identity.ts';
 import { createOutboxMail } from './adapters/mail/outbox/outbox-mail.ts';
 import { createEnvSecrets } from './adapters/secrets/env/env-secrets.ts';
@@ -21,6 +29,7 @@ import { parseCommonPasswords } from './domain/password-policy.ts';
 import { type PaidPlan, type PlanTable, planDefinition } from './domain/plans.ts';
 import type { Billing } from './ports/billing.ts';
 import type { Blobs } from './ports/blobs.ts';
+import type { Federation } from './ports/federation.ts';
 import type { IdentityProvider } from './ports/identity.ts';
 import type { Mail } from './ports/mail.ts';
 import type { Secrets } from './ports/secrets.ts';
@@ -135,20 +144,67 @@ async function createIdentityProvider(
   const clientSecret = await secrets.get('COGNITO_CLIENT_SECRET');
   const endpoint = config.cognitoEndpoint || undefined;
   const { createCognitoIdentity } = await import('./adapters/identity/cognito/cognito-identity.ts');
+  const jwksUri = cognitoJwksUri(config);
   return createCognitoIdentity({
     region: config.awsRegion,
     userPoolId: config.cognitoUserPoolId,
     clientId: config.cognitoClientId,
     ...(clientSecret ? { clientSecret } : {}),
-    ...(endpoint
-      ? {
-          endpoint,
-          jwksUri: `${endpoint.replace(/\/$/, '')}/${config.cognitoUserPoolId}/.well-known/jwks.json`,
-        }
-      : {}),
+    ...(endpoint && jwksUri ? { endpoint, jwksUri } : {}),
     clock,
     log,
   });
+}
+
+/** A local stand-in (COGNITO_ENDPOINT) serves the pool's keys itself; null: the pool issuer's. */
+const cognitoJwksUri = (config: Config): string | null =>
+  config.cognitoEndpoint
+    ? `${config.cognitoEndpoint.replace(/\/$/, '')}/${config.cognitoUserPoolId}/.well-known/jwks.json`
+    : null;
+
+/**
+ * Social sign-in. Built-in identity: the client of each provider whose client id (a setting) and
+ * secret (the secrets port) are both set. Cognito: the pool's Hosted UI with the providers listed
+ * in COGNITO_IDENTITY_PROVIDERS. No provider configured: an empty list, and no buttons.
+ */
+async function createFederation(
+  config: Config,
+  secrets: Secrets,
+  identity: IdentityProvider,
+  log: Logger,
+): Promise<Federation> {
+  if (config.identityProvider === 'cognito') {
+    const clientSecret = await secrets.get('COGNITO_CLIENT_SECRET');
+    const { createHostedUiFederation } = await import(
+      './adapters/federation/hosted-ui/hosted-ui-federation.ts'
+    );
+    return createHostedUiFederation({
+      domain: config.cognitoDomain ?? 'https://hosted-ui.invalid',
+      issuer: identity.issuer,
+      jwksUri: cognitoJwksUri(config) ?? `${identity.issuer}/.well-known/jwks.json`,
+      clientId: config.cognitoClientId,
+      ...(clientSecret ? { clientSecret } : {}),
+      providerNames: config.cognitoIdentityProviders,
+      log,
+    });
+  }
+  const pair = async (clientId: string | null, secretName: string) => {
+    const clientSecret = clientId ? await secrets.get(secretName) : undefined;
+    return clientId && clientSecret ? { clientId, clientSecret } : null;
+  };
+  const google = await pair(config.googleClientId, 'GOOGLE_CLIENT_SECRET');
+  const facebook = await pair(config.facebookClientId, 'FACEBOOK_CLIENT_SECRET');
+  const amazon = await pair(config.amazonClientId, 'AMAZON_CLIENT_SECRET');
+  const oidc = config.oidcIssuer ? await pair(config.oidcClientId, 'OIDC_CLIENT_SECRET') : null;
+  const providers: ProviderSpec[] = [
+    ...(google ? [googleProvider(google, config.googleIssuer)] : []),
+    ...(facebook ? [facebookProvider(facebook)] : []),
+    ...(amazon ? [amazonProvider(amazon)] : []),
+    ...(oidc && config.oidcIssuer
+      ? [openIdProvider({ ...oidc, issuer: config.oidcIssuer, name: config.oidcName })]
+      : []),
+  ];
+  return createOAuthFederation({ providers, log });
 }
 
 /** Credentials from the identity pool, in Cognito mode when a pool is configured. */
@@ -238,12 +294,14 @@ export async function compose(
       log.info({ mail: maskCodes(text) }, 'dev outbox: message stored; read it in full at GET /api/dev/mail'),
   });
   const identity = await createIdentityProvider(config, secrets, mail, log, clock);
+  const federation = await createFederation(config, secrets, identity, log);
   const store = await createStore(config, dataDir, clock);
   const blobs = await createBlobs(config, dataDir);
 
   const deps: Deps = {
     config,
     identity,
+    federation,
     store,
     blobs,
     mail,

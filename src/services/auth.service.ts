@@ -77,9 +77,17 @@ export async function confirm(
   }
   await clearFailures(deps, 'code', email);
   await audit(deps, { type: 'auth.confirm', subjectId: user.userId, ip: meta.ip });
+  await onboard(deps, user, meta);
+}
+
+/**
+ * A new account whose address is verified (by its code, or by the social provider): its profile,
+ * the user group, and the admin group when the address is one of ADMIN_EMAILS.
+ */
+export async function onboard(deps: Deps, user: IdentityUser, meta: RequestMeta): Promise<void> {
   await syncProfile(deps, user);
   await changeGroup(deps, null, user.userId, USER_GROUP, 'add', meta);
-  if (deps.config.adminEmails.includes(email))
+  if (user.emailVerified && deps.config.adminEmails.includes(user.email.toLowerCase()))
     await changeGroup(deps, null, user.userId, ADMIN_GROUP, 'add', meta);
 }
 
