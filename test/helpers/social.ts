@@ -22,8 +22,12 @@ export const googleSettings = (op: LocalOp): Record<string, string> => ({
   GOOGLE_CLIENT_SECRET: GOOGLE.client_secret,
 });
 
-export const buildWithGoogle = (t: TestContext, op: LocalOp, more: Record<string, string> = {}) =>
-  build(t, { ...googleSettings(op), ...more });
+export const buildWithGoogle = (
+  t: TestContext,
+  op: LocalOp,
+  more: Record<string, string> = {},
+  clock?: () => number,
+) => build(t, { ...googleSettings(op), ...more }, clock);
 
 export interface Started {
   /** `name=value` of the flow cookie, for a Cookie header. */

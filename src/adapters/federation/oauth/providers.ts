@@ -76,16 +76,21 @@ export const openIdProvider = (c: Credentials & { issuer: string; name: string }
 
 const GRAPH = 'https://graph.facebook.com/v21.0';
 
-export const facebookProvider = (
-  c: Credentials,
-  endpoints: { authorization?: string; token?: string; profile?: string } = {},
-): OAuth2Spec => ({
+/** Where a plain OAuth 2.0 provider is; each defaults to the real one (tests point them elsewhere). */
+export interface Endpoints {
+  readonly issuer?: string;
+  readonly authorization?: string;
+  readonly token?: string;
+  readonly profile?: string;
+}
+
+export const facebookProvider = (c: Credentials, endpoints: Endpoints = {}): OAuth2Spec => ({
   kind: 'oauth2',
   id: 'facebook',
   name: 'Facebook',
   ...c,
   scope: 'email public_profile',
-  issuer: 'https://www.facebook.com',
+  issuer: endpoints.issuer ?? 'https://www.facebook.com',
   authorizationEndpoint: endpoints.authorization ?? 'https://www.facebook.com/v21.0/dialog/oauth',
   tokenEndpoint: endpoints.token ?? `${GRAPH}/oauth/access_token`,
   profileUrl(accessToken) {
@@ -105,16 +110,13 @@ export const facebookProvider = (
   emailVerified: true,
 });
 
-export const amazonProvider = (
-  c: Credentials,
-  endpoints: { authorization?: string; token?: string; profile?: string } = {},
-): OAuth2Spec => ({
+export const amazonProvider = (c: Credentials, endpoints: Endpoints = {}): OAuth2Spec => ({
   kind: 'oauth2',
   id: 'amazon',
   name: 'Amazon',
   ...c,
   scope: 'profile',
-  issuer: 'https://www.amazon.com',
+  issuer: endpoints.issuer ?? 'https://www.amazon.com',
   authorizationEndpoint: endpoints.authorization ?? 'https://www.amazon.com/ap/oa',
   tokenEndpoint: endpoints.token ?? 'https://api.amazon.com/auth/o2/token',
   profileUrl: () => new URL(endpoints.profile ?? 'https://api.amazon.com/user/profile'),
