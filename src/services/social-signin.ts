@@ -208,8 +208,15 @@ async function poolTokensSignIn(
   tokens: Tokens,
   meta: RequestMeta,
 ): Promise<SignedIn> {
-  const access = await verifier.verifyAccessToken(tokens.accessToken);
-  const id = await verifier.verifyIdToken(tokens.idToken);
+  let access: Awaited<ReturnType<TokenVerifier['verifyAccessToken']>>;
+  let id: Awaited<ReturnType<TokenVerifier['verifyIdToken']>>;
+  try {
+    access = await verifier.verifyAccessToken(tokens.accessToken);
+    id = await verifier.verifyIdToken(tokens.idToken);
+  } catch (err) {
+    if (isAppError(err) && (err.code === 'INVALID_TOKEN' || err.code === 'TOKEN_REVOKED')) throw rejected();
+    throw err;
+  }
   if (id.sub !== access.userId) throw rejected();
   let user = await deps.identity.adminGetUser(access.userId);
   if (!user) throw rejected();

@@ -36,7 +36,7 @@ const KNOWN: Record<string, { id: string; name: string }> = {
 
 /** Our URL-safe id and button name for a Cognito identity provider name. */
 export const providerOf = (cognitoName: string) =>
-  KNOWN[cognitoName] ?? { id: cognitoName.toLowerCase(), name: cognitoName };
+  KNOWN[cognitoName] ?? { id: cognitoName.toLowerCase().replace(/[^a-z0-9-]/g, '-'), name: cognitoName };
 
 export function createHostedUiFederation(opts: HostedUiOptions): Federation {
   const byId = new Map(opts.providerNames.map((n) => [providerOf(n).id, n]));
