@@ -9,18 +9,11 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createSimulatorBilling } from './adapters/billing/simulator/simulator-billing.ts';
 import { createLocalBlobs } from './adapters/blobs/local/local-blobs.ts';
-import { createOAuthFederation } from './adapters/federation/oauth/oauth-federation.ts';
-import {
-  amazonProvider,
-  facebookProvider,
-  googleProvider,
-  openIdProvider,
-  type ProviderSpec,
-} from './adapters/federation/oauth/providers.ts';
 import { type BuiltinIdentity, createBuiltinIdentity } from './adapters/identity/builtin/builtin-identity.ts';
 import { createOutboxMail } from './adapters/mail/outbox/outbox-mail.ts';
 import { createEnvSecrets } from './adapters/secrets/env/env-secrets.ts';
 import { createSqliteStore } from './adapters/store/sqlite/sqlite-store.ts';
+import { cognitoJwksUri, createFederation } from './composition/federation.ts';
 import type { Config } from './config/config.ts';
 import { assetPath } from './config/paths.ts';
 import { loadPlans } from './config/plans-file.ts';
@@ -29,7 +22,6 @@ import { parseCommonPasswords } from './domain/password-policy.ts';
 import { type PaidPlan, type PlanTable, planDefinition } from './domain/plans.ts';
 import type { Billing } from './ports/billing.ts';
 import type { Blobs } from './ports/blobs.ts';
-import type { Federation } from './ports/federation.ts';
 import type { IdentityProvider } from './ports/identity.ts';
 import type { Mail } from './ports/mail.ts';
 import type { Secrets } from './ports/secrets.ts';
@@ -154,57 +146,6 @@ async function createIdentityProvider(
     clock,
     log,
   });
-}
-
-/** A local stand-in (COGNITO_ENDPOINT) serves the pool's keys itself; null: the pool issuer's. */
-const cognitoJwksUri = (config: Config): string | null =>
-  config.cognitoEndpoint
-    ? `${config.cognitoEndpoint.replace(/\/$/, '')}/${config.cognitoUserPoolId}/.well-known/jwks.json`
-    : null;
-
-/**
- * Social sign-in. Built-in identity: the client of each provider whose client id (a setting) and
- * secret (the secrets port) are both set. Cognito: the pool's Hosted UI with the providers listed
- * in COGNITO_IDENTITY_PROVIDERS. No provider configured: an empty list, and no buttons.
- */
-async function createFederation(
-  config: Config,
-  secrets: Secrets,
-  identity: IdentityProvider,
-  log: Logger,
-): Promise<Federation> {
-  if (config.identityProvider === 'cognito') {
-    const clientSecret = await secrets.get('COGNITO_CLIENT_SECRET');
-    const { createHostedUiFederation } = await import(
-      './adapters/federation/hosted-ui/hosted-ui-federation.ts'
-    );
-    return createHostedUiFederation({
-      domain: config.cognitoDomain ?? 'https://hosted-ui.invalid',
-      issuer: identity.issuer,
-      jwksUri: cognitoJwksUri(config) ?? `${identity.issuer}/.well-known/jwks.json`,
-      clientId: config.cognitoClientId,
-      ...(clientSecret ? { clientSecret } : {}),
-      providerNames: config.cognitoIdentityProviders,
-      log,
-    });
-  }
-  const pair = async (clientId: string | null, secretName: string) => {
-    const clientSecret = clientId ? await secrets.get(secretName) : undefined;
-    return clientId && clientSecret ? { clientId, clientSecret } : null;
-  };
-  const google = await pair(config.googleClientId, 'GOOGLE_CLIENT_SECRET');
-  const facebook = await pair(config.facebookClientId, 'FACEBOOK_CLIENT_SECRET');
-  const amazon = await pair(config.amazonClientId, 'AMAZON_CLIENT_SECRET');
-  const oidc = config.oidcIssuer ? await pair(config.oidcClientId, 'OIDC_CLIENT_SECRET') : null;
-  const providers: ProviderSpec[] = [
-    ...(google ? [googleProvider(google, config.googleIssuer)] : []),
-    ...(facebook ? [facebookProvider(facebook)] : []),
-    ...(amazon ? [amazonProvider(amazon)] : []),
-    ...(oidc && config.oidcIssuer
-      ? [openIdProvider({ ...oidc, issuer: config.oidcIssuer, name: config.oidcName })]
-      : []),
-  ];
-  return createOAuthFederation({ providers, log });
 }
 
 /** Credentials from the identity pool, in Cognito mode when a pool is configured. */

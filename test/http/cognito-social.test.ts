@@ -6,19 +6,15 @@
  * cognito-local, where the federated user exists as the Hosted UI would have made it.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import {
-  AdminCreateUserCommand,
   AdminDisableUserCommand,
-  AdminGetUserCommand,
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { JWK } from 'jose';
 import { build } from '../helpers/build.ts';
 import { type CognitoLocal, startCognitoLocal } from '../helpers/cognito-local.ts';
-import { followToApp, type LocalOp, startOidcProvider } from '../helpers/oidc-provider.ts';
+import { federatedPoolUser, startHostedUi } from '../helpers/hosted-ui.ts';
+import { followToApp, type LocalOp } from '../helpers/oidc-provider.ts';
 import { APP, callback, callbackOf, hasSession, sessionOf, start } from '../helpers/social.ts';
 import { uniqueEmail } from '../helpers/users.ts';
 
@@ -29,20 +25,7 @@ let admin: CognitoIdentityProviderClient;
 before(async () => {
   local = await startCognitoLocal();
   admin = new CognitoIdentityProviderClient({ region: local.region, endpoint: local.endpoint });
-  const keyFile = createRequire(import.meta.url).resolve('cognito-local/lib/keys/cognitoLocal.private.json');
-  const { jwk } = JSON.parse(readFileSync(keyFile, 'utf8')) as { jwk: JWK };
-  hostedUi = await startOidcProvider({
-    issuer: `https://cognito-idp.${local.region}.amazonaws.com/${local.poolId}`,
-    signingKey: { ...jwk, kid: 'CognitoLocal', alg: 'RS256', use: 'sig' },
-    cognito: { clientId: local.clientId },
-    clients: [
-      {
-        client_id: local.clientId,
-        client_secret: local.clientSecret,
-        redirect_uris: [callbackOf('google'), callbackOf('example-sso')],
-      },
-    ],
-  });
+  hostedUi = await startHostedUi(local, [callbackOf('google'), callbackOf('example-sso')]);
 });
 after(async () => {
   admin.destroy();
@@ -62,38 +45,7 @@ const cognitoSettings = (): Record<string, string> => ({
   ADMIN_EMAILS: 'cognito.boss@example.test',
 });
 
-/** A pool user as the Hosted UI makes one for a Google sign-in; the person the Hosted UI vouches for. */
-async function federatedUser(email = uniqueEmail('hosted')) {
-  await admin.send(
-    new AdminCreateUserCommand({
-      UserPoolId: local.poolId,
-      Username: email,
-      MessageAction: 'SUPPRESS',
-      UserAttributes: [
-        { Name: 'email', Value: email },
-        { Name: 'email_verified', Value: 'true' },
-      ],
-    }),
-  );
-  const out = await admin.send(new AdminGetUserCommand({ UserPoolId: local.poolId, Username: email }));
-  const sub = out.UserAttributes?.find((a) => a.Name === 'sub')?.Value ?? '';
-  const googleId = `g${sub.slice(0, 8)}`;
-  return {
-    email,
-    sub,
-    googleId,
-    person: {
-      sub,
-      email,
-      email_verified: true,
-      extra: {
-        token_use: 'id',
-        'cognito:username': `Google_${googleId}`,
-        identities: [{ userId: googleId, providerName: 'Google', providerType: 'Google', primary: 'true' }],
-      },
-    },
-  };
-}
+const federatedUser = (email = uniqueEmail('hosted')) => federatedPoolUser(admin, local, email);
 
 describe('social sign-in in Cognito mode, through the Hosted UI', () => {
   test('the buttons are the pool providers; a sign-in jumps to one and opens a browser session', async (t) => {

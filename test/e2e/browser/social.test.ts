@@ -14,18 +14,13 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import {
-  AdminCreateUserCommand,
-  AdminGetUserCommand,
-  CognitoIdentityProviderClient,
-} from '@aws-sdk/client-cognito-identity-provider';
-import type { JWK } from 'jose';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { freePort, startCognitoLocal } from '../../helpers/cognito-local.ts';
+import { federatedPoolUser, startHostedUi } from '../../helpers/hosted-ui.ts';
 import { type LocalOp, startOidcProvider } from '../../helpers/oidc-provider.ts';
 
 const ROOT = resolve('.');
@@ -202,20 +197,7 @@ test('Cognito mode: sign in with Google through the Hosted UI from the browser',
   cleanups.push(() => admin.destroy());
   const port = await freePort();
   const origin = `http://localhost:${port}`;
-  const keyFile = createRequire(import.meta.url).resolve('cognito-local/lib/keys/cognitoLocal.private.json');
-  const { jwk } = JSON.parse(readFileSync(keyFile, 'utf8')) as { jwk: JWK };
-  const hostedUi = await startOidcProvider({
-    issuer: `https://cognito-idp.${local.region}.amazonaws.com/${local.poolId}`,
-    signingKey: { ...jwk, kid: 'CognitoLocal', alg: 'RS256', use: 'sig' },
-    cognito: { clientId: local.clientId },
-    clients: [
-      {
-        client_id: local.clientId,
-        client_secret: local.clientSecret,
-        redirect_uris: [`${origin}/api/auth/oauth/google/callback`],
-      },
-    ],
-  });
+  const hostedUi = await startHostedUi(local, [`${origin}/api/auth/oauth/google/callback`]);
   cleanups.push(() => hostedUi.close());
   await startServer(port, {
     IDENTITY_PROVIDER: 'cognito',
@@ -229,30 +211,7 @@ test('Cognito mode: sign in with Google through the Hosted UI from the browser',
   });
   // The pool user the Hosted UI made for this Google account.
   const email = `hosted.browser.${Date.now()}@example.test`;
-  await admin.send(
-    new AdminCreateUserCommand({
-      UserPoolId: local.poolId,
-      Username: email,
-      MessageAction: 'SUPPRESS',
-      UserAttributes: [
-        { Name: 'email', Value: email },
-        { Name: 'email_verified', Value: 'true' },
-      ],
-    }),
-  );
-  const got = await admin.send(new AdminGetUserCommand({ UserPoolId: local.poolId, Username: email }));
-  const sub = got.UserAttributes?.find((a) => a.Name === 'sub')?.Value ?? '';
-  hostedUi.signInAs({
-    sub,
-    email,
-    email_verified: true,
-    extra: {
-      token_use: 'id',
-      identities: [
-        { userId: `g-${sub.slice(0, 8)}`, providerName: 'Google', providerType: 'Google', primary: 'true' },
-      ],
-    },
-  });
+  hostedUi.signInAs((await federatedPoolUser(admin, local, email)).person);
   const page = await (await browser.newContext()).newPage();
   await page.goto(`${origin}/signin`);
   await page.getByRole('link', { name: 'Continue with Google' }).click();
