@@ -101,7 +101,7 @@ export async function resolveFederatedUser(
     ip: meta.ip,
     detail: { outcome: 'created', provider: claims.provider },
   });
-  await onboard(deps, made.user, meta);
+  await onboard(deps, made.user, meta, true);
   return made.user;
 }
 

@@ -222,7 +222,7 @@ async function poolTokensSignIn(
   if (!user) throw rejected();
   if (!user.enabled) throw new AppError('USER_DISABLED', 'This account has been disabled.');
   if (!(await deps.store.profiles.get(user.userId))) {
-    await onboard(deps, user, meta);
+    await onboard(deps, user, meta, user.emailVerified);
     user = (await deps.identity.adminGetUser(user.userId)) ?? user;
   } else {
     await syncProfile(deps, user);

@@ -122,6 +122,18 @@ describe('social sign-in in Cognito mode, through the Hosted UI', () => {
     }
   });
 
+  test('an ADMIN_EMAILS address the pool has verified joins the admin group on its first sign-in', async (t) => {
+    const b = await build(t, cognitoSettings());
+    const u = await federatedUser('cognito.boss@example.test');
+    const s = await start(b, 'google');
+    hostedUi.signInAs(u.person);
+    const res = await callback(b, await followToApp(s.location, APP), s.flowCookie);
+    const me = (
+      await b.app.inject({ method: 'GET', url: '/api/users/me', headers: { cookie: sessionOf(res) } })
+    ).json();
+    assert.deepEqual(me.groups, ['admin', 'user']);
+  });
+
   test('a disabled pool user is refused; an unknown provider is 404', async (t) => {
     const b = await build(t, cognitoSettings());
     const u = await federatedUser();

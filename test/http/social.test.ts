@@ -267,6 +267,18 @@ describe('social sign-in, built-in identity', () => {
     assert.ok(hasSession(again));
   });
 
+  test('a provider that cannot be reached sends the browser back to sign-in, told so', async (t) => {
+    const b = await build(t, {
+      GOOGLE_ISSUER: 'http://127.0.0.1:9',
+      GOOGLE_CLIENT_ID: GOOGLE.client_id,
+      GOOGLE_CLIENT_SECRET: GOOGLE.client_secret,
+    });
+    const res = await b.app.inject({ method: 'GET', url: '/api/auth/oauth/google/start' });
+    assert.equal(res.statusCode, 302);
+    assert.equal(res.headers.location, '/signin?oauth_error=UNAVAILABLE');
+    assert.equal(res.cookies.length, 0, 'no flow was started');
+  });
+
   test('a person who declines at the provider comes back signed out, told so', async (t) => {
     const b = await buildWithGoogle(t, google);
     const s = await start(b);

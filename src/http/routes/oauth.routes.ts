@@ -70,12 +70,16 @@ export async function oauthRoutes(app: App, { deps, verifier }: RouteOptions) {
     },
     async (request, reply) => {
       const returnTo = social.checkedReturnTo(deps, request.query.return_to, social.DEFAULT_RETURN);
-      const { cookieValue, url } = await social.startFlow(deps, request.params.provider, {
-        returnTo,
-        linkUserId: null,
-      });
-      flowCookie.set(reply, cookieValue);
-      return reply.redirect(url, 302);
+      let started: { cookieValue: string; url: string };
+      try {
+        started = await social.startFlow(deps, request.params.provider, { returnTo, linkUserId: null });
+      } catch (err) {
+        // A provider that cannot be reached is news for the sign-in page, not a JSON error page.
+        if (!(err instanceof AppError && err.code === 'UNAVAILABLE')) throw err;
+        return reply.redirect(withQuery(social.SIGNIN_PAGE, { oauth_error: err.code }), 302);
+      }
+      flowCookie.set(reply, started.cookieValue);
+      return reply.redirect(started.url, 302);
     },
   );
 
