@@ -1,7 +1,7 @@
 /**
  * The DynamoDB store's social sign-in records (keys.ts has their keys). What it guarantees:
- * - Taking a flow is one DeleteItem returning the old item: DynamoDB hands the item to exactly
- *   one of two concurrent deletes, so a flow is used once. Flows carry `expires_at` for the TTL
+ * - Taking a flow is one DeleteItem conditioned on the item existing, returning the old item:
+ *   exactly one of concurrent takes deletes it, so a flow is used once. Flows carry `expires_at` for the TTL
  *   sweeper, and an expired one that the sweeper has not removed yet is never handed out.
  * - A link is a PutItem on the (provider, subject) key under attribute_not_exists: first writer
  *   wins. An unlink is a DeleteItem conditioned on the owner.
@@ -103,11 +103,22 @@ export function createDynamoFederation(ctx: DynamoContext): Pick<Store, 'oauthFl
         }),
       take: (idHash, now) =>
         op(async () => {
-          const out = await db.send(
-            new DeleteCommand({ TableName, Key: keys.oauthFlow(idHash), ReturnValues: 'ALL_OLD' }),
-          );
-          const item = out.Attributes as Item | undefined;
-          if (!item) return null;
+          // The condition makes the delete a compare-and-delete: of concurrent takes, only one
+          // deletes an existing item (an unconditional delete "succeeds" for each of them, and
+          // DynamoDB Local then hands the old item to more than one).
+          let item: Item | undefined;
+          const deleted = await conditional(async () => {
+            const out = await db.send(
+              new DeleteCommand({
+                TableName,
+                Key: keys.oauthFlow(idHash),
+                ConditionExpression: 'attribute_exists(pk)',
+                ReturnValues: 'ALL_OLD',
+              }),
+            );
+            item = out.Attributes as Item | undefined;
+          });
+          if (!deleted || !item) return null;
           const flow = toFlow(item);
           return flow.expiresAt > now ? flow : null;
         }),
