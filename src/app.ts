@@ -21,6 +21,8 @@ import { billingPageRoutes } from './http/routes/billing-pages.routes.ts';
 import { dataRoutes } from './http/routes/data.routes.ts';
 import { docsRoutes } from './http/routes/docs.routes.ts';
 import { filesRoutes } from './http/routes/files.routes.ts';
+import { identitiesRoutes } from './http/routes/identities.routes.ts';
+import { oauthRoutes } from './http/routes/oauth.routes.ts';
 import { opsRoutes } from './http/routes/ops.routes.ts';
 import { sessionRoutes } from './http/routes/session.routes.ts';
 import { usersRoutes } from './http/routes/users.routes.ts';
@@ -137,7 +139,9 @@ export async function buildApp({ deps, logger }: BuildOptions) {
   const opts = { deps, verifier };
   await app.register(opsRoutes, opts);
   await app.register(authRoutes, { ...opts, prefix: '/api/auth' });
+  await app.register(oauthRoutes, { ...opts, prefix: '/api/auth/oauth' });
   await app.register(sessionRoutes, { ...opts, prefix: '/api' });
+  await app.register(identitiesRoutes, { ...opts, prefix: '/api/users/me/identities' });
   await app.register(usersRoutes, { ...opts, prefix: '/api/users' });
   await app.register(filesRoutes, { ...opts, prefix: '/api/files' });
   await app.register(dataRoutes, { ...opts, prefix: '/api/data' });

@@ -13,6 +13,7 @@ import { type BuiltinIdentity, createBuiltinIdentity } from './adapters/identity
 import { createOutboxMail } from './adapters/mail/outbox/outbox-mail.ts';
 import { createEnvSecrets } from './adapters/secrets/env/env-secrets.ts';
 import { createSqliteStore } from './adapters/store/sqlite/sqlite-store.ts';
+import { cognitoJwksUri, createFederation } from './composition/federation.ts';
 import type { Config } from './config/config.ts';
 import { assetPath } from './config/paths.ts';
 import { loadPlans } from './config/plans-file.ts';
@@ -135,17 +136,13 @@ async function createIdentityProvider(
   const clientSecret = await secrets.get('COGNITO_CLIENT_SECRET');
   const endpoint = config.cognitoEndpoint || undefined;
   const { createCognitoIdentity } = await import('./adapters/identity/cognito/cognito-identity.ts');
+  const jwksUri = cognitoJwksUri(config);
   return createCognitoIdentity({
     region: config.awsRegion,
     userPoolId: config.cognitoUserPoolId,
     clientId: config.cognitoClientId,
     ...(clientSecret ? { clientSecret } : {}),
-    ...(endpoint
-      ? {
-          endpoint,
-          jwksUri: `${endpoint.replace(/\/$/, '')}/${config.cognitoUserPoolId}/.well-known/jwks.json`,
-        }
-      : {}),
+    ...(endpoint && jwksUri ? { endpoint, jwksUri } : {}),
     clock,
     log,
   });
@@ -238,12 +235,14 @@ export async function compose(
       log.info({ mail: maskCodes(text) }, 'dev outbox: message stored; read it in full at GET /api/dev/mail'),
   });
   const identity = await createIdentityProvider(config, secrets, mail, log, clock);
+  const federation = await createFederation(config, secrets, identity, log);
   const store = await createStore(config, dataDir, clock);
   const blobs = await createBlobs(config, dataDir);
 
   const deps: Deps = {
     config,
     identity,
+    federation,
     store,
     blobs,
     mail,

@@ -26,6 +26,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError('SESSION_IDLE_TTL_SECONDS', 'must not exceed SESSION_TTL_SECONDS');
   }
   checkAwsSettings(config);
+  checkSocialSettings(config);
   return Object.freeze({ ...config, corsOrigins: Object.freeze([...config.corsOrigins]) }) as Config;
 }
 
@@ -78,4 +79,49 @@ function checkAwsSettings(config: Config): void {
     first[0],
     `is required by ${first[1].join(', ')}${also ? `; also missing: ${also}` : ''}`,
   );
+}
+
+const isLoopback = (url: string): boolean =>
+  ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname);
+
+/**
+ * Social sign-in: built-in mode is the client of each provider itself; Cognito mode goes through
+ * the pool's Hosted UI, where the providers are configured in the pool instead. An http issuer is
+ * accepted only on this machine (a local stand-in): tokens and secrets never cross a network
+ * unencrypted.
+ */
+function checkSocialSettings(config: Config): void {
+  const cognito = config.identityProvider === 'cognito';
+  if (cognito) {
+    const builtinOnly: [string, string | null][] = [
+      ['GOOGLE_CLIENT_ID', config.googleClientId],
+      ['FACEBOOK_CLIENT_ID', config.facebookClientId],
+      ['AMAZON_CLIENT_ID', config.amazonClientId],
+      ['OIDC_ISSUER', config.oidcIssuer],
+    ];
+    const set = builtinOnly.find(([, v]) => v);
+    if (set) {
+      throw new ConfigError(
+        set[0],
+        'is only used with IDENTITY_PROVIDER=builtin; with cognito, add the provider to the user pool and list it in COGNITO_IDENTITY_PROVIDERS',
+      );
+    }
+    if (config.cognitoIdentityProviders.length > 0 && !config.cognitoDomain) {
+      throw new ConfigError('COGNITO_DOMAIN', 'is required by COGNITO_IDENTITY_PROVIDERS');
+    }
+  } else if (config.cognitoIdentityProviders.length > 0) {
+    throw new ConfigError('COGNITO_IDENTITY_PROVIDERS', 'is only used with IDENTITY_PROVIDER=cognito');
+  }
+  if (config.oidcIssuer && !config.oidcClientId) {
+    throw new ConfigError('OIDC_CLIENT_ID', 'is required by OIDC_ISSUER');
+  }
+  for (const [name, url] of [
+    ['GOOGLE_ISSUER', config.googleIssuer],
+    ['OIDC_ISSUER', config.oidcIssuer],
+    ['COGNITO_DOMAIN', config.cognitoDomain],
+  ] as const) {
+    if (url?.startsWith('http:') && !isLoopback(url)) {
+      throw new ConfigError(name, 'must use https (plain http only on localhost, for a local stand-in)');
+    }
+  }
 }

@@ -4,17 +4,22 @@
  * test checks they agree, so a setting cannot exist without being documented.
  */
 
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
-    this.name = 'ConfigError';
-  }
-}
+import {
+  emailList,
+  int,
+  nameList,
+  oneOf,
+  optionalInt,
+  optionalOneOf,
+  optionalOrigin,
+  optionalUrl,
+  origin,
+  originList,
+  type Parser,
+  text,
+} from './parsers.ts';
 
-type Parser<T> = (raw: string, name: string) => T;
+export { ConfigError } from './parsers.ts';
 
 export interface Setting<T> {
   readonly name: string;
@@ -22,80 +27,6 @@ export interface Setting<T> {
   readonly doc: string;
   readonly parse: Parser<T>;
 }
-
-const fail = (name: string, message: string, raw: string): never => {
-  const shown = raw.length > 60 ? `${raw.slice(0, 60)}...` : raw;
-  throw new ConfigError(name, `${message} (got ${JSON.stringify(shown)})`);
-};
-
-export const int =
-  (min: number, max: number): Parser<number> =>
-  (raw, name) => {
-    if (!/^-?\d+$/.test(raw.trim())) return fail(name, `must be a whole number from ${min} to ${max}`, raw);
-    const n = Number(raw);
-    if (n < min || n > max) return fail(name, `must be a whole number from ${min} to ${max}`, raw);
-    return n;
-  };
-
-export const bool: Parser<boolean> = (raw, name) => {
-  const v = raw.trim().toLowerCase();
-  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
-  if (['0', 'false', 'no', 'off'].includes(v)) return false;
-  return fail(name, 'must be true or false', raw);
-};
-
-export const oneOf =
-  <T extends string>(...values: T[]): Parser<T> =>
-  (raw, name) =>
-    (values as string[]).includes(raw.trim())
-      ? (raw.trim() as T)
-      : fail(name, `must be one of ${values.join(', ')}`, raw);
-
-export const text: Parser<string> = (raw) => raw;
-
-/** A whole number, or null for an empty value ("use the default of each plan"). */
-export const optionalInt =
-  (min: number, max: number): Parser<number | null> =>
-  (raw, name) =>
-    raw.trim() === '' ? null : int(min, max)(raw, name);
-
-export const optionalOrigin: Parser<string | null> = (raw, name) =>
-  raw.trim() === '' ? null : origin(raw, name);
-
-export const optionalOneOf =
-  <T extends string>(...values: T[]): Parser<T | null> =>
-  (raw, name) =>
-    raw.trim() === '' ? null : oneOf(...values)(raw, name);
-
-/** An http(s) origin: scheme, host and optional port, no path. Returned without a trailing slash. */
-export const origin: Parser<string> = (raw, name) => {
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    return fail(name, 'must be an origin such as https://app.example.com', raw);
-  }
-  if (!['http:', 'https:'].includes(url.protocol) || (url.pathname !== '/' && url.pathname !== '')) {
-    return fail(name, 'must be an http(s) origin with no path, such as https://app.example.com', raw);
-  }
-  return url.origin;
-};
-
-export const originList: Parser<string[]> = (raw, name) =>
-  raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((s) => origin(s, name));
-
-export const emailList: Parser<string[]> = (raw, name) =>
-  raw
-    .split(',')
-    .map((s) => s.trim().toLowerCase())
-    .filter(Boolean)
-    .map((s) =>
-      /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(s) ? s : fail(name, 'must be a comma-separated list of emails', s),
-    );
 
 const setting = <T>(name: string, def: string | undefined, doc: string, parse: Parser<T>): Setting<T> => ({
   name,
@@ -209,6 +140,49 @@ export const settings = {
     "Origin of the user pool's Hosted UI domain (https://<prefix>.auth.<region>.amazoncognito.com), for social sign-in in Cognito mode.",
     optionalOrigin,
   ),
+  cognitoIdentityProviders: setting(
+    'COGNITO_IDENTITY_PROVIDERS',
+    '',
+    "Comma-separated names of the user pool's identity providers to offer as sign-in buttons through the Hosted UI (IDENTITY_PROVIDER=cognito; needs COGNITO_DOMAIN), e.g. Google,Facebook,LoginWithAmazon or an OIDC provider's name.",
+    nameList,
+  ),
+  googleClientId: setting(
+    'GOOGLE_CLIENT_ID',
+    '',
+    'OAuth client id of "Sign in with Google" (built-in identity). The button appears when the GOOGLE_CLIENT_SECRET secret is set too.',
+    text,
+  ),
+  googleIssuer: setting(
+    'GOOGLE_ISSUER',
+    'https://accounts.google.com',
+    "Google's OpenID issuer, read by discovery. Only change it for a local stand-in.",
+    origin,
+  ),
+  facebookClientId: setting(
+    'FACEBOOK_CLIENT_ID',
+    '',
+    'Facebook app id for "Continue with Facebook" (built-in identity). The button appears when the FACEBOOK_CLIENT_SECRET secret is set too.',
+    text,
+  ),
+  amazonClientId: setting(
+    'AMAZON_CLIENT_ID',
+    '',
+    'Login with Amazon client id (built-in identity). The button appears when the AMAZON_CLIENT_SECRET secret is set too.',
+    text,
+  ),
+  oidcIssuer: setting(
+    'OIDC_ISSUER',
+    '',
+    'Issuer URL of any other OpenID Connect provider (built-in identity), read by discovery; with OIDC_CLIENT_ID and the OIDC_CLIENT_SECRET secret.',
+    optionalUrl,
+  ),
+  oidcClientId: setting('OIDC_CLIENT_ID', '', 'OAuth client id at OIDC_ISSUER.', text),
+  oidcName: setting(
+    'OIDC_NAME',
+    'Single sign-on',
+    'What the OIDC_ISSUER sign-in button says after "Continue with".',
+    text,
+  ),
   dynamodbTable: setting('DYNAMODB_TABLE', '', 'DynamoDB table of the store (STORE=dynamodb).', text),
   dynamodbEndpoint: setting(
     'DYNAMODB_ENDPOINT',
@@ -232,7 +206,7 @@ export const settings = {
   secretsId: setting(
     'SECRETS_ID',
     '',
-    'Secrets Manager secret (name or ARN) with COGNITO_CLIENT_SECRET, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET (SECRETS=aws).',
+    "Secrets Manager secret (name or ARN) with COGNITO_CLIENT_SECRET, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET and the social providers' client secrets (SECRETS=aws).",
     text,
   ),
   secretsEndpoint: setting(

@@ -1,7 +1,13 @@
 /**
- * The browser session cookie: `__Host-gh_session` (Secure, Path=/, no Domain) over https, plain
- * `gh_session` only for http on localhost, always HttpOnly and SameSite=Lax. Read on demand from
- * the Cookie header, so requests that do not use it (Bearer callers) never parse cookies.
+ * The browser's cookies: `__Host-<name>` (Secure, Path=/, no Domain) over https, plain `<name>`
+ * only for http on localhost, always HttpOnly and SameSite=Lax (Lax, not Strict: the social
+ * sign-in cookies must come back on the provider's top-level redirect to our callback). Read on
+ * demand from the Cookie header, so requests that do not use one (Bearer callers) never parse
+ * cookies.
+ *
+ * - gh_session: the browser session, for SESSION_TTL_SECONDS.
+ * - gh_oauth: a social sign-in flow between start and callback (its id; the flow is in the store).
+ * - gh_mfa: the MFA challenge of a social sign-in, handed to the sign-in page once.
  */
 import { parse, serialize } from 'cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -14,9 +20,9 @@ export interface SessionCookie {
   clear(reply: FastifyReply): void;
 }
 
-export function createSessionCookie(config: Config): SessionCookie {
+export function createBrowserCookie(config: Config, base: string, maxAgeSeconds: number): SessionCookie {
   const plain = isPlainLocalhost(config);
-  const name = plain ? 'gh_session' : '__Host-gh_session';
+  const name = plain ? base : `__Host-${base}`;
   const attributes = { path: '/', httpOnly: true, secure: !plain, sameSite: 'lax' } as const;
   return {
     name,
@@ -26,10 +32,13 @@ export function createSessionCookie(config: Config): SessionCookie {
       return header?.includes(name) ? parse(header)[name] : undefined;
     },
     set(reply, value) {
-      reply.header('set-cookie', serialize(name, value, { ...attributes, maxAge: config.sessionTtl }));
+      reply.header('set-cookie', serialize(name, value, { ...attributes, maxAge: maxAgeSeconds }));
     },
     clear(reply) {
       reply.header('set-cookie', serialize(name, '', { ...attributes, expires: new Date(0) }));
     },
   };
 }
+
+export const createSessionCookie = (config: Config): SessionCookie =>
+  createBrowserCookie(config, 'gh_session', config.sessionTtl);

@@ -13,6 +13,8 @@
  * - A challenge session is single-use, expires within minutes and dies after 5 wrong codes.
  * - A TOTP code is accepted at most once per user (RFC 6238 section 5.2), even concurrently.
  * - An operation an adapter cannot perform raises NOT_AVAILABLE_IN_MODE, never a silent success.
+ * - A user without a password (made by social sign-in) fails a password sign-in exactly like a
+ *   wrong password, in similar time; a provider's word never skips the user's TOTP.
  */
 import type { JSONWebKeySet } from 'jose';
 
@@ -35,6 +37,8 @@ export interface IdentityUser {
   readonly status: UserStatus;
   readonly enabled: boolean;
   readonly mfaEnabled: boolean;
+  /** False for an account made by social sign-in that has never set a password. */
+  readonly hasPassword: boolean;
   readonly groups: readonly string[];
   /** ISO 8601. */
   readonly createdAt: string;
@@ -82,6 +86,21 @@ export interface IdentityProvider {
 
   /** USER_PASSWORD_AUTH. Tokens, or an MFA challenge when the user has TOTP on. */
   initiateAuth(email: string, password: string): Promise<AuthResult>;
+  /**
+   * Creates a confirmed user without a password, for a person a social provider vouched for with a
+   * verified email (the caller checked that). `exists`, and nothing changes, when the email is
+   * taken. Cognito: NOT_AVAILABLE_IN_MODE (its Hosted UI creates federated users itself).
+   */
+  createFederatedUser(input: {
+    email: string;
+    name?: string;
+  }): Promise<{ outcome: 'created'; user: IdentityUser } | { outcome: 'exists' }>;
+  /**
+   * Signs in an existing user a social provider has just vouched for (the caller matched the link):
+   * tokens, or the MFA challenge when the user has TOTP on. USER_NOT_CONFIRMED and USER_DISABLED as
+   * for a password sign-in. Cognito: NOT_AVAILABLE_IN_MODE (the Hosted UI signs federated users in).
+   */
+  federatedSignIn(userId: string): Promise<AuthResult>;
   /** Answers the SOFTWARE_TOKEN_MFA challenge with a TOTP or a one-use recovery code. */
   respondToMfaChallenge(session: string, answer: MfaAnswer): Promise<{ tokens: Tokens; user: IdentityUser }>;
   /** REFRESH_TOKEN_AUTH. The built-in provider rotates and treats reuse as theft (the family dies). */

@@ -1,6 +1,7 @@
 /**
  * The store port: Gatehouse's own records (profiles, browser sessions, revocation marks, file
- * records, audit events and throttle counters), apart from the identity provider's. One SQLite file by default,
+ * records, audit events, throttle counters, social sign-in flows and linked provider accounts),
+ * apart from the identity provider's. One SQLite file by default,
  * one DynamoDB table in AWS mode.
  *
  * Guarantees every adapter gives:
@@ -14,6 +15,8 @@
  * - Every per-user read or delete takes the owner's id and treats another user's record as
  *   missing, so a service cannot reach across users by forgetting a check.
  * - Listing is newest first with an opaque cursor; a cursor from one query is only valid for it.
+ * - A social sign-in flow is taken at most once: of concurrent takes, exactly one gets it, and an
+ *   expired one is never handed out. A (provider, subject) pair is linked to at most one user.
  * - A store that cannot be reached raises UNAVAILABLE (HTTP 503), never a silent empty answer.
  */
 
@@ -121,6 +124,34 @@ export interface SubscriptionRecord {
   readonly updatedAt: string;
 }
 
+/** A social sign-in in progress, between GET .../start and GET .../callback. */
+export interface OAuthFlowRecord {
+  /** SHA-256 (hex) of the browser's flow cookie value; the value itself is never stored. */
+  readonly idHash: string;
+  /** The provider that started it: a callback for another provider is refused. */
+  readonly provider: string;
+  readonly state: string;
+  readonly nonce: string;
+  readonly codeVerifier: string;
+  /** A same-origin path, checked when the flow started. */
+  readonly returnTo: string;
+  /** Set when a signed-in user is linking this provider to their account, null for a sign-in. */
+  readonly linkUserId: string | null;
+  /** Epoch milliseconds. */
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
+/** A provider's account linked to a Gatehouse user; (provider, subject) is the key. */
+export interface LinkedIdentity {
+  readonly provider: string;
+  readonly subject: string;
+  readonly userId: string;
+  /** The address the provider gave when the link was made (display only). */
+  readonly email: string | null;
+  readonly linkedAt: string;
+}
+
 export interface Page<T> {
   readonly items: T[];
   readonly nextCursor: string | null;
@@ -181,6 +212,21 @@ export interface Store {
      */
     get(userId: string): Promise<number | null>;
     set(userId: string, revokedThrough: number): Promise<void>;
+  };
+  readonly oauthFlows: {
+    create(flow: OAuthFlowRecord): Promise<void>;
+    /** Deletes and returns the flow; null when missing or expired at `now`. Single use, even concurrently. */
+    take(idHash: string, now: number): Promise<OAuthFlowRecord | null>;
+  };
+  readonly identities: {
+    /** Links the pair to the user unless it is linked already (to anyone): then false, nothing written. */
+    link(identity: LinkedIdentity): Promise<boolean>;
+    find(provider: string, subject: string): Promise<LinkedIdentity | null>;
+    /** The user's links, oldest first; a link just removed is never listed. */
+    listForUser(userId: string): Promise<LinkedIdentity[]>;
+    /** Removes the link only if it belongs to userId; true when one was removed. */
+    unlink(userId: string, provider: string, subject: string): Promise<boolean>;
+    deleteAllForUser(userId: string): Promise<number>;
   };
   readonly audit: {
     append(event: AuditEvent): Promise<void>;

@@ -5,7 +5,8 @@
  * 1. Lock: disable the identity and void every session and token. From here nobody can sign in
  *    as this user or act with an old credential, whatever happens next.
  * 2. Data: the subscription (cancelled at the provider), file bytes then file records, then a sweep of the user's blob prefixes (photos, and
- *    any bytes a crash left without a record), the browser sessions, and the profile last.
+ *    any bytes a crash left without a record), the browser sessions, the linked social accounts,
+ *    and the profile last.
  * 3. Identity: deleted only when nothing it owns is left, so no data is ever without an owner.
  *
  * Every step is idempotent and retried (3 tries, backing off) on failures that may pass. If one
@@ -72,6 +73,7 @@ export async function deleteAccount(
   await step(deps, 'sweep file bytes', () => sweepBlobs(deps, `files/${userId}/`));
   await step(deps, 'delete photos', () => sweepBlobs(deps, `photos/${userId}/`));
   await step(deps, 'delete sessions', () => deps.store.sessions.deleteAllForUser(userId));
+  await step(deps, 'delete linked identities', () => deps.store.identities.deleteAllForUser(userId));
   await step(deps, 'delete profile', () => deps.store.profiles.delete(userId));
   await step(deps, 'delete identity', () => deps.identity.adminDeleteUser(userId));
 

@@ -77,9 +77,22 @@ export async function confirm(
   }
   await clearFailures(deps, 'code', email);
   await audit(deps, { type: 'auth.confirm', subjectId: user.userId, ip: meta.ip });
+  await onboard(deps, user, meta, true);
+}
+
+/**
+ * A new account: its profile, the user group, and the admin group when its address is one of
+ * ADMIN_EMAILS and `emailProven` (by the emailed code, or by the social provider's verification).
+ */
+export async function onboard(
+  deps: Deps,
+  user: IdentityUser,
+  meta: RequestMeta,
+  emailProven: boolean,
+): Promise<void> {
   await syncProfile(deps, user);
   await changeGroup(deps, null, user.userId, USER_GROUP, 'add', meta);
-  if (deps.config.adminEmails.includes(email))
+  if (emailProven && deps.config.adminEmails.includes(user.email.toLowerCase()))
     await changeGroup(deps, null, user.userId, ADMIN_GROUP, 'add', meta);
 }
 

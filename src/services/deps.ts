@@ -5,6 +5,7 @@ import type { PaidPlan, PlanTable } from '../domain/plans.ts';
 import type { AwsCredentialsBroker } from '../ports/aws-credentials.ts';
 import type { Billing } from '../ports/billing.ts';
 import type { Blobs } from '../ports/blobs.ts';
+import type { Federation } from '../ports/federation.ts';
 import type { IdentityProvider } from '../ports/identity.ts';
 import type { Mail } from '../ports/mail.ts';
 import type { Secrets } from '../ports/secrets.ts';
@@ -19,6 +20,8 @@ export interface Logger {
 export interface Deps {
   readonly config: Config;
   readonly identity: IdentityProvider;
+  /** Social sign-in: the configured providers (possibly none). */
+  readonly federation: Federation;
   readonly store: Store;
   readonly blobs: Blobs;
   readonly mail: Mail;

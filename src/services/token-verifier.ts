@@ -39,6 +39,11 @@ export interface TokenVerifier {
   verifyNow(token: string, known?: VerifiedToken): VerifiedToken | undefined;
   /** True when the user's revocation mark voids a token issued at `iatSeconds`. */
   isRevoked(userId: string, iatSeconds: number): Promise<boolean>;
+  /**
+   * An ID token of this provider (the Hosted UI's answer in Cognito mode), checked like an access
+   * token but for `aud` = our client id and `token_use` = id; its claims. Never cached.
+   */
+  verifyIdToken(token: string): Promise<JWTPayload & { sub: string }>;
 }
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{2,2048}\.[A-Za-z0-9_-]{2,8192}\.[A-Za-z0-9_-]{0,1024}$/;
@@ -86,6 +91,19 @@ export function createTokenVerifier(opts: {
     return mark !== null && iatSeconds <= Math.floor(mark / 1000);
   };
 
+  /** Shape, header and signature: the checks every token of this provider passes first. */
+  const checkedPayload = async (token: string): Promise<JWTPayload> => {
+    if (!TOKEN_SHAPE.test(token)) throw invalid();
+    try {
+      const header = decodeProtectedHeader(token);
+      if (header.alg !== 'RS256' || FORBIDDEN_HEADERS.some((h) => h in header)) throw invalid();
+      return await verifySignature(token, header.kid);
+    } catch (err) {
+      if (err instanceof AppError && err.code !== 'INVALID_TOKEN') throw err;
+      throw invalid();
+    }
+  };
+
   const revokedError = () => new AppError('TOKEN_REVOKED', 'This token has been revoked. Sign in again.');
 
   return {
@@ -98,23 +116,25 @@ export function createTokenVerifier(opts: {
       if (mark !== null && verified.iat <= Math.floor(mark / 1000)) throw revokedError();
       return verified;
     },
-    async verifyAccessToken(token) {
-      let verified = cache.get(token);
-      if (verified && verified.exp * 1000 <= clock()) {
-        cache.delete(token);
-        verified = undefined;
+    async verifyIdToken(token) {
+      const payload = await checkedPayload(token);
+      if (
+        payload.token_use !== 'id' ||
+        payload.aud !== identity.clientId ||
+        typeof payload.sub !== 'string'
+      ) {
+        throw invalid();
       }
-      if (!verified) {
-        if (!TOKEN_SHAPE.test(token)) throw invalid();
-        let payload: JWTPayload;
-        try {
-          const header = decodeProtectedHeader(token);
-          if (header.alg !== 'RS256' || FORBIDDEN_HEADERS.some((h) => h in header)) throw invalid();
-          payload = await verifySignature(token, header.kid);
-        } catch (err) {
-          if (err instanceof AppError && err.code !== 'INVALID_TOKEN') throw err;
-          throw invalid();
-        }
+      return payload as JWTPayload & { sub: string };
+    },
+    async verifyAccessToken(token) {
+      let known = cache.get(token);
+      if (known && known.exp * 1000 <= clock()) {
+        cache.delete(token);
+        known = undefined;
+      }
+      if (!known) {
+        const payload = await checkedPayload(token);
         const groups = payload['cognito:groups'];
         if (
           payload.token_use !== 'access' ||
@@ -128,7 +148,7 @@ export function createTokenVerifier(opts: {
         ) {
           throw invalid();
         }
-        verified = Object.freeze({
+        known = Object.freeze({
           userId: payload.sub,
           groups: Object.freeze([...((groups as string[] | undefined) ?? [])]),
           iat: payload.iat,
@@ -139,10 +159,10 @@ export function createTokenVerifier(opts: {
           const oldest = cache.keys().next().value;
           if (oldest !== undefined) cache.delete(oldest);
         }
-        cache.set(token, verified);
+        cache.set(token, known);
       }
-      if (await isRevoked(verified.userId, verified.iat)) throw revokedError();
-      return verified;
+      if (await isRevoked(known.userId, known.iat)) throw revokedError();
+      return known;
     },
   };
 }

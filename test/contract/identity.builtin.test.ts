@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { createBuiltinIdentity } from '../../src/adapters/identity/builtin/builtin-identity.ts';
+import { totpAt } from '../../src/domain/totp.ts';
 import type { Mail, MailMessage } from '../../src/ports/mail.ts';
 import { identityContract } from './identity.contract.ts';
 
@@ -86,6 +87,55 @@ test('key rotation: the old key verifies until its tokens expire, then its kid s
     const again = harness(dir, 600);
     assert.deepEqual((await again.identity.getJwks()).keys.map((k) => k.kid).sort(), kids.sort());
     await again.identity.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("federated users: confirmed without a password, signed in on the provider's word, TOTP still asked", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gh-federated-'));
+  const h = harness(dir);
+  try {
+    const { identity } = h;
+    const made = await identity.createFederatedUser({ email: 'fed@example.test', name: 'Fed' });
+    assert.equal(made.outcome, 'created');
+    if (made.outcome !== 'created') return;
+    assert.equal(made.user.status, 'CONFIRMED');
+    assert.equal(made.user.emailVerified, true);
+    assert.equal(made.user.hasPassword, false);
+    assert.equal(
+      h.mailCount('fed@example.test'),
+      0,
+      'no confirmation code: the provider verified the address',
+    );
+    assert.deepEqual(await identity.createFederatedUser({ email: 'fed@example.test' }), {
+      outcome: 'exists',
+    });
+    // No password opens it, not even an empty one.
+    for (const pw of ['', 'a long and unremarkable passphrase'])
+      await assert.rejects(identity.initiateAuth('fed@example.test', pw), { code: 'INVALID_CREDENTIALS' });
+    const first = await identity.federatedSignIn(made.user.userId);
+    assert.equal(first.kind, 'tokens');
+    if (first.kind !== 'tokens') return;
+    // With TOTP on, the provider's word only reaches the challenge.
+    const { secret } = await identity.associateSoftwareToken(made.user.userId);
+    await identity.verifySoftwareToken(made.user.userId, totpAt(secret, h.now()));
+    h.advance(30_000);
+    const second = await identity.federatedSignIn(made.user.userId);
+    assert.equal(second.kind, 'challenge');
+    await identity.adminDisableUser(made.user.userId);
+    await assert.rejects(identity.federatedSignIn(made.user.userId), { code: 'USER_DISABLED' });
+    await assert.rejects(identity.federatedSignIn('no-such-user'), { code: 'INVALID_CREDENTIALS' });
+    // A reset code sets a first password; then the account has one.
+    await identity.adminEnableUser(made.user.userId);
+    await identity.forgotPassword('fed@example.test');
+    await identity.confirmForgotPassword(
+      'fed@example.test',
+      h.codeFor('fed@example.test'),
+      'a brand new long passphrase',
+    );
+    assert.equal((await identity.adminGetUser(made.user.userId))?.hasPassword, true);
+    await identity.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

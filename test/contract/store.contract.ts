@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { AuditEvent, FileRecord, Profile, SessionRecord, Store } from '../../src/ports/store.ts';
+import { federationCases } from './store-federation.cases.ts';
 
 export type MakeStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
 
@@ -111,6 +112,8 @@ export function storeContract(name: string, make: MakeStore): void {
       assert.equal(await store.throttle.count('nothing', 1_000), 0);
       assert.deepEqual(await store.audit.list({ limit: 10 }), { items: [], nextCursor: null });
     });
+
+    federationCases(() => store);
 
     describe('profiles', () => {
       test('put then get round-trips every field', async () => {

@@ -18,21 +18,20 @@ const median = (xs: number[]) => {
 };
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * q)] ?? 0;
 
+/** One timed password sign-in. */
+const signInAttempt = (b: Awaited<ReturnType<typeof build>>, password: string) => async (email: string) => {
+  const start = process.hrtime.bigint();
+  const res = await b.app.inject({ method: 'POST', url: '/api/auth/signin', payload: { email, password } });
+  return { res, ms: Number(process.hrtime.bigint() - start) / 1e6 };
+};
+
 describe('enumeration and throttling', () => {
   test('SECURITY 7: unknown user and wrong password answer identically, with overlapping timings', async (t) => {
     // Real hashing cost matters here: a cheap hash would hide a missing dummy verification.
     const b = await build(t, { PASSWORD_HASH_COST: '13', LOGIN_MAX_FAILURES: '100000' });
     const { email } = await confirmedUser(b);
     const unknown = uniqueEmail('nobody');
-    const attempt = async (e: string) => {
-      const start = process.hrtime.bigint();
-      const res = await b.app.inject({
-        method: 'POST',
-        url: '/api/auth/signin',
-        payload: { email: e, password: 'wrong but long passphrase' },
-      });
-      return { res, ms: Number(process.hrtime.bigint() - start) / 1e6 };
-    };
+    const attempt = signInAttempt(b, 'wrong but long passphrase');
     const a = await attempt(email);
     const u = await attempt(unknown);
     assert.deepEqual(comparable(a.res), comparable(u.res));
@@ -50,15 +49,36 @@ describe('enumeration and throttling', () => {
     );
   });
 
-  test('SECURITY 8: forgot-password and resend answer alike for existing, unknown and unconfirmed emails', async (t) => {
+  test('SECURITY 7: a social-only account (no password) answers a password sign-in like an unknown one, in similar time', async (t) => {
+    const b = await build(t, { PASSWORD_HASH_COST: '13', LOGIN_MAX_FAILURES: '100000' });
+    const social = uniqueEmail('social');
+    assert.equal((await b.deps.identity.createFederatedUser({ email: social })).outcome, 'created');
+    const unknown = uniqueEmail('nobody');
+    const attempt = signInAttempt(b, 'any long passphrase at all');
+    const first = await attempt(social);
+    assert.equal(first.res.statusCode, 401);
+    assert.deepEqual(comparable(first.res), comparable((await attempt(unknown)).res));
+    const known: number[] = [];
+    const missing: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      known.push((await attempt(social)).ms);
+      missing.push((await attempt(unknown)).ms);
+    }
+    const [mk, mu] = [median(known), median(missing)];
+    assert.ok(Math.abs(mk - mu) / Math.max(mk, mu) < 0.25, `medians ${mk.toFixed(2)} vs ${mu.toFixed(2)} ms`);
+  });
+
+  test('SECURITY 8: forgot-password and resend answer alike for existing, unknown, unconfirmed and social-only emails', async (t) => {
     const b = await build(t);
     const { email: confirmed } = await confirmedUser(b);
     const { email: unconfirmed } = await signUp(b);
     const unknown = uniqueEmail('ghost');
+    const social = uniqueEmail('social');
+    assert.equal((await b.deps.identity.createFederatedUser({ email: social })).outcome, 'created');
     for (const url of ['/api/auth/forgot-password', '/api/auth/resend-code']) {
       const answers: ReturnType<typeof comparable>[] = [];
       const times: Record<string, number[]> = {};
-      for (const email of [confirmed, unconfirmed, unknown]) {
+      for (const email of [confirmed, unconfirmed, unknown, social]) {
         times[email] = [];
         for (let i = 0; i < 30; i++) {
           const start = process.hrtime.bigint();
@@ -70,6 +90,7 @@ describe('enumeration and throttling', () => {
       assert.equal(answers[0]?.status, 202);
       assert.deepEqual(answers[1], answers[0]);
       assert.deepEqual(answers[2], answers[0]);
+      assert.deepEqual(answers[3], answers[0]);
       const medians = Object.values(times).map(median);
       // The mail work happens after the answer, so every answer is equally quick.
       assert.ok(Math.max(...medians) < 20, `${url} medians ${medians.join(', ')} ms`);

@@ -46,7 +46,9 @@ export const authResult = (extra: { RefreshToken?: string; ExpiresIn?: number; s
 };
 
 /** Stubs AdminGetUser and AdminListGroupsForUser with one confirmed user. */
-export function stubUser(over: { Enabled?: boolean; UserStatus?: 'CONFIRMED' | 'UNCONFIRMED' } = {}) {
+export function stubUser(
+  over: { Enabled?: boolean; UserStatus?: 'CONFIRMED' | 'UNCONFIRMED' | 'EXTERNAL_PROVIDER' } = {},
+) {
   cognito.on(AdminGetUserCommand).resolves({
     Username: SUB,
     UserAttributes: [

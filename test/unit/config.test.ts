@@ -5,6 +5,13 @@ import { describe, test } from 'node:test';
 import { loadConfig } from '../../src/config/config.ts';
 import { ConfigError, settings } from '../../src/config/settings.ts';
 
+const cognito = {
+  IDENTITY_PROVIDER: 'cognito',
+  AWS_REGION: 'eu-west-1',
+  COGNITO_USER_POOL_ID: 'eu-west-1_x',
+  COGNITO_CLIENT_ID: 'c',
+};
+
 describe('config schema', () => {
   test('defaults alone make a valid configuration', () => {
     const c = loadConfig({});
@@ -31,6 +38,22 @@ describe('config schema', () => {
     assert.equal(c.appOrigin, 'https://app.example.com');
   });
 
+  test('social sign-in settings: an issuer may have a path; loopback http is a local stand-in', () => {
+    const c = loadConfig({
+      OIDC_ISSUER: 'https://sso.example/realms/main/',
+      OIDC_CLIENT_ID: 'gatehouse',
+      GOOGLE_ISSUER: 'http://127.0.0.1:4000',
+    });
+    assert.equal(c.oidcIssuer, 'https://sso.example/realms/main');
+    assert.equal(c.googleIssuer, 'http://127.0.0.1:4000');
+    const k = loadConfig({
+      ...cognito,
+      COGNITO_DOMAIN: 'https://x.auth.eu-west-1.amazoncognito.com',
+      COGNITO_IDENTITY_PROVIDERS: 'Google, LoginWithAmazon',
+    });
+    assert.deepEqual(k.cognitoIdentityProviders, ['Google', 'LoginWithAmazon']);
+  });
+
   const bad: [Record<string, string>, string][] = [
     [{ PORT: 'abc' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
@@ -43,6 +66,30 @@ describe('config schema', () => {
     [{ PASSWORD_MIN_LENGTH: '64', PASSWORD_MAX_LENGTH: '64' }, 'never'],
     [{ SESSION_IDLE_TTL_SECONDS: '999999', SESSION_TTL_SECONDS: '3600' }, 'SESSION_IDLE_TTL_SECONDS'],
     [{ ADMIN_EMAILS: 'not-an-email' }, 'ADMIN_EMAILS'],
+    // Social sign-in: tokens and secrets never travel over plain http off this machine.
+    [{ GOOGLE_ISSUER: 'http://accounts.example' }, 'GOOGLE_ISSUER'],
+    [{ OIDC_ISSUER: 'http://sso.example/realm', OIDC_CLIENT_ID: 'x' }, 'OIDC_ISSUER'],
+    [{ OIDC_ISSUER: 'https://sso.example/realm?x=1', OIDC_CLIENT_ID: 'x' }, 'OIDC_ISSUER'],
+    [{ OIDC_ISSUER: 'https://sso.example/realm' }, 'OIDC_CLIENT_ID'],
+    [{ COGNITO_IDENTITY_PROVIDERS: 'Google' }, 'COGNITO_IDENTITY_PROVIDERS'],
+    [{ ...cognito, COGNITO_IDENTITY_PROVIDERS: 'Google' }, 'COGNITO_DOMAIN'],
+    [
+      {
+        ...cognito,
+        COGNITO_DOMAIN: 'https://x.auth.eu-west-1.amazoncognito.com',
+        COGNITO_IDENTITY_PROVIDERS: 'Google,google',
+      },
+      'COGNITO_IDENTITY_PROVIDERS',
+    ],
+    [
+      {
+        ...cognito,
+        COGNITO_DOMAIN: 'https://x.auth.eu-west-1.amazoncognito.com',
+        COGNITO_IDENTITY_PROVIDERS: 'Go ogle',
+      },
+      'COGNITO_IDENTITY_PROVIDERS',
+    ],
+    [{ ...cognito, GOOGLE_CLIENT_ID: 'abc' }, 'GOOGLE_CLIENT_ID'],
   ];
   for (const [env, variable] of bad) {
     test(`rejects ${JSON.stringify(env)} naming ${variable}`, () => {

@@ -255,6 +255,19 @@ test('NOT_AVAILABLE_IN_MODE, never a silent success: recovery codes, MFA off, en
   assert.equal(cognito.commandCalls(AssociateSoftwareTokenCommand).length, 0);
   cognito.on(InitiateAuthCommand).resolves({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 's' });
   await rejectsWith(idp.initiateAuth(EMAIL, 'right'), 'NOT_AVAILABLE_IN_MODE');
+  // Social sign-in is the Hosted UI's (the federation port) in this mode.
+  await rejectsWith(idp.createFederatedUser({ email: EMAIL }), 'NOT_AVAILABLE_IN_MODE');
+  await rejectsWith(idp.federatedSignIn(SUB), 'NOT_AVAILABLE_IN_MODE');
+});
+
+test('a user the Hosted UI made from a social sign-in has no password; others do', async () => {
+  stubUser({ UserStatus: 'EXTERNAL_PROVIDER' });
+  const idp = makeIdp();
+  const social = await idp.adminGetUser(SUB);
+  assert.equal(social?.hasPassword, false);
+  assert.equal(social?.status, 'CONFIRMED');
+  stubUser();
+  assert.equal((await idp.adminGetUser(SUB))?.hasPassword, true);
 });
 
 test('JWKS: cached; an unknown kid refetches at most once per 30 s; old keys refetch; failures keep the cache', async () => {

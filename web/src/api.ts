@@ -27,6 +27,11 @@ import type {
 } from '../../src/http/schemas/billing.ts';
 import type { ErrorBody, Message } from '../../src/http/schemas/common.ts';
 import type {
+  IdentitiesAnswer,
+  UrlAnswer as LinkAnswer,
+  ProvidersAnswer,
+} from '../../src/http/schemas/oauth.ts';
+import type {
   ActivityList,
   AdminUserList,
   AuditList,
@@ -49,6 +54,8 @@ export type AdminUsers = S<typeof AdminUserList>;
 export type Audit = S<typeof AuditList>;
 export type ProfilePatch = S<typeof ProfileUpdateBody>;
 export type TotpSetup = S<typeof TotpSetupAnswer>;
+export type Providers = S<typeof ProvidersAnswer>;
+export type Identities = S<typeof IdentitiesAnswer>;
 
 export class ApiError extends Error {
   constructor(
@@ -154,6 +161,17 @@ export const api = {
     if (filter.subject_id) q.set('subject_id', filter.subject_id);
     return call<Audit>('GET', `/api/admin/audit?${q}`);
   },
+  /** The social sign-in buttons to show (none when no provider is configured). */
+  providers: () => call<Providers>('GET', '/api/auth/oauth/providers', undefined, { quiet401: true }),
+  /** The MFA challenge a social sign-in stopped at, handed over once. */
+  oauthChallenge: () =>
+    call<S<typeof Challenge>>('GET', '/api/auth/oauth/challenge', undefined, { quiet401: true }),
+  /** Starts linking a provider: the URL the browser must go to. */
+  linkProvider: (provider: string) =>
+    call<S<typeof LinkAnswer>>('POST', `/api/auth/oauth/${encodeURIComponent(provider)}/link`, {}),
+  identities: () => call<Identities>('GET', '/api/users/me/identities'),
+  unlinkIdentity: (provider: string) =>
+    call<void>('DELETE', `/api/users/me/identities/${encodeURIComponent(provider)}`),
   devMail: () =>
     call<{ messages: { id: string; at: string; to: string; subject: string; text: string }[] }>(
       'GET',

@@ -3,6 +3,7 @@ import { type Activity, api, type Sessions, type TotpSetup } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { Button, Card, Field, fieldOf, formatDate, Loading, messageOf, Notice } from '../ui.tsx';
 import { codeProblem, passwordProblem } from '../validate.ts';
+import { LinkedAccounts } from './linked-accounts.tsx';
 
 function ChangePassword() {
   const { user } = useAuth();
@@ -317,6 +318,7 @@ export default function Security() {
       <div className="grid-2">
         <TwoStep />
         <ChangePassword />
+        <LinkedAccounts />
         <SessionsCard />
         <ActivityCard />
       </div>

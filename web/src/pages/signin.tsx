@@ -1,7 +1,8 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { Link, safeReturnTo, useRouter } from '../router.tsx';
+import { oauthErrorMessage, SocialButtons } from '../social.tsx';
 import { Button, Card, Field, messageOf, Notice } from '../ui.tsx';
 import { emailProblem } from '../validate.ts';
 
@@ -17,6 +18,17 @@ export function SignIn() {
   const [error, setError] = useState<string | null>(null);
   const [touched, setTouched] = useState(false);
   const returnTo = safeReturnTo(location.query.get('return_to')) ?? '/account';
+  const oauthError = oauthErrorMessage(location.query.get('oauth_error'));
+  const socialMfa = location.query.get('mfa') === '1';
+
+  // A social sign-in of an account with two-step verification stops here for the code.
+  useEffect(() => {
+    if (!socialMfa) return;
+    api.oauthChallenge().then(
+      (c) => setChallenge(c.session),
+      () => setError('That sign-in took too long. Start again.'),
+    );
+  }, [socialMfa]);
 
   const done = (user: Parameters<typeof setUser>[0]) => {
     setUser(user);
@@ -115,8 +127,12 @@ export function SignIn() {
       {location.query.get('reset') ? (
         <Notice kind="success">Your password is changed. Sign in with the new one.</Notice>
       ) : null}
-      {location.query.get('return_to') ? <Notice kind="info">Sign in to continue.</Notice> : null}
+      {location.query.get('return_to') && !socialMfa ? (
+        <Notice kind="info">Sign in to continue.</Notice>
+      ) : null}
+      {oauthError ? <Notice kind="error">{oauthError}</Notice> : null}
       <Card>
+        <SocialButtons returnTo={returnTo} label="Sign in with" />
         <form onSubmit={submit} noValidate>
           {error ? <Notice kind="error">{error}</Notice> : null}
           <Field

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { api } from '../api.ts';
 import { Link, useRouter } from '../router.tsx';
+import { SocialButtons } from '../social.tsx';
 import { Button, Card, Field, fieldOf, messageOf, Notice } from '../ui.tsx';
 import { emailProblem, PASSWORD_MIN, passwordProblem } from '../validate.ts';
 
@@ -39,6 +40,7 @@ export default function SignUp() {
       <h1 tabIndex={-1}>Create your account</h1>
       <p className="muted">Your trial starts when you confirm your email. No card needed.</p>
       <Card>
+        <SocialButtons returnTo="/account" label="Sign up with" />
         <form onSubmit={submit} noValidate>
           {serverError && !serverError.field ? <Notice kind="error">{serverError.message}</Notice> : null}
           <Field

@@ -35,4 +35,5 @@ module "stack" {
   allow_localhost_callbacks = true
   social_client_ids         = var.social_client_ids
   social_client_secrets     = var.social_client_secrets
+  oidc_provider             = var.oidc_provider
 }

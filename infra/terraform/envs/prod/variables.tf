@@ -92,8 +92,19 @@ variable "social_client_ids" {
   default = {}
 }
 
+variable "oidc_provider" {
+  description = "Any other OpenID Connect provider: name (in the pool and on the button), https issuer, client ID; its secret is social_client_secrets[\"oidc\"]."
+  type = object({
+    name      = string
+    issuer    = string
+    client_id = string
+    scopes    = optional(string, "openid email profile")
+  })
+  default = null
+}
+
 variable "social_client_secrets" {
-  description = "OAuth client secrets keyed google, facebook, amazon. Set TF_VAR_social_client_secrets in the shell, never in a file."
+  description = "OAuth client secrets keyed google, facebook, amazon, oidc. Set TF_VAR_social_client_secrets in the shell, never in a file."
   type        = map(string)
   default     = {}
   sensitive   = true

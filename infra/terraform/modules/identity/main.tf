@@ -25,6 +25,13 @@ locals {
       }
     } : key => cfg if cfg.client_id != null
   }
+
+  # Every provider the app client offers, in the order the sign-in page shows them; the app reads
+  # this list as COGNITO_IDENTITY_PROVIDERS and jumps to each with identity_provider=<name>.
+  provider_names = concat(
+    [for key in ["google", "facebook", "amazon"] : local.social[key].provider if contains(keys(local.social), key)],
+    var.oidc_provider == null ? [] : [var.oidc_provider.name],
+  )
 }
 
 resource "aws_cognito_user_pool" "this" {
@@ -151,6 +158,32 @@ resource "aws_cognito_identity_provider" "social" {
   }
 }
 
+# Any other OpenID Connect issuer (Okta, Entra ID, Auth0, Keycloak, ...), keyed by its sub.
+resource "aws_cognito_identity_provider" "oidc" {
+  count = var.oidc_provider == null ? 0 : 1
+
+  user_pool_id  = aws_cognito_user_pool.this.id
+  provider_name = var.oidc_provider.name
+  provider_type = "OIDC"
+
+  provider_details = {
+    client_id                 = var.oidc_provider.client_id
+    client_secret             = lookup(var.social_client_secrets, "oidc", "")
+    authorize_scopes          = var.oidc_provider.scopes
+    oidc_issuer               = var.oidc_provider.issuer
+    attributes_request_method = "GET"
+  }
+
+  attribute_mapping = { email = "email", email_verified = "email_verified", name = "name", username = "sub" }
+
+  lifecycle {
+    precondition {
+      condition     = lookup(var.social_client_secrets, "oidc", "") != ""
+      error_message = "oidc_provider is set but social_client_secrets has no \"oidc\" secret."
+    }
+  }
+}
+
 resource "aws_cognito_user_pool_client" "app" {
   name         = "${var.name}-app"
   user_pool_id = aws_cognito_user_pool.this.id
@@ -171,13 +204,19 @@ resource "aws_cognito_user_pool_client" "app" {
     refresh_token = "days"
   }
 
-  # Hosted UI, for social sign-in: authorization code flow only.
-  allowed_oauth_flows_user_pool_client = true
-  allowed_oauth_flows                  = ["code"]
-  allowed_oauth_scopes                 = ["openid", "email", "profile"]
+  # Hosted UI, for social sign-in: authorization code flow only (the app adds PKCE), back to the
+  # app's callback of each provider, /api/auth/oauth/<provider>/callback.
+  # Without a callback (no provider yet, or the app's origin not known) the Hosted UI stays off.
+  allowed_oauth_flows_user_pool_client = length(var.callback_urls) > 0
+  allowed_oauth_flows                  = length(var.callback_urls) > 0 ? ["code"] : null
+  allowed_oauth_scopes                 = length(var.callback_urls) > 0 ? ["openid", "email", "profile"] : null
   callback_urls                        = var.callback_urls
   logout_urls                          = var.logout_urls
-  supported_identity_providers         = concat(["COGNITO"], [for p in aws_cognito_identity_provider.social : p.provider_name])
+  supported_identity_providers = concat(
+    ["COGNITO"],
+    [for p in aws_cognito_identity_provider.social : p.provider_name],
+    [for p in aws_cognito_identity_provider.oidc : p.provider_name],
+  )
 }
 
 resource "aws_cognito_identity_pool" "this" {

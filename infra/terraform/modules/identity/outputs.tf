@@ -31,7 +31,12 @@ output "hosted_ui_domain" {
 
 output "social_providers" {
   description = "Names of the social identity providers that are enabled."
-  value       = sort([for p in aws_cognito_identity_provider.social : p.provider_name])
+  value       = sort(concat([for p in aws_cognito_identity_provider.social : p.provider_name], [for p in aws_cognito_identity_provider.oidc : p.provider_name]))
+}
+
+output "provider_names" {
+  description = "The providers the sign-in page offers, in order (COGNITO_IDENTITY_PROVIDERS)."
+  value       = local.provider_names
 }
 
 output "identity_pool_id" {

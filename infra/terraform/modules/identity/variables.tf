@@ -49,7 +49,7 @@ variable "domain_prefix" {
 }
 
 variable "callback_urls" {
-  description = "Allowed redirect URLs after Hosted UI sign-in."
+  description = "Allowed redirect URLs after Hosted UI sign-in: the app's /api/auth/oauth/<provider>/callback of each provider."
   type        = list(string)
 }
 
@@ -68,8 +68,28 @@ variable "social_client_ids" {
   default = {}
 }
 
+variable "oidc_provider" {
+  description = "Any other OpenID Connect provider to offer: its name in the pool (the button's name; the app's provider id is its lower-case form), issuer and client ID. Its secret is social_client_secrets[\"oidc\"]."
+  type = object({
+    name      = string
+    issuer    = string
+    client_id = string
+    scopes    = optional(string, "openid email profile")
+  })
+  default = null
+
+  validation {
+    condition = var.oidc_provider == null ? true : (
+      can(regex("^[A-Za-z0-9_-]{1,32}$", var.oidc_provider.name)) &&
+      !contains(["Google", "Facebook", "LoginWithAmazon", "SignInWithApple", "COGNITO"], var.oidc_provider.name) &&
+      startswith(var.oidc_provider.issuer, "https://")
+    )
+    error_message = "oidc_provider.name must be letters, digits, _ or - (not a built-in provider name), and its issuer an https URL."
+  }
+}
+
 variable "social_client_secrets" {
-  description = "OAuth client secrets keyed google, facebook, amazon. Pass them through TF_VAR_social_client_secrets, never a committed file."
+  description = "OAuth client secrets keyed google, facebook, amazon, oidc. Pass them through TF_VAR_social_client_secrets, never a committed file."
   type        = map(string)
   default     = {}
   sensitive   = true

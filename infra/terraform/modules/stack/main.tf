@@ -10,11 +10,19 @@ locals {
 
   app_origin = var.app_origin != null ? var.app_origin : (var.custom_domain != null ? "https://${var.custom_domain}" : null)
 
-  # The path the app serves the Hosted UI's redirect on.
-  callback_urls = concat(
-    local.app_origin == null ? [] : ["${local.app_origin}/api/auth/oauth/callback"],
-    var.allow_localhost_callbacks ? ["http://localhost:3000/api/auth/oauth/callback"] : [],
+  # The app's callback for each provider the pool offers, /api/auth/oauth/<id>/callback, where <id>
+  # is the provider's lower-case name (LoginWithAmazon's is amazon; see the Hosted UI adapter).
+  provider_ids = concat(
+    [for key in ["google", "facebook", "amazon"] : key if var.social_client_ids[key] != null],
+    var.oidc_provider == null ? [] : [replace(lower(var.oidc_provider.name), "/[^a-z0-9-]/", "-")],
   )
+  callback_origins = concat(
+    local.app_origin == null ? [] : [local.app_origin],
+    var.allow_localhost_callbacks ? ["http://localhost:3000"] : [],
+  )
+  callback_urls = flatten([
+    for origin in local.callback_origins : [for id in local.provider_ids : "${origin}/api/auth/oauth/${id}/callback"]
+  ])
   logout_urls = concat(
     local.app_origin == null ? [] : ["${local.app_origin}/"],
     var.allow_localhost_callbacks ? ["http://localhost:3000/"] : [],
@@ -31,6 +39,7 @@ locals {
     COGNITO_USER_POOL_ID       = module.identity.user_pool_id
     COGNITO_CLIENT_ID          = module.identity.client_id
     COGNITO_DOMAIN             = "https://${module.identity.hosted_ui_domain}"
+    COGNITO_IDENTITY_PROVIDERS = join(",", module.identity.provider_names)
     COGNITO_IDENTITY_POOL_ID   = module.identity.identity_pool_id
     COGNITO_DEVELOPER_PROVIDER = module.identity.developer_provider_name
     DYNAMODB_TABLE             = module.data.table_name
@@ -99,6 +108,7 @@ module "identity" {
   logout_urls           = local.logout_urls
   social_client_ids     = var.social_client_ids
   social_client_secrets = var.social_client_secrets
+  oidc_provider         = var.oidc_provider
   table_arn             = module.data.table_arn
 }
 

@@ -13,6 +13,11 @@ output "app_origin" {
   value       = local.app_origin
 }
 
+output "hosted_ui_callback_urls" {
+  description = "Where the Hosted UI may send the browser back: the app's callback of each enabled provider."
+  value       = local.callback_urls
+}
+
 output "app_environment" {
   description = "Environment variables of the service (identifiers only, no secret values)."
   value       = module.app.environment

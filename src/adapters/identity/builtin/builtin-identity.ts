@@ -88,6 +88,26 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
     return row;
   };
 
+  /** The rest of a sign-in once the person is known: account state, then MFA or tokens. */
+  const signInVerified = async (row: UserRow): Promise<AuthResult> => {
+    if (row.status !== 'CONFIRMED') {
+      throw new AppError(
+        'USER_NOT_CONFIRMED',
+        'Confirm your email address first: enter the code we sent you.',
+      );
+    }
+    if (row.enabled !== 1) throw new AppError('USER_DISABLED', 'This account has been disabled.');
+    const authTime = ctx.nowSec();
+    if (row.mfa_secret)
+      return {
+        kind: 'challenge',
+        challenge: 'SOFTWARE_TOKEN_MFA',
+        session: mfa.startChallenge(ctx, row.id, authTime),
+      };
+    const user = toIdentityUser(ctx, row);
+    return { kind: 'tokens', tokens: await issueNewTokens(ctx, ts, user, authTime), user };
+  };
+
   const endAllSessions = (userId: string) => {
     ts.revokeUser.run(ctx.nowSec(), userId);
     q.deleteMfaSessionsOf.run(userId);
@@ -130,24 +150,28 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
 
     async initiateAuth(email, password): Promise<AuthResult> {
       const row = q.userByEmail.get(email);
-      const ok = await verifyPassword(password, row?.password_hash ?? (await ctx.dummyHash()));
-      if (!row || !ok) throw badCredentials();
-      if (row.status !== 'CONFIRMED') {
-        throw new AppError(
-          'USER_NOT_CONFIRMED',
-          'Confirm your email address first: enter the code we sent you.',
-        );
+      // A social-only user has no hash: the dummy one keeps the timing of a wrong password.
+      const ok = await verifyPassword(password, row?.password_hash || (await ctx.dummyHash()));
+      if (!row || !ok || row.password_hash === '') throw badCredentials();
+      return signInVerified(row);
+    },
+
+    async createFederatedUser({ email, name }) {
+      if (q.userByEmail.get(email)) return { outcome: 'exists' };
+      const id = randomUUID();
+      try {
+        q.insertFederatedUser.run({ id, email, name: name ?? null, now: iso() });
+      } catch (err) {
+        if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return { outcome: 'exists' };
+        throw err;
       }
-      if (row.enabled !== 1) throw new AppError('USER_DISABLED', 'This account has been disabled.');
-      const authTime = ctx.nowSec();
-      if (row.mfa_secret)
-        return {
-          kind: 'challenge',
-          challenge: 'SOFTWARE_TOKEN_MFA',
-          session: mfa.startChallenge(ctx, row.id, authTime),
-        };
-      const user = toIdentityUser(ctx, row);
-      return { kind: 'tokens', tokens: await issueNewTokens(ctx, ts, user, authTime), user };
+      return { outcome: 'created', user: toIdentityUser(ctx, mustGet(id)) };
+    },
+
+    async federatedSignIn(userId) {
+      const row = q.userById.get(userId);
+      if (!row) throw badCredentials();
+      return signInVerified(row);
     },
 
     async respondToMfaChallenge(session, answer) {

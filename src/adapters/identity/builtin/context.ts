@@ -27,6 +27,7 @@ export interface UserRow {
   id: string;
   email: string;
   name: string | null;
+  /** Empty for a user made by social sign-in who has set no password (never a valid hash). */
   password_hash: string;
   status: UserStatus;
   enabled: number;
@@ -50,6 +51,10 @@ export function prepare(db: Db) {
     insertUser: db.prepare(
       `INSERT INTO users (id, email, name, password_hash, status, enabled, email_verified, created_at, updated_at)
        VALUES (@id, @email, @name, @password_hash, 'UNCONFIRMED', 1, 0, @now, @now)`,
+    ),
+    insertFederatedUser: db.prepare(
+      `INSERT INTO users (id, email, name, password_hash, status, enabled, email_verified, created_at, updated_at)
+       VALUES (@id, @email, @name, '', 'CONFIRMED', 1, 1, @now, @now)`,
     ),
     groups: db.prepare<[string], { group_name: string }>(
       'SELECT group_name FROM user_groups WHERE user_id = ? ORDER BY group_name',
@@ -123,6 +128,7 @@ export function toIdentityUser(ctx: Ctx, row: UserRow): IdentityUser {
     status: row.status,
     enabled: row.enabled === 1,
     mfaEnabled: row.mfa_secret !== null,
+    hasPassword: row.password_hash !== '',
     groups: ctx.q.groups.all(row.id).map((g) => g.group_name),
     createdAt: row.created_at,
   };

@@ -4,7 +4,7 @@ CREATE TABLE IF NOT EXISTS users (
   id TEXT PRIMARY KEY,
   email TEXT NOT NULL UNIQUE,
   name TEXT,
-  password_hash TEXT NOT NULL,
+  password_hash TEXT NOT NULL, -- '' for a social-only user: no password matches it
   status TEXT NOT NULL CHECK (status IN ('UNCONFIRMED','CONFIRMED')),
   enabled INTEGER NOT NULL DEFAULT 1,
   email_verified INTEGER NOT NULL DEFAULT 0,

@@ -7,7 +7,8 @@
  * for every email; sign-in failures are enumeration-safe (errors.ts); a password reset, a disable
  * and a sign-out everywhere end every refresh token of the user (AdminUserGlobalSignOut, which
  * Cognito's ConfirmForgotPassword does not do by itself). Operations Cognito has no equivalent for
- * raise NOT_AVAILABLE_IN_MODE, never a silent success. Refresh tokens are handed out wrapped with
+ * raise NOT_AVAILABLE_IN_MODE, never a silent success (social sign-in is the Hosted UI's, through
+ * the federation port, so the port's federated operations are among them). Refresh tokens are handed out wrapped with
  * the user's sub (secret-hash.ts explains why); Cognito rotates them only when the app client has
  * rotation on, otherwise the same one is handed back.
  */
@@ -182,6 +183,13 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
       quietly('resend', () => client.send(cmd.resendConfirmationCode(commands, email))),
 
     initiateAuth: signIn,
+    async createFederatedUser() {
+      // The Hosted UI creates a pool user for each social identity on its first sign-in.
+      throw notAvailable('Creating a social sign-in user outside the Hosted UI');
+    },
+    async federatedSignIn() {
+      throw notAvailable('Social sign-in outside the Hosted UI');
+    },
     respondToMfaChallenge: (session, answer) => mfa.answerChallenge(mfaDeps, session, answer),
     async refresh(refreshToken) {
       const { username, opaque } = unwrapUser(refreshToken);

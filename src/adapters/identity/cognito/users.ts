@@ -34,6 +34,8 @@ export function toIdentityUser(out: AdminGetUserCommandOutput, groups: readonly 
     status: out.UserStatus === 'UNCONFIRMED' ? 'UNCONFIRMED' : 'CONFIRMED',
     enabled: out.Enabled !== false,
     mfaEnabled: mfa.includes('SOFTWARE_TOKEN_MFA') || out.PreferredMfaSetting === 'SOFTWARE_TOKEN_MFA',
+    // A user the Hosted UI made from a social sign-in signs in only through its provider.
+    hasPassword: out.UserStatus !== 'EXTERNAL_PROVIDER',
     groups: [...groups].sort(),
     createdAt: new Date(out.UserCreateDate ?? 0).toISOString(),
   };

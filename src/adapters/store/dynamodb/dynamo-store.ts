@@ -30,6 +30,7 @@ import {
 import { AppError } from '../../../domain/errors.ts';
 import type { AuditQuery, Page, ProfileQuery, Store } from '../../../ports/store.ts';
 import { decodeCursor, encodeCursor, type Position } from '../../shared/cursor.ts';
+import { createDynamoFederation } from './dynamo-federation.ts';
 import { cancellationReasons, errorName, guard, isConditionFailure } from './errors.ts';
 import {
   auditBySubjectItem,
@@ -603,6 +604,8 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store & { readonly 
           );
         }),
     },
+
+    ...createDynamoFederation({ db, TableName, op, get, conditional, queryAll }),
 
     throttle: {
       hit: (key, windowSeconds, now) =>

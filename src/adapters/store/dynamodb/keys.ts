@@ -17,6 +17,8 @@
  * | audit event       | AUDIT#<eventId>      | AUDIT                 | AUDIT                | <at>#<id>         |
  * | audit, by subject | SUBJECT#<subjectId>  | AUDIT#<at>#<id>       |                      |                   |
  * | throttle counter  | THROTTLE#<key>       | THROTTLE              |                      |                   |
+ * | social sign-in flow | OAUTHFLOW#<idHash> | OAUTHFLOW             |                      |                   |
+ * | linked identity   | IDENTITY#<provider>#<subject> | IDENTITY     | IDENTITIES#<userId>  | <linkedAt>#<provider>#<subject> |
  */
 
 export const TABLE_KEYS = {
@@ -52,6 +54,13 @@ export const keys = {
     sk: `AUDIT#${at}#${id}`,
   }),
   throttle: (key: string): Key => ({ pk: `THROTTLE#${key}`, sk: 'THROTTLE' }),
+  oauthFlow: (idHash: string): Key => ({ pk: `OAUTHFLOW#${idHash}`, sk: 'OAUTHFLOW' }),
+  // Provider ids never contain "#", so the subject after the second one is unambiguous.
+  identity: (provider: string, subject: string): Key => ({
+    pk: `IDENTITY#${provider}#${subject}`,
+    sk: 'IDENTITY',
+  }),
+  identitiesIndex: (userId: string) => `IDENTITIES#${userId}`,
   ping: (): Key => ({ pk: 'PING', sk: 'PING' }),
 };
 

@@ -100,6 +100,31 @@ export const MIGRATIONS: readonly string[] = [
     received_at TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 4: social sign-in. Flows live for minutes between start and callback (expired ones are swept);
+  // a provider's account is keyed by (provider, subject) and belongs to one user.
+  `
+  CREATE TABLE IF NOT EXISTS oauth_flows (
+    id_hash TEXT PRIMARY KEY,
+    provider TEXT NOT NULL,
+    state TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    code_verifier TEXT NOT NULL,
+    return_to TEXT NOT NULL,
+    link_user_id TEXT,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS oauth_flows_expiry ON oauth_flows (expires_at);
+  CREATE TABLE IF NOT EXISTS linked_identities (
+    provider TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    email TEXT,
+    linked_at TEXT NOT NULL,
+    PRIMARY KEY (provider, subject)
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS linked_identities_user ON linked_identities (user_id, linked_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

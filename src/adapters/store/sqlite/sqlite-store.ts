@@ -2,8 +2,9 @@
  * The store port on one SQLite file (WAL), the embedded default. It keeps the port's promises
  * (ports/store.ts): each method is one statement, so it is atomic on its own; revocation marks
  * keep the larger value inside the upsert; throttle hits are a single upsert-and-return, so N
- * concurrent hits count N; listings are newest first with an opaque cursor; and every SQLite
- * failure reaches the caller as an AppError (a locked, full or closed file is UNAVAILABLE).
+ * concurrent hits count N; social sign-in flows are taken once (sqlite-federation.ts); listings
+ * are newest first with an opaque cursor; and every SQLite failure reaches the caller as an
+ * AppError (a locked, full or closed file is UNAVAILABLE).
  */
 import { AppError } from '../../../domain/errors.ts';
 import type { Store } from '../../../ports/store.ts';
@@ -25,6 +26,7 @@ import {
 } from './rows.ts';
 import { migrate } from './schema.ts';
 import { guard } from './sqlite-errors.ts';
+import { createSqliteFederation } from './sqlite-federation.ts';
 import { prepare } from './statements.ts';
 
 export { SCHEMA_VERSION } from './schema.ts';
@@ -186,6 +188,8 @@ function createUncachedSqliteStore(file: string): Store {
           q.revocationSet.run(userId, revokedThrough);
         }),
     },
+
+    ...createSqliteFederation(db),
 
     audit: {
       append: (event) =>

@@ -28,7 +28,7 @@ mock_provider "aws" {
 variables {
   name          = "gatehouse-test"
   domain_prefix = "gatehouse-test"
-  callback_urls = ["https://app.example.com/api/auth/oauth/callback"]
+  callback_urls = ["https://app.example.com/api/auth/oauth/google/callback"]
   logout_urls   = ["https://app.example.com/"]
   table_arn     = "arn:aws:dynamodb:us-east-1:123456789012:table/gatehouse-test"
 }
@@ -170,6 +170,72 @@ run "social_providers_follow_their_credentials" {
     condition     = aws_cognito_user_pool.this.email_configuration[0].email_sending_account == "DEVELOPER" && aws_cognito_user_pool.this.email_configuration[0].source_arn == var.ses_identity_arn
     error_message = "With an SES identity, Cognito sends through SES."
   }
+}
+
+run "any_oidc_issuer_joins_the_pool" {
+  command = apply
+
+  variables {
+    social_client_ids     = { google = "1234.apps.googleusercontent.com" }
+    oidc_provider         = { name = "ExampleSSO", issuer = "https://sso.example.com/realms/main", client_id = "gatehouse" }
+    social_client_secrets = { google = "test-only-not-a-secret", oidc = "test-only-not-a-secret" }
+  }
+
+  assert {
+    condition = (aws_cognito_identity_provider.oidc[0].provider_type == "OIDC" &&
+      aws_cognito_identity_provider.oidc[0].provider_details.oidc_issuer == "https://sso.example.com/realms/main" &&
+    aws_cognito_identity_provider.oidc[0].attribute_mapping.username == "sub")
+    error_message = "The OIDC issuer becomes a pool provider, its users keyed by sub."
+  }
+
+  assert {
+    condition     = contains(aws_cognito_user_pool_client.app.supported_identity_providers, "ExampleSSO")
+    error_message = "The app client offers the OIDC provider."
+  }
+
+  assert {
+    condition     = join(",", output.provider_names) == "Google,ExampleSSO" && join(",", output.social_providers) == "ExampleSSO,Google"
+    error_message = "The providers are listed for the app in the sign-in page's order."
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool_client.app.allowed_oauth_flows_user_pool_client && toset(aws_cognito_user_pool_client.app.allowed_oauth_flows) == toset(["code"])
+    error_message = "The Hosted UI uses the authorization code flow only."
+  }
+}
+
+run "without_a_callback_the_hosted_ui_is_off" {
+  command = apply
+
+  variables {
+    callback_urls = []
+  }
+
+  assert {
+    condition     = !aws_cognito_user_pool_client.app.allowed_oauth_flows_user_pool_client
+    error_message = "No callback URL: no OAuth flow on the app client."
+  }
+}
+
+run "an_oidc_provider_needs_its_secret_and_a_proper_name" {
+  command = plan
+
+  variables {
+    oidc_provider = { name = "ExampleSSO", issuer = "https://sso.example.com", client_id = "gatehouse" }
+  }
+
+  expect_failures = [aws_cognito_identity_provider.oidc]
+}
+
+run "an_oidc_provider_may_not_pose_as_google" {
+  command = plan
+
+  variables {
+    oidc_provider         = { name = "Google", issuer = "https://sso.example.com", client_id = "gatehouse" }
+    social_client_secrets = { oidc = "test-only-not-a-secret" }
+  }
+
+  expect_failures = [var.oidc_provider]
 }
 
 run "a_provider_without_secret_is_refused" {

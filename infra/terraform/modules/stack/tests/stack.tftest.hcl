@@ -93,3 +93,28 @@ run "embedded_adapters_refuse_scaling_out" {
 
   expect_failures = [var.max_instances]
 }
+
+run "social_providers_reach_the_app_and_the_hosted_ui" {
+  command = apply
+
+  variables {
+    app_origin            = "https://app.example.com"
+    social_client_ids     = { google = "1234.apps.googleusercontent.com", amazon = "amzn1.application-oa2-client.1" }
+    oidc_provider         = { name = "Example_SSO", issuer = "https://sso.example.com/realms/main", client_id = "gatehouse" }
+    social_client_secrets = { google = "test-only", amazon = "test-only", oidc = "test-only" }
+  }
+
+  assert {
+    condition     = output.app_environment.COGNITO_IDENTITY_PROVIDERS == "Google,LoginWithAmazon,Example_SSO"
+    error_message = "The app is told which pool providers to offer, in order."
+  }
+
+  assert {
+    condition = output.hosted_ui_callback_urls == [
+      "https://app.example.com/api/auth/oauth/google/callback",
+      "https://app.example.com/api/auth/oauth/amazon/callback",
+      "https://app.example.com/api/auth/oauth/example-sso/callback",
+    ]
+    error_message = "The Hosted UI may return to the app's callback of each enabled provider, and nowhere else."
+  }
+}

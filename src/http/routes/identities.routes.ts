@@ -1,0 +1,60 @@
+/** /api/users/me/identities: the signed-in user's linked social accounts (the security page). */
+
+import { Type } from 'typebox';
+import type { Deps, RequestMeta } from '../../services/deps.ts';
+import { listIdentities, unlinkIdentity } from '../../services/linking.ts';
+import { meta } from '../plugins/auth.ts';
+import { IdentitiesAnswer, ProviderParams } from '../schemas/oauth.ts';
+import { type App, type RouteOptions, signedIn } from './route-kit.ts';
+
+export async function identitiesRoutes(app: App, { deps }: RouteOptions) {
+  const tags = ['Social sign-in'];
+  const names = (d: Deps) => new Map(d.federation.providers.map((p) => [p.id, p.name]));
+  const userId = (request: { principal: { userId: string } | null }) =>
+    (request.principal as NonNullable<typeof request.principal>).userId;
+
+  app.get(
+    '/',
+    {
+      preParsing: app.authenticate,
+      schema: {
+        security: signedIn,
+        tags,
+        summary: 'The social accounts linked to the signed-in user, and whether a password is set',
+        response: { 200: IdentitiesAnswer },
+      },
+    },
+    async (request) => {
+      const { identities, hasPassword } = await listIdentities(deps, userId(request));
+      const known = names(deps);
+      return {
+        identities: identities.map((l) => ({
+          provider: l.provider,
+          provider_name: known.get(l.provider) ?? l.provider,
+          email: l.email,
+          linked_at: l.linkedAt,
+        })),
+        password_set: hasPassword,
+      };
+    },
+  );
+
+  app.delete(
+    '/:provider',
+    {
+      preParsing: app.authenticate,
+      schema: {
+        security: signedIn,
+        tags,
+        summary: 'Remove a linked social account (409 LAST_SIGN_IN_METHOD if it is the only way to sign in)',
+        params: ProviderParams,
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      const m: RequestMeta = meta(request);
+      await unlinkIdentity(deps, userId(request), request.params.provider, m);
+      return reply.status(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,221 @@
+/**
+ * Social sign-in in Debian's Chromium (Playwright, as journey.test.ts), against the built server
+ * (dist/server.js) in both identity modes, with oidc-provider (in this process) as the provider:
+ *
+ * - Built-in identity: oidc-provider plays Google. A new person signs in with the button and lands
+ *   on their profile; their security page lists Google and will not remove the only way in. A
+ *   password user is told to sign in first when Google claims their address, links Google from the
+ *   security page, and then signs in with it into the same account.
+ * - Cognito: oidc-provider plays the pool's Hosted UI (pool issuer and signing key, Cognito's
+ *   claims) in front of cognito-local; the button goes through it into a browser session.
+ *
+ * axe-core checks the sign-in page with its buttons and the security page with the provider card.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { freePort, startCognitoLocal } from '../../helpers/cognito-local.ts';
+import { federatedPoolUser, startHostedUi } from '../../helpers/hosted-ui.ts';
+import { type LocalOp, startOidcProvider } from '../../helpers/oidc-provider.ts';
+
+const ROOT = resolve('.');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+const PASSWORD = 'correct horse battery staple violin';
+const GOOGLE = { client_id: 'gatehouse-google', client_secret: 'google-secret-0123456789' };
+
+let browser: Browser;
+const cleanups: (() => Promise<void> | void)[] = [];
+
+before(async () => {
+  const built = spawnSync(process.execPath, ['scripts/build.mjs'], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(built.status, 0, built.stderr);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+after(async () => {
+  await browser?.close();
+  for (const clean of cleanups.reverse()) await clean();
+});
+
+/** dist/server.js on a free port with `env`; its origin. */
+async function startServer(port: number, env: Record<string, string>): Promise<string> {
+  const origin = `http://localhost:${port}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'gh-social-browser-'));
+  let output = '';
+  const server: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist/server.js')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      APP_ORIGIN: origin,
+      DATA_DIR: dataDir,
+      PASSWORD_HASH_COST: '10',
+      RATE_LIMIT_AUTH_PER_MINUTE: '10000',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server.stdout?.on('data', (d) => (output += d));
+  server.stderr?.on('data', (d) => (output += d));
+  cleanups.push(async () => {
+    if (server.exitCode === null) {
+      const exited = new Promise((r) => server.once('exit', r));
+      server.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  for (let i = 0; ; i++) {
+    if (
+      await fetch(`${origin}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return origin;
+    if (i > 150 || server.exitCode !== null) throw new Error(`the server did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function checkA11y(page: Page, name: string): Promise<void> {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const w = window as unknown as {
+      axe: { run(): Promise<{ violations: { id: string; impact: string }[] }> };
+    };
+    return (await w.axe.run()).violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact})`);
+  });
+  assert.deepEqual(violations, [], `axe on ${name}`);
+}
+
+/** A confirmed password account, through the API and the dev outbox. */
+async function passwordAccount(origin: string, email: string): Promise<void> {
+  const post = (path: string, body: unknown) =>
+    fetch(`${origin}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  assert.equal((await post('/api/auth/signup', { email, password: PASSWORD })).status, 202);
+  let code: string | undefined;
+  for (let i = 0; i < 50 && !code; i++) {
+    const mail = (await (await fetch(`${origin}/api/dev/mail`)).json()) as {
+      messages: { to: string; text: string }[];
+    };
+    code = /\b(\d{6})\b/.exec(mail.messages.find((m) => m.to === email)?.text ?? '')?.[1];
+    if (!code) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(code, 'a confirmation code was mailed');
+  assert.equal((await post('/api/auth/confirm', { email, confirmation_code: code })).status, 200);
+}
+
+test('built-in identity: sign in with Google from the browser, and link it to a password account', async () => {
+  const port = await freePort();
+  const origin = `http://localhost:${port}`;
+  const google: LocalOp = await startOidcProvider({
+    clients: [{ ...GOOGLE, redirect_uris: [`${origin}/api/auth/oauth/google/callback`] }],
+  });
+  cleanups.push(() => google.close());
+  await startServer(port, {
+    GOOGLE_ISSUER: google.issuer,
+    GOOGLE_CLIENT_ID: GOOGLE.client_id,
+    GOOGLE_CLIENT_SECRET: GOOGLE.client_secret,
+  });
+  let page = await (await browser.newContext()).newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+
+  // A new person: the button, Google, and back on the profile, signed in.
+  const email = `social.browser.${Date.now()}@example.test`;
+  google.signInAs({ sub: `g-${Date.now()}`, email, email_verified: true, name: 'Grace Hopper' });
+  await page.goto(`${origin}/signin`);
+  await page.getByRole('link', { name: 'Continue with Google' }).waitFor();
+  await checkA11y(page, 'sign-in with provider buttons');
+  await page.getByRole('link', { name: 'Continue with Google' }).click();
+  await page.waitForURL(`${origin}/account`);
+  await page.getByRole('heading', { name: 'Profile' }).waitFor();
+  assert.equal(await page.getByLabel('Email').inputValue(), email);
+  await page.getByRole('link', { name: 'Security' }).click();
+  await page.getByRole('heading', { name: 'Sign-in providers' }).waitFor();
+  assert.equal(
+    await page.getByRole('button', { name: 'Remove Google' }).isDisabled(),
+    true,
+    'not the only way in',
+  );
+  await page.getByText('This is your only way to sign in').waitFor();
+  await checkA11y(page, 'security with linked providers');
+  await page.getByRole('button', { name: 'Sign out' }).first().click();
+  await page.waitForURL(/\/signin\?signed_out=1/);
+
+  // A password user, in a browser of their own (Google remembers who signed in there): Google
+  // claiming the address is refused until the user links it, signed in.
+  const owner = `owner.browser.${Date.now()}@example.test`;
+  await passwordAccount(origin, owner);
+  google.signInAs({ sub: `g-owner-${Date.now()}`, email: owner, email_verified: true });
+  const first = page;
+  page = await (await browser.newContext()).newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await first.close();
+  await page.goto(`${origin}/signin`);
+  await page.getByRole('link', { name: 'Continue with Google' }).click();
+  await page.waitForURL(/\/signin\?oauth_error=ACCOUNT_EXISTS/);
+  await page.getByText('An account with this email already exists').waitFor();
+  await page.getByLabel('Email').fill(owner);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL(`${origin}/account`);
+  await page.getByRole('link', { name: 'Security' }).click();
+  await page.getByRole('button', { name: 'Link Google' }).click();
+  await page.waitForURL(`${origin}/security?linked=google`);
+  await page.getByText('Google is linked').waitFor();
+  await page.getByRole('button', { name: 'Sign out' }).first().click();
+  await page.waitForURL(/\/signin\?signed_out=1/);
+  await page.getByRole('link', { name: 'Continue with Google' }).click();
+  await page.waitForURL(`${origin}/account`);
+  await page.getByRole('heading', { name: 'Profile' }).waitFor();
+  assert.equal(await page.getByLabel('Email').inputValue(), owner);
+  assert.deepEqual(errors, []);
+});
+
+test('Cognito mode: sign in with Google through the Hosted UI from the browser', async () => {
+  const local = await startCognitoLocal();
+  cleanups.push(() => local.close());
+  const admin = new CognitoIdentityProviderClient({ region: local.region, endpoint: local.endpoint });
+  cleanups.push(() => admin.destroy());
+  const port = await freePort();
+  const origin = `http://localhost:${port}`;
+  const hostedUi = await startHostedUi(local, [`${origin}/api/auth/oauth/google/callback`]);
+  cleanups.push(() => hostedUi.close());
+  await startServer(port, {
+    IDENTITY_PROVIDER: 'cognito',
+    AWS_REGION: local.region,
+    COGNITO_USER_POOL_ID: local.poolId,
+    COGNITO_CLIENT_ID: local.clientId,
+    COGNITO_ENDPOINT: local.endpoint,
+    COGNITO_CLIENT_SECRET: local.clientSecret,
+    COGNITO_DOMAIN: hostedUi.origin,
+    COGNITO_IDENTITY_PROVIDERS: 'Google',
+  });
+  // The pool user the Hosted UI made for this Google account.
+  const email = `hosted.browser.${Date.now()}@example.test`;
+  hostedUi.signInAs((await federatedPoolUser(admin, local, email)).person);
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${origin}/signin`);
+  await page.getByRole('link', { name: 'Continue with Google' }).click();
+  await page.waitForURL(`${origin}/account`);
+  await page.getByRole('heading', { name: 'Profile' }).waitFor();
+  assert.equal(await page.getByLabel('Email').inputValue(), email);
+});
