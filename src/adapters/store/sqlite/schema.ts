@@ -100,6 +100,10 @@ export const MIGRATIONS: readonly string[] = [
     received_at TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 4: a browser session may hold its identity provider's refresh token, sealed (Cognito mode).
+  `
+  ALTER TABLE sessions ADD COLUMN sealed_idp_token TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
