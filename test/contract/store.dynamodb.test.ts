@@ -14,6 +14,7 @@ import { TABLE_KEYS } from '../../src/adapters/store/dynamodb/keys.ts';
 import { createTableIfMissing } from '../../src/adapters/store/dynamodb/table.ts';
 import { isAppError } from '../../src/domain/errors.ts';
 import { type DynamoLocal, startDynamoLocal } from '../helpers/dynamodb-local.ts';
+import { refuseScans } from '../helpers/refuse-scans.ts';
 import { storeContract } from './store.contract.ts';
 
 let local: DynamoLocal;
@@ -40,13 +41,7 @@ function recordingClient(): DynamoDBClient {
     endpoint: local.endpoint,
     credentials: local.credentials,
   });
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      sent.push(String(context.commandName));
-      return next(args);
-    },
-    { step: 'initialize', name: 'record-commands' },
-  );
+  refuseScans(client, sent);
   return client;
 }
 

@@ -3,18 +3,21 @@
  * the test ends. Overrides are environment-style settings, parsed by the real config schema.
  * Defaults keep tests fast (cheap scrypt, no rate limits) unless a test asks for the real thing.
  */
+import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { TestContext } from 'node:test';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import pino from 'pino';
 import { buildApp, type GatehouseApp } from '../../src/app.ts';
 import { compose } from '../../src/composition.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { logOptions } from '../../src/http/plugins/request-log.ts';
 import type { Deps } from '../../src/services/deps.ts';
+import { refuseScans } from './refuse-scans.ts';
 
 export interface Built {
   readonly app: GatehouseApp;
@@ -91,12 +94,20 @@ export async function build(
   });
   const logger = pino(logOptions(config.logLevel), sink);
   const composition = await compose(config, logger, { ...overrides }, clock);
+  // On DynamoDB no request path may send a Scan: every route test on it checks that for itself.
+  const dynamo = (composition.deps.store as { client?: DynamoDBClient }).client;
+  const commands = dynamo ? refuseScans(dynamo) : [];
   const app = await buildApp({ deps: composition.deps, logger });
   await app.ready();
   t.after(async () => {
     await app.close();
     await composition.close();
     rmSync(dataDir, { recursive: true, force: true });
+    assert.deepEqual(
+      commands.filter((c) => c.startsWith('Scan')),
+      [],
+      'no request path may scan',
+    );
   });
   const outbox = composition.deps.mail.outbox;
   if (!outbox) throw new Error('tests expect the dev outbox');

@@ -7,66 +7,27 @@
  * challenge, profile, photo, files, browser sessions and sign-out everywhere.
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { compose } from '../../src/composition.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { ConfigError } from '../../src/config/settings.ts';
 import { totpAt } from '../../src/domain/totp.ts';
 import { startFakeCognitoIdentity } from '../fakes/cognito-identity.ts';
-import { startFakeSecretsManager } from '../fakes/secrets-manager.ts';
+import { type AwsPeers, startAwsPeers } from '../helpers/aws-mode.ts';
 import { type Built, build, TEST_DEFAULTS } from '../helpers/build.ts';
-import { type CognitoLocal, startCognitoLocal } from '../helpers/cognito-local.ts';
-import { type DynamoLocal, startDynamoLocal } from '../helpers/dynamodb-local.ts';
-import { type LocalS3, startS3rver } from '../helpers/s3rver.ts';
+import type { CognitoLocal } from '../helpers/cognito-local.ts';
 import { filePart, photo } from '../helpers/uploads.ts';
 import { PASSWORD, type Tokens, uniqueEmail } from '../helpers/users.ts';
 
+let peers: AwsPeers;
 let local: CognitoLocal;
-let secrets: Awaited<ReturnType<typeof startFakeSecretsManager>>;
-let s3: LocalS3;
-let dynamo: DynamoLocal;
 before(async () => {
-  // The SDK's default credential chain, as on AWS: s3rver knows only this key (and checks no
-  // signature); cognito-local and the fakes take any.
-  process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
-  process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
-  local = await startCognitoLocal();
-  s3 = await startS3rver('gatehouse-aws-mode');
-  dynamo = await startDynamoLocal();
-  // The app-client secret reaches the app as it would on AWS: from one Secrets Manager secret.
-  secrets = await startFakeSecretsManager({
-    region: local.region,
-    secrets: [
-      { name: 'gatehouse/app', secretString: JSON.stringify({ COGNITO_CLIENT_SECRET: local.clientSecret }) },
-    ],
-  });
+  peers = await startAwsPeers('gatehouse-aws-mode');
+  local = peers.cognito;
 });
-after(async () => {
-  await dynamo.close();
-  await s3.close();
-  await secrets.close();
-  await local.close();
-});
+after(() => peers.close());
 
-const awsSettings = (): Record<string, string> => ({
-  IDENTITY_PROVIDER: 'cognito',
-  AWS_REGION: local.region,
-  COGNITO_USER_POOL_ID: local.poolId,
-  COGNITO_CLIENT_ID: local.clientId,
-  COGNITO_ENDPOINT: local.endpoint,
-  SECRETS: 'aws',
-  SECRETS_ID: 'gatehouse/app',
-  SECRETS_ENDPOINT: secrets.endpoint,
-  STORE: 'dynamodb',
-  // A table per app: the composition creates it on DynamoDB Local, as Terraform does on AWS.
-  DYNAMODB_TABLE: `gatehouse-${randomUUID().slice(0, 8)}`,
-  DYNAMODB_ENDPOINT: dynamo.endpoint,
-  BLOBS: 's3',
-  S3_BUCKET: s3.bucket,
-  S3_ENDPOINT: s3.endpoint,
-  ADMIN_EMAILS: 'boss@example.test',
-});
+const awsSettings = () => peers.settings({ ADMIN_EMAILS: 'boss@example.test' });
 
 const bearer = (t: Tokens) => ({ authorization: `Bearer ${t.access_token}` });
 

@@ -55,11 +55,6 @@ export interface CognitoIdentityOptions {
   /** Milliseconds since the epoch; drives the JWKS cache. */
   readonly clock?: () => number;
   readonly log?: CognitoLog;
-  /**
-   * The user's own Cognito access token, for the operations Cognito allows only with it (TOTP
-   * enrolment). Without it, or when it answers null, those operations raise NOT_AVAILABLE_IN_MODE.
-   */
-  readonly userAccessToken?: (userId: string) => Promise<string | null>;
 }
 
 export interface CognitoIdentity extends IdentityProvider {
@@ -89,7 +84,6 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
     client,
     userPoolId,
     commands,
-    ...(opts.userAccessToken ? { userAccessToken: opts.userAccessToken } : {}),
     ...(log ? { log } : {}),
   };
 
@@ -226,8 +220,8 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
       if (proof.kind === 'tokens') await revoke(unwrapUser(proof.tokens.refreshToken).opaque);
     },
 
-    associateSoftwareToken: (userId, caller) => mfa.associate(mfaDeps, userId, caller?.accessToken),
-    verifySoftwareToken: (userId, code, caller) => mfa.verify(mfaDeps, userId, code, caller?.accessToken),
+    associateSoftwareToken: (userId, caller) => mfa.associate(mfaDeps, userId, caller),
+    verifySoftwareToken: (userId, code, caller) => mfa.verify(mfaDeps, userId, code, caller),
     async disableSoftwareToken() {
       // Cognito cannot check a TOTP code outside sign-in, and turning MFA off without one would
       // break SECURITY.md item 20.
