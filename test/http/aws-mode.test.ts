@@ -132,12 +132,21 @@ describe('AWS mode: the main journeys over HTTP', () => {
     assert.equal(photoPut.statusCode, 200, photoPut.body);
     const photoUrl = (photoPut.json() as { photo_url: string }).photo_url;
     const photoGet = await inject({ method: 'GET', url: photoUrl, headers: bearer(mfaTokens) });
-    const photoBytes =
-      photoGet.statusCode === 302
-        ? Buffer.from(await (await fetch(String(photoGet.headers.location))).arrayBuffer())
-        : photoGet.rawPayload;
-    assert.ok([200, 302].includes(photoGet.statusCode), `photo answered ${photoGet.statusCode}`);
+    assert.equal(photoGet.statusCode, 302, 'S3 serves the photo through a short-lived URL');
+    const signedPhoto = new URL(String(photoGet.headers.location));
+    assert.equal(signedPhoto.searchParams.get('X-Amz-Expires'), '300');
+    assert.equal(photoGet.headers['cache-control'], 'private, max-age=60', 'the redirect outlives no URL');
+    const photoRes = await fetch(signedPhoto);
+    assert.equal(photoRes.headers.get('content-type'), 'image/webp');
+    const photoBytes = Buffer.from(await photoRes.arrayBuffer());
     assert.equal(photoBytes.subarray(8, 12).toString('latin1'), 'WEBP', 'the stored rendition, re-encoded');
+    const page = await inject({ method: 'GET', url: '/' });
+    assert.ok(
+      String(page.headers['content-security-policy']).includes(
+        `img-src 'self' data: blob: ${signedPhoto.origin};`,
+      ),
+      'pages may show images from the bucket, and from nowhere else new',
+    );
 
     // Files: upload, list, download, delete.
     const content = Buffer.from('numbers, figures and a little poetry\n'.repeat(100));
