@@ -24,7 +24,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { JSONWebKeySet } from 'jose';
 import { AppError } from '../../../domain/errors.ts';
-import type { AuthResult, IdentityProvider } from '../../../ports/identity.ts';
+import type { AuthResult, IdentityProvider, IdentityUser, Tokens } from '../../../ports/identity.ts';
 import * as cmd from './commands.ts';
 import {
   type CognitoLog,
@@ -134,6 +134,17 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
     }
   };
 
+  /**
+   * Cognito refuses a disabled user's sign-in itself; should tokens come anyway (a stand-in such as
+   * cognito-local, a disable racing the sign-in), they are revoked and the sign-in refused. The
+   * password was right by then, so USER_DISABLED reveals nothing (ports/identity.ts).
+   */
+  const enabledOnly = async (out: { tokens: Tokens; user: IdentityUser }) => {
+    if (out.user.enabled) return out;
+    await revoke(unwrapUser(out.tokens.refreshToken).opaque);
+    throw new AppError('USER_DISABLED', 'This account has been disabled.');
+  };
+
   const signIn = async (email: string, password: string): Promise<AuthResult> => {
     const out = await call('sign-in', () => client.send(cmd.passwordAuth(commands, email, password)));
     if (out.ChallengeName === 'SOFTWARE_TOKEN_MFA' && out.Session) {
@@ -148,7 +159,7 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
     const { tokens, sub, groups } = tokensFrom(out.AuthenticationResult);
     const found = await getUser(client, userPoolId, sub, log, groups);
     if (!found) throw new AppError('INVALID_CREDENTIALS', 'Incorrect email or password.');
-    return { kind: 'tokens', tokens, user: found };
+    return { kind: 'tokens', ...(await enabledOnly({ tokens, user: found })) };
   };
 
   return {
@@ -176,7 +187,8 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
       quietly('resend', () => client.send(cmd.resendConfirmationCode(commands, email))),
 
     initiateAuth: signIn,
-    respondToMfaChallenge: (session, answer) => mfa.answerChallenge(mfaDeps, session, answer),
+    respondToMfaChallenge: async (session, answer) =>
+      enabledOnly(await mfa.answerChallenge(mfaDeps, session, answer)),
     async refresh(refreshToken) {
       const { username, opaque } = unwrapUser(refreshToken);
       // Without the sub there is no SECRET_HASH Cognito would accept: fail here, as it would.
