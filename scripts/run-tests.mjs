@@ -4,7 +4,11 @@
 // Whenever the run includes route or security tests (test/http, test/security) there is a second
 // pass: those tests again, with the store on DynamoDB Local and the blobs on s3rver
 // (test/helpers/with-aws-peers.ts starts them), so the same route tests pass with the embedded and
-// the AWS adapters. The files named aws-mode* choose every adapter themselves and run once.
+// the AWS adapters. Those that exercise only what every identity provider does (ANY_IDENTITY) run
+// with Cognito (cognito-local) as well, so identity, store and blobs are all AWS's; the others test the built-in
+// provider's own mail, codes, keys or clock, which Cognito does its own way (its adapter has its
+// own contract and AWS-mode tests). The files named aws-mode* choose every adapter themselves and
+// run once.
 // GATEHOUSE_TEST_PASSES=embedded runs the first pass only, for a quick local run; under CI (CI is
 // set, as GitHub Actions sets it) that is refused, so no CI job can leave the AWS pass out.
 import { spawn } from 'node:child_process';
@@ -74,6 +78,23 @@ function pass(label, command, env = {}) {
   });
 }
 
+const ANY_IDENTITY = [
+  'test/http/account-deletion.test.ts',
+  'test/http/admin.test.ts',
+  'test/http/files.test.ts',
+  'test/http/profile.test.ts',
+  'test/http/session.test.ts',
+  'test/security/hot-path.test.ts',
+  'test/security/ownership-and-uploads.test.ts',
+  'test/security/proxy-hops.test.ts',
+  'test/security/webhooks.test.ts',
+].map((p) => join(...p.split('/')));
+const missing = ANY_IDENTITY.filter((p) => !collect((f) => f === p).length);
+if (missing.length > 0) {
+  console.error(`ANY_IDENTITY names files that do not exist: ${missing.join(', ')}`);
+  process.exit(1);
+}
+
 let code = await pass('embedded adapters', testArgs(files));
 const routeTests = files.filter(
   (p) =>
@@ -81,12 +102,22 @@ const routeTests = files.filter(
     !basename(p).startsWith('aws-mode'),
 );
 if (routeTests.length > 0 && process.env.GATEHOUSE_TEST_PASSES !== 'embedded') {
-  const second = await pass('AWS store and blobs (DynamoDB Local, s3rver)', [
-    '--import',
-    'tsx',
-    'test/helpers/with-aws-peers.ts',
-    ...testArgs(routeTests),
-  ]);
-  code ||= second;
+  const onAws = (label, list, env = {}) =>
+    pass(label, ['--import', 'tsx', 'test/helpers/with-aws-peers.ts', ...testArgs(list)], env);
+  const everyAdapter = routeTests.filter((p) => ANY_IDENTITY.includes(p));
+  const storeAndBlobs = routeTests.filter((p) => !ANY_IDENTITY.includes(p));
+  // Each pass runs whatever the others answered: a failure in one must not hide another's.
+  const results = [];
+  if (everyAdapter.length > 0) {
+    results.push(
+      await onAws('Cognito, DynamoDB and S3 (cognito-local, DynamoDB Local, s3rver)', everyAdapter, {
+        GATEHOUSE_TEST_IDENTITY: 'cognito',
+      }),
+    );
+  }
+  if (storeAndBlobs.length > 0) {
+    results.push(await onAws('AWS store and blobs (DynamoDB Local, s3rver)', storeAndBlobs));
+  }
+  code = [code, ...results].find((c) => c !== 0) ?? 0;
 }
 process.exit(code);
