@@ -186,6 +186,23 @@ describe('AWS mode: the main journeys over HTTP', () => {
       const res = await inject({ method: 'GET', url: '/api/users/me', headers: bearer(stale) });
       assert.equal(res.statusCode, 401, 'every access token issued before the sign-out is void');
     }
+
+    // SECURITY 36 in this mode: the whole journey logged no password, token, TOTP secret or code.
+    const logs = b.logs();
+    assert.ok(logs.length > 1000, 'the journey was logged');
+    const code = local.codeFor(email);
+    for (const [what, value] of [
+      ['password', PASSWORD],
+      ['access token', tokens.access_token],
+      ['refresh token', tokens.refresh_token.split('~')[1] ?? tokens.refresh_token],
+      ['ID token', mfaTokens.id_token],
+      ['TOTP secret', secret],
+      ['MFA session', session.split('~')[1] ?? session],
+      ['app-client secret', local.clientSecret],
+    ] as const) {
+      assert.equal(logs.includes(value), false, `the log holds no ${what}`);
+    }
+    assert.doesNotMatch(logs, new RegExp(`\\b${code}\\b`), 'the log holds no confirmation code');
   });
 
   test('a browser session on a Cognito sign-in: cookie, /api/users/me, sign-out', async (t) => {
