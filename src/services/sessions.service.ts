@@ -2,7 +2,9 @@
  * Browser sessions: an opaque 256-bit cookie value whose SHA-256 is the store key, so a leaked
  * store does not leak live cookies. A session has an absolute and an idle lifetime, is void once
  * the user's revocation mark passes its creation, and is always created new at sign-in (a value
- * planted before sign-in is never adopted).
+ * planted before sign-in is never adopted). With a provider whose user operations need the user's
+ * own token (Cognito), the session keeps its sign-in's refresh token, sealed under the cookie
+ * (session-idp-token.ts); otherwise that token is revoked at once.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { IdentityUser, Tokens } from '../ports/identity.ts';
