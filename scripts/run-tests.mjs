@@ -1,13 +1,19 @@
 // Runs every *.test.ts under test/ with node:test through tsx. Usage: npm test [-- path-filter...]
 // Fails loudly when no test file matches, and when any test is skipped or left as todo (CI skips nothing).
 //
-// Without filters there is a second pass: the route and security tests again, with the store on
-// DynamoDB Local and the blobs on s3rver (test/helpers/with-aws-peers.ts starts them), so the same
-// route tests pass with the embedded and the AWS adapters. GATEHOUSE_TEST_PASSES=embedded runs the
-// first pass only (for a quick local run); CI always runs both.
+// Whenever the run includes route or security tests (test/http, test/security) there is a second
+// pass: those tests again, with the store on DynamoDB Local and the blobs on s3rver
+// (test/helpers/with-aws-peers.ts starts them), so the same route tests pass with the embedded and
+// the AWS adapters. Those that exercise only what every identity provider does (ANY_IDENTITY) run
+// with Cognito (cognito-local) as well, so identity, store and blobs are all AWS's; the others test the built-in
+// provider's own mail, codes, keys or clock, which Cognito does its own way (its adapter has its
+// own contract and AWS-mode tests). The files named aws-mode* choose every adapter themselves and
+// run once.
+// GATEHOUSE_TEST_PASSES=embedded runs the first pass only, for a quick local run; under CI (CI is
+// set, as GitHub Actions sets it) that is refused, so no CI job can leave the AWS pass out.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 const filters = process.argv.slice(2);
 const collect = (accept) => {
@@ -23,6 +29,10 @@ const collect = (accept) => {
   return files;
 };
 
+if (process.env.GATEHOUSE_TEST_PASSES === 'embedded' && process.env.CI) {
+  console.error('GATEHOUSE_TEST_PASSES=embedded is for local runs: CI runs the AWS pass too.');
+  process.exit(1);
+}
 const files = collect((p) => filters.length === 0 || filters.some((f) => p.includes(f)));
 if (files.length === 0) {
   console.error(`No test files matched ${filters.join(' ') || 'test/**/*.test.ts'}`);
@@ -68,17 +78,46 @@ function pass(label, command, env = {}) {
   });
 }
 
+const ANY_IDENTITY = [
+  'test/http/account-deletion.test.ts',
+  'test/http/admin.test.ts',
+  'test/http/files.test.ts',
+  'test/http/profile.test.ts',
+  'test/http/session.test.ts',
+  'test/security/hot-path.test.ts',
+  'test/security/ownership-and-uploads.test.ts',
+  'test/security/proxy-hops.test.ts',
+  'test/security/webhooks.test.ts',
+].map((p) => join(...p.split('/')));
+const missing = ANY_IDENTITY.filter((p) => !collect((f) => f === p).length);
+if (missing.length > 0) {
+  console.error(`ANY_IDENTITY names files that do not exist: ${missing.join(', ')}`);
+  process.exit(1);
+}
+
 let code = await pass('embedded adapters', testArgs(files));
-if (filters.length === 0 && process.env.GATEHOUSE_TEST_PASSES !== 'embedded') {
-  const routeTests = collect(
-    (p) => p.startsWith(join('test', 'http')) || p.startsWith(join('test', 'security')),
-  );
-  const second = await pass('AWS store and blobs (DynamoDB Local, s3rver)', [
-    '--import',
-    'tsx',
-    'test/helpers/with-aws-peers.ts',
-    ...testArgs(routeTests),
-  ]);
-  code ||= second;
+const routeTests = files.filter(
+  (p) =>
+    (p.startsWith(join('test', 'http')) || p.startsWith(join('test', 'security'))) &&
+    !basename(p).startsWith('aws-mode'),
+);
+if (routeTests.length > 0 && process.env.GATEHOUSE_TEST_PASSES !== 'embedded') {
+  const onAws = (label, list, env = {}) =>
+    pass(label, ['--import', 'tsx', 'test/helpers/with-aws-peers.ts', ...testArgs(list)], env);
+  const everyAdapter = routeTests.filter((p) => ANY_IDENTITY.includes(p));
+  const storeAndBlobs = routeTests.filter((p) => !ANY_IDENTITY.includes(p));
+  // Each pass runs whatever the others answered: a failure in one must not hide another's.
+  const results = [];
+  if (everyAdapter.length > 0) {
+    results.push(
+      await onAws('Cognito, DynamoDB and S3 (cognito-local, DynamoDB Local, s3rver)', everyAdapter, {
+        GATEHOUSE_TEST_IDENTITY: 'cognito',
+      }),
+    );
+  }
+  if (storeAndBlobs.length > 0) {
+    results.push(await onAws('AWS store and blobs (DynamoDB Local, s3rver)', storeAndBlobs));
+  }
+  code = [code, ...results].find((c) => c !== 0) ?? 0;
 }
 process.exit(code);

@@ -9,7 +9,7 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
 import { authPlugin } from './http/plugins/auth.ts';
-import { edge, securityHeaders } from './http/plugins/edge.ts';
+import { createSecurityHeaders, edge } from './http/plugins/edge.ts';
 import { errorHandler } from './http/plugins/error-handler.ts';
 import { rateLimit } from './http/plugins/rate-limit.ts';
 import { logOptions, requestLog } from './http/plugins/request-log.ts';
@@ -40,6 +40,10 @@ export interface BuildOptions {
 
 export async function buildApp({ deps, logger }: BuildOptions) {
   const { config } = deps;
+  // Pages may show images from where the blob store's short-lived URLs point (S3 in AWS mode).
+  const securityHeaders = createSecurityHeaders(
+    deps.blobs.signedUrlOrigin ? [deps.blobs.signedUrlOrigin] : [],
+  );
   const processTag = randomUUID().slice(0, 8);
   let requestCount = 0;
   const app = Fastify({
@@ -77,7 +81,7 @@ export async function buildApp({ deps, logger }: BuildOptions) {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addSchema(ErrorBody);
-  await app.register(edge);
+  await app.register(edge, { securityHeaders });
   await app.register(rateLimit, {
     perMinute: config.rateLimitPerMinute,
     credentialPerMinute: config.rateLimitAuthPerMinute,

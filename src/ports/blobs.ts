@@ -35,6 +35,8 @@ export interface Blobs {
     prefix: string,
     opts?: { limit?: number; cursor?: string },
   ): Promise<{ keys: string[]; nextCursor: string | null }>;
+  /** Where `signedUrl` URLs point (scheme, host and port), for the pages' Content-Security-Policy. */
+  readonly signedUrlOrigin?: string;
   signedUrl?(
     key: string,
     opts: { expiresInSeconds: number; contentType: string; contentDisposition: string },

@@ -48,9 +48,14 @@ export type AuthResult =
   | { readonly kind: 'tokens'; readonly tokens: Tokens; readonly user: IdentityUser }
   | { readonly kind: 'challenge'; readonly challenge: 'SOFTWARE_TOKEN_MFA'; readonly session: string };
 
-/** The signed-in caller's own access token, for the operations a provider allows only with it. */
+/**
+ * The signed-in caller's own access token, for the operations a provider allows only with it: the
+ * token itself (a Bearer caller), or a way to get a fresh one (a browser session keeps its own
+ * refresh token for this), asked only when the operation gets as far as needing it.
+ */
 export interface CallerToken {
   readonly accessToken?: string;
+  readonly accessTokenFor?: () => Promise<string>;
 }
 
 export type MfaAnswer = { readonly totp: string } | { readonly recoveryCode: string };

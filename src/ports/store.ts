@@ -80,6 +80,11 @@ export interface SessionRecord {
   readonly userAgent: string;
   readonly ip: string;
   readonly csrfToken: string;
+  /**
+   * The identity provider's refresh token for this session, sealed by the sessions service (only
+   * a request carrying the cookie can open it); opaque to the store, absent when there is none.
+   */
+  readonly sealedIdpToken?: string;
 }
 
 export interface AuditEvent {
@@ -199,6 +204,8 @@ export interface Store {
     get(idHash: string): Promise<SessionRecord | null>;
     /** Moves lastSeenAt forward; no-op for a missing session. */
     touch(idHash: string, lastSeenAt: number): Promise<void>;
+    /** Replaces the session's sealed provider token (after a rotation); no-op for a missing session. */
+    setSealedIdpToken(idHash: string, sealed: string): Promise<void>;
     listForUser(userId: string): Promise<SessionRecord[]>;
     delete(idHash: string): Promise<void>;
     /** Deletes by public id, only if the session belongs to userId. True if one was deleted. */

@@ -9,6 +9,7 @@ import { policyCheck } from './auth.service.ts';
 import type { Deps, Principal, RequestMeta } from './deps.ts';
 import { refreshProfile } from './profiles.ts';
 import { revokeEverything } from './revocation.ts';
+import { callerToken, sessionsKeepIdpToken } from './session-idp-token.ts';
 import { createSession } from './sessions.service.ts';
 
 async function profileOf(deps: Deps, userId: string) {
@@ -48,18 +49,34 @@ export async function changePassword(
   await audit(deps, { type: 'auth.password.change', subjectId: principal.userId, ip: meta.ip });
   if (principal.via !== 'cookie') return { newSessionCookie: null };
   const user = await deps.identity.adminGetUser(principal.userId);
-  return { newSessionCookie: user ? (await createSession(deps, user, null, meta)).cookieValue : null };
+  if (!user) return { newSessionCookie: null };
+  return {
+    newSessionCookie: (
+      await createSession(deps, user, await freshTokens(deps, user.email, input.newPassword), meta)
+    ).cookieValue,
+  };
 }
 
-const callerToken = (principal: Principal) =>
-  principal.accessToken ? { accessToken: principal.accessToken } : {};
+/**
+ * Provider tokens for the browser's new session, where sessions keep them: the sign-out everywhere
+ * above ended the old ones. A sign-in that stops at MFA (or fails) leaves the session without;
+ * it then needs none until it is signed in again (TOTP enrolment is refused while MFA is on).
+ */
+async function freshTokens(deps: Deps, email: string, password: string) {
+  if (!sessionsKeepIdpToken(deps)) return null;
+  const result = await deps.identity.initiateAuth(email, password).catch(() => null);
+  return result?.kind === 'tokens' ? result.tokens : null;
+}
 
 export async function startTotpSetup(
   deps: Deps,
   principal: Principal,
 ): Promise<{ secret: string; otpauthUri: string; qrSvg: string }> {
   const profile = await profileOf(deps, principal.userId);
-  const { secret } = await deps.identity.associateSoftwareToken(principal.userId, callerToken(principal));
+  const { secret } = await deps.identity.associateSoftwareToken(
+    principal.userId,
+    callerToken(deps, principal),
+  );
   const uri = otpauthUri(deps.config.mfaIssuer || deps.config.serviceName, profile.email, secret);
   // Loaded on first use: only enrolment needs it, and it is not light.
   const { default: QRCode } = await import('qrcode');
@@ -73,7 +90,7 @@ export async function verifyTotpSetup(
   code: string,
   meta: RequestMeta,
 ): Promise<{ recoveryCodes: string[] }> {
-  const out = await deps.identity.verifySoftwareToken(principal.userId, code, callerToken(principal));
+  const out = await deps.identity.verifySoftwareToken(principal.userId, code, callerToken(deps, principal));
   await refreshProfile(deps, principal.userId);
   await audit(deps, { type: 'auth.mfa.enabled', subjectId: principal.userId, ip: meta.ip });
   return out;

@@ -4,6 +4,7 @@
  * resend and forgot-password answer alike whether or not the email is known, and the slow or
  * revealing part of the work (mail) happens after the answer.
  */
+import { decodeJwt } from 'jose';
 import { normalizeEmail } from '../domain/email.ts';
 import { AppError } from '../domain/errors.ts';
 import { alreadyRegisteredMail } from '../domain/messages.ts';
@@ -202,8 +203,23 @@ export async function answerMfa(
   return { ...out, tokens: await tokensPastMark(deps, out.user.userId, out.tokens) };
 }
 
-export const refresh = (deps: Deps, refreshToken: string): Promise<Tokens> =>
-  deps.identity.refresh(refreshToken);
+/**
+ * REFRESH_TOKEN_AUTH, with the revocation mark applied to the refresh token too: a refreshed access
+ * token keeps the `auth_time` of the sign-in that opened its family, so a family opened before the
+ * user's mark is refused here even if the provider still honours it (a Cognito global sign-out
+ * that failed after the mark was set). A sign-in in the very second of the mark is ambiguous at
+ * whole seconds and is left to the provider's own revocation.
+ */
+export async function refresh(deps: Deps, refreshToken: string): Promise<Tokens> {
+  const tokens = await deps.identity.refresh(refreshToken);
+  const { sub, auth_time: authTime } = decodeJwt(tokens.accessToken);
+  const mark = typeof sub === 'string' ? await deps.store.revocations.get(sub) : null;
+  if (mark !== null && typeof authTime === 'number' && authTime < Math.floor(mark / 1000)) {
+    await deps.identity.revokeRefreshToken(refreshToken).catch(() => undefined);
+    throw new AppError('TOKEN_REVOKED', 'This token has been revoked. Sign in again.');
+  }
+  return tokens;
+}
 
 export async function signOutEverywhere(deps: Deps, userId: string, meta: RequestMeta): Promise<void> {
   const sessions = await revokeEverything(deps, userId);

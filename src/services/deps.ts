@@ -45,6 +45,11 @@ export interface Principal {
   readonly via: 'bearer' | 'cookie';
   /** The browser session's id hash, for cookie callers. */
   readonly sessionIdHash?: string;
+  /**
+   * The session cookie's value itself, for cookie callers: it opens the session's sealed provider
+   * token (services/session-idp-token.ts). Never stored, never logged.
+   */
+  readonly sessionCookie?: string;
   /** The verified access token itself, for bearer callers: some provider operations need it. */
   readonly accessToken?: string;
 }

@@ -135,9 +135,25 @@ export async function removePhoto(deps: Deps, userId: string, meta: RequestMeta)
   await audit(deps, { type: 'profile.photo.removed', subjectId: userId, ip: meta.ip });
 }
 
-/** The bytes of the caller's own photo at one size; null unless `version` is the current one. */
+/** Lifetime of a photo's presigned URL (S3); the redirect to it is cached for less. */
+export const PHOTO_URL_SECONDS = 300;
+
+/**
+ * The caller's own photo at one size: a short-lived URL where the blob store has them (S3), else
+ * the bytes; null unless `version` is the current one, so an old URL stops working at once.
+ */
 export async function readPhoto(deps: Deps, userId: string, version: string, size: PhotoSize) {
   const profile = await getProfile(deps, userId);
   if (profile.photoVersion !== version) return null;
-  return deps.blobs.get(photoKey(userId, version, size));
+  const key = photoKey(userId, version, size);
+  if (deps.blobs.signedUrl) {
+    const url = await deps.blobs.signedUrl(key, {
+      expiresInSeconds: PHOTO_URL_SECONDS,
+      contentType: 'image/webp',
+      contentDisposition: 'inline',
+    });
+    return { url, blob: null };
+  }
+  const blob = await deps.blobs.get(key);
+  return blob && { url: null, blob };
 }

@@ -2,7 +2,9 @@
  * Browser sessions: an opaque 256-bit cookie value whose SHA-256 is the store key, so a leaked
  * store does not leak live cookies. A session has an absolute and an idle lifetime, is void once
  * the user's revocation mark passes its creation, and is always created new at sign-in (a value
- * planted before sign-in is never adopted).
+ * planted before sign-in is never adopted). With a provider whose user operations need the user's
+ * own token (Cognito), the session keeps its sign-in's refresh token, sealed under the cookie
+ * (session-idp-token.ts); otherwise that token is revoked at once.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { IdentityUser, Tokens } from '../ports/identity.ts';
@@ -10,6 +12,7 @@ import type { SessionRecord } from '../ports/store.ts';
 import { audit } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
 import { waitPastMark } from './revocation.ts';
+import { revokeSessionIdpToken, sealIdpToken, sessionsKeepIdpToken } from './session-idp-token.ts';
 
 const TOUCH_EVERY_MS = 60_000;
 
@@ -22,13 +25,17 @@ export async function createSession(
   tokens: Tokens | null,
   meta: RequestMeta,
 ): Promise<{ cookieValue: string; session: SessionRecord }> {
-  // The browser never sees tokens: the refresh family the sign-in opened is closed at once.
-  if (tokens) await deps.identity.revokeRefreshToken(tokens.refreshToken);
+  // The browser never sees tokens. The refresh family the sign-in opened is closed at once, unless
+  // the provider's user operations need it: then the session keeps it, sealed (session-idp-token.ts).
+  const keep = tokens !== null && sessionsKeepIdpToken(deps);
+  if (tokens && !keep) await deps.identity.revokeRefreshToken(tokens.refreshToken);
   await waitPastMark(deps, user.userId);
   const cookieValue = randomBytes(32).toString('base64url');
+  const idHash = hashSessionId(cookieValue);
   const now = deps.clock();
   const session: SessionRecord = {
-    idHash: hashSessionId(cookieValue),
+    ...(keep && tokens ? { sealedIdpToken: sealIdpToken(cookieValue, idHash, tokens.refreshToken) } : {}),
+    idHash,
     publicId: randomBytes(12).toString('base64url'),
     userId: user.userId,
     createdAt: now,
@@ -88,8 +95,14 @@ export function resolveSessionNow(
   return mark !== null && session.createdAt <= mark ? null : session;
 }
 
-export async function endSession(deps: Deps, session: SessionRecord, meta: RequestMeta): Promise<void> {
+export async function endSession(
+  deps: Deps,
+  session: SessionRecord,
+  meta: RequestMeta,
+  cookieValue?: string,
+): Promise<void> {
   await deps.store.sessions.delete(session.idHash);
+  await revokeSessionIdpToken(deps, session, cookieValue);
   await audit(deps, {
     type: 'auth.signout',
     subjectId: session.userId,

@@ -165,6 +165,7 @@ describe('s3 blobs beyond the contract', () => {
       contentDisposition: 'attachment; filename="report.txt"',
     });
     assert.ok(url);
+    assert.equal(new URL(url).origin, blobs.signedUrlOrigin, 'pages may show images from there (CSP)');
     assert.equal(new URL(url).searchParams.get('X-Amz-Expires'), '60');
     const res = await fetch(url);
     assert.equal(res.status, 200);

@@ -47,8 +47,6 @@ const local = await startCognitoLocal();
 const POOL = local.poolId;
 after(() => local.close());
 
-/** The test stands in for wherever the app keeps the user's own access token. */
-const accessTokens = new Map<string, string>();
 const makeIdentity = () =>
   createCognitoIdentity({
     region: local.region,
@@ -57,7 +55,6 @@ const makeIdentity = () =>
     clientSecret: local.clientSecret,
     endpoint: local.endpoint,
     jwksUri: local.jwksUri,
-    userAccessToken: async (userId) => accessTokens.get(userId) ?? null,
   });
 
 const codeFor = (email: string) => local.codeFor(email);
@@ -141,21 +138,34 @@ describe('cognito adapter on cognito-local: flows outside the contract', () => {
     await idp.adminDeleteUser(user.userId);
   });
 
-  test('TOTP: enrolment with the user’s own access token, then the SOFTWARE_TOKEN_MFA challenge', async () => {
+  test('TOTP: enrolment with a token fetched only when needed, then the SOFTWARE_TOKEN_MFA challenge', async () => {
     const { e, user } = await confirmed();
     await rejectsWith(idp.associateSoftwareToken(user.userId), 'NOT_AVAILABLE_IN_MODE');
+    await rejectsWith(idp.associateSoftwareToken(user.userId, {}), 'NOT_AVAILABLE_IN_MODE');
     const other = await confirmed();
-    accessTokens.set(user.userId, (await signIn(other.e)).tokens.accessToken);
-    await rejectsWith(idp.associateSoftwareToken(user.userId), 'INVALID_TOKEN');
-    accessTokens.set(user.userId, (await signIn(e)).tokens.accessToken);
-
-    const { secret } = await idp.associateSoftwareToken(user.userId);
-    await rejectsWith(idp.verifySoftwareToken(user.userId, '000000'), 'INVALID_CODE');
-    assert.deepEqual(await idp.verifySoftwareToken(user.userId, totpAt(secret, Date.now())), {
+    const othersToken = (await signIn(other.e)).tokens.accessToken;
+    await rejectsWith(
+      idp.associateSoftwareToken(user.userId, { accessTokenFor: async () => othersToken }),
+      'INVALID_TOKEN',
+    );
+    // As a browser session does it: a fresh access token made from a kept refresh token, on demand.
+    const { refreshToken } = (await signIn(e)).tokens;
+    let asked = 0;
+    const caller = {
+      accessTokenFor: async () => {
+        asked++;
+        return (await idp.refresh(refreshToken)).accessToken;
+      },
+    };
+    const { secret } = await idp.associateSoftwareToken(user.userId, caller);
+    await rejectsWith(idp.verifySoftwareToken(user.userId, '000000', caller), 'INVALID_CODE');
+    assert.deepEqual(await idp.verifySoftwareToken(user.userId, totpAt(secret, Date.now()), caller), {
       recoveryCodes: [],
     });
+    assert.equal(asked, 3, 'one token per operation');
     assert.equal((await idp.adminGetUser(user.userId))?.mfaEnabled, true);
-    await rejectsWith(idp.associateSoftwareToken(user.userId), 'MFA_ALREADY_ENABLED');
+    await rejectsWith(idp.associateSoftwareToken(user.userId, caller), 'MFA_ALREADY_ENABLED');
+    assert.equal(asked, 3, 'no token is made for an enrolment refused before it needs one');
 
     const c = await idp.initiateAuth(e, PW);
     if (c.kind !== 'challenge') throw new Error('expected a challenge');

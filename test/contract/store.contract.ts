@@ -268,6 +268,26 @@ export function storeContract(name: string, make: MakeStore): void {
         assert.equal(await store.sessions.get('missing'.padEnd(64, '0')), null);
       });
 
+      test('a sealed provider token round-trips, is replaced in place, and never revives a deleted session', async () => {
+        const plain = session(1, 'u1');
+        const sealed = { ...session(2, 'u1'), sealedIdpToken: 'v1.sealed-one' };
+        await store.sessions.create(plain);
+        await store.sessions.create(sealed);
+        assert.equal('sealedIdpToken' in ((await store.sessions.get(plain.idHash)) ?? {}), false);
+        assert.deepEqual(await store.sessions.get(sealed.idHash), sealed);
+        await store.sessions.setSealedIdpToken(sealed.idHash, 'v1.sealed-two');
+        assert.deepEqual(await store.sessions.get(sealed.idHash), {
+          ...sealed,
+          sealedIdpToken: 'v1.sealed-two',
+        });
+        assert.equal((await store.sessions.listForUser('u1'))[0]?.sealedIdpToken, 'v1.sealed-two');
+        await store.sessions.setSealedIdpToken(plain.idHash, 'v1.sealed-three');
+        assert.equal((await store.sessions.get(plain.idHash))?.sealedIdpToken, 'v1.sealed-three');
+        await store.sessions.delete(sealed.idHash);
+        await store.sessions.setSealedIdpToken(sealed.idHash, 'v1.sealed-four');
+        assert.equal(await store.sessions.get(sealed.idHash), null);
+      });
+
       test("listForUser returns only that user's sessions, newest first", async () => {
         // Created out of order, so the answer cannot just be insertion order.
         for (const n of [2, 5, 1, 4, 3]) await store.sessions.create(session(n, 'u1'));

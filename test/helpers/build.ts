@@ -1,20 +1,23 @@
 /**
- * build(t): a Gatehouse app on a fresh temporary DATA_DIR with the embedded adapters, closed when
- * the test ends. Overrides are environment-style settings, parsed by the real config schema.
+ * build(t): a Gatehouse app on a fresh temporary DATA_DIR with the embedded adapters (or, in the
+ * AWS pass, the AWS ones on local peers), closed when the test ends. Overrides are environment-style settings, parsed by the real config schema.
  * Defaults keep tests fast (cheap scrypt, no rate limits) unless a test asks for the real thing.
  */
+import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import type { TestContext } from 'node:test';
+import { after, type TestContext } from 'node:test';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import pino from 'pino';
 import { buildApp, type GatehouseApp } from '../../src/app.ts';
 import { compose } from '../../src/composition.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { logOptions } from '../../src/http/plugins/request-log.ts';
 import type { Deps } from '../../src/services/deps.ts';
+import { refuseScans } from './refuse-scans.ts';
 
 export interface Built {
   readonly app: GatehouseApp;
@@ -49,6 +52,27 @@ export const TEST_DEFAULTS: Record<string, string> = {
 };
 
 /**
+ * With GATEHOUSE_TEST_IDENTITY=cognito (part of the AWS pass, see scripts/run-tests.mjs) every app
+ * signs users in through the Cognito adapter on cognito-local, started once in this process, and
+ * `codeFor` reads the codes cognito-local "mails".
+ */
+let cognitoLocal: import('./cognito-local.ts').CognitoLocal | null = null;
+if (process.env.GATEHOUSE_TEST_IDENTITY === 'cognito') after(() => cognitoLocal?.close());
+async function cognitoIdentity(): Promise<Record<string, string>> {
+  if (process.env.GATEHOUSE_TEST_IDENTITY !== 'cognito') return {};
+  const { startCognitoLocal } = await import('./cognito-local.ts');
+  cognitoLocal = await startCognitoLocal();
+  return {
+    IDENTITY_PROVIDER: 'cognito',
+    AWS_REGION: cognitoLocal.region,
+    COGNITO_USER_POOL_ID: cognitoLocal.poolId,
+    COGNITO_CLIENT_ID: cognitoLocal.clientId,
+    COGNITO_ENDPOINT: cognitoLocal.endpoint,
+    COGNITO_CLIENT_SECRET: cognitoLocal.clientSecret,
+  };
+}
+
+/**
  * In the second test pass (GATEHOUSE_TEST_ADAPTERS=aws, see scripts/run-tests.mjs) every app gets
  * the AWS store and blobs adapters on the running peers: a table and a bucket of its own.
  */
@@ -81,7 +105,14 @@ export async function build(
   clock?: () => number,
 ): Promise<Built> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
-  const config = loadConfig({ ...TEST_DEFAULTS, ...(await awsAdapters()), DATA_DIR: dataDir, ...overrides });
+  const cognito = await cognitoIdentity();
+  const config = loadConfig({
+    ...TEST_DEFAULTS,
+    ...(await awsAdapters()),
+    ...cognito,
+    DATA_DIR: dataDir,
+    ...overrides,
+  });
   let logText = '';
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -90,13 +121,21 @@ export async function build(
     },
   });
   const logger = pino(logOptions(config.logLevel), sink);
-  const composition = await compose(config, logger, { ...overrides }, clock);
+  const composition = await compose(config, logger, { ...cognito, ...overrides }, clock);
+  // On DynamoDB no request path may send a Scan: every route test on it checks that for itself.
+  const dynamo = (composition.deps.store as { client?: DynamoDBClient }).client;
+  const commands = dynamo ? refuseScans(dynamo) : [];
   const app = await buildApp({ deps: composition.deps, logger });
   await app.ready();
   t.after(async () => {
     await app.close();
     await composition.close();
     rmSync(dataDir, { recursive: true, force: true });
+    assert.deepEqual(
+      commands.filter((c) => c.startsWith('Scan')),
+      [],
+      'no request path may scan',
+    );
   });
   const outbox = composition.deps.mail.outbox;
   if (!outbox) throw new Error('tests expect the dev outbox');
@@ -114,6 +153,7 @@ export async function build(
       return result;
     },
     codeFor(to) {
+      if (cognitoLocal) return cognitoLocal.codeFor(to);
       const message = mailTo(to)[0];
       const code = message && /\b(\d{6})\b/.exec(message.text)?.[1];
       if (!code) throw new Error(`no code mailed to ${to}`);

@@ -10,9 +10,9 @@
  * tested; the keys come from `jwksUri`. Codes are random and read from cognito-local's
  * "Confirmation Code Delivery" log lines.
  *
- * `endpoint` is a small proxy in front of cognito-local that answers AdminUserGlobalSignOut, which
- * cognito-local lacks, with Cognito's empty success and records the username; everything else
- * passes through untouched. What global sign-out does to refresh tokens is Cognito's, and is
+ * `endpoint` is a small proxy in front of cognito-local that records every call (`calls`), and
+ * answers AdminUserGlobalSignOut, which cognito-local lacks, with Cognito's empty success and
+ * records the username; everything else passes through untouched. What global sign-out does to refresh tokens is Cognito's, and is
  * covered against its real request and error shapes in test/unit/identity.cognito-mock.test.ts.
  */
 import assert from 'node:assert/strict';
@@ -46,6 +46,8 @@ export interface CognitoLocal {
   mailCount(email: string): number;
   /** Usernames of every AdminUserGlobalSignOut call, oldest first. */
   readonly globalSignOuts: readonly string[];
+  /** Every call that reached the pool, oldest first: the operation and the request body. */
+  readonly calls: readonly { operation: string; body: Record<string, unknown> }[];
   close(): Promise<void>;
 }
 
@@ -117,12 +119,19 @@ async function start(onCode?: (to: string, code: string) => void): Promise<Cogni
   const server = await (await createDefaultServer(pino({ level: 'info' }, sink))).start();
   const upstream = `http://127.0.0.1:${port}`;
   const globalSignOuts: string[] = [];
+  const calls: { operation: string; body: Record<string, unknown> }[] = [];
   const proxy = createHttpServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      if (String(req.headers['x-amz-target']).endsWith('.AdminUserGlobalSignOut')) {
+      const operation = String(req.headers['x-amz-target']).split('.').pop() ?? '';
+      try {
+        calls.push({ operation, body: JSON.parse(body.toString('utf8')) as Record<string, unknown> });
+      } catch {
+        calls.push({ operation, body: {} });
+      }
+      if (operation === 'AdminUserGlobalSignOut') {
         globalSignOuts.push(String((JSON.parse(body.toString('utf8')) as { Username?: unknown }).Username));
         res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end('{}');
         return;
@@ -172,6 +181,7 @@ async function start(onCode?: (to: string, code: string) => void): Promise<Cogni
     },
     mailCount: (email) => deliveries.filter((d) => d.to === email).length,
     globalSignOuts,
+    calls,
     async close() {
       proxy.closeAllConnections();
       await new Promise((resolve) => proxy.close(resolve));

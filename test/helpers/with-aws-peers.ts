@@ -1,8 +1,9 @@
 /**
  * Starts DynamoDB Local and s3rver once, then runs the node command given after this script's name
  * with GATEHOUSE_TEST_ADAPTERS=aws and the peers' endpoints in its environment (test/helpers/build.ts
- * then builds every app on STORE=dynamodb and BLOBS=s3), and stops the peers when it ends. Used by
- * scripts/run-tests.mjs for the second pass of the route tests.
+ * then builds every app on STORE=dynamodb and BLOBS=s3, and with GATEHOUSE_TEST_IDENTITY=cognito on
+ * cognito-local as well), and stops the peers when it ends. Used by scripts/run-tests.mjs for the
+ * second pass of the route tests.
  */
 import { spawn } from 'node:child_process';
 import { startDynamoLocal } from './dynamodb-local.ts';

@@ -7,66 +7,27 @@
  * challenge, profile, photo, files, browser sessions and sign-out everywhere.
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { compose } from '../../src/composition.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { ConfigError } from '../../src/config/settings.ts';
 import { totpAt } from '../../src/domain/totp.ts';
 import { startFakeCognitoIdentity } from '../fakes/cognito-identity.ts';
-import { startFakeSecretsManager } from '../fakes/secrets-manager.ts';
+import { type AwsPeers, startAwsPeers } from '../helpers/aws-mode.ts';
 import { type Built, build, TEST_DEFAULTS } from '../helpers/build.ts';
-import { type CognitoLocal, startCognitoLocal } from '../helpers/cognito-local.ts';
-import { type DynamoLocal, startDynamoLocal } from '../helpers/dynamodb-local.ts';
-import { type LocalS3, startS3rver } from '../helpers/s3rver.ts';
+import type { CognitoLocal } from '../helpers/cognito-local.ts';
 import { filePart, photo } from '../helpers/uploads.ts';
 import { PASSWORD, type Tokens, uniqueEmail } from '../helpers/users.ts';
 
+let peers: AwsPeers;
 let local: CognitoLocal;
-let secrets: Awaited<ReturnType<typeof startFakeSecretsManager>>;
-let s3: LocalS3;
-let dynamo: DynamoLocal;
 before(async () => {
-  // The SDK's default credential chain, as on AWS: s3rver knows only this key (and checks no
-  // signature); cognito-local and the fakes take any.
-  process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
-  process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
-  local = await startCognitoLocal();
-  s3 = await startS3rver('gatehouse-aws-mode');
-  dynamo = await startDynamoLocal();
-  // The app-client secret reaches the app as it would on AWS: from one Secrets Manager secret.
-  secrets = await startFakeSecretsManager({
-    region: local.region,
-    secrets: [
-      { name: 'gatehouse/app', secretString: JSON.stringify({ COGNITO_CLIENT_SECRET: local.clientSecret }) },
-    ],
-  });
+  peers = await startAwsPeers('gatehouse-aws-mode');
+  local = peers.cognito;
 });
-after(async () => {
-  await dynamo.close();
-  await s3.close();
-  await secrets.close();
-  await local.close();
-});
+after(() => peers.close());
 
-const awsSettings = (): Record<string, string> => ({
-  IDENTITY_PROVIDER: 'cognito',
-  AWS_REGION: local.region,
-  COGNITO_USER_POOL_ID: local.poolId,
-  COGNITO_CLIENT_ID: local.clientId,
-  COGNITO_ENDPOINT: local.endpoint,
-  SECRETS: 'aws',
-  SECRETS_ID: 'gatehouse/app',
-  SECRETS_ENDPOINT: secrets.endpoint,
-  STORE: 'dynamodb',
-  // A table per app: the composition creates it on DynamoDB Local, as Terraform does on AWS.
-  DYNAMODB_TABLE: `gatehouse-${randomUUID().slice(0, 8)}`,
-  DYNAMODB_ENDPOINT: dynamo.endpoint,
-  BLOBS: 's3',
-  S3_BUCKET: s3.bucket,
-  S3_ENDPOINT: s3.endpoint,
-  ADMIN_EMAILS: 'boss@example.test',
-});
+const awsSettings = () => peers.settings({ ADMIN_EMAILS: 'boss@example.test' });
 
 const bearer = (t: Tokens) => ({ authorization: `Bearer ${t.access_token}` });
 
@@ -171,12 +132,21 @@ describe('AWS mode: the main journeys over HTTP', () => {
     assert.equal(photoPut.statusCode, 200, photoPut.body);
     const photoUrl = (photoPut.json() as { photo_url: string }).photo_url;
     const photoGet = await inject({ method: 'GET', url: photoUrl, headers: bearer(mfaTokens) });
-    const photoBytes =
-      photoGet.statusCode === 302
-        ? Buffer.from(await (await fetch(String(photoGet.headers.location))).arrayBuffer())
-        : photoGet.rawPayload;
-    assert.ok([200, 302].includes(photoGet.statusCode), `photo answered ${photoGet.statusCode}`);
+    assert.equal(photoGet.statusCode, 302, 'S3 serves the photo through a short-lived URL');
+    const signedPhoto = new URL(String(photoGet.headers.location));
+    assert.equal(signedPhoto.searchParams.get('X-Amz-Expires'), '300');
+    assert.equal(photoGet.headers['cache-control'], 'private, max-age=60', 'the redirect outlives no URL');
+    const photoRes = await fetch(signedPhoto);
+    assert.equal(photoRes.headers.get('content-type'), 'image/webp');
+    const photoBytes = Buffer.from(await photoRes.arrayBuffer());
     assert.equal(photoBytes.subarray(8, 12).toString('latin1'), 'WEBP', 'the stored rendition, re-encoded');
+    const page = await inject({ method: 'GET', url: '/' });
+    assert.ok(
+      String(page.headers['content-security-policy']).includes(
+        `img-src 'self' data: blob: ${signedPhoto.origin};`,
+      ),
+      'pages may show images from the bucket, and from nowhere else new',
+    );
 
     // Files: upload, list, download, delete.
     const content = Buffer.from('numbers, figures and a little poetry\n'.repeat(100));
@@ -216,6 +186,23 @@ describe('AWS mode: the main journeys over HTTP', () => {
       const res = await inject({ method: 'GET', url: '/api/users/me', headers: bearer(stale) });
       assert.equal(res.statusCode, 401, 'every access token issued before the sign-out is void');
     }
+
+    // SECURITY 36 in this mode: the whole journey logged no password, token, TOTP secret or code.
+    const logs = b.logs();
+    assert.ok(logs.length > 1000, 'the journey was logged');
+    const code = local.codeFor(email);
+    for (const [what, value] of [
+      ['password', PASSWORD],
+      ['access token', tokens.access_token],
+      ['refresh token', tokens.refresh_token.split('~')[1] ?? tokens.refresh_token],
+      ['ID token', mfaTokens.id_token],
+      ['TOTP secret', secret],
+      ['MFA session', session.split('~')[1] ?? session],
+      ['app-client secret', local.clientSecret],
+    ] as const) {
+      assert.equal(logs.includes(value), false, `the log holds no ${what}`);
+    }
+    assert.doesNotMatch(logs, new RegExp(`\\b${code}\\b`), 'the log holds no confirmation code');
   });
 
   test('a browser session on a Cognito sign-in: cookie, /api/users/me, sign-out', async (t) => {

@@ -4,6 +4,7 @@
  * superseded runs cancelled, and the jobs the issue lists.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
@@ -52,7 +53,7 @@ test('the jobs typecheck, lint, run unit/contract/e2e tests and the Terraform ch
     'npm run typecheck',
     'npm run lint',
     'node scripts/run-tests.mjs test/unit test/contract test/http test/security',
-    'apt-get install -y -qq --no-install-recommends chromium',
+    'apt-get install -y -qq --no-install-recommends chromium openjdk-17-jre-headless',
     'node scripts/run-tests.mjs test/e2e',
     'node scripts/run-tests.mjs test/infra',
     'terraform_version: $' + '{{ env.TERRAFORM_VERSION }}',
@@ -68,4 +69,27 @@ test('the jobs typecheck, lint, run unit/contract/e2e tests and the Terraform ch
     jobs.length,
     'every job has a timeout',
   );
+});
+
+test('every job that starts DynamoDB Local has Java 17, and no job can leave the AWS pass out', () => {
+  const job = (name: string) => {
+    const start = lines.indexOf(`  ${name}:`);
+    const end = lines.findIndex((l, i) => i > start && /^ {2}\S/.test(l));
+    return lines.slice(start, end < 0 ? undefined : end).join('\n');
+  };
+  assert.match(
+    job('test'),
+    /uses: actions\/setup-java@[0-9a-f]{40}[^\n]*\n\s+with:\n\s+distribution: temurin\n\s+java-version: "17"/,
+  );
+  assert.match(job('e2e'), /openjdk-17-jre-headless/);
+  assert.doesNotMatch(workflow, /GATEHOUSE_TEST_PASSES/);
+});
+
+test('under CI the test runner refuses to run the embedded pass alone', () => {
+  const run = spawnSync(process.execPath, ['scripts/run-tests.mjs', 'test/unit/plans'], {
+    env: { ...process.env, CI: 'true', GATEHOUSE_TEST_PASSES: 'embedded' },
+    encoding: 'utf8',
+  });
+  assert.equal(run.status, 1);
+  assert.match(run.stderr, /CI runs the AWS pass too/);
 });

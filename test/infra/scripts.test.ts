@@ -126,10 +126,16 @@ test('build-and-push.sh releases: build, push under the git SHA, move the env ta
     assert.ok(i >= 0, `expected a call matching ${pattern} in:\n${r.calls.join('\n')}`);
     return i;
   };
-  const order = [
-    step(/^terraform -chdir=\S+\/infra\/terraform\/envs\/dev output -raw ecr_repository_url$/),
+  // `aws ecr get-login-password | docker login`: both ends of one pipe start together, so either
+  // may log first; the pair as a whole comes between the lookup and the build.
+  const login = [
     step(/^aws ecr get-login-password --region eu-west-1$/),
     step(/^docker login --username AWS --password-stdin 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com$/),
+  ];
+  const order = [
+    step(/^terraform -chdir=\S+\/infra\/terraform\/envs\/dev output -raw ecr_repository_url$/),
+    Math.min(...login),
+    Math.max(...login),
     step(new RegExp(`^docker build --platform linux/amd64 .*-t ${repo}:0123456789ab `)),
     step(new RegExp(`^docker push ${repo}:0123456789ab$`)),
     step(/^aws ecr put-image --region eu-west-1 --repository-name gatehouse-dev --image-tag dev /),

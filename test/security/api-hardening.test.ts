@@ -122,7 +122,7 @@ describe('input handling (SECURITY 34)', () => {
       ['/api/auth/signin', JSON.stringify({ email })],
       ['/api/auth/confirm', JSON.stringify({ email, confirmation_code: 123456 })],
       ['/api/auth/refresh', JSON.stringify({ refresh_token: {} })],
-      ['/api/auth/refresh', JSON.stringify({ refresh_token: 'x'.repeat(513) })],
+      ['/api/auth/refresh', JSON.stringify({ refresh_token: 'x'.repeat(4097) })],
       ['/api/auth/signin', '[]'],
       ['/api/auth/signin', '"email"'],
       ['/api/auth/signin', 'null'],

@@ -274,3 +274,26 @@ test('signedUrl: a lifetime that is not a number is refused; no request either w
   assert.equal(signed.searchParams.get('x-amz-acl'), null);
   assert.equal(s3.calls().length, 0, 'presigning is local');
 });
+
+test('signedUrlOrigin is where presigned URLs really point, virtual-hosted on AWS or path-style', async () => {
+  const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
+  for (const forcePathStyle of [false, true]) {
+    const b = createS3Blobs({
+      bucket: 'gatehouse-prod-files',
+      region: 'eu-west-1',
+      credentials,
+      forcePathStyle,
+    });
+    const url = await b.signedUrl?.('photos/a', {
+      expiresInSeconds: 60,
+      contentType: 'image/webp',
+      contentDisposition: 'inline',
+    });
+    assert.equal(new URL(String(url)).origin, b.signedUrlOrigin, `forcePathStyle ${forcePathStyle}`);
+    b.close();
+  }
+  assert.equal(
+    createS3Blobs({ bucket: 'gatehouse-prod-files', region: 'eu-west-1', credentials }).signedUrlOrigin,
+    'https://gatehouse-prod-files.s3.eu-west-1.amazonaws.com',
+  );
+});

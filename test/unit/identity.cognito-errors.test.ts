@@ -16,10 +16,20 @@ import {
   DescribeUserPoolCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
+  RevokeTokenCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AppError } from '../../src/domain/errors.ts';
-import { cognito, cognitoError, EMAIL, makeIdp, SUB, stubUser, wrapped } from './cognito-fixtures.ts';
+import {
+  authResult,
+  cognito,
+  cognitoError,
+  EMAIL,
+  makeIdp,
+  SUB,
+  stubUser,
+  wrapped,
+} from './cognito-fixtures.ts';
 
 beforeEach(() => cognito.reset());
 
@@ -176,4 +186,17 @@ test('admin and infrastructure: unknown users and groups are NOT_FOUND; network 
   cognito.on(AdminGetUserCommand).rejects(cognitoError('UserNotFoundException', 'User does not exist.'));
   assert.equal(await idp.adminGetUser(SUB), null, 'no such user: adminGetUser answers null, not an error');
   assert.equal(await idp.adminGetUserByEmail(EMAIL), null);
+});
+
+test('tokens Cognito hands a disabled user anyway are revoked, and the sign-in is USER_DISABLED', async () => {
+  stubUser({ Enabled: false });
+  const idp = makeIdp();
+  cognito.on(InitiateAuthCommand).resolves(authResult({ RefreshToken: 'should-not-live' }));
+  const err = await failure(idp.initiateAuth(EMAIL, 'the right password'));
+  assert.equal(err.code, 'USER_DISABLED');
+  assert.equal(cognito.commandCalls(RevokeTokenCommand)[0]?.args[0].input.Token, 'should-not-live');
+  cognito.on(RespondToAuthChallengeCommand).resolves(authResult({ RefreshToken: 'nor-this' }));
+  const viaMfa = await failure(idp.respondToMfaChallenge(wrapped('session'), { totp: '123456' }));
+  assert.equal(viaMfa.code, 'USER_DISABLED');
+  assert.equal(cognito.commandCalls(RevokeTokenCommand)[1]?.args[0].input.Token, 'nor-this');
 });

@@ -3,8 +3,8 @@
  * tell: the exact SECRET_HASH on every call (cognito-local never checks it), the sub in the
  * REFRESH_TOKEN_AUTH hash, global sign-out and the sign-out after a password reset (cognito-local
  * has no AdminUserGlobalSignOut), resend (no ResendConfirmationCode), disabled users (cognito-local
- * lets them in), the NOT_AVAILABLE_IN_MODE answers, and the JWKS cache with its refresh bound.
- * Error translation is in identity.cognito-errors.test.ts.
+ * lets them in), and the NOT_AVAILABLE_IN_MODE answers. Error translation is in
+ * identity.cognito-errors.test.ts, the JWKS cache in identity.cognito-jwks.test.ts.
  */
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
@@ -22,7 +22,6 @@ import {
   RevokeTokenCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { JSONWebKeySet } from 'jose';
 import { AppError } from '../../src/domain/errors.ts';
 import {
   authResult,
@@ -110,16 +109,40 @@ test('SECRET_HASH: HMAC-SHA256(secret, username + client id) on every call that 
   assert.deepEqual(revoke, { ClientId: CLIENT_ID, Token: 'cognito-refresh', ClientSecret: SECRET });
 });
 
-test('without a client secret no SECRET_HASH (or ClientSecret) field is sent at all', async () => {
+test('without a client secret no SECRET_HASH (or ClientSecret) field is sent at all, on any call', async () => {
   const idp = makeIdp({ clientSecret: undefined });
   cognito.on(InitiateAuthCommand).resolves(authResult({ RefreshToken: 'r' }));
+  cognito.on(RespondToAuthChallengeCommand).resolves(authResult({ RefreshToken: 'r2' }));
   stubUser();
   await idp.signUp({ email: EMAIL, password: 'pw pw pw pw pw pw' });
-  assert.equal('SecretHash' in onlyInput(cognito.commandCalls(SignUpCommand)), false);
-  await idp.initiateAuth(EMAIL, 'pw pw pw pw pw pw');
-  assert.deepEqual(onlyInput(cognito.commandCalls(InitiateAuthCommand)).AuthParameters, {
-    USERNAME: EMAIL,
-    PASSWORD: 'pw pw pw pw pw pw',
+  await idp.confirmSignUp(EMAIL, '123456');
+  await idp.resendConfirmationCode(EMAIL);
+  await idp.forgotPassword(EMAIL);
+  await idp.confirmForgotPassword(EMAIL, '654321', 'new pw new pw new pw');
+  for (const cmd of [
+    SignUpCommand,
+    ConfirmSignUpCommand,
+    ResendConfirmationCodeCommand,
+    ForgotPasswordCommand,
+    ConfirmForgotPasswordCommand,
+  ] as const) {
+    assert.equal(
+      'SecretHash' in onlyInput(cognito.commandCalls(cmd as typeof SignUpCommand)),
+      false,
+      cmd.name,
+    );
+  }
+  const { tokens } = (await idp.initiateAuth(EMAIL, 'pw pw pw pw pw pw')) as {
+    tokens: { refreshToken: string };
+  };
+  await idp.refresh(tokens.refreshToken);
+  await idp.respondToMfaChallenge(wrapped('s'), { totp: '123456' });
+  const [signIn, refresh] = cognito.commandCalls(InitiateAuthCommand).map((c) => c.args[0].input);
+  assert.deepEqual(signIn?.AuthParameters, { USERNAME: EMAIL, PASSWORD: 'pw pw pw pw pw pw' });
+  assert.deepEqual(refresh?.AuthParameters, { REFRESH_TOKEN: 'r' });
+  assert.deepEqual(onlyInput(cognito.commandCalls(RespondToAuthChallengeCommand)).ChallengeResponses, {
+    USERNAME: SUB,
+    SOFTWARE_TOKEN_MFA_CODE: '123456',
   });
   await idp.revokeRefreshToken(wrapped('r'));
   assert.equal('ClientSecret' in onlyInput(cognito.commandCalls(RevokeTokenCommand)), false);
@@ -268,44 +291,4 @@ test('a user the Hosted UI made from a social sign-in has no password; others do
   assert.equal(social?.status, 'CONFIRMED');
   stubUser();
   assert.equal((await idp.adminGetUser(SUB))?.hasPassword, true);
-});
-
-test('JWKS: cached; an unknown kid refetches at most once per 30 s; old keys refetch; failures keep the cache', async () => {
-  let now = 1_000_000;
-  const uris: string[] = [];
-  let next: JSONWebKeySet | Error = { keys: [{ kty: 'RSA', kid: 'k1', n: 'n1', e: 'AQAB', d: 'private' }] };
-  const idp = makeIdp({
-    clock: () => now,
-    fetchJwks: async (uri) => {
-      uris.push(uri);
-      if (next instanceof Error) throw next;
-      return next;
-    },
-  });
-  const kids = async (kid?: string) => (await idp.getJwks(kid ? { kid } : {})).keys.map((k) => k.kid);
-  assert.deepEqual(await Promise.all([kids(), kids(), kids('k1')]), [['k1'], ['k1'], ['k1']]);
-  assert.deepEqual(uris, [`https://cognito-idp.eu-west-1.amazonaws.com/${POOL}/.well-known/jwks.json`]);
-  assert.equal('d' in ((await idp.getJwks()).keys[0] ?? {}), false);
-  next = {
-    keys: [
-      { kty: 'RSA', kid: 'k1', n: 'n1', e: 'AQAB' },
-      { kty: 'RSA', kid: 'k2', n: 'n2', e: 'AQAB' },
-    ],
-  };
-  for (let i = 0; i < 50; i++) await kids(`made-up-${i}`);
-  assert.equal(uris.length, 1, 'unknown kids within 30 s of the last fetch fetch nothing');
-  now += 30_000;
-  assert.deepEqual(await kids('k2'), ['k1', 'k2']);
-  for (let i = 0; i < 50; i++) await kids(`made-up-${i}`);
-  assert.equal(uris.length, 2);
-  now += 11 * 60_000;
-  next = new Error('network down');
-  assert.deepEqual(await kids(), ['k1', 'k2'], 'a failed refresh keeps serving the cached keys');
-  assert.equal(uris.length, 3);
-
-  const cold = makeIdp({
-    jwksUri: 'http://127.0.0.1:1/jwks',
-    fetchJwks: async () => Promise.reject(new Error('down')),
-  });
-  await rejectsWith(cold.getJwks(), 'UNAVAILABLE');
 });

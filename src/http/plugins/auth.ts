@@ -108,7 +108,12 @@ export const authPlugin = fp(
       };
     };
     const sessionEnded = () => new AppError('SESSION_EXPIRED', 'Your session has ended. Sign in again.');
-    const cookiePrincipal = (request: FastifyRequest, session: SessionRecord, profile: Profile) => {
+    const cookiePrincipal = (
+      request: FastifyRequest,
+      session: SessionRecord,
+      profile: Profile,
+      sessionCookie: string,
+    ) => {
       request.session = session;
       request.profile = profile;
       request.principal = {
@@ -116,6 +121,7 @@ export const authPlugin = fp(
         groups: profile.groups,
         via: 'cookie',
         sessionIdHash: session.idHash,
+        sessionCookie,
       };
     };
     const slowBearer = async (request: FastifyRequest, token: string) => {
@@ -125,7 +131,7 @@ export const authPlugin = fp(
       const session = await resolveSession(deps, value);
       if (!session) throw sessionEnded();
       checkOrigin(request, session);
-      cookiePrincipal(request, session, await getProfile(deps, session.userId));
+      cookiePrincipal(request, session, await getProfile(deps, session.userId), value);
     };
 
     // An API client sends the same token on every request of a keep-alive connection: remember
@@ -181,7 +187,7 @@ export const authPlugin = fp(
         const profile = session && profileNow(deps, session.userId);
         if (!session || !profile) return slowCookie(request, value);
         checkOrigin(request, session);
-        cookiePrincipal(request, session, profile);
+        cookiePrincipal(request, session, profile, value);
         done();
         return undefined;
       },

@@ -31,8 +31,9 @@ const BASE = {
   'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
 } as const;
 
-const STRICT_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; " +
+/** `imageOrigins`: where else pages may load images from (S3's presigned photo URLs in AWS mode). */
+const strictCsp = (imageOrigins: readonly string[]) =>
+  `default-src 'self'; script-src 'self'; style-src 'self'; img-src ${["'self'", 'data:', 'blob:', ...imageOrigins].join(' ')}; connect-src 'self'; ` +
   "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 // JSON answers need fewer headers than documents: no frames, no opener, no permissions to grant.
@@ -45,10 +46,13 @@ const API_HEADERS = {
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
   'cache-control': 'no-store',
 };
-const PAGE_HEADERS = { ...BASE, 'content-security-policy': STRICT_CSP };
+export type SecurityHeaders = (url: string) => Readonly<Record<string, string>>;
 
 /** The security headers for a URL; also used by answers made before any hook runs. */
-export const securityHeaders = (url: string) => (url.startsWith('/api/') ? API_HEADERS : PAGE_HEADERS);
+export function createSecurityHeaders(imageOrigins: readonly string[] = []): SecurityHeaders {
+  const pageHeaders = { ...BASE, 'content-security-policy': strictCsp(imageOrigins) };
+  return (url) => (url.startsWith('/api/') ? API_HEADERS : pageHeaders);
+}
 
 const JSON_TYPE = /^application\/json(; ?charset=utf-8)?$/i;
 const PRINTABLE = /^[\x21-\x7e ;=/-]+$/;
@@ -56,7 +60,8 @@ const PRINTABLE = /^[\x21-\x7e ;=/-]+$/;
 const unsupported = () => new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
 
 export const edge = fp(
-  async (app: FastifyInstance) => {
+  async (app: FastifyInstance, opts: { securityHeaders: SecurityHeaders }) => {
+    const { securityHeaders } = opts;
     app.addHook('onRequest', (request, reply, done) => {
       const url = request.url;
       reply.headers(securityHeaders(url));

@@ -103,7 +103,8 @@ export async function sessionRoutes(app: App, { deps }: RouteOptions) {
       },
     },
     async (request, reply) => {
-      if (request.session) await endSession(deps, request.session, meta(request));
+      if (request.session)
+        await endSession(deps, request.session, meta(request), request.principal?.sessionCookie);
       app.sessionCookie.clear(reply);
       return reply.status(204).send(null);
     },

@@ -1,7 +1,7 @@
 /** /api/users/me: the signed-in user's profile, photo and account deletion. */
 import { Type } from 'typebox';
 import { deleteAccount } from '../../services/account-deletion.ts';
-import { readPhoto, removePhoto, setPhoto } from '../../services/photo.service.ts';
+import { PHOTO_URL_SECONDS, readPhoto, removePhoto, setPhoto } from '../../services/photo.service.ts';
 import { getProfile, meNow, meOf, profileNow, updateProfile } from '../../services/users.service.ts';
 import { meta } from '../plugins/auth.ts';
 import { User } from '../schemas/auth.ts';
@@ -20,6 +20,7 @@ import { closeAfterReply, fileFrom, MULTIPART, uploadError, withUploads } from '
 import { type App, type RouteOptions, signedIn } from './route-kit.ts';
 
 const PHOTO_CACHE = 'private, max-age=31536000, immutable';
+const PHOTO_REDIRECT_CACHE = `private, max-age=${Math.floor(PHOTO_URL_SECONDS / 5)}`;
 
 export async function usersRoutes(app: App, { deps }: RouteOptions) {
   const userId = (request: { principal: { userId: string } | null }) =>
@@ -138,7 +139,7 @@ export async function usersRoutes(app: App, { deps }: RouteOptions) {
         security: signedIn,
         tags: ['Users'],
         summary:
-          'The profile photo as WebP; the URL changes with every new photo, so it is cached for a year',
+          'The profile photo as WebP (or, on S3, a 302 to a short-lived URL); the URL changes with every new photo, so it is cached for a year',
         params: PhotoParams,
       },
     },
@@ -146,11 +147,14 @@ export async function usersRoutes(app: App, { deps }: RouteOptions) {
       const size = Number(request.params.size) as 64 | 256 | 512;
       const photo = await readPhoto(deps, userId(request), request.params.version, size);
       if (!photo) return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'No such photo.' } });
+      // S3: the short-lived URL, the redirect cached for a fraction of its life.
+      if (photo.url !== null)
+        return reply.header('cache-control', PHOTO_REDIRECT_CACHE).redirect(photo.url, 302);
       return reply
         .header('content-type', 'image/webp')
-        .header('content-length', photo.info.size)
+        .header('content-length', photo.blob.info.size)
         .header('cache-control', PHOTO_CACHE)
-        .send(photo.body);
+        .send(photo.blob.body);
     },
   );
 

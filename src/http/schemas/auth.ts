@@ -29,8 +29,11 @@ export const SignUpBody = Body({
 export const ConfirmBody = Body({ email: Email, confirmation_code: Type.String({ pattern: '^[0-9]{6}$' }) });
 export const EmailBody = Body({ email: Email });
 export const SignInBody = Body({ email: Email, password: Password });
-export const MfaBody = Body({ session: Type.String({ minLength: 1, maxLength: 512 }), code: Code });
-export const RefreshBody = Body({ refresh_token: Type.String({ minLength: 1, maxLength: 512 }) });
+// Cognito's challenge sessions run to 2048 characters and its refresh tokens (JWE) to about 1800,
+// each carried with a short prefix naming the user (adapters/identity/cognito/secret-hash.ts).
+const OPAQUE_MAX = 4096;
+export const MfaBody = Body({ session: Type.String({ minLength: 1, maxLength: OPAQUE_MAX }), code: Code });
+export const RefreshBody = Body({ refresh_token: Type.String({ minLength: 1, maxLength: OPAQUE_MAX }) });
 export const SignOutBody = Body({
   access_token: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })),
 });

@@ -24,7 +24,7 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { AppError } from '../../../domain/errors.ts';
 import { BLOB_KEY, type Blobs } from '../../../ports/blobs.ts';
-import { makeS3Client, type S3ClientOptions } from './s3-client.ts';
+import { makeS3Client, presignedOrigin, type S3ClientOptions } from './s3-client.ts';
 import { guarded, isMissing, unavailable } from './s3-errors.ts';
 import { streamedPut } from './s3-put.ts';
 
@@ -137,6 +137,8 @@ export function createS3Blobs(opts: S3BlobsOptions): Blobs & { close(): void } {
       const last = keys[keys.length - 1];
       return { keys, nextCursor: out.IsTruncated && last ? Buffer.from(last).toString('base64url') : null };
     },
+
+    signedUrlOrigin: presignedOrigin(opts, bucket),
 
     async signedUrl(key, urlOpts) {
       checkKey(key);

@@ -14,9 +14,20 @@ export interface S3ClientOptions {
   readonly credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
+const pathStyle = (opts: S3ClientOptions) => opts.forcePathStyle ?? opts.endpoint !== undefined;
+
+/**
+ * The origin of the URLs this client presigns for `bucket`: the endpoint's (path-style) or the
+ * bucket's own host (virtual-hosted, S3's default). A test compares it with a real presigned URL.
+ */
+export function presignedOrigin(opts: S3ClientOptions, bucket: string): string {
+  const base = new URL(opts.endpoint ?? `https://s3.${opts.region}.amazonaws.com`);
+  return pathStyle(opts) ? base.origin : `${base.protocol}//${bucket}.${base.host}`;
+}
+
 export function makeS3Client(opts: S3ClientOptions): S3Client {
   const local = opts.endpoint !== undefined;
-  const forcePathStyle = opts.forcePathStyle ?? local;
+  const forcePathStyle = pathStyle(opts);
   return new S3Client({
     region: opts.region,
     ...(opts.credentials ? { credentials: opts.credentials } : {}),

@@ -25,7 +25,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { JSONWebKeySet } from 'jose';
 import { AppError } from '../../../domain/errors.ts';
-import type { AuthResult, IdentityProvider } from '../../../ports/identity.ts';
+import type { AuthResult, IdentityProvider, IdentityUser, Tokens } from '../../../ports/identity.ts';
 import * as cmd from './commands.ts';
 import {
   type CognitoLog,
@@ -56,11 +56,6 @@ export interface CognitoIdentityOptions {
   /** Milliseconds since the epoch; drives the JWKS cache. */
   readonly clock?: () => number;
   readonly log?: CognitoLog;
-  /**
-   * The user's own Cognito access token, for the operations Cognito allows only with it (TOTP
-   * enrolment). Without it, or when it answers null, those operations raise NOT_AVAILABLE_IN_MODE.
-   */
-  readonly userAccessToken?: (userId: string) => Promise<string | null>;
 }
 
 export interface CognitoIdentity extends IdentityProvider {
@@ -90,7 +85,6 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
     client,
     userPoolId,
     commands,
-    ...(opts.userAccessToken ? { userAccessToken: opts.userAccessToken } : {}),
     ...(log ? { log } : {}),
   };
 
@@ -141,6 +135,17 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
     }
   };
 
+  /**
+   * Cognito refuses a disabled user's sign-in itself; should tokens come anyway (a stand-in such as
+   * cognito-local, a disable racing the sign-in), they are revoked and the sign-in refused. The
+   * password was right by then, so USER_DISABLED reveals nothing (ports/identity.ts).
+   */
+  const enabledOnly = async (out: { tokens: Tokens; user: IdentityUser }) => {
+    if (out.user.enabled) return out;
+    await revoke(unwrapUser(out.tokens.refreshToken).opaque);
+    throw new AppError('USER_DISABLED', 'This account has been disabled.');
+  };
+
   const signIn = async (email: string, password: string): Promise<AuthResult> => {
     const out = await call('sign-in', () => client.send(cmd.passwordAuth(commands, email, password)));
     if (out.ChallengeName === 'SOFTWARE_TOKEN_MFA' && out.Session) {
@@ -155,7 +160,7 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
     const { tokens, sub, groups } = tokensFrom(out.AuthenticationResult);
     const found = await getUser(client, userPoolId, sub, log, groups);
     if (!found) throw new AppError('INVALID_CREDENTIALS', 'Incorrect email or password.');
-    return { kind: 'tokens', tokens, user: found };
+    return { kind: 'tokens', ...(await enabledOnly({ tokens, user: found })) };
   };
 
   return {
@@ -190,7 +195,8 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
     async federatedSignIn() {
       throw notAvailable('Social sign-in outside the Hosted UI');
     },
-    respondToMfaChallenge: (session, answer) => mfa.answerChallenge(mfaDeps, session, answer),
+    respondToMfaChallenge: async (session, answer) =>
+      enabledOnly(await mfa.answerChallenge(mfaDeps, session, answer)),
     async refresh(refreshToken) {
       const { username, opaque } = unwrapUser(refreshToken);
       // Without the sub there is no SECRET_HASH Cognito would accept: fail here, as it would.
@@ -234,8 +240,8 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
       if (proof.kind === 'tokens') await revoke(unwrapUser(proof.tokens.refreshToken).opaque);
     },
 
-    associateSoftwareToken: (userId, caller) => mfa.associate(mfaDeps, userId, caller?.accessToken),
-    verifySoftwareToken: (userId, code, caller) => mfa.verify(mfaDeps, userId, code, caller?.accessToken),
+    associateSoftwareToken: (userId, caller) => mfa.associate(mfaDeps, userId, caller),
+    verifySoftwareToken: (userId, code, caller) => mfa.verify(mfaDeps, userId, code, caller),
     async disableSoftwareToken() {
       // Cognito cannot check a TOTP code outside sign-in, and turning MFA off without one would
       // break SECURITY.md item 20.

@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from 'jose';
 import { AppError } from '../../../domain/errors.ts';
-import type { IdentityUser, MfaAnswer, Tokens } from '../../../ports/identity.ts';
+import type { CallerToken, IdentityUser, MfaAnswer, Tokens } from '../../../ports/identity.ts';
 import * as cmd from './commands.ts';
 import { type CognitoLog, notAvailable, translate } from './errors.ts';
 import { unwrapUser } from './secret-hash.ts';
@@ -26,7 +26,6 @@ export interface MfaDeps {
   readonly client: CognitoIdentityProviderClient;
   readonly userPoolId: string;
   readonly commands: cmd.CommandContext;
-  readonly userAccessToken?: (userId: string) => Promise<string | null>;
   readonly log?: CognitoLog;
 }
 
@@ -59,10 +58,10 @@ export async function answerChallenge(
 }
 
 /** The caller's own access token, checked to belong to `userId`. */
-async function tokenOf(d: MfaDeps, userId: string, given: string | undefined): Promise<string> {
-  const token = given ?? (d.userAccessToken ? await d.userAccessToken(userId) : null);
-  // Cognito allows enrolment only with the user's access token (or an MFA_SETUP session); the port
-  // passes a user id, so without a way to find that token the operation cannot be done honestly.
+async function tokenOf(userId: string, caller: CallerToken | undefined): Promise<string> {
+  const token = caller?.accessToken ?? (caller?.accessTokenFor ? await caller.accessTokenFor() : null);
+  // Cognito allows enrolment only with the user's access token (or an MFA_SETUP session): without
+  // one the operation cannot be done honestly.
   if (!token) throw notAvailable('Setting up TOTP without the user’s Cognito access token');
   let sub: unknown;
   try {
@@ -74,13 +73,17 @@ async function tokenOf(d: MfaDeps, userId: string, given: string | undefined): P
   return token;
 }
 
-export async function associate(d: MfaDeps, userId: string, given?: string): Promise<{ secret: string }> {
+export async function associate(
+  d: MfaDeps,
+  userId: string,
+  caller?: CallerToken,
+): Promise<{ secret: string }> {
   const user = await getUser(d.client, d.userPoolId, userId, d.log);
   if (!user) throw new AppError('NOT_FOUND', 'No such user.');
   if (user.mfaEnabled) {
     throw new AppError('MFA_ALREADY_ENABLED', 'Two-step verification is already on. Turn it off first.');
   }
-  const token = await tokenOf(d, userId, given);
+  const token = await tokenOf(userId, caller);
   try {
     const out = await d.client.send(new AssociateSoftwareTokenCommand({ AccessToken: token }));
     if (!out.SecretCode) throw new AppError('INTERNAL', 'Cognito answered without a secret.');
@@ -95,9 +98,9 @@ export async function verify(
   d: MfaDeps,
   userId: string,
   code: string,
-  given?: string,
+  caller?: CallerToken,
 ): Promise<{ recoveryCodes: string[] }> {
-  const token = await tokenOf(d, userId, given);
+  const token = await tokenOf(userId, caller);
   try {
     const out = await d.client.send(new VerifySoftwareTokenCommand({ AccessToken: token, UserCode: code }));
     if (out.Status !== 'SUCCESS') throw new AppError('INVALID_CODE', 'That code is not valid.');

@@ -98,6 +98,7 @@ export function sessionItem(s: SessionRecord): Item {
     userAgent: s.userAgent,
     ip: s.ip,
     csrfToken: s.csrfToken,
+    ...(s.sealedIdpToken === undefined ? {} : { sealedIdpToken: s.sealedIdpToken }),
   };
 }
 
@@ -111,6 +112,7 @@ export const toSession = (i: Item): SessionRecord => ({
   userAgent: str(i.userAgent),
   ip: str(i.ip),
   csrfToken: str(i.csrfToken),
+  ...(typeof i.sealedIdpToken === 'string' ? { sealedIdpToken: i.sealedIdpToken } : {}),
 });
 
 /** The event's fields, shared by its main item and its by-subject copy. */

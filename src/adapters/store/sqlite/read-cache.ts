@@ -129,6 +129,11 @@ export function withReadCache(store: Store, max = 50_000): Store {
         if (cached && lastSeenAt > cached.lastSeenAt)
           sessions.set(idHash, Object.freeze({ ...cached, lastSeenAt }));
       },
+      async setSealedIdpToken(idHash, sealed) {
+        await store.sessions.setSealedIdpToken(idHash, sealed);
+        const cached = sessions.get(idHash);
+        if (cached) sessions.set(idHash, Object.freeze({ ...cached, sealedIdpToken: sealed }));
+      },
       async delete(idHash) {
         sessions.delete(idHash);
         await store.sessions.delete(idHash);

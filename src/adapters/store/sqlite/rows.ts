@@ -48,6 +48,7 @@ export interface SessionRow {
   user_agent: string;
   ip: string;
   csrf_token: string;
+  sealed_idp_token: string | null;
 }
 
 export interface AuditRow {
@@ -165,6 +166,7 @@ export const sessionToRow = (s: SessionRecord): SessionRow => ({
   user_agent: s.userAgent,
   ip: s.ip,
   csrf_token: s.csrfToken,
+  sealed_idp_token: s.sealedIdpToken ?? null,
 });
 
 export const rowToSession = (r: SessionRow): SessionRecord => ({
@@ -177,6 +179,7 @@ export const rowToSession = (r: SessionRow): SessionRecord => ({
   userAgent: r.user_agent,
   ip: r.ip,
   csrfToken: r.csrf_token,
+  ...(r.sealed_idp_token === null ? {} : { sealedIdpToken: r.sealed_idp_token }),
 });
 
 export const auditToRow = (e: AuditEvent): AuditRow => ({

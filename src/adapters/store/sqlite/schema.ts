@@ -125,6 +125,10 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS linked_identities_user ON linked_identities (user_id, linked_at);
   `,
+  // 5: a browser session may hold its identity provider's refresh token, sealed (Cognito mode).
+  `
+  ALTER TABLE sessions ADD COLUMN sealed_idp_token TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

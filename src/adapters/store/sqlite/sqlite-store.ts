@@ -171,6 +171,10 @@ function createUncachedSqliteStore(file: string): Store {
         guard(() => {
           q.sessionTouch.run(lastSeenAt, idHash);
         }),
+      setSealedIdpToken: (idHash, sealed) =>
+        guard(() => {
+          q.sessionSealedToken.run(sealed, idHash);
+        }),
       listForUser: (userId) => guard(() => q.sessionList.all(userId).map(rowToSession)),
       delete: (idHash) =>
         guard(() => {

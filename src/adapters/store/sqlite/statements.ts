@@ -65,8 +65,11 @@ export function prepare(db: Db) {
     ),
 
     sessionCreate: db.prepare<[SessionRow]>(
-      `INSERT INTO sessions (id_hash, public_id, user_id, created_at, last_seen_at, expires_at, user_agent, ip, csrf_token)
-       VALUES (@id_hash, @public_id, @user_id, @created_at, @last_seen_at, @expires_at, @user_agent, @ip, @csrf_token)`,
+      `INSERT INTO sessions (id_hash, public_id, user_id, created_at, last_seen_at, expires_at, user_agent, ip, csrf_token, sealed_idp_token)
+       VALUES (@id_hash, @public_id, @user_id, @created_at, @last_seen_at, @expires_at, @user_agent, @ip, @csrf_token, @sealed_idp_token)`,
+    ),
+    sessionSealedToken: db.prepare<[string, string]>(
+      'UPDATE sessions SET sealed_idp_token = ? WHERE id_hash = ?',
     ),
     sessionGet: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id_hash = ?'),
     // max(): a touch that arrives late (an older request finishing last) never moves time back.
