@@ -3,7 +3,7 @@ import { ApiError, api } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { Link, safeReturnTo, useRouter } from '../router.tsx';
 import { Button, Card, Field, messageOf, Notice } from '../ui.tsx';
-import { emailProblem } from '../validate.ts';
+import { codeProblem, emailProblem } from '../validate.ts';
 
 export function SignIn() {
   const { location, navigate } = useRouter();
@@ -16,7 +16,7 @@ export function SignIn() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [touched, setTouched] = useState(false);
-  const returnTo = safeReturnTo(location.query.get('return_to')) ?? '/account';
+  const returnTo = safeReturnTo(location.query.get('return_to')) ?? '/dashboard';
 
   const done = (user: Parameters<typeof setUser>[0]) => {
     setUser(user);
@@ -47,6 +47,12 @@ export function SignIn() {
   const submitCode = async (e: FormEvent) => {
     e.preventDefault();
     if (!challenge) return;
+    const problem = useRecovery
+      ? code.trim().length < 6
+        ? 'Enter one of your recovery codes.'
+        : null
+      : codeProblem(code);
+    if (problem) return setError(problem);
     setBusy(true);
     setError(null);
     try {
@@ -115,7 +121,13 @@ export function SignIn() {
       {location.query.get('reset') ? (
         <Notice kind="success">Your password is changed. Sign in with the new one.</Notice>
       ) : null}
-      {location.query.get('return_to') ? <Notice kind="info">Sign in to continue.</Notice> : null}
+      {location.query.get('return_to') ? (
+        <Notice kind="info">
+          {location.query.get('expired')
+            ? 'Your session has ended. Sign in again to go back to where you were.'
+            : 'Sign in to continue.'}
+        </Notice>
+      ) : null}
       <Card>
         <form onSubmit={submit} noValidate>
           {error ? <Notice kind="error">{error}</Notice> : null}
