@@ -104,7 +104,7 @@ async function call<T>(
   method: string,
   path: string,
   body?: unknown,
-  opts: { quiet401?: boolean } = {},
+  opts: { quiet401?: boolean; noChangeEvent?: boolean } = {},
 ): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -120,7 +120,7 @@ async function call<T>(
   } catch {
     throw new ApiError(0, 'NETWORK', 'The server cannot be reached. Check your connection and try again.');
   }
-  if (res.ok && method !== 'GET') window.dispatchEvent(new Event(CHANGED));
+  if (res.ok && method !== 'GET' && !opts.noChangeEvent) window.dispatchEvent(new Event(CHANGED));
   if (res.status === 204) return undefined as T;
   const data: unknown = await res.json().catch(() => null);
   if (!res.ok) {
@@ -147,7 +147,8 @@ export const api = {
     call<SignInAnswer>('POST', '/api/session', body, { quiet401: true }),
   signInMfa: (session: string, code: string) =>
     call<{ user: Me }>('POST', '/api/session/mfa', { session, code }, { quiet401: true }),
-  signOut: () => call<void>('DELETE', '/api/session'),
+  // No change event: the pages listening are about to go, and must not ask with no session.
+  signOut: () => call<void>('DELETE', '/api/session', undefined, { noChangeEvent: true }),
   signUp: (body: S<typeof SignUpBody>) => call<S<typeof SignUpAnswer>>('POST', '/api/auth/signup', body),
   confirm: (body: S<typeof ConfirmBody>) => call<S<typeof Message>>('POST', '/api/auth/confirm', body),
   resend: (body: S<typeof EmailBody>) => call<S<typeof Message>>('POST', '/api/auth/resend-code', body),

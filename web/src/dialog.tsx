@@ -106,8 +106,15 @@ export function Modal({
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
+    // Focus goes back where it was: the browser does it on close(), but not once React has removed
+    // the dialog, which is how it closes here.
+    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
+    return () => {
+      dialog?.close();
+      if (before?.isConnected) before.focus();
+      else document.querySelector<HTMLElement>('main h1')?.focus();
+    };
   }, []);
   return (
     <dialog

@@ -205,7 +205,9 @@ function Users({
 export default function Admin() {
   const { user } = useAuth();
   const [subject, setSubject] = useState<{ id: string; email: string } | null>(null);
-  const [emails, setEmails] = useState<Record<string, string>>({});
+  const [emails, setEmails] = useState<Record<string, string>>(() =>
+    user ? { [user.user_id]: user.email } : {},
+  );
   const seen = useCallback(
     (users: User[]) =>
       setEmails((known) => ({ ...known, ...Object.fromEntries(users.map((u) => [u.user_id, u.email])) })),
