@@ -23,6 +23,8 @@ import type {
 import type {
   InvoicesAnswer,
   PlansAnswer,
+  RefundAnswer,
+  RefundBody,
   SubscriptionAnswer,
   UrlAnswer,
 } from '../../src/http/schemas/billing.ts';
@@ -30,6 +32,7 @@ import type { ErrorBody, Message } from '../../src/http/schemas/common.ts';
 import type { ClientConfigAnswer, DevMailAnswer } from '../../src/http/schemas/ops.ts';
 import type {
   ActivityList,
+  AdminUser,
   AdminUserList,
   AdminUserPatch,
   AdminUserQuery,
@@ -135,7 +138,7 @@ async function call<T>(
   return data as T;
 }
 
-type SignInAnswer = { user: Me } | S<typeof Challenge>;
+type SignInAnswer = S<typeof SessionAnswer> | S<typeof Challenge>;
 
 export const api = {
   session: async () => {
@@ -146,7 +149,7 @@ export const api = {
   signIn: (body: S<typeof SignInBody>) =>
     call<SignInAnswer>('POST', '/api/session', body, { quiet401: true }),
   signInMfa: (session: string, code: string) =>
-    call<{ user: Me }>('POST', '/api/session/mfa', { session, code }, { quiet401: true }),
+    call<S<typeof SessionAnswer>>('POST', '/api/session/mfa', { session, code }, { quiet401: true }),
   // No change event: the pages listening are about to go, and must not ask with no session.
   signOut: () => call<void>('DELETE', '/api/session', undefined, { noChangeEvent: true }),
   signUp: (body: S<typeof SignUpBody>) => call<S<typeof SignUpAnswer>>('POST', '/api/auth/signup', body),
@@ -179,7 +182,11 @@ export const api = {
   adminUsers: (filter: UserFilter) =>
     call<AdminUsers>('GET', `/api/admin/users${query({ limit: '25', ...filter })}`),
   adminPatchUser: (id: string, patch: S<typeof AdminUserPatch>) =>
-    call<unknown>('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, patch),
+    call<S<typeof AdminUser>>('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, patch),
+  adminDeleteUser: (id: string) =>
+    call<S<typeof Message>>('DELETE', `/api/admin/users/${encodeURIComponent(id)}`),
+  adminRefund: (body: S<typeof RefundBody>) =>
+    call<S<typeof RefundAnswer>>('POST', '/api/admin/refunds', body),
   adminAudit: (filter: AuditFilter) =>
     call<Audit>('GET', `/api/admin/audit${query({ limit: '50', ...filter })}`),
   clientConfig: () => call<ClientConfig>('GET', '/api/client-config'),

@@ -17,6 +17,8 @@ export const NO_CONTROL = '^[^\\u0000-\\u001f\\u007f]*$';
 /** Group names an administrator can give. */
 export const GROUP = '^[a-z][a-z0-9_-]{0,31}$';
 export const MAX_GROUPS = 20;
+/** A billing provider's invoice id (Stripe's, or the simulator's). */
+export const INVOICE_ID = '^in_[A-Za-z0-9_]{1,250}$';
 
 /** Longest value of each profile field, in code points (as JSON Schema counts length). */
 export const PROFILE_MAX = {

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import sharp from 'sharp';
 import { freePort } from '../../helpers/cognito-local.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -132,7 +133,11 @@ export async function checkA11y(page: Page, name: string): Promise<void> {
 export async function shoot(page: Page, name: string, opts: { viewport?: boolean } = {}): Promise<void> {
   await checkA11y(page, name);
   await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: !opts.viewport });
+  const png = await page.screenshot({ fullPage: !opts.viewport });
+  // Recompressed without loss: about a third smaller than Chromium's PNG, for the committed set.
+  await sharp(png)
+    .png({ compressionLevel: 9, adaptiveFiltering: false })
+    .toFile(join(SHOTS, `${name}.png`));
 }
 
 /** Nothing sticks out sideways at this width. */

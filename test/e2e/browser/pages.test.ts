@@ -21,7 +21,8 @@ import {
 } from './browser-kit.ts';
 
 const PHONE_ADMIN = 'phone.admin@example.test';
-const site = startSite({ ADMIN_EMAILS: PHONE_ADMIN });
+const REFUND_ADMIN = 'refund.admin@example.test';
+const site = startSite({ ADMIN_EMAILS: `${PHONE_ADMIN},${REFUND_ADMIN}` });
 const phone = { viewport: { width: 375, height: 740 }, colorScheme: 'dark' as const };
 
 async function page375(page: Page, path: string, name: string, status = 200) {
@@ -264,5 +265,63 @@ test('keyboard only: the skip link comes first, errors keep what was typed, dial
     'Delete k.txt',
     'focus returns',
   );
+  await context.close();
+});
+
+test('an administrator refunds a payment and deletes an account, each after a confirmation', async () => {
+  const { origin } = site;
+  const email = `payer.${Date.now()}@example.test`;
+  await apiUser(origin, email);
+  const json = { 'content-type': 'application/json' };
+  const signin = await fetch(`${origin}/api/auth/signin`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  const auth = { ...json, authorization: `Bearer ${(await signin.json()).access_token}` };
+  const checkout = await fetch(`${origin}/api/billing/checkout`, {
+    method: 'POST',
+    headers: auth,
+    body: JSON.stringify({ plan: 'basic' }),
+  });
+  const pay = await fetch((await checkout.json()).url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+    body: 'outcome=pay',
+    redirect: 'manual',
+  });
+  assert.equal(pay.status, 303);
+  let invoice: string | undefined;
+  for (let i = 0; i < 100 && !invoice; i++) {
+    const list = await (await fetch(`${origin}/api/billing/invoices`, { headers: auth })).json();
+    invoice = list.invoices[0]?.id;
+    if (!invoice) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(invoice, 'the payment has an invoice');
+
+  const context = await site.browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const { page, problems } = await open(context);
+  await apiUser(origin, REFUND_ADMIN);
+  await page.goto(`${origin}/admin`);
+  await signIn(page, REFUND_ADMIN);
+  await page.waitForURL(`${origin}/admin`);
+  await page.getByLabel('Invoice id').fill('not-an-invoice');
+  await page.getByRole('button', { name: 'Refund', exact: true }).click();
+  await page.getByText(/An invoice id starts with in_/).waitFor();
+  await page.getByLabel('Invoice id').fill(invoice);
+  await page.getByRole('button', { name: 'Refund', exact: true }).click();
+  await page.getByRole('dialog', { name: `Refund ${invoice}?` }).waitFor();
+  await checkA11y(page, 'the refund dialog');
+  await page.getByRole('dialog').getByRole('button', { name: 'Refund' }).click();
+  await page.getByText(/^Refund re_\w+: \$9\.00, succeeded\.$/).waitFor();
+
+  await page.getByLabel('Search by email or name').fill(email);
+  await page.getByRole('button', { name: `Delete ${email}` }).click();
+  const dialog = page.getByRole('dialog', { name: `Delete ${email}?` });
+  await dialog.getByLabel('Type delete to confirm').fill('delete');
+  await dialog.getByRole('button', { name: 'Delete account' }).click();
+  await page.getByText(`${email} is deleted.`).waitFor();
+  await page.getByText('No user matches.').waitFor();
+  assert.deepEqual(problems, []);
   await context.close();
 });

@@ -103,9 +103,8 @@ export function AuditTrail({
             {events.items.map((e) => (
               <tr key={e.id}>
                 <td className="nowrap">{formatDate(e.at)}</td>
-                <td data-label="Event">
+                <td data-label="Event" title={e.type}>
                   {eventLabel(e.type)}
-                  <span className="muted small mono"> {e.type}</span>
                   {Object.keys(e.detail).length ? (
                     <div className="muted small">{detailText(e.detail)}</div>
                   ) : null}

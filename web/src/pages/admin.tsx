@@ -12,6 +12,7 @@ import { usePaged } from '../paged.ts';
 import { Button, Card, formatDate, Loading, messageOf, Notice } from '../ui.tsx';
 import { AuditTrail } from './admin-audit.tsx';
 import { GroupsDialog } from './admin-groups.tsx';
+import { Refund } from './admin-refund.tsx';
 
 type User = AdminUsers['users'][number];
 
@@ -72,6 +73,29 @@ function Users({
       { enabled: !u.enabled },
       `${u.email} is ${u.enabled ? 'disabled and signed out' : 'enabled'}.`,
     );
+  };
+
+  const remove = async (u: User) => {
+    const ok = await confirm({
+      title: `Delete ${u.email}?`,
+      body: (
+        <p>
+          Their account, profile, photo, files and sessions are deleted and any subscription is cancelled.
+        </p>
+      ),
+      action: 'Delete account',
+      danger: true,
+      typeToConfirm: 'delete',
+    });
+    if (!ok) return;
+    setDone(null);
+    try {
+      await api.adminDeleteUser(u.user_id);
+      await load();
+      setDone(`${u.email} is deleted.`);
+    } catch (err) {
+      setError(messageOf(err));
+    }
   };
 
   return (
@@ -178,6 +202,15 @@ function Users({
                         Groups
                       </Button>
                       <Button
+                        kind="danger"
+                        className="btn btn-danger btn-small"
+                        disabled={self}
+                        aria-label={`Delete ${u.email}`}
+                        onClick={() => remove(u)}
+                      >
+                        Delete
+                      </Button>
+                      <Button
                         kind="link"
                         className="btn btn-link btn-small"
                         aria-label={`Activity of ${u.email}`}
@@ -233,6 +266,7 @@ export default function Admin() {
           }}
         />
         <AuditTrail subject={subject} onSubject={setSubject} emails={emails} />
+        <Refund />
       </div>
     </div>
   );
