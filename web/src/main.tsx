@@ -4,6 +4,7 @@ import { App } from './app.tsx';
 import './styles/base.css';
 import './styles/layout.css';
 import './styles/pages.css';
+import './styles/account.css';
 
 const root = document.getElementById('root');
 if (root) {
