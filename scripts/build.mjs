@@ -4,7 +4,7 @@
 // 100 ms to import as separate files) are bundled in, tree-shaken; every other package stays
 // external and loads from node_modules (native code, files read from their own folder).
 // Static assets are read from src/ at run time (src/config/paths.ts).
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { build } from 'esbuild';
 
 // Gatehouse-only, pure JavaScript. Fastify, pino and find-my-way stay external: the bare server of
@@ -12,6 +12,32 @@ import { build } from 'esbuild';
 const BUNDLED = new Set(['typebox', 'jose', '@fastify/swagger', '@fastify/cors', 'cookie', 'fastify-plugin']);
 const packageName = (path) =>
   path.startsWith('@') ? path.split('/').slice(0, 2).join('/') : path.split('/')[0];
+
+// One build at a time: test files build in parallel (and a developer may run npm start beside
+// them); two builds writing dist/ at once leave a mix of both, with assets one index.html lacks.
+// mkdir is atomic: whoever creates the folder builds, the others wait for it to go.
+const LOCK = 'dist/.build-lock';
+mkdirSync('dist', { recursive: true });
+for (const started = Date.now(); ; ) {
+  try {
+    mkdirSync(LOCK);
+    break;
+  } catch (err) {
+    if (err.code !== 'EEXIST') throw err;
+    // A lock older than five minutes belongs to a build that died: take it over.
+    const age = Date.now() - (statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+    if (age > 300_000) rmSync(LOCK, { recursive: true, force: true });
+    else if (Date.now() - started > 600_000) throw new Error(`${LOCK} is held by another build`);
+    else await new Promise((r) => setTimeout(r, 200));
+  }
+}
+const unlock = () => rmSync(LOCK, { recursive: true, force: true });
+process.once('exit', unlock);
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.once(signal, () => {
+    unlock();
+    process.exit(130);
+  });
 
 // Chunk names carry content hashes: drop the previous build's, so none is left behind.
 rmSync('dist/chunks', { recursive: true, force: true });

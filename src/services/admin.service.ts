@@ -5,13 +5,12 @@
  * group, so the last administrator cannot lock everyone out by accident.
  */
 import { AppError } from '../domain/errors.ts';
+import { KNOWN_GROUPS } from '../domain/groups.ts';
 import type { AuditEvent, AuditQuery, Page, Profile, ProfileQuery } from '../ports/store.ts';
 import { audit } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
 import { refreshProfile } from './profiles.ts';
 import { revokeEverything } from './revocation.ts';
-
-export const KNOWN_GROUPS = ['admin', 'user'] as const;
 
 async function mustExist(deps: Deps, userId: string): Promise<void> {
   if (!(await deps.identity.adminGetUser(userId))) throw new AppError('NOT_FOUND', 'No such user.');

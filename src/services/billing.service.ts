@@ -79,7 +79,8 @@ export async function openPortal(deps: Deps, profile: Profile) {
   const record = await deps.store.billing.get(profile.userId);
   if (!record) throw new AppError('CONFLICT', 'There is nothing to manage yet: choose a plan first.');
   return deps.billing.createPortalSession(
-    { customerId: record.customerId, returnUrl: returnUrl(deps) },
+    // Back to the app's billing page, which watches for the portal's changes to land (webhooks).
+    { customerId: record.customerId, returnUrl: `${deps.config.appOrigin}/billing?from=portal` },
     `gatehouse-portal-${profile.userId}-${randomUUID()}`,
   );
 }

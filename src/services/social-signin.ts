@@ -27,7 +27,7 @@ import { createSession } from './sessions.service.ts';
 import type { TokenVerifier } from './token-verifier.ts';
 
 export const FLOW_TTL_SECONDS = 600;
-export const DEFAULT_RETURN = '/account';
+export const DEFAULT_RETURN = '/dashboard';
 export const LINK_RETURN = '/security';
 export const SIGNIN_PAGE = '/signin';
 

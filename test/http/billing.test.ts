@@ -61,7 +61,10 @@ describe('billing with the simulator', () => {
     });
     assert.equal(again.statusCode, 409, 'a second subscription goes through the portal instead');
 
-    await portal(b, h, 'price=price_sim_premium');
+    const portalPath = await portal(b, h, 'price=price_sim_premium');
+    // The portal sends the browser back to the app's billing page, which watches for the change.
+    const portalPage = (await b.app.inject({ method: 'GET', url: portalPath })).body;
+    assert.match(portalPage, /href="http:\/\/localhost:3000\/billing\?from=portal"/);
     await sim.idle();
     assert.equal((await subscription(b, h)).plan, 'premium');
     const premiumData = (await b.app.inject({ method: 'GET', url: '/api/data', headers: h })).json();

@@ -59,6 +59,7 @@ describe('operations', () => {
       '/api/sessions',
       '/api/sessions/{id}',
       '/api/users/me',
+      '/api/client-config',
     ]) {
       assert.ok(doc.paths[path], `OpenAPI lacks ${path}`);
     }
@@ -108,6 +109,29 @@ describe('operations', () => {
       headers: { 'x-forwarded-for': '203.0.113.9' },
     });
     assert.equal(proxied.statusCode, 403);
+    assert.deepEqual(Object.keys(messages[0]).sort(), ['at', 'id', 'subject', 'text', 'to']);
+  });
+
+  test('GET /api/client-config gives the web app the password policy and whether the mailbox is served', async (t) => {
+    const b = await build(t, { PASSWORD_MIN_LENGTH: '20', PASSWORD_MAX_LENGTH: '200', SERVICE_NAME: 'Acme' });
+    const local = await b.app.inject({ url: '/api/client-config', remoteAddress: '127.0.0.1' });
+    assert.equal(local.statusCode, 200);
+    assert.deepEqual(local.json(), {
+      service_name: 'Acme',
+      password: { min_length: 20, max_length: 200 },
+      dev_mailbox: true,
+    });
+    assert.equal(local.headers['cache-control'], 'no-cache');
+    // Exactly when GET /api/dev/mail would refuse the caller, the app does not offer the mailbox.
+    for (const request of [
+      { remoteAddress: '203.0.113.9' },
+      { remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': '203.0.113.9' } },
+    ]) {
+      const answer = await b.app.inject({ url: '/api/client-config', ...request });
+      assert.equal(answer.json().dev_mailbox, false, JSON.stringify(request));
+      const mail = await b.app.inject({ url: '/api/dev/mail', ...request });
+      assert.equal(mail.statusCode, 403);
+    }
   });
 
   test('GET /api/users/me answers the same user for Bearer and cookie callers', async (t) => {

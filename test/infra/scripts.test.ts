@@ -46,8 +46,13 @@ for (const script of scripts) {
 // questions the script asks (does the image exist, which digest does a tag point at).
 const bin = mkdtempSync(join(tmpdir(), 'gatehouse-fake-tools-'));
 after(() => rmSync(bin, { recursive: true, force: true }));
-const fake = (name: string, body: string) => {
-  writeFileSync(join(bin, name), `#!/usr/bin/env bash\necho "${name} $*" >> "$FAKE_LOG"\n${body}\n`);
+// `first` runs before the call is logged: the reader of a pipe logs only once the writer is done,
+// so `aws ... | docker login` is logged in its order however the two processes are scheduled.
+const fake = (name: string, body: string, first = '') => {
+  writeFileSync(
+    join(bin, name),
+    `#!/usr/bin/env bash\n${first}\necho "${name} $*" >> "$FAKE_LOG"\n${body}\n`,
+  );
   chmodSync(join(bin, name), 0o755);
 };
 fake(
@@ -67,7 +72,11 @@ fake(
   *) echo "unexpected aws call" >&2; exit 3 ;;
 esac`,
 );
-fake('docker', `case "$1" in login) cat > /dev/null ;; push) touch "$FAKE_STATE/pushed" ;; esac`);
+fake(
+  'docker',
+  `case "$1" in push) touch "$FAKE_STATE/pushed" ;; esac`,
+  '[ "$1" = login ] && cat > /dev/null',
+);
 fake(
   'git',
   `case "$*" in

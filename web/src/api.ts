@@ -9,6 +9,7 @@ import type {
   Challenge,
   ConfirmBody,
   EmailBody,
+  ProfileAnswer,
   ResetBody,
   SessionAnswer,
   SessionList,
@@ -22,6 +23,8 @@ import type {
 import type {
   InvoicesAnswer,
   PlansAnswer,
+  RefundAnswer,
+  RefundBody,
   SubscriptionAnswer,
   UrlAnswer,
 } from '../../src/http/schemas/billing.ts';
@@ -31,10 +34,16 @@ import type {
   UrlAnswer as LinkAnswer,
   ProvidersAnswer,
 } from '../../src/http/schemas/oauth.ts';
+import type { ClientConfigAnswer, DevMailAnswer } from '../../src/http/schemas/ops.ts';
 import type {
   ActivityList,
+  AdminUser,
   AdminUserList,
+  AdminUserPatch,
+  AdminUserQuery,
   AuditList,
+  AuditQueryParams,
+  DataAnswer,
   FileAnswer,
   FileList,
   PhotoAnswer,
@@ -56,16 +65,35 @@ export type ProfilePatch = S<typeof ProfileUpdateBody>;
 export type TotpSetup = S<typeof TotpSetupAnswer>;
 export type Providers = S<typeof ProvidersAnswer>;
 export type Identities = S<typeof IdentitiesAnswer>;
+export type ClientConfig = S<typeof ClientConfigAnswer>;
+export type DevMail = S<typeof DevMailAnswer>['messages'];
+export type DemoData = S<typeof DataAnswer>;
+export type UserFilter = Omit<S<typeof AdminUserQuery>, 'limit'>;
+export type AuditFilter = Omit<S<typeof AuditQueryParams>, 'limit'>;
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly details?: unknown,
   ) {
     super(message);
   }
+}
+
+/** A query string from a filter object, leaving out empty values. */
+const query = (params: Record<string, string | undefined>) => {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+  const text = q.toString();
+  return text ? `?${text}` : '';
+};
+
+/** Fired after every change the app makes (any successful non-GET call): lists of events refresh. */
+const CHANGED = 'gatehouse:changed';
+export function onChange(fn: () => void): () => void {
+  window.addEventListener(CHANGED, fn);
+  return () => window.removeEventListener(CHANGED, fn);
 }
 
 /** Called on any 401 from a signed-in call: the app goes to sign-in and comes back. */
@@ -74,13 +102,19 @@ export const setUnauthenticatedHandler = (fn: () => void) => {
   onUnauthenticated = fn;
 };
 
+/**
+ * A 401 that means "no session any more" (signed out elsewhere, disabled, expired), as opposed to
+ * a wrong password typed into a form (INVALID_CREDENTIALS), which stays on the page.
+ */
+const sessionEnded = (code: string | undefined) => code !== 'INVALID_CREDENTIALS';
+
 let csrfToken: string | null = null;
 
 async function call<T>(
   method: string,
   path: string,
   body?: unknown,
-  opts: { quiet401?: boolean } = {},
+  opts: { quiet401?: boolean; noChangeEvent?: boolean } = {},
 ): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -96,22 +130,22 @@ async function call<T>(
   } catch {
     throw new ApiError(0, 'NETWORK', 'The server cannot be reached. Check your connection and try again.');
   }
+  if (res.ok && method !== 'GET' && !opts.noChangeEvent) window.dispatchEvent(new Event(CHANGED));
   if (res.status === 204) return undefined as T;
   const data: unknown = await res.json().catch(() => null);
   if (!res.ok) {
     const err = (data as S<typeof ErrorBody> | null)?.error;
-    if (res.status === 401 && !opts.quiet401) onUnauthenticated?.();
+    if (res.status === 401 && !opts.quiet401 && sessionEnded(err?.code)) onUnauthenticated?.();
     throw new ApiError(
       res.status,
       err?.code ?? 'HTTP_ERROR',
       err?.message ?? `The server answered ${res.status}.`,
-      err,
     );
   }
   return data as T;
 }
 
-type SignInAnswer = { user: Me } | S<typeof Challenge>;
+type SignInAnswer = S<typeof SessionAnswer> | S<typeof Challenge>;
 
 export const api = {
   session: async () => {
@@ -122,8 +156,9 @@ export const api = {
   signIn: (body: S<typeof SignInBody>) =>
     call<SignInAnswer>('POST', '/api/session', body, { quiet401: true }),
   signInMfa: (session: string, code: string) =>
-    call<{ user: Me }>('POST', '/api/session/mfa', { session, code }, { quiet401: true }),
-  signOut: () => call<void>('DELETE', '/api/session'),
+    call<S<typeof SessionAnswer>>('POST', '/api/session/mfa', { session, code }, { quiet401: true }),
+  // No change event: the pages listening are about to go, and must not ask with no session.
+  signOut: () => call<void>('DELETE', '/api/session', undefined, { noChangeEvent: true }),
   signUp: (body: S<typeof SignUpBody>) => call<S<typeof SignUpAnswer>>('POST', '/api/auth/signup', body),
   confirm: (body: S<typeof ConfirmBody>) => call<S<typeof Message>>('POST', '/api/auth/confirm', body),
   resend: (body: S<typeof EmailBody>) => call<S<typeof Message>>('POST', '/api/auth/resend-code', body),
@@ -138,9 +173,12 @@ export const api = {
   sessions: () => call<Sessions>('GET', '/api/sessions'),
   revokeSession: (id: string) => call<void>('DELETE', `/api/sessions/${encodeURIComponent(id)}`),
   me: () => call<Me>('GET', '/api/users/me'),
-  updateMe: (patch: ProfilePatch) => call<{ message: string; user: Me }>('PUT', '/api/users/me', patch),
+  updateMe: (patch: ProfilePatch) => call<S<typeof ProfileAnswer>>('PUT', '/api/users/me', patch),
+  deleteMe: () => call<S<typeof Message>>('DELETE', '/api/users/me'),
+  deletePhoto: () => call<void>('DELETE', '/api/users/me/photo'),
   activity: () => call<Activity>('GET', '/api/users/me/activity?limit=20'),
-  files: (cursor?: string) => call<Files>('GET', `/api/files?limit=50${cursor ? `&cursor=${cursor}` : ''}`),
+  data: () => call<DemoData>('GET', '/api/data'),
+  files: (cursor?: string) => call<Files>('GET', `/api/files${query({ limit: '50', cursor })}`),
   deleteFile: (id: string) => call<void>('DELETE', `/api/files/${encodeURIComponent(id)}`),
   plans: () => call<{ plans: Plans }>('GET', '/api/billing/plans'),
   subscription: () => call<Subscription>('GET', '/api/billing/subscription'),
@@ -148,19 +186,16 @@ export const api = {
   checkout: (plan: 'basic' | 'premium') =>
     call<S<typeof UrlAnswer>>('POST', '/api/billing/checkout', { plan }),
   portal: () => call<S<typeof UrlAnswer>>('POST', '/api/billing/portal'),
-  adminUsers: (search: string) =>
-    call<AdminUsers>(
-      'GET',
-      `/api/admin/users?limit=50${search ? `&search=${encodeURIComponent(search)}` : ''}`,
-    ),
-  adminPatchUser: (id: string, patch: { enabled?: boolean; groups?: string[] }) =>
-    call<unknown>('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, patch),
-  adminAudit: (filter: { type?: string; subject_id?: string }) => {
-    const q = new URLSearchParams({ limit: '50' });
-    if (filter.type) q.set('type', filter.type);
-    if (filter.subject_id) q.set('subject_id', filter.subject_id);
-    return call<Audit>('GET', `/api/admin/audit?${q}`);
-  },
+  adminUsers: (filter: UserFilter) =>
+    call<AdminUsers>('GET', `/api/admin/users${query({ limit: '25', ...filter })}`),
+  adminPatchUser: (id: string, patch: S<typeof AdminUserPatch>) =>
+    call<S<typeof AdminUser>>('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, patch),
+  adminDeleteUser: (id: string) =>
+    call<S<typeof Message>>('DELETE', `/api/admin/users/${encodeURIComponent(id)}`),
+  adminRefund: (body: S<typeof RefundBody>) =>
+    call<S<typeof RefundAnswer>>('POST', '/api/admin/refunds', body),
+  adminAudit: (filter: AuditFilter) =>
+    call<Audit>('GET', `/api/admin/audit${query({ limit: '50', ...filter })}`),
   /** The social sign-in buttons to show (none when no provider is configured). */
   providers: () => call<Providers>('GET', '/api/auth/oauth/providers', undefined, { quiet401: true }),
   /** The MFA challenge a social sign-in stopped at, handed over once. */
@@ -172,11 +207,8 @@ export const api = {
   identities: () => call<Identities>('GET', '/api/users/me/identities'),
   unlinkIdentity: (provider: string) =>
     call<void>('DELETE', `/api/users/me/identities/${encodeURIComponent(provider)}`),
-  devMail: () =>
-    call<{ messages: { id: string; at: string; to: string; subject: string; text: string }[] }>(
-      'GET',
-      '/api/dev/mail',
-    ),
+  clientConfig: () => call<ClientConfig>('GET', '/api/client-config'),
+  devMail: () => call<S<typeof DevMailAnswer>>('GET', '/api/dev/mail'),
 };
 
 /**
@@ -188,9 +220,12 @@ export function upload<T>(
   method: 'POST' | 'PUT',
   file: File,
   onProgress: (fraction: number) => void,
+  signal?: AbortSignal,
 ) {
   return new Promise<T>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
+    signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    xhr.onabort = () => reject(new ApiError(0, 'ABORTED', 'Upload canceled.'));
     xhr.open(method, path);
     xhr.withCredentials = true;
     if (csrfToken) xhr.setRequestHeader('x-csrf-token', csrfToken);
@@ -203,9 +238,12 @@ export function upload<T>(
       } catch {
         data = null;
       }
-      if (xhr.status >= 200 && xhr.status < 300) return resolve(data as T);
+      if (xhr.status >= 200 && xhr.status < 300) {
+        window.dispatchEvent(new Event(CHANGED));
+        return resolve(data as T);
+      }
       const err = (data as S<typeof ErrorBody> | null)?.error;
-      if (xhr.status === 401) onUnauthenticated?.();
+      if (xhr.status === 401 && sessionEnded(err?.code)) onUnauthenticated?.();
       reject(
         new ApiError(
           xhr.status,

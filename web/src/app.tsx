@@ -5,11 +5,13 @@
  */
 import { lazy, type ReactNode, Suspense, useEffect, useRef } from 'react';
 import { APP_PAGES, type AppPage, isAppPage } from '../../src/http/schemas/pages.ts';
-import { api, setUnauthenticatedHandler } from './api.ts';
+import { setUnauthenticatedHandler } from './api.ts';
 import { AuthProvider, useAuth } from './auth.tsx';
+import { loadClientConfig } from './config.ts';
+import { Header } from './header.tsx';
 import { Landing } from './pages/landing.tsx';
 import { SignIn } from './pages/signin.tsx';
-import { Link, Router, useRouter } from './router.tsx';
+import { Router, useRouter } from './router.tsx';
 import { Loading } from './ui.tsx';
 
 const SignUp = lazy(() => import('./pages/signup.tsx'));
@@ -17,6 +19,7 @@ const Confirm = lazy(() => import('./pages/confirm.tsx'));
 const Forgot = lazy(() => import('./pages/forgot.tsx'));
 const Reset = lazy(() => import('./pages/reset.tsx'));
 const Mailbox = lazy(() => import('./pages/mailbox.tsx'));
+const Dashboard = lazy(() => import('./pages/dashboard.tsx'));
 const Profile = lazy(() => import('./pages/profile.tsx'));
 const Security = lazy(() => import('./pages/security.tsx'));
 const FilesPage = lazy(() => import('./pages/files.tsx'));
@@ -24,7 +27,7 @@ const Billing = lazy(() => import('./pages/billing.tsx'));
 const Admin = lazy(() => import('./pages/admin.tsx'));
 const NotFound = lazy(() => import('./pages/not-found.tsx'));
 
-type PrivatePage = '/account' | '/security' | '/files' | '/billing' | '/admin';
+type PrivatePage = '/dashboard' | '/account' | '/security' | '/files' | '/billing' | '/admin';
 // Every page of APP_PAGES is in exactly one of these two tables (the types check it).
 const PUBLIC: Record<Exclude<AppPage, PrivatePage>, () => ReactNode> = {
   '/': () => <Landing />,
@@ -36,6 +39,7 @@ const PUBLIC: Record<Exclude<AppPage, PrivatePage>, () => ReactNode> = {
   '/mailbox': () => <Mailbox />,
 };
 const PRIVATE: Record<PrivatePage, () => ReactNode> = {
+  '/dashboard': () => <Dashboard />,
   '/account': () => <Profile />,
   '/security': () => <Security />,
   '/files': () => <FilesPage />,
@@ -60,10 +64,12 @@ function Routes() {
   }, [path]);
 
   useEffect(() => {
+    // A 401 from any call: the session ended (signed out elsewhere, disabled, expired).
     setUnauthenticatedHandler(() => {
       setUser(null);
       const here = `${window.location.pathname}${window.location.search}`;
-      if (!here.startsWith('/signin')) navigate(`/signin?return_to=${encodeURIComponent(here)}`, true);
+      if (!here.startsWith('/signin'))
+        navigate(`/signin?return_to=${encodeURIComponent(here)}&expired=1`, true);
     });
   }, [navigate, setUser]);
 
@@ -85,71 +91,10 @@ function Routes() {
   return (page && page in PUBLIC ? PUBLIC[page as Exclude<AppPage, PrivatePage>] : () => <NotFound />)();
 }
 
-function Header() {
-  const { user, setUser } = useAuth();
-  const { navigate, location } = useRouter();
-  const nav = (to: string, label: string) => (
-    <Link to={to} aria-current={location.path === to ? 'page' : undefined}>
-      {label}
-    </Link>
-  );
-  return (
-    <header className="site-header">
-      <div className="bar">
-        <Link to="/" className="brand" aria-label="Gatehouse home">
-          <img src="/favicon.svg" alt="" width="28" height="28" /> Gatehouse
-        </Link>
-        <nav aria-label="Main">
-          {user ? (
-            <>
-              {nav('/account', 'Profile')}
-              {nav('/security', 'Security')}
-              {nav('/files', 'Files')}
-              {nav('/billing', 'Billing')}
-              {user.groups.includes('admin') ? nav('/admin', 'Admin') : null}
-            </>
-          ) : (
-            <>
-              {nav('/#plans', 'Plans')}
-              {nav('/mailbox', 'Mailbox')}
-            </>
-          )}
-        </nav>
-        <div className="user-menu">
-          {user ? (
-            <>
-              <span className="who" title={user.email}>
-                {user.name ?? user.email}
-              </span>
-              <button
-                type="button"
-                className="btn btn-secondary btn-small"
-                onClick={async () => {
-                  await api.signOut().catch(() => undefined);
-                  setUser(null);
-                  navigate('/signin?signed_out=1');
-                }}
-              >
-                Sign out
-              </button>
-            </>
-          ) : user === null ? (
-            <>
-              <Link to="/signin" className="btn btn-secondary btn-small">
-                Sign in
-              </Link>
-              <Link to="/signup" className="btn btn-primary btn-small">
-                Sign up
-              </Link>
-            </>
-          ) : null}
-        </div>
-      </div>
-    </header>
-  );
-}
-
 export function App() {
+  useEffect(() => {
+    void loadClientConfig();
+  }, []);
   return (
     <Router>
       <AuthProvider>

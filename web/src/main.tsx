@@ -1,7 +1,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';
-import './styles.css';
+import './styles/base.css';
+import './styles/layout.css';
+import './styles/pages.css';
+import './styles/account.css';
 
 const root = document.getElementById('root');
 if (root) {

@@ -40,7 +40,10 @@ export function Router({ children }: { children: ReactNode }) {
     if (replace) window.history.replaceState(null, '', to);
     else window.history.pushState(null, '', to);
     setLocation(read());
-    window.scrollTo(0, 0);
+    const hash = to.split('#')[1];
+    // A link to a section ("/#plans") scrolls to it once the page has rendered; others start at the top.
+    if (hash) requestAnimationFrame(() => document.getElementById(hash)?.scrollIntoView());
+    else window.scrollTo(0, 0);
   };
   return <RouterContext.Provider value={{ location, navigate }}>{children}</RouterContext.Provider>;
 }

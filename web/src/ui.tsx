@@ -1,11 +1,16 @@
 /** Small building blocks shared by the pages: fields with their errors, buttons, notices, states. */
-import { type InputHTMLAttributes, type ReactNode, useId } from 'react';
+import { type InputHTMLAttributes, type ReactNode, useId, useState } from 'react';
 import { ApiError } from './api.ts';
 
+/**
+ * A labelled input with its hint and its error (the error replaces the hint, and is announced).
+ * Password inputs get a Show toggle (aria-pressed), so a long passphrase can be checked before sending.
+ */
 export function Field({
   label,
   error,
   hint,
+  type,
   ...input
 }: {
   label: string;
@@ -13,16 +18,38 @@ export function Field({
   hint?: ReactNode;
 } & InputHTMLAttributes<HTMLInputElement>) {
   const id = useId();
-  const described = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ');
+  const [shown, setShown] = useState(false);
+  const described = [error ? `${id}-error` : null, hint && !error ? `${id}-hint` : null]
+    .filter(Boolean)
+    .join(' ');
+  const control = (
+    <input
+      id={id}
+      type={type === 'password' && shown ? 'text' : type}
+      aria-invalid={error ? true : undefined}
+      aria-describedby={described || undefined}
+      {...input}
+    />
+  );
   return (
     <div className={`field${error ? ' field-invalid' : ''}`}>
       <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={described || undefined}
-        {...input}
-      />
+      {type === 'password' ? (
+        <div className="reveal">
+          {control}
+          <button
+            type="button"
+            className="reveal-toggle"
+            aria-pressed={shown}
+            aria-controls={id}
+            onClick={() => setShown(!shown)}
+          >
+            Show
+          </button>
+        </div>
+      ) : (
+        control
+      )}
       {hint && !error ? (
         <p className="hint" id={`${id}-hint`}>
           {hint}
@@ -101,18 +128,29 @@ export function Card({
 export const messageOf = (err: unknown): string =>
   err instanceof ApiError ? err.message : 'Something went wrong. Try again.';
 
-/** The field a server error is about, from its code, so it can be shown next to that field. */
+/**
+ * The field a server error is about, so it can be shown next to that field: by its stable code,
+ * and for a schema refusal (VALIDATION_FAILED) by the body field its message names. Null: the
+ * error is about the whole form.
+ */
 export function fieldOf(err: unknown): string | null {
   if (!(err instanceof ApiError)) return null;
-  if (err.code.startsWith('PASSWORD_') || err.code === 'WEAK_PASSWORD') return 'password';
+  if (err.code.startsWith('PASSWORD_')) return 'password';
   if (err.code === 'INVALID_CODE' || err.code === 'CODE_EXPIRED') return 'code';
   if (err.code === 'INVALID_EMAIL') return 'email';
-  const message = err.message.toLowerCase();
-  if (message.includes('password')) return 'password';
-  if (message.includes('code')) return 'code';
-  if (message.includes('email') || message.includes('address')) return 'email';
+  // Only where a signed-in user retypes their password (sign-in keeps it about the whole form).
+  if (err.code === 'INVALID_CREDENTIALS') return 'current_password';
+  if (err.code === 'VALIDATION_FAILED') {
+    // "Invalid body: address.country must match pattern ..." names the field "country".
+    const named = /^Invalid body: ([\w.]+) /.exec(err.message)?.[1];
+    return named && named !== 'unknown' ? (named.split('.').pop() ?? null) : null;
+  }
   return null;
 }
+
+/** A form's error: shown next to its field when it names one, else above the form. */
+export type FormError = { field: string | null; message: string } | null;
+export const formError = (err: unknown): FormError => ({ field: fieldOf(err), message: messageOf(err) });
 
 export const formatBytes = (n: number): string => {
   if (n < 1024) return `${n} B`;
@@ -128,3 +166,24 @@ export const formatBytes = (n: number): string => {
 
 export const formatDate = (iso: string | number): string =>
   new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** Copies text to the clipboard and says so (in the button and to screen readers). */
+export function CopyButton({ text, label }: { text: string; label: string }) {
+  const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
+  return (
+    <button
+      type="button"
+      className="btn btn-secondary btn-small"
+      onClick={() =>
+        navigator.clipboard?.writeText(text).then(
+          () => setCopied('yes'),
+          () => setCopied('no'),
+        ) ?? setCopied('no')
+      }
+    >
+      <span aria-live="polite">
+        {copied === 'yes' ? 'Copied' : copied === 'no' ? 'Select and copy by hand' : label}
+      </span>
+    </button>
+  );
+}

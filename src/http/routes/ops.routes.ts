@@ -3,11 +3,19 @@
  * JWKS and OpenID discovery document, and the dev mail outbox (loopback clients only, only while
  * the outbox is the mail adapter).
  */
+
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../../domain/errors.ts';
+import { ClientConfigAnswer, DevMailAnswer } from '../schemas/ops.ts';
 import type { App, RouteOptions } from './route-kit.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+/** A client on this machine, talking to us directly (a proxy in front would make everyone local). */
+const isLocalClient = (request: FastifyRequest) =>
+  LOOPBACK.has(request.socket.remoteAddress ?? '') &&
+  request.headers['x-forwarded-for'] === undefined &&
+  request.headers.forwarded === undefined;
 const noLimit = { config: { rateLimit: false } } as const;
 
 export async function opsRoutes(app: App, { deps }: RouteOptions) {
@@ -96,6 +104,27 @@ export async function opsRoutes(app: App, { deps }: RouteOptions) {
   }
 
   const outbox = deps.mail.outbox;
+
+  // What the web app needs to check fields with the server's own rules (web/src/validate.ts).
+  app.get(
+    '/api/client-config',
+    {
+      schema: {
+        tags,
+        summary: 'Settings the web app follows: the password policy, whether the dev mailbox is served',
+        response: { 200: ClientConfigAnswer },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-cache');
+      return {
+        service_name: deps.config.serviceName,
+        password: { min_length: deps.passwordPolicy.minLength, max_length: deps.passwordPolicy.maxLength },
+        dev_mailbox: outbox !== undefined && isLocalClient(request),
+      };
+    },
+  );
+
   if (outbox) {
     app.get(
       '/api/dev/mail',
@@ -110,12 +139,11 @@ export async function opsRoutes(app: App, { deps }: RouteOptions) {
             },
             { additionalProperties: false },
           ),
+          response: { 200: DevMailAnswer },
         },
       },
       async (request) => {
-        const forwarded =
-          request.headers['x-forwarded-for'] !== undefined || request.headers.forwarded !== undefined;
-        if (!LOOPBACK.has(request.socket.remoteAddress ?? '') || forwarded) {
+        if (!isLocalClient(request)) {
           throw new AppError('LOOPBACK_ONLY', 'The dev outbox is only served to this machine.');
         }
         const to = request.query.to?.toLowerCase();

@@ -1,10 +1,9 @@
 /** /api/users/me: the signed-in user's profile, photo and account deletion. */
-import { Type } from 'typebox';
 import { deleteAccount } from '../../services/account-deletion.ts';
 import { PHOTO_URL_SECONDS, readPhoto, removePhoto, setPhoto } from '../../services/photo.service.ts';
 import { getProfile, meNow, meOf, profileNow, updateProfile } from '../../services/users.service.ts';
 import { meta } from '../plugins/auth.ts';
-import { User } from '../schemas/auth.ts';
+import { ProfileAnswer, User } from '../schemas/auth.ts';
 import { Message } from '../schemas/common.ts';
 import {
   ActivityList,
@@ -13,8 +12,6 @@ import {
   PhotoParams,
   ProfileUpdateBody,
 } from '../schemas/users.ts';
-
-const ProfileAnswer = Type.Object({ message: Type.String(), user: User }, { additionalProperties: false });
 
 import { closeAfterReply, fileFrom, MULTIPART, uploadError, withUploads } from '../uploads.ts';
 import { type App, type RouteOptions, signedIn } from './route-kit.ts';

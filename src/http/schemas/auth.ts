@@ -1,6 +1,7 @@
 /** Request and response schemas of /api/auth/* and /api/session*. */
 import { Type } from 'typebox';
 import { Body, Code, Email, NullableString, Password, StringEnum } from './common.ts';
+import { SIGNUP_NAME_MAX, SIX_DIGITS } from './formats.ts';
 import { AddressOut } from './users.ts';
 
 export const TokensBody = Type.Object(
@@ -24,9 +25,9 @@ export const ChallengeOrTokens = Type.Union([TokensBody, Challenge]);
 export const SignUpBody = Body({
   email: Email,
   password: Password,
-  name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: SIGNUP_NAME_MAX })),
 });
-export const ConfirmBody = Body({ email: Email, confirmation_code: Type.String({ pattern: '^[0-9]{6}$' }) });
+export const ConfirmBody = Body({ email: Email, confirmation_code: Type.String({ pattern: SIX_DIGITS }) });
 export const EmailBody = Body({ email: Email });
 export const SignInBody = Body({ email: Email, password: Password });
 // Cognito's challenge sessions run to 2048 characters and its refresh tokens (JWE) to about 1800,
@@ -39,11 +40,11 @@ export const SignOutBody = Body({
 });
 export const ResetBody = Body({
   email: Email,
-  confirmation_code: Type.String({ pattern: '^[0-9]{6}$' }),
+  confirmation_code: Type.String({ pattern: SIX_DIGITS }),
   new_password: Password,
 });
 export const ChangePasswordBody = Body({ current_password: Password, new_password: Password });
-export const TotpCodeBody = Body({ code: Type.String({ pattern: '^[0-9]{6}$' }) });
+export const TotpCodeBody = Body({ code: Type.String({ pattern: SIX_DIGITS }) });
 
 export const SignUpAnswer = Type.Object(
   { message: Type.String(), confirmation_required: Type.Literal(true) },
@@ -76,6 +77,12 @@ export const User = Type.Object(
       }),
     ),
   },
+  { additionalProperties: false },
+);
+
+/** PUT /api/users/me (here, next to User, which it carries). */
+export const ProfileAnswer = Type.Object(
+  { message: Type.String(), user: User },
   { additionalProperties: false },
 );
 

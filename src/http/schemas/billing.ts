@@ -1,6 +1,7 @@
 /** Schemas of /api/billing, the Stripe webhook and the admin refund route. */
 import { Type } from 'typebox';
 import { Body, NullableString, StringEnum } from './common.ts';
+import { INVOICE_ID } from './formats.ts';
 
 const PlanId = StringEnum(['trial', 'basic', 'premium']);
 
@@ -68,7 +69,7 @@ export const InvoicesAnswer = Type.Object(
 );
 
 export const RefundBody = Body({
-  invoice_id: Type.String({ pattern: '^in_[A-Za-z0-9_]{1,250}$' }),
+  invoice_id: Type.String({ pattern: INVOICE_ID }),
   amount: Type.Optional(
     Type.Integer({ minimum: 1, description: 'Smallest currency unit; omitted: the whole payment' }),
   ),

@@ -1,5 +1,6 @@
 /** Schemas shared by every route group: the error body, messages, and field formats. */
 import { type TSchema, Type } from 'typebox';
+import { MFA_CODE } from './formats.ts';
 
 export const ErrorBody = Type.Object(
   { error: Type.Object({ code: Type.String(), message: Type.String() }) },
@@ -23,7 +24,7 @@ export const Body = <T extends Record<string, TSchema>>(props: T) =>
 export const Email = Type.String({ minLength: 3, maxLength: 320, description: 'Email address' });
 /** Long enough for any accepted password; the policy gives the precise reason for what it refuses. */
 export const Password = Type.String({ minLength: 1, maxLength: 4096 });
-export const Code = Type.String({ minLength: 6, maxLength: 32, pattern: '^[0-9a-fA-F-]+$' });
+export const Code = Type.String({ ...MFA_CODE });
 
 /** OpenAPI only: every error answer, whatever its status (see src/domain/errors.ts for the codes). */
 export const ErrorDoc = {

@@ -12,6 +12,7 @@ export const APP_PAGES = {
   '/forgot-password': 'Forgot password',
   '/reset-password': 'Choose a new password',
   '/mailbox': 'Dev mailbox',
+  '/dashboard': 'Dashboard',
   '/account': 'Profile',
   '/security': 'Security',
   '/files': 'Files',

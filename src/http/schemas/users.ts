@@ -1,18 +1,18 @@
 /** Schemas of the profile, photo, files, data and admin routes. */
 import { Type } from 'typebox';
 import { Body, NullableString, StringEnum } from './common.ts';
+import { COUNTRY, E164, GROUP, MAX_GROUPS, NO_CONTROL, PROFILE_MAX } from './formats.ts';
 
 /** No control characters (they break logs, headers and layouts) in any free text field. */
-const Text = (maxLength: number) =>
-  Type.String({ minLength: 1, maxLength, pattern: '^[^\\u0000-\\u001f\\u007f]*$' });
+const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: NO_CONTROL });
 
 const addressFields = {
-  line1: Type.Optional(Text(200)),
-  line2: Type.Optional(Text(200)),
-  city: Type.Optional(Text(100)),
-  region: Type.Optional(Text(100)),
-  postal_code: Type.Optional(Text(20)),
-  country: Type.Optional(Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2 code' })),
+  line1: Type.Optional(Text(PROFILE_MAX.line1)),
+  line2: Type.Optional(Text(PROFILE_MAX.line2)),
+  city: Type.Optional(Text(PROFILE_MAX.city)),
+  region: Type.Optional(Text(PROFILE_MAX.region)),
+  postal_code: Type.Optional(Text(PROFILE_MAX.postal_code)),
+  country: Type.Optional(Type.String({ pattern: COUNTRY, description: 'ISO 3166-1 alpha-2 code' })),
 };
 export const AddressIn = Type.Object(addressFields, { additionalProperties: false });
 const outField = Type.Optional(Type.String());
@@ -32,9 +32,9 @@ const nullable = <T extends ReturnType<typeof Type.String> | typeof AddressIn>(s
   Type.Union([schema, Type.Null()]);
 
 export const ProfileUpdateBody = Body({
-  name: Type.Optional(nullable(Text(100))),
+  name: Type.Optional(nullable(Text(PROFILE_MAX.name))),
   phone_number: Type.Optional(
-    nullable(Type.String({ pattern: '^\\+[1-9][0-9]{1,14}$', description: 'E.164, e.g. +14155550123' })),
+    nullable(Type.String({ pattern: E164, description: 'E.164, e.g. +14155550123' })),
   ),
   address: Type.Optional(nullable(AddressIn)),
 });
@@ -105,7 +105,7 @@ export const AdminUserQuery = Type.Object(
     ...PageQuery,
     search: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     status: Type.Optional(StringEnum(['enabled', 'disabled'])),
-    group: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$' })),
+    group: Type.Optional(Type.String({ pattern: GROUP })),
   },
   { additionalProperties: false },
 );
@@ -131,7 +131,7 @@ export const UserIdParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-
 export const AdminUserPatch = Body({
   enabled: Type.Optional(Type.Boolean()),
   groups: Type.Optional(
-    Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$' }), { maxItems: 20, uniqueItems: true }),
+    Type.Array(Type.String({ pattern: GROUP }), { maxItems: MAX_GROUPS, uniqueItems: true }),
   ),
 });
 export const AuditQueryParams = Type.Object(

@@ -1,41 +1,36 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../api.ts';
+import { useClientConfig } from '../config.ts';
+import { useForm } from '../form.ts';
 import { Link, useRouter } from '../router.tsx';
-import { Button, Card, Field, fieldOf, messageOf, Notice } from '../ui.tsx';
+import { Button, Card, Field, Notice } from '../ui.tsx';
 import { codeProblem, emailProblem } from '../validate.ts';
 
 export default function Confirm() {
   const { location, navigate } = useRouter();
+  const config = useClientConfig();
   const [email, setEmail] = useState(location.query.get('email') ?? '');
-  const [code, setCode] = useState('');
-  const [touched, setTouched] = useState(false);
-  const [busy, setBusy] = useState(false);
+  // The link in the message carries the code: it arrives filled in.
+  const [code, setCode] = useState((location.query.get('code') ?? '').replace(/\D/g, '').slice(0, 6));
   const [resent, setResent] = useState<string | null>(null);
-  const [error, setError] = useState<{ field: string | null; message: string } | null>(null);
+  const [resending, setResending] = useState(false);
+  const form = useForm({ email: emailProblem(email), code: codeProblem(code) });
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setTouched(true);
-    if (emailProblem(email) || codeProblem(code)) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await api.confirm({ email: email.trim(), confirmation_code: code.trim() });
-      navigate(`/signin?confirmed=1&email=${encodeURIComponent(email.trim())}`);
-    } catch (err) {
-      setError({ field: fieldOf(err) ?? 'code', message: messageOf(err) });
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = form.submit(async () => {
+    await api.confirm({ email: email.trim(), confirmation_code: code.trim() });
+    navigate(`/signin?confirmed=1&email=${encodeURIComponent(email.trim())}`);
+  });
 
   const resend = async () => {
-    if (emailProblem(email)) return setTouched(true);
+    if (emailProblem(email)) return form.leave('email')();
     setResent(null);
+    setResending(true);
     try {
       setResent((await api.resend({ email: email.trim() })).message);
     } catch (err) {
-      setError({ field: null, message: messageOf(err) });
+      form.fail(err);
+    } finally {
+      setResending(false);
     }
   };
 
@@ -51,7 +46,7 @@ export default function Confirm() {
       )}
       <Card>
         <form onSubmit={submit} noValidate>
-          {error && !error.field ? <Notice kind="error">{error.message}</Notice> : null}
+          {form.formError ? <Notice kind="error">{form.formError}</Notice> : null}
           {resent ? <Notice kind="success">{resent}</Notice> : null}
           <Field
             label="Email"
@@ -59,8 +54,12 @@ export default function Confirm() {
             type="email"
             autoComplete="email"
             value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            error={touched ? emailProblem(email) : null}
+            onChange={(e) => {
+              setEmail(e.target.value);
+              form.changed('email');
+            }}
+            onBlur={form.leave('email')}
+            error={form.show('email')}
           />
           <Field
             label="Confirmation code"
@@ -69,19 +68,27 @@ export default function Confirm() {
             autoComplete="one-time-code"
             maxLength={6}
             value={code}
-            onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
-            error={error?.field === 'code' ? error.message : touched ? codeProblem(code) : null}
+            onChange={(e) => {
+              setCode(e.target.value.replace(/\D/g, ''));
+              form.changed('code');
+            }}
+            onBlur={form.leave('code')}
+            error={form.show('code')}
           />
-          <Button type="submit" busy={busy}>
-            Confirm
-          </Button>
-          <Button type="button" kind="link" onClick={resend}>
-            Send a new code
-          </Button>
+          <div className="form-actions">
+            <Button type="submit" busy={form.busy}>
+              Confirm
+            </Button>
+            <Button type="button" kind="link" busy={resending} onClick={resend}>
+              Send a new code
+            </Button>
+          </div>
         </form>
-        <p className="below-form">
-          Running Gatehouse locally? Codes land in the <Link to="/mailbox">dev mailbox</Link>.
-        </p>
+        {config?.dev_mailbox ? (
+          <p className="below-form">
+            Running Gatehouse locally? Codes land in the <Link to="/mailbox">dev mailbox</Link>.
+          </p>
+        ) : null}
       </Card>
     </div>
   );

@@ -1,25 +1,41 @@
 import { type DragEvent, useCallback, useEffect, useRef, useState } from 'react';
-import { api, type Files, type StoredFile, upload } from '../api.ts';
+import { api, type Files } from '../api.ts';
+import { useConfirm } from '../dialog.tsx';
 import { Button, Card, formatBytes, formatDate, Loading, messageOf, Notice } from '../ui.tsx';
+import { Transfers, useTransfers } from './file-transfers.tsx';
 
-interface Transfer {
-  readonly key: string;
-  readonly name: string;
-  progress: number;
-  error: string | null;
-  done: boolean;
+type Usage = Files['usage'];
+
+/** How much of the quota is used, as a bar that turns amber, then red, as it fills. */
+function QuotaMeter({ usage }: { usage: Usage }) {
+  const used = Math.min(1, usage.bytes / Math.max(1, usage.quota_bytes));
+  const level = used >= 0.9 ? 'high' : used >= 0.75 ? 'mid' : 'low';
+  const text = `${formatBytes(usage.bytes)} of ${formatBytes(usage.quota_bytes)} used`;
+  return (
+    <div className="quota">
+      <div className="quota-text">
+        <span id="quota-label">
+          <strong>{text}</strong> · {usage.count} {usage.count === 1 ? 'file' : 'files'}
+        </span>
+        <span className="muted">{formatBytes(Math.max(0, usage.quota_bytes - usage.bytes))} free</span>
+      </div>
+      <meter className={`meter meter-${level}`} aria-labelledby="quota-label" min={0} max={1} value={used} />
+    </div>
+  );
 }
 
 export default function FilesPage() {
   const [data, setData] = useState<Files | null>(null);
+  const [more, setMore] = useState<Files['files']>([]);
   const [error, setError] = useState<string | null>(null);
-  const [transfers, setTransfers] = useState<Transfer[]>([]);
   const [over, setOver] = useState(false);
+  const [dialog, confirm] = useConfirm();
   const input = useRef<HTMLInputElement>(null);
 
   const load = useCallback(async () => {
     try {
       setData(await api.files());
+      setMore([]);
       setError(null);
     } catch (err) {
       setError(messageOf(err));
@@ -28,108 +44,99 @@ export default function FilesPage() {
   useEffect(() => {
     void load();
   }, [load]);
+  const transfers = useTransfers(data?.usage ?? null, load);
 
-  const update = (key: string, change: Partial<Transfer>) =>
-    setTransfers((all) => all.map((t) => (t.key === key ? { ...t, ...change } : t)));
-
-  const send = async (files: FileList | File[]) => {
-    for (const file of Array.from(files)) {
-      const key = `${file.name}-${file.size}-${Date.now()}-${Math.random()}`;
-      setTransfers((all) => [{ key, name: file.name, progress: 0, error: null, done: false }, ...all]);
-      if (data && file.size > data.usage.file_max_bytes) {
-        update(key, {
-          error: `Larger than the ${formatBytes(data.usage.file_max_bytes)} limit of your plan.`,
-        });
-        continue;
-      }
-      try {
-        await upload<{ file: StoredFile }>('/api/files', 'POST', file, (p) => update(key, { progress: p }));
-        update(key, { progress: 1, done: true });
-        await load();
-      } catch (err) {
-        update(key, { error: messageOf(err) });
-      }
+  const loadMore = async () => {
+    if (!data?.next_cursor) return;
+    try {
+      const page = await api.files(data.next_cursor);
+      setMore((m) => [...m, ...page.files]);
+      setData({ ...data, next_cursor: page.next_cursor });
+    } catch (err) {
+      setError(messageOf(err));
     }
   };
-
+  const remove = async (f: Files['files'][number]) => {
+    const ok = await confirm({
+      title: `Delete ${f.name}?`,
+      body: <p>The file is deleted for good ({formatBytes(f.size)} freed). This cannot be undone.</p>,
+      action: 'Delete file',
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      await api.deleteFile(f.id);
+      await load();
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  };
   const drop = (e: DragEvent) => {
     e.preventDefault();
     setOver(false);
-    if (e.dataTransfer.files.length) void send(e.dataTransfer.files);
+    if (e.dataTransfer.files.length) transfers.send(e.dataTransfer.files);
   };
 
-  const usage = data?.usage;
-  const used = usage ? Math.min(1, usage.bytes / Math.max(1, usage.quota_bytes)) : 0;
+  const files = [...(data?.files ?? []), ...more];
   return (
     <div>
+      {dialog}
       <h1 tabIndex={-1}>Files</h1>
-      {usage ? (
-        <div className="quota">
-          <label className="quota-text" htmlFor="quota-meter">
-            {formatBytes(usage.bytes)} of {formatBytes(usage.quota_bytes)} used · {usage.count}{' '}
-            {usage.count === 1 ? 'file' : 'files'}
-          </label>
-          <meter id="quota-meter" min={0} max={1} value={used} low={0.75} high={0.9} optimum={0} />
+      <Card>
+        {data ? <QuotaMeter usage={data.usage} /> : null}
+        {/* biome-ignore lint/a11y/noStaticElementInteractions: dropping is a pointer shortcut; the "Choose files" button inside is the keyboard way. */}
+        <div
+          className={`dropzone${over ? ' dropzone-over' : ''}`}
+          data-testid="dropzone"
+          onDragEnter={(e) => {
+            e.preventDefault();
+            setOver(true);
+          }}
+          onDragOver={(e) => e.preventDefault()}
+          onDragLeave={(e) => {
+            if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setOver(false);
+          }}
+          onDrop={drop}
+        >
+          <svg className="dropzone-icon" viewBox="0 0 24 24" width="32" height="32" aria-hidden="true">
+            <path d="M12 16V4m0 0-4 4m4-4 4 4M4 16v3a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-3" />
+          </svg>
+          <p>
+            <strong>{over ? 'Drop to upload' : 'Drag files here'}</strong> or
+          </p>
+          <Button kind="secondary" onClick={() => input.current?.click()}>
+            Choose files
+          </Button>
+          <input
+            ref={input}
+            type="file"
+            multiple
+            className="visually-hidden"
+            tabIndex={-1}
+            aria-label="Choose files to upload"
+            onChange={(e) => {
+              if (e.target.files) transfers.send(e.target.files);
+              e.target.value = '';
+            }}
+          />
+          {data ? (
+            <p className="muted">
+              Up to {formatBytes(data.usage.file_max_bytes)} each. Only you can see them.
+            </p>
+          ) : null}
         </div>
-      ) : null}
-      {/* biome-ignore lint/a11y/noStaticElementInteractions: dropping is a pointer shortcut; the "Choose files" button inside is the keyboard way. */}
-      <div
-        className={`dropzone${over ? ' dropzone-over' : ''}`}
-        onDragOver={(e) => {
-          e.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={drop}
-      >
-        <p>
-          <strong>Drop files here</strong> or
-        </p>
-        <Button kind="secondary" onClick={() => input.current?.click()}>
-          Choose files
-        </Button>
-        <input
-          ref={input}
-          type="file"
-          multiple
-          className="visually-hidden"
-          aria-label="Choose files to upload"
-          onChange={(e) => e.target.files && void send(e.target.files)}
-        />
-        {usage ? (
-          <p className="muted">Up to {formatBytes(usage.file_max_bytes)} each. Private to you.</p>
-        ) : null}
-      </div>
-      {transfers.length ? (
-        <ul className="transfers" aria-label="Uploads">
-          {transfers.map((t) => (
-            <li key={t.key}>
-              <span className="name">{t.name}</span>
-              {t.error ? (
-                <span className="error-text" role="alert">
-                  {t.error}
-                </span>
-              ) : (
-                <>
-                  <progress value={t.progress} max={1} aria-label={`Upload of ${t.name}`} />
-                  <span className="muted">{t.done ? 'Uploaded' : `${Math.round(t.progress * 100)}%`}</span>
-                </>
-              )}
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      </Card>
+      <Transfers state={transfers} />
       <Card title="Your files">
         {error ? <Notice kind="error">{error}</Notice> : null}
         {!data && !error ? <Loading /> : null}
-        {data?.files.length === 0 ? <p className="empty">No files yet. Drop one above.</p> : null}
-        {data?.files.length ? (
-          <table className="table">
+        {data && files.length === 0 ? <p className="empty">No files yet. Drop one above.</p> : null}
+        {files.length ? (
+          <table className="table table-stack">
             <thead>
               <tr>
                 <th scope="col">Name</th>
                 <th scope="col">Size</th>
-                <th scope="col">Type</th>
                 <th scope="col">Uploaded</th>
                 <th scope="col">
                   <span className="visually-hidden">Actions</span>
@@ -137,37 +144,43 @@ export default function FilesPage() {
               </tr>
             </thead>
             <tbody>
-              {data.files.map((f) => (
+              {files.map((f) => (
                 <tr key={f.id}>
-                  <td>{f.name}</td>
-                  <td>{formatBytes(f.size)}</td>
-                  <td>{f.content_type}</td>
-                  <td>{formatDate(f.created_at)}</td>
-                  <td className="actions">
-                    <a className="btn btn-secondary btn-small" href={`/api/files/${f.id}`} download={f.name}>
-                      Download
-                    </a>
-                    <Button
-                      kind="danger"
-                      className="btn btn-danger btn-small"
-                      aria-label={`Delete ${f.name}`}
-                      onClick={async () => {
-                        if (!window.confirm(`Delete ${f.name}? This cannot be undone.`)) return;
-                        try {
-                          await api.deleteFile(f.id);
-                          await load();
-                        } catch (err) {
-                          setError(messageOf(err));
-                        }
-                      }}
-                    >
-                      Delete
-                    </Button>
+                  <td className="file-name">
+                    <span className="name">{f.name}</span>
+                    <span className="muted small">{f.content_type}</span>
+                  </td>
+                  <td data-label="Size">{formatBytes(f.size)}</td>
+                  <td data-label="Uploaded">{formatDate(f.created_at)}</td>
+                  <td>
+                    <div className="row-actions">
+                      <a
+                        className="btn btn-secondary btn-small"
+                        href={`/api/files/${f.id}`}
+                        download={f.name}
+                        aria-label={`Download ${f.name}`}
+                      >
+                        Download
+                      </a>
+                      <Button
+                        kind="danger"
+                        className="btn btn-danger btn-small"
+                        aria-label={`Delete ${f.name}`}
+                        onClick={() => remove(f)}
+                      >
+                        Delete
+                      </Button>
+                    </div>
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
+        ) : null}
+        {data?.next_cursor ? (
+          <Button kind="secondary" onClick={loadMore}>
+            Show more files
+          </Button>
         ) : null}
       </Card>
     </div>

@@ -1,30 +1,18 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../api.ts';
-import { useRouter } from '../router.tsx';
-import { Button, Card, Field, messageOf, Notice } from '../ui.tsx';
+import { useForm } from '../form.ts';
+import { Link, useRouter } from '../router.tsx';
+import { Button, Card, Field, Notice } from '../ui.tsx';
 import { emailProblem } from '../validate.ts';
 
 export default function Forgot() {
-  const { navigate } = useRouter();
-  const [email, setEmail] = useState('');
-  const [touched, setTouched] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setTouched(true);
-    if (emailProblem(email)) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await api.forgot({ email: email.trim() });
-      navigate(`/reset-password?email=${encodeURIComponent(email.trim())}`);
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { location, navigate } = useRouter();
+  const [email, setEmail] = useState(location.query.get('email') ?? '');
+  const form = useForm({ email: emailProblem(email) });
+  const submit = form.submit(async () => {
+    await api.forgot({ email: email.trim() });
+    navigate(`/reset-password?email=${encodeURIComponent(email.trim())}`);
+  });
   return (
     <div className="narrow">
       <h1 tabIndex={-1}>Forgot your password?</h1>
@@ -33,20 +21,27 @@ export default function Forgot() {
       </p>
       <Card>
         <form onSubmit={submit} noValidate>
-          {error ? <Notice kind="error">{error}</Notice> : null}
+          {form.formError ? <Notice kind="error">{form.formError}</Notice> : null}
           <Field
             label="Email"
             name="email"
             type="email"
             autoComplete="email"
             value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            error={touched ? emailProblem(email) : null}
+            onChange={(e) => {
+              setEmail(e.target.value);
+              form.changed('email');
+            }}
+            onBlur={form.leave('email')}
+            error={form.show('email')}
           />
-          <Button type="submit" busy={busy}>
+          <Button type="submit" busy={form.busy}>
             Send the code
           </Button>
         </form>
+        <p className="below-form">
+          Remembered it? <Link to="/signin">Sign in</Link>
+        </p>
       </Card>
     </div>
   );

@@ -1,16 +1,13 @@
 import { useEffect, useState } from 'react';
 import { api, type Plans } from '../api.ts';
 import { useAuth } from '../auth.tsx';
-import { Link } from '../router.tsx';
+import { PlanCard } from '../plan-card.tsx';
+import { Link, useRouter } from '../router.tsx';
 import { Loading, messageOf, Notice } from '../ui.tsx';
-
-const price = (amount: number, currency: string) =>
-  new Intl.NumberFormat(undefined, { style: 'currency', currency: currency.toUpperCase() }).format(
-    amount / 100,
-  );
 
 export function Landing() {
   const { user } = useAuth();
+  const { location } = useRouter();
   const [plans, setPlans] = useState<Plans | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -21,6 +18,9 @@ export function Landing() {
   }, []);
   return (
     <div className="landing">
+      {location.query.get('deleted') ? (
+        <Notice kind="success">Your account and everything in it have been deleted.</Notice>
+      ) : null}
       <section className="hero">
         <h1 tabIndex={-1}>Accounts, security and billing, done properly.</h1>
         <p className="lead">
@@ -29,8 +29,8 @@ export function Landing() {
         </p>
         <div className="actions">
           {user ? (
-            <Link to="/account" className="btn btn-primary">
-              Go to your account
+            <Link to="/dashboard" className="btn btn-primary">
+              Go to your dashboard
             </Link>
           ) : (
             <>
@@ -50,19 +50,7 @@ export function Landing() {
         {!plans && !error ? <Loading label="Loading plans…" /> : null}
         <div className="plans">
           {plans?.map((p) => (
-            <article key={p.id} className={`plan plan-${p.id}`}>
-              <h3>{p.name}</h3>
-              <p className="price">
-                {p.price === 0 ? 'Free' : price(p.price, p.currency)}
-                {p.price === 0 ? null : <span> / {p.interval}</span>}
-              </p>
-              {p.trial_days ? <p className="muted">{p.trial_days} days, no card needed</p> : null}
-              <ul>
-                {p.features.map((f) => (
-                  <li key={f}>{f}</li>
-                ))}
-              </ul>
-            </article>
+            <PlanCard key={p.id} plan={p} />
           ))}
         </div>
       </section>

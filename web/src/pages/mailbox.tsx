@@ -1,19 +1,42 @@
-import { useCallback, useEffect, useState } from 'react';
-import { api } from '../api.ts';
+import { type ReactNode, useCallback, useEffect, useState } from 'react';
+import { api, type DevMail } from '../api.ts';
+import { Link } from '../router.tsx';
 import { Button, Card, formatDate, Loading, messageOf, Notice } from '../ui.tsx';
 
-type Message = Awaited<ReturnType<typeof api.devMail>>['messages'][number];
+/** The message text with this app's own links made clickable (other addresses stay plain text). */
+function linked(text: string): ReactNode[] {
+  return text.split(/(https?:\/\/\S+)/g).map((part, i) => {
+    if (!/^https?:\/\//.test(part)) return part;
+    try {
+      const url = new URL(part);
+      if (url.origin !== window.location.origin) return part;
+      const to = `${url.pathname}${url.search}`;
+      return (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one text never move.
+        <Link key={i} to={to}>
+          {part}
+        </Link>
+      );
+    } catch {
+      return part;
+    }
+  });
+}
 
 /** The dev outbox (GET /api/dev/mail): what the server would have e-mailed, on this machine only. */
 export default function Mailbox() {
-  const [messages, setMessages] = useState<Message[] | null>(null);
+  const [messages, setMessages] = useState<DevMail | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [checking, setChecking] = useState(false);
   const load = useCallback(async () => {
+    setChecking(true);
     try {
       setMessages((await api.devMail()).messages);
       setError(null);
     } catch (err) {
       setError(messageOf(err));
+    } finally {
+      setChecking(false);
     }
   }, []);
   useEffect(() => {
@@ -23,10 +46,15 @@ export default function Mailbox() {
   }, [load]);
   return (
     <div>
-      <h1 tabIndex={-1}>Dev mailbox</h1>
-      <p className="muted">
-        While Gatehouse runs without a mail server, every message it would send lands here (only on this
-        machine). It refreshes by itself.
+      <div className="page-head">
+        <h1 tabIndex={-1}>Dev mailbox</h1>
+        <Button kind="secondary" busy={checking} onClick={load}>
+          Refresh now
+        </Button>
+      </div>
+      <p className="muted page-lead">
+        While Gatehouse runs without a mail server, every message it would send lands here, newest first (only
+        on this machine). The page checks for new ones every few seconds.
       </p>
       {error ? (
         <Notice kind="error">
@@ -35,7 +63,11 @@ export default function Mailbox() {
       ) : null}
       {!messages && !error ? <Loading /> : null}
       {messages?.length === 0 ? (
-        <p className="empty">No messages yet. Sign up, and your code arrives here.</p>
+        <Card>
+          <p className="empty">
+            No messages yet. <Link to="/signup">Sign up</Link>, and your confirmation code arrives here.
+          </p>
+        </Card>
       ) : null}
       <div className="stack">
         {messages?.map((m) => (
@@ -43,18 +75,15 @@ export default function Mailbox() {
             <article className="mail" aria-label={`Message to ${m.to}`}>
               <header>
                 <strong>{m.subject}</strong>
-                <span className="muted">
+                <span className="muted small">
                   to {m.to} · {formatDate(m.at)}
                 </span>
               </header>
-              <pre>{m.text}</pre>
+              <pre>{linked(m.text)}</pre>
             </article>
           </Card>
         ))}
       </div>
-      <Button kind="secondary" onClick={load}>
-        Refresh now
-      </Button>
     </div>
   );
 }

@@ -1,223 +1,172 @@
-import { type ChangeEvent, type FormEvent, useEffect, useState } from 'react';
-import { api, type Me, type PhotoUploaded, upload } from '../api.ts';
+import { useEffect, useState } from 'react';
+import { PROFILE_MAX } from '../../../src/http/schemas/formats.ts';
+import { ApiError, api, type Me } from '../api.ts';
 import { useAuth } from '../auth.tsx';
+import { useForm } from '../form.ts';
 import { Button, Card, Field, formatDate, Loading, messageOf, Notice } from '../ui.tsx';
+import { compactPhone, countryProblem, phoneProblem, textProblem } from '../validate.ts';
+import { DeleteAccount, PhotoCard } from './profile-parts.tsx';
 
-const E164 = /^\+[1-9]\d{6,14}$/;
+const FIELDS = ['name', 'phone', 'line1', 'line2', 'city', 'region', 'postal_code', 'country'] as const;
+type Values = Record<(typeof FIELDS)[number], string>;
+/** Unsaved edits survive a sign-in round trip (a 401 while saving): kept in this tab only. */
+const DRAFT = 'gatehouse.profile-draft';
+
+const valuesOf = (me: Me): Values => ({
+  name: me.name ?? '',
+  phone: me.phone_number ?? '',
+  line1: me.address?.line1 ?? '',
+  line2: me.address?.line2 ?? '',
+  city: me.address?.city ?? '',
+  region: me.address?.region ?? '',
+  postal_code: me.address?.postal_code ?? '',
+  country: me.address?.country ?? '',
+});
+
+function takeDraft(): Values | null {
+  try {
+    const raw = sessionStorage.getItem(DRAFT);
+    sessionStorage.removeItem(DRAFT);
+    return raw ? (JSON.parse(raw) as Values) : null;
+  } catch {
+    return null;
+  }
+}
+
+function Details({ me, onSaved }: { me: Me; onSaved: (me: Me) => void }) {
+  const [draft] = useState(takeDraft);
+  const [v, setV] = useState<Values>(draft ?? valuesOf(me));
+  const [saved, setSaved] = useState<string | null>(null);
+  const problems = {
+    name: textProblem(v.name, PROFILE_MAX.name),
+    phone: phoneProblem(v.phone),
+    line1: textProblem(v.line1, PROFILE_MAX.line1),
+    line2: textProblem(v.line2, PROFILE_MAX.line2),
+    city: textProblem(v.city, PROFILE_MAX.city),
+    region: textProblem(v.region, PROFILE_MAX.region),
+    postal_code: textProblem(v.postal_code, PROFILE_MAX.postal_code),
+    country: countryProblem(v.country.trim()),
+  };
+  const form = useForm(problems, { phone_number: 'phone' });
+  const field = (key: keyof Values, label: string, autoComplete: string, extra = {}) => (
+    <Field
+      label={label}
+      name={key}
+      autoComplete={autoComplete}
+      value={v[key]}
+      onChange={(e) => {
+        setV({ ...v, [key]: e.target.value });
+        setSaved(null);
+        form.changed(key);
+      }}
+      onBlur={form.leave(key)}
+      error={form.show(key)}
+      {...extra}
+    />
+  );
+
+  const submit = form.submit(async () => {
+    setSaved(null);
+    const t = (s: string) => s.trim();
+    const address = Object.fromEntries(
+      (['line1', 'line2', 'city', 'region', 'postal_code', 'country'] as const)
+        .filter((k) => t(v[k]))
+        .map((k) => [k, k === 'country' ? t(v[k]).toUpperCase() : t(v[k])]),
+    );
+    const out = await api
+      .updateMe({
+        name: t(v.name) || null,
+        phone_number: t(v.phone) ? compactPhone(v.phone) : null,
+        address: Object.keys(address).length ? address : null,
+      })
+      .catch((err: unknown) => {
+        // The session ended: the app goes to sign-in; these edits wait here for the way back.
+        if (err instanceof ApiError && err.status === 401) sessionStorage.setItem(DRAFT, JSON.stringify(v));
+        throw err;
+      });
+    setV(valuesOf(out.user));
+    onSaved(out.user);
+    setSaved('Your profile is saved.');
+  });
+
+  return (
+    <Card title="Your details">
+      <form onSubmit={submit} noValidate>
+        {saved ? <Notice kind="success">{saved}</Notice> : null}
+        {draft && !saved ? (
+          <Notice kind="info">Your unsaved changes are back: save them when ready.</Notice>
+        ) : null}
+        {form.formError ? <Notice kind="error">{form.formError}</Notice> : null}
+        <Field
+          label="Email"
+          name="email"
+          value={me.email}
+          readOnly
+          hint={
+            me.email_verified
+              ? 'Confirmed. It is your sign-in name and cannot be changed here.'
+              : 'Not confirmed'
+          }
+        />
+        {field('name', 'Name', 'name')}
+        {field('phone', 'Phone', 'tel', {
+          type: 'tel',
+          hint: 'With the country code, e.g. +44 20 7946 0958.',
+        })}
+        {field('line1', 'Street address', 'address-line1')}
+        {field('line2', 'Address line 2 (optional)', 'address-line2')}
+        <div className="row">
+          {field('city', 'City', 'address-level2')}
+          {field('region', 'Region or state', 'address-level1')}
+        </div>
+        <div className="row">
+          {field('postal_code', 'Postal code', 'postal-code')}
+          {field('country', 'Country code', 'country', { maxLength: 2, hint: 'Two letters, e.g. GB' })}
+        </div>
+        <Button type="submit" busy={form.busy}>
+          Save profile
+        </Button>
+      </form>
+    </Card>
+  );
+}
 
 export default function Profile() {
   const { setUser } = useAuth();
   const [me, setMe] = useState<Me | null>(null);
-  const [name, setName] = useState('');
-  const [phone, setPhone] = useState('');
-  const [line1, setLine1] = useState('');
-  const [city, setCity] = useState('');
-  const [postal, setPostal] = useState('');
-  const [country, setCountry] = useState('');
-  const [saved, setSaved] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [preview, setPreview] = useState<string | null>(null);
-  const [photoFile, setPhotoFile] = useState<File | null>(null);
-  const [photoBusy, setPhotoBusy] = useState(0);
-  const [photoError, setPhotoError] = useState<string | null>(null);
-
   useEffect(() => {
-    api.me().then(
-      (m) => {
-        setMe(m);
-        setName(m.name ?? '');
-        setPhone(m.phone_number ?? '');
-        setLine1(m.address?.line1 ?? '');
-        setCity(m.address?.city ?? '');
-        setPostal(m.address?.postal_code ?? '');
-        setCountry(m.address?.country ?? '');
-      },
-      (e) => setError(messageOf(e)),
-    );
+    api.me().then(setMe, (e) => setError(messageOf(e)));
   }, []);
-  useEffect(() => () => void (preview && URL.revokeObjectURL(preview)), [preview]);
-
-  if (!me) return error ? <Notice kind="error">{error}</Notice> : <Loading />;
-
-  const phoneError =
-    phone && !E164.test(phone.replace(/[\s-]/g, ''))
-      ? 'Use the international form, e.g. +44 20 7946 0958.'
-      : null;
-  const countryError =
-    country && !/^[A-Za-z]{2}$/.test(country) ? 'Use the two-letter country code, e.g. GB.' : null;
-
-  const save = async (e: FormEvent) => {
-    e.preventDefault();
-    if (phoneError || countryError) return;
-    setBusy(true);
-    setSaved(null);
-    setError(null);
-    const address =
-      line1 || city || postal || country
-        ? {
-            ...(line1 ? { line1 } : {}),
-            ...(city ? { city } : {}),
-            ...(postal ? { postal_code: postal } : {}),
-            ...(country ? { country: country.toUpperCase() } : {}),
-          }
-        : null;
-    try {
-      const out = await api.updateMe({
-        name: name.trim() || null,
-        phone_number: phone ? phone.replace(/[\s-]/g, '') : null,
-        address,
-      });
-      setMe(out.user);
-      setUser(out.user);
-      setSaved('Your profile is saved.');
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+  const changed = (fresh: Me) => {
+    setMe(fresh);
+    setUser(fresh);
   };
-
-  const pick = (e: ChangeEvent<HTMLInputElement>) => {
-    const file = e.target.files?.[0];
-    setPhotoError(null);
-    if (!file) return;
-    if (!['image/png', 'image/jpeg', 'image/webp'].includes(file.type)) {
-      setPhotoError('Choose a PNG, JPEG or WebP image.');
-      return;
-    }
-    setPhotoFile(file);
-    setPreview(URL.createObjectURL(file));
-  };
-  const uploadPhoto = async () => {
-    if (!photoFile) return;
-    setPhotoBusy(0.01);
-    try {
-      await upload<PhotoUploaded>('/api/users/me/photo', 'PUT', photoFile, (f) =>
-        setPhotoBusy(Math.max(0.01, f)),
-      );
-      const fresh = await api.me();
-      setMe(fresh);
-      setUser(fresh);
-      setPhotoFile(null);
-      setPreview(null);
-    } catch (err) {
-      setPhotoError(messageOf(err));
-    } finally {
-      setPhotoBusy(0);
-    }
-  };
-
+  if (!me) {
+    return error ? (
+      <Notice kind="error">
+        {error}{' '}
+        <Button kind="link" onClick={() => window.location.reload()}>
+          Try again
+        </Button>
+      </Notice>
+    ) : (
+      <Loading />
+    );
+  }
   return (
     <div>
       <h1 tabIndex={-1}>Profile</h1>
-      <div className="grid-2">
-        <Card title="Your details">
-          <form onSubmit={save} noValidate>
-            {saved ? <Notice kind="success">{saved}</Notice> : null}
-            {error ? <Notice kind="error">{error}</Notice> : null}
-            <Field
-              label="Email"
-              name="email"
-              value={me.email}
-              readOnly
-              hint={me.email_verified ? 'Confirmed' : 'Not confirmed'}
-            />
-            <Field
-              label="Name"
-              name="name"
-              autoComplete="name"
-              value={name}
-              maxLength={200}
-              onChange={(e) => setName(e.target.value)}
-            />
-            <Field
-              label="Phone"
-              name="phone"
-              type="tel"
-              autoComplete="tel"
-              value={phone}
-              onChange={(e) => setPhone(e.target.value)}
-              error={phoneError}
-            />
-            <Field
-              label="Street address"
-              name="line1"
-              autoComplete="address-line1"
-              value={line1}
-              onChange={(e) => setLine1(e.target.value)}
-            />
-            <div className="row">
-              <Field
-                label="City"
-                name="city"
-                autoComplete="address-level2"
-                value={city}
-                onChange={(e) => setCity(e.target.value)}
-              />
-              <Field
-                label="Postal code"
-                name="postal"
-                autoComplete="postal-code"
-                value={postal}
-                onChange={(e) => setPostal(e.target.value)}
-              />
-              <Field
-                label="Country"
-                name="country"
-                autoComplete="country"
-                maxLength={2}
-                value={country}
-                onChange={(e) => setCountry(e.target.value)}
-                error={countryError}
-              />
-            </div>
-            <Button type="submit" busy={busy}>
-              Save profile
-            </Button>
-          </form>
-        </Card>
-        <Card title="Photo">
-          <div className="photo-box">
-            {preview || me.photo_url ? (
-              <img
-                className="avatar"
-                src={preview ?? me.photo_url ?? ''}
-                alt={preview ? 'Preview of your new photo' : 'Your photo'}
-                width="160"
-                height="160"
-              />
-            ) : (
-              <div className="avatar avatar-empty" aria-hidden="true">
-                {(me.name ?? me.email).slice(0, 1).toUpperCase()}
-              </div>
-            )}
-            <p className="muted">
-              PNG, JPEG or WebP. It is cropped to a square around its most interesting part and stored without
-              its metadata (camera, location).
-            </p>
-            <label className="btn btn-secondary file-pick">
-              Choose a photo
-              <input
-                type="file"
-                accept="image/png,image/jpeg,image/webp"
-                onChange={pick}
-                className="visually-hidden"
-              />
-            </label>
-            {photoFile ? (
-              <Button onClick={uploadPhoto} busy={photoBusy > 0}>
-                Upload photo
-              </Button>
-            ) : null}
-            {photoBusy > 0 ? <progress value={photoBusy} max={1} aria-label="Photo upload" /> : null}
-            {photoError ? <Notice kind="error">{photoError}</Notice> : null}
-          </div>
-        </Card>
-      </div>
-      <p className="muted">
+      <p className="muted page-lead">
         Member since {formatDate(me.created_at)} · Plan: {me.plan.charAt(0).toUpperCase() + me.plan.slice(1)}
       </p>
+      <div className="grid-2">
+        <Details me={me} onSaved={changed} />
+        <div className="stack">
+          <PhotoCard me={me} onChanged={async () => changed(await api.me())} />
+          <DeleteAccount />
+        </div>
+      </div>
     </div>
   );
 }

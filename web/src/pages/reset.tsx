@@ -1,57 +1,50 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../api.ts';
-import { useRouter } from '../router.tsx';
-import { Button, Card, Field, fieldOf, messageOf, Notice } from '../ui.tsx';
-import { codeProblem, emailProblem, passwordProblem } from '../validate.ts';
+import { useForm } from '../form.ts';
+import { Link, useRouter } from '../router.tsx';
+import { Button, Card, Field, Notice } from '../ui.tsx';
+import { codeProblem, emailProblem, passwordProblem, usePasswordRules } from '../validate.ts';
+import { NewPasswordField } from './new-password.tsx';
 
 export default function Reset() {
   const { location, navigate } = useRouter();
   const [email, setEmail] = useState(location.query.get('email') ?? '');
-  const [code, setCode] = useState('');
+  // The link in the message carries the code: it arrives filled in.
+  const [code, setCode] = useState((location.query.get('code') ?? '').replace(/\D/g, '').slice(0, 6));
   const [password, setPassword] = useState('');
-  const [touched, setTouched] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ field: string | null; message: string } | null>(null);
+  const rules = usePasswordRules();
   const problems = {
     email: emailProblem(email),
     code: codeProblem(code),
-    password: passwordProblem(password, email.split(/[@.]/)),
+    password: passwordProblem(password, rules, { email }),
   };
-  const show = (f: keyof typeof problems) =>
-    error?.field === f ? error.message : touched ? problems[f] : null;
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setTouched(true);
-    if (problems.email || problems.code || problems.password) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await api.reset({ email: email.trim(), confirmation_code: code.trim(), new_password: password });
-      navigate(`/signin?reset=1&email=${encodeURIComponent(email.trim())}`);
-    } catch (err) {
-      setError({ field: fieldOf(err), message: messageOf(err) });
-    } finally {
-      setBusy(false);
-    }
-  };
+  const form = useForm(problems);
+  const submit = form.submit(async () => {
+    await api.reset({ email: email.trim(), confirmation_code: code.trim(), new_password: password });
+    navigate(`/signin?reset=1&email=${encodeURIComponent(email.trim())}`);
+  });
   return (
     <div className="narrow">
       <h1 tabIndex={-1}>Choose a new password</h1>
       <p className="muted">
-        If {email || 'the address'} has an account, a 6-digit code is on its way. Signing in elsewhere ends
-        when you reset.
+        If {email || 'the address'} has an account, a 6-digit code is on its way. Resetting signs you out
+        everywhere else.
       </p>
       <Card>
         <form onSubmit={submit} noValidate>
-          {error && !error.field ? <Notice kind="error">{error.message}</Notice> : null}
+          {form.formError ? <Notice kind="error">{form.formError}</Notice> : null}
           <Field
             label="Email"
             name="email"
             type="email"
             autoComplete="email"
             value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            error={show('email')}
+            onChange={(e) => {
+              setEmail(e.target.value);
+              form.changed('email');
+            }}
+            onBlur={form.leave('email')}
+            error={form.show('email')}
           />
           <Field
             label="Code"
@@ -60,22 +53,29 @@ export default function Reset() {
             autoComplete="one-time-code"
             maxLength={6}
             value={code}
-            onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
-            error={show('code')}
+            onChange={(e) => {
+              setCode(e.target.value.replace(/\D/g, ''));
+              form.changed('code');
+            }}
+            onBlur={form.leave('code')}
+            error={form.show('code')}
           />
-          <Field
+          <NewPasswordField
             label="New password"
-            name="password"
-            type="password"
-            autoComplete="new-password"
+            field="password"
             value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            error={show('password')}
+            setValue={setPassword}
+            form={form}
+            rules={rules}
+            problem={problems.password}
           />
-          <Button type="submit" busy={busy}>
+          <Button type="submit" busy={form.busy}>
             Set the new password
           </Button>
         </form>
+        <p className="below-form">
+          No code? <Link to={`/forgot-password?email=${encodeURIComponent(email)}`}>Ask for a new one</Link>
+        </p>
       </Card>
     </div>
   );

@@ -1,74 +1,62 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { type Activity, api, type Sessions, type TotpSetup } from '../api.ts';
+import { type Activity, api, onChange, type Sessions, type TotpSetup } from '../api.ts';
 import { useAuth } from '../auth.tsx';
-import { Button, Card, Field, fieldOf, formatDate, Loading, messageOf, Notice } from '../ui.tsx';
-import { codeProblem, passwordProblem } from '../validate.ts';
+import { useForm } from '../form.ts';
+import { deviceLabel, eventLabel } from '../labels.ts';
+import { Button, Card, Field, formatDate, Loading, messageOf, Notice } from '../ui.tsx';
+import { codeProblem, passwordProblem, usePasswordRules } from '../validate.ts';
 import { LinkedAccounts } from './linked-accounts.tsx';
+import { NewPasswordField } from './new-password.tsx';
+import { RecoveryCodes, SecretKey } from './totp-parts.tsx';
 
 function ChangePassword() {
   const { user } = useAuth();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
-  const [touched, setTouched] = useState(false);
-  const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string | null>(null);
-  const [error, setError] = useState<{ field: string | null; message: string } | null>(null);
-  const problem = passwordProblem(
-    next,
-    [user?.name ?? '', ...(user?.email ?? '').split(/[@.]/)].filter(Boolean),
-  );
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setTouched(true);
-    if (!current || problem) return;
-    setBusy(true);
-    setError(null);
-    setDone(null);
-    try {
-      setDone((await api.changePassword(current, next)).message);
-      setCurrent('');
-      setNext('');
-      setTouched(false);
-    } catch (err) {
-      const field = fieldOf(err);
-      setError({
-        field: field === 'password' && /current|wrong|incorrect/i.test(messageOf(err)) ? 'current' : field,
-        message: messageOf(err),
-      });
-    } finally {
-      setBusy(false);
-    }
+  const rules = usePasswordRules();
+  const problems = {
+    current: current ? null : 'Enter your current password.',
+    next:
+      passwordProblem(next, rules, { email: user?.email ?? '', name: user?.name ?? null }) ??
+      (next === current ? 'The new password must differ from the current one.' : null),
   };
+  const form = useForm(problems, { password: 'next', current_password: 'current', new_password: 'next' });
+  const submit = form.submit(async () => {
+    setDone(null);
+    setDone((await api.changePassword(current, next)).message);
+    setCurrent('');
+    setNext('');
+    form.reset();
+  });
   return (
     <Card title="Password">
       <form onSubmit={submit} noValidate>
-        {done ? <Notice kind="success">{done}</Notice> : null}
-        {error && !error.field ? <Notice kind="error">{error.message}</Notice> : null}
+        {done ? <Notice kind="success">{done} Your other devices are signed out.</Notice> : null}
+        {form.formError ? <Notice kind="error">{form.formError}</Notice> : null}
         <Field
           label="Current password"
           name="current_password"
           type="password"
           autoComplete="current-password"
           value={current}
-          onChange={(e) => setCurrent(e.target.value)}
-          error={
-            error?.field === 'current'
-              ? error.message
-              : touched && !current
-                ? 'Enter your current password.'
-                : null
-          }
+          onChange={(e) => {
+            setCurrent(e.target.value);
+            form.changed('current');
+          }}
+          onBlur={form.leave('current')}
+          error={form.show('current')}
         />
-        <Field
+        <NewPasswordField
           label="New password"
-          name="new_password"
-          type="password"
-          autoComplete="new-password"
+          field="next"
           value={next}
-          onChange={(e) => setNext(e.target.value)}
-          error={error?.field === 'password' ? error.message : touched ? problem : null}
+          setValue={setNext}
+          form={form}
+          rules={rules}
+          problem={problems.next}
         />
-        <Button type="submit" busy={busy}>
+        <Button type="submit" busy={form.busy}>
           Change password
         </Button>
       </form>
@@ -133,21 +121,7 @@ function TwoStep() {
         <Notice kind="success">
           Two-step verification is on. Sign-in now asks for a code from your app.
         </Notice>
-        {recovery.length > 0 ? (
-          <>
-            <p>
-              Save these recovery codes somewhere safe. Each one signs you in once if you lose your phone;
-              they are not shown again.
-            </p>
-            <ul className="codes" aria-label="Recovery codes">
-              {recovery.map((c) => (
-                <li key={c}>
-                  <code>{c}</code>
-                </li>
-              ))}
-            </ul>
-          </>
-        ) : null}
+        {recovery.length > 0 ? <RecoveryCodes codes={recovery} /> : null}
         <Button kind="secondary" onClick={() => setRecovery(null)}>
           I have saved them
         </Button>
@@ -192,12 +166,7 @@ function TwoStep() {
           width="200"
           height="200"
         />
-        <p>
-          Key:{' '}
-          <code className="secret" data-testid="totp-secret">
-            {setup.secret}
-          </code>
-        </p>
+        <SecretKey secret={setup.secret} />
         <form onSubmit={verify} noValidate>
           <Field
             label="Code from your app"
@@ -241,7 +210,10 @@ function SessionsCard() {
       (e) => setError(messageOf(e)),
     );
   }, []);
-  useEffect(load, [load]);
+  useEffect(() => {
+    load();
+    return onChange(load);
+  }, [load]);
   return (
     <Card title="Where you are signed in">
       {error ? <Notice kind="error">{error}</Notice> : null}
@@ -250,7 +222,7 @@ function SessionsCard() {
         {sessions?.map((s) => (
           <li key={s.id}>
             <div>
-              <strong>{s.device || 'Unknown device'}</strong>{' '}
+              <strong title={s.device}>{deviceLabel(s.device)}</strong>{' '}
               {s.current ? <span className="badge badge-on">This device</span> : null}
               <p className="muted">
                 {s.ip} · signed in {formatDate(s.created_at)} · last seen {formatDate(s.last_seen_at)}
@@ -267,7 +239,7 @@ function SessionsCard() {
                     setError(messageOf(err));
                   }
                 }}
-                aria-label={`Sign out ${s.device || 'this device'}`}
+                aria-label={`Sign out ${deviceLabel(s.device)}, last seen ${formatDate(s.last_seen_at)}`}
               >
                 Sign out
               </Button>
@@ -282,11 +254,15 @@ function SessionsCard() {
 function ActivityCard() {
   const [events, setEvents] = useState<Activity['events'] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Asked again after each change made here (a password change, two-step on or off...).
   useEffect(() => {
-    api.activity().then(
-      (a) => setEvents(a.events),
-      (e) => setError(messageOf(e)),
-    );
+    const load = () =>
+      api.activity().then(
+        (a) => setEvents(a.events),
+        (e) => setError(messageOf(e)),
+      );
+    load();
+    return onChange(load);
   }, []);
   return (
     <Card title="Recent activity">
@@ -297,7 +273,7 @@ function ActivityCard() {
         {events?.map((e) => (
           <li key={`${e.at}${e.type}`}>
             <span>
-              {e.type.replaceAll('.', ' ')}{' '}
+              {eventLabel(e.type)}{' '}
               {e.outcome === 'failure' ? <span className="badge badge-warn">failed</span> : null}
             </span>
             <span className="muted">

@@ -4,7 +4,7 @@ import { useAuth } from '../auth.tsx';
 import { Link, safeReturnTo, useRouter } from '../router.tsx';
 import { oauthErrorMessage, SocialButtons } from '../social.tsx';
 import { Button, Card, Field, messageOf, Notice } from '../ui.tsx';
-import { emailProblem } from '../validate.ts';
+import { codeProblem, emailProblem } from '../validate.ts';
 
 export function SignIn() {
   const { location, navigate } = useRouter();
@@ -17,7 +17,7 @@ export function SignIn() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [touched, setTouched] = useState(false);
-  const returnTo = safeReturnTo(location.query.get('return_to')) ?? '/account';
+  const returnTo = safeReturnTo(location.query.get('return_to')) ?? '/dashboard';
   const oauthError = oauthErrorMessage(location.query.get('oauth_error'));
   const socialMfa = location.query.get('mfa') === '1';
 
@@ -59,6 +59,12 @@ export function SignIn() {
   const submitCode = async (e: FormEvent) => {
     e.preventDefault();
     if (!challenge) return;
+    const problem = useRecovery
+      ? code.trim().length < 6
+        ? 'Enter one of your recovery codes.'
+        : null
+      : codeProblem(code);
+    if (problem) return setError(problem);
     setBusy(true);
     setError(null);
     try {
@@ -128,7 +134,11 @@ export function SignIn() {
         <Notice kind="success">Your password is changed. Sign in with the new one.</Notice>
       ) : null}
       {location.query.get('return_to') && !socialMfa ? (
-        <Notice kind="info">Sign in to continue.</Notice>
+        <Notice kind="info">
+          {location.query.get('expired')
+            ? 'Your session has ended. Sign in again to go back to where you were.'
+            : 'Sign in to continue.'}
+        </Notice>
       ) : null}
       {oauthError ? <Notice kind="error">{oauthError}</Notice> : null}
       <Card>

@@ -1,54 +1,47 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
+import { SIGNUP_NAME_MAX } from '../../../src/http/schemas/formats.ts';
 import { api } from '../api.ts';
+import { useForm } from '../form.ts';
 import { Link, useRouter } from '../router.tsx';
 import { SocialButtons } from '../social.tsx';
-import { Button, Card, Field, fieldOf, messageOf, Notice } from '../ui.tsx';
-import { emailProblem, PASSWORD_MIN, passwordProblem } from '../validate.ts';
+import { Button, Card, Field, Notice } from '../ui.tsx';
+import { emailProblem, passwordProblem, textProblem, usePasswordRules } from '../validate.ts';
+import { NewPasswordField } from './new-password.tsx';
 
 export default function SignUp() {
   const { navigate } = useRouter();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [touched, setTouched] = useState<Record<string, boolean>>({});
-  const [busy, setBusy] = useState(false);
-  const [serverError, setServerError] = useState<{ field: string | null; message: string } | null>(null);
-
-  const context = [name, ...email.split(/[@.]/)].filter(Boolean);
-  const problems = { email: emailProblem(email), password: passwordProblem(password, context) };
-  const show = (field: 'email' | 'password') =>
-    serverError?.field === field ? serverError.message : touched[field] ? problems[field] : null;
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setTouched({ email: true, password: true });
-    if (problems.email || problems.password) return;
-    setBusy(true);
-    setServerError(null);
-    try {
-      await api.signUp({ email: email.trim(), password, ...(name.trim() ? { name: name.trim() } : {}) });
-      navigate(`/confirm?email=${encodeURIComponent(email.trim())}`);
-    } catch (err) {
-      setServerError({ field: fieldOf(err), message: messageOf(err) });
-    } finally {
-      setBusy(false);
-    }
+  const rules = usePasswordRules();
+  const problems = {
+    name: textProblem(name, SIGNUP_NAME_MAX),
+    email: emailProblem(email),
+    password: passwordProblem(password, rules, { email, name }),
   };
+  const form = useForm(problems);
+
+  const submit = form.submit(async () => {
+    await api.signUp({ email: email.trim(), password, ...(name.trim() ? { name: name.trim() } : {}) });
+    navigate(`/confirm?email=${encodeURIComponent(email.trim())}`);
+  });
 
   return (
     <div className="narrow">
       <h1 tabIndex={-1}>Create your account</h1>
       <p className="muted">Your trial starts when you confirm your email. No card needed.</p>
       <Card>
-        <SocialButtons returnTo="/account" label="Sign up with" />
+        <SocialButtons returnTo="/dashboard" label="Sign up with" />
         <form onSubmit={submit} noValidate>
-          {serverError && !serverError.field ? <Notice kind="error">{serverError.message}</Notice> : null}
+          {form.formError ? <Notice kind="error">{form.formError}</Notice> : null}
           <Field
             label="Name (optional)"
             name="name"
             autoComplete="name"
             value={name}
             onChange={(e) => setName(e.target.value)}
+            onBlur={form.leave('name')}
+            error={form.show('name')}
           />
           <Field
             label="Email"
@@ -58,26 +51,21 @@ export default function SignUp() {
             value={email}
             onChange={(e) => {
               setEmail(e.target.value);
-              if (serverError?.field === 'email') setServerError(null);
+              form.changed('email');
             }}
-            onBlur={() => setTouched((t) => ({ ...t, email: true }))}
-            error={show('email')}
+            onBlur={form.leave('email')}
+            error={form.show('email')}
           />
-          <Field
+          <NewPasswordField
             label="Password"
-            name="password"
-            type="password"
-            autoComplete="new-password"
+            field="password"
             value={password}
-            onChange={(e) => {
-              setPassword(e.target.value);
-              setTouched((t) => ({ ...t, password: true }));
-              if (serverError?.field === 'password') setServerError(null);
-            }}
-            error={show('password')}
-            hint={`At least ${PASSWORD_MIN} characters. Long and unusual beats short and clever: try four unrelated words.`}
+            setValue={setPassword}
+            form={form}
+            rules={rules}
+            problem={problems.password}
           />
-          <Button type="submit" busy={busy}>
+          <Button type="submit" busy={form.busy}>
             Create account
           </Button>
         </form>

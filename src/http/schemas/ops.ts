@@ -1,0 +1,37 @@
+/** Schemas of the operations routes the web app reads: its settings and the dev mail outbox. */
+import { Type } from 'typebox';
+
+export const ClientConfigAnswer = Type.Object(
+  {
+    service_name: Type.String(),
+    password: Type.Object(
+      {
+        min_length: Type.Integer({ description: 'Shortest accepted password, in Unicode code points' }),
+        max_length: Type.Integer(),
+      },
+      { additionalProperties: false },
+    ),
+    dev_mailbox: Type.Boolean({
+      description: 'GET /api/dev/mail answers this caller (the dev outbox, loopback clients only)',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const DevMailAnswer = Type.Object(
+  {
+    messages: Type.Array(
+      Type.Object(
+        {
+          id: Type.String(),
+          at: Type.String(),
+          to: Type.String(),
+          subject: Type.String(),
+          text: Type.String(),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);

@@ -1,0 +1,191 @@
+/**
+ * What the browser tests share: the built server (`node scripts/build.mjs`, then dist/server.js,
+ * exactly what `npm start` runs) on a fresh data folder, Debian's Chromium through playwright-core
+ * (CHROMIUM_PATH or /usr/bin/chromium; missing, the tests fail and say how to install it), pages
+ * that record console errors and CSP refusals, axe-core (no serious or critical violation), and
+ * screenshots (SCREENSHOTS_DIR, e.g. docs/screenshots to refresh the committed set; a temporary
+ * folder otherwise).
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before } from 'node:test';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import sharp from 'sharp';
+import { freePort } from '../../helpers/cognito-local.ts';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const PASSWORD = 'correct horse battery staple violin';
+export const SHOTS = process.env.SCREENSHOTS_DIR ?? mkdtempSync(join(tmpdir(), 'gh-shots-'));
+const AXE = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
+
+export interface Site {
+  origin: string;
+  browser: Browser;
+}
+
+/** Starts the server and the browser before the file's tests, and stops both after them. */
+export function startSite(env: Record<string, string> = {}): Site {
+  const site = { origin: '', browser: undefined as unknown as Browser };
+  let server: ChildProcess | undefined;
+  let dataDir = '';
+  let output = '';
+  before(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `Chromium not found at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH.`,
+      );
+    }
+    const built = spawnSync(process.execPath, ['scripts/build.mjs'], { encoding: 'utf8', timeout: 180_000 });
+    assert.equal(built.status, 0, built.stderr);
+    mkdirSync(SHOTS, { recursive: true });
+    dataDir = mkdtempSync(join(tmpdir(), 'gh-browser-'));
+    const port = await freePort();
+    site.origin = `http://localhost:${port}`;
+    server = spawn(process.execPath, ['dist/server.js'], {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        APP_ORIGIN: site.origin,
+        DATA_DIR: dataDir,
+        PASSWORD_HASH_COST: '10',
+        RATE_LIMIT_AUTH_PER_MINUTE: '10000',
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server.stdout?.on('data', (d) => (output += d));
+    server.stderr?.on('data', (d) => (output += d));
+    for (let i = 0; ; i++) {
+      const ok = await fetch(`${site.origin}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) break;
+      if (i > 150 || server.exitCode !== null) throw new Error(`the server did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    site.browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  });
+  after(async () => {
+    await site.browser?.close();
+    if (server && server.exitCode === null) {
+      const exited = new Promise((r) => server?.once('exit', r));
+      server.kill('SIGTERM');
+      await exited;
+    }
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    if (!process.env.SCREENSHOTS_DIR) rmSync(SHOTS, { recursive: true, force: true });
+  });
+  return site;
+}
+
+/** A page that records console errors, failed API calls and CSP refusals; `expect` clears one. */
+export async function open(context: BrowserContext) {
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    // Failed loads are judged by their response below.
+    if (m.type() === 'error' && !/^Failed to load resource/.test(m.text())) problems.push(m.text());
+  });
+  page.on('response', (r) => {
+    // Asking who is signed in answers 401 when nobody is: expected, and not a failure.
+    const expected401 =
+      r.status() === 401 && r.request().method() === 'GET' && new URL(r.url()).pathname === '/api/session';
+    if (r.status() >= 400 && !expected401) problems.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+  });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  /** Takes an expected failure off the list (it must have happened). */
+  const expect = (pattern: RegExp) => {
+    const i = problems.findIndex((p) => pattern.test(p));
+    assert.ok(i >= 0, `expected a failure like ${pattern} in ${JSON.stringify(problems)}`);
+    problems.splice(i, 1);
+  };
+  return { page, problems, expect };
+}
+
+/** axe-core on the page as it is now (open dialogs included): no serious or critical violation. */
+export async function checkA11y(page: Page, name: string): Promise<void> {
+  // Evaluated through the DevTools protocol, which the page's CSP does not govern.
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const w = window as unknown as {
+      axe: {
+        run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+      };
+    };
+    const out = await w.axe.run();
+    return out.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  assert.deepEqual(violations, [], `axe on ${name}`);
+}
+
+/** Checks the page with axe, then saves its screenshot (the whole page, or the viewport for a dialog). */
+export async function shoot(page: Page, name: string, opts: { viewport?: boolean } = {}): Promise<void> {
+  await checkA11y(page, name);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const png = await page.screenshot({ fullPage: !opts.viewport });
+  // Recompressed without loss: about a third smaller than Chromium's PNG, for the committed set.
+  await sharp(png)
+    .png({ compressionLevel: 9, adaptiveFiltering: false })
+    .toFile(join(SHOTS, `${name}.png`));
+}
+
+/** Nothing sticks out sideways at this width. */
+export async function assertNoOverflow(page: Page, what: string): Promise<void> {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `${what} overflows by ${overflow}px`);
+}
+
+/** The newest message to `email` in the dev outbox, read on the mailbox page like a newcomer would. */
+export async function codeFromMailbox(page: Page, origin: string, email: string): Promise<string> {
+  await page.goto(`${origin}/mailbox`);
+  const message = page.getByRole('article', { name: `Message to ${email}` }).first();
+  await message.waitFor();
+  const text = (await message.textContent()) ?? '';
+  const code = /\b(\d{6})\b/.exec(text)?.[1];
+  assert.ok(code, `a code in: ${text}`);
+  return code;
+}
+
+export const passwordField = (page: Page, name = 'Password') =>
+  page.getByRole('textbox', { name, exact: true });
+
+export async function signIn(page: Page, email: string): Promise<void> {
+  await page.getByLabel('Email').fill(email);
+  await passwordField(page).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
+/** An account made through the API (for tests about pages, not about signing up). */
+export async function apiUser(origin: string, email: string): Promise<void> {
+  const post = (path: string, body: unknown) =>
+    fetch(`${origin}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  assert.equal(
+    (await post('/api/auth/signup', { email, password: PASSWORD, name: 'Phone User' })).status,
+    202,
+  );
+  let code: string | undefined;
+  for (let i = 0; i < 50 && !code; i++) {
+    const mail = (await (await fetch(`${origin}/api/dev/mail?to=${encodeURIComponent(email)}`)).json()) as {
+      messages: { text: string }[];
+    };
+    code = /\b(\d{6})\b/.exec(mail.messages[0]?.text ?? '')?.[1];
+    if (!code) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(code, 'a confirmation code');
+  assert.equal((await post('/api/auth/confirm', { email, confirmation_code: code })).status, 200);
+}
