@@ -39,10 +39,19 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// Test files run side by side: most of their time is spent waiting (child processes, peers,
+// scrypt, a browser), and node:test's default on a 2-core machine is one file at a time.
+const concurrency = Number(process.env.GATEHOUSE_TEST_CONCURRENCY ?? 3);
+if (!Number.isInteger(concurrency) || concurrency < 1) {
+  console.error('GATEHOUSE_TEST_CONCURRENCY must be a whole number of at least 1.');
+  process.exit(1);
+}
+
 const testArgs = (list) => [
   '--import',
   'tsx',
   '--test',
+  `--test-concurrency=${concurrency}`,
   '--test-reporter=spec',
   '--test-reporter-destination=stdout',
   ...list,

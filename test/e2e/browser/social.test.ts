@@ -138,14 +138,16 @@ test('built-in identity: sign in with Google from the browser, and link it to a 
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
 
-  // A new person: the button, Google, and back on the profile, signed in.
+  // A new person: the button, Google, and back on the dashboard, signed in as that person.
   const email = `social.browser.${Date.now()}@example.test`;
   google.signInAs({ sub: `g-${Date.now()}`, email, email_verified: true, name: 'Grace Hopper' });
   await page.goto(`${origin}/signin`);
   await page.getByRole('link', { name: 'Continue with Google' }).waitFor();
   await checkA11y(page, 'sign-in with provider buttons');
   await page.getByRole('link', { name: 'Continue with Google' }).click();
-  await page.waitForURL(`${origin}/account`);
+  await page.waitForURL(`${origin}/dashboard`);
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  await page.getByRole('link', { name: 'Profile' }).first().click();
   await page.getByRole('heading', { name: 'Profile' }).waitFor();
   assert.equal(await page.getByLabel('Email').inputValue(), email);
   await page.getByRole('link', { name: 'Security' }).click();
@@ -176,7 +178,7 @@ test('built-in identity: sign in with Google from the browser, and link it to a 
   await page.getByLabel('Email').fill(owner);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.waitForURL(`${origin}/account`);
+  await page.waitForURL(`${origin}/dashboard`);
   await page.getByRole('link', { name: 'Security' }).click();
   await page.getByRole('button', { name: 'Link Google' }).click();
   await page.waitForURL(`${origin}/security?linked=google`);
@@ -184,7 +186,9 @@ test('built-in identity: sign in with Google from the browser, and link it to a 
   await page.getByRole('button', { name: 'Sign out' }).first().click();
   await page.waitForURL(/\/signin\?signed_out=1/);
   await page.getByRole('link', { name: 'Continue with Google' }).click();
-  await page.waitForURL(`${origin}/account`);
+  await page.waitForURL(`${origin}/dashboard`);
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  await page.getByRole('link', { name: 'Profile' }).first().click();
   await page.getByRole('heading', { name: 'Profile' }).waitFor();
   assert.equal(await page.getByLabel('Email').inputValue(), owner);
   assert.deepEqual(errors, []);
@@ -215,7 +219,9 @@ test('Cognito mode: sign in with Google through the Hosted UI from the browser',
   const page = await (await browser.newContext()).newPage();
   await page.goto(`${origin}/signin`);
   await page.getByRole('link', { name: 'Continue with Google' }).click();
-  await page.waitForURL(`${origin}/account`);
+  await page.waitForURL(`${origin}/dashboard`);
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  await page.getByRole('link', { name: 'Profile' }).first().click();
   await page.getByRole('heading', { name: 'Profile' }).waitFor();
   assert.equal(await page.getByLabel('Email').inputValue(), email);
 });
