@@ -4,7 +4,9 @@
 // 100 ms to import as separate files) are bundled in, tree-shaken; every other package stays
 // external and loads from node_modules (native code, files read from their own folder).
 // Static assets are read from src/ at run time (src/config/paths.ts).
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 
 // Gatehouse-only, pure JavaScript. Fastify, pino and find-my-way stay external: the bare server of
@@ -39,68 +41,93 @@ for (const signal of ['SIGINT', 'SIGTERM'])
     process.exit(130);
   });
 
-// Chunk names carry content hashes: drop the previous build's, so none is left behind.
-rmSync('dist/chunks', { recursive: true, force: true });
+/** A SHA-256 of every file under the given folders and of the given files, names included. */
+function digestOf(paths) {
+  const hash = createHash('sha256');
+  const add = (p) => {
+    if (!existsSync(p)) return;
+    if (statSync(p).isDirectory()) for (const name of readdirSync(p).sort()) add(join(p, name));
+    else hash.update(p).update(readFileSync(p));
+  };
+  for (const p of paths) add(p);
+  return hash.digest('hex');
+}
 
-const started = performance.now();
-await build({
-  entryPoints: {
-    server: 'src/server.ts',
-    'rotate-keys': 'scripts/rotate-keys.ts',
-    'bare-server': 'bench/bare-server.ts',
-  },
-  outdir: 'dist',
-  // Adapters imported with import() (AWS, Stripe) become chunks loaded only when chosen.
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  sourcemap: true,
-  logLevel: 'warning',
-  // Bundled CommonJS packages call require() for Node built-ins; an ES module needs one made for it.
-  banner: {
-    js: "import { createRequire as __gatehouseRequire } from 'node:module'; const require = __gatehouseRequire(import.meta.url);",
-  },
-  plugins: [
-    {
-      name: 'external-packages',
-      setup(b) {
-        b.onResolve({ filter: /^[^./]/ }, (args) => {
-          if (args.path.startsWith('node:')) return { path: args.path, external: true };
-          // A dependency of a bundled package is bundled with it; our own imports follow BUNDLED.
-          const fromPackage = args.importer.includes('/node_modules/');
-          const shared = ['fastify', 'pino', 'find-my-way'].includes(packageName(args.path));
-          if ((fromPackage && !shared) || BUNDLED.has(packageName(args.path))) return undefined;
-          return { path: args.path, external: true };
-        });
-      },
+// The server, only when its sources changed: tests build too, several at a time, and servers
+// started from dist/ meanwhile must not see a chunk vanish under them. A rebuild overwrites files
+// in place and only then removes the chunks the new build no longer has.
+const serverDigest = digestOf([
+  'src',
+  'scripts/rotate-keys.ts',
+  'bench/bare-server.ts',
+  'scripts/build.mjs',
+  'package-lock.json',
+]);
+const serverStamp = 'dist/.build-hash';
+if (
+  existsSync('dist/server.js') &&
+  existsSync(serverStamp) &&
+  readFileSync(serverStamp, 'utf8') === serverDigest
+) {
+  console.log('Server unchanged: dist/ kept');
+} else {
+  await buildServer();
+  writeFileSync(serverStamp, serverDigest);
+}
+
+async function buildServer() {
+  const started = performance.now();
+  const result = await build({
+    metafile: true,
+    entryPoints: {
+      server: 'src/server.ts',
+      'rotate-keys': 'scripts/rotate-keys.ts',
+      'bare-server': 'bench/bare-server.ts',
     },
-  ],
-});
-console.log(`Built dist/ in ${Math.round(performance.now() - started)} ms`);
+    outdir: 'dist',
+    // Adapters imported with import() (AWS, Stripe) become chunks loaded only when chosen.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: true,
+    logLevel: 'warning',
+    // Bundled CommonJS packages call require() for Node built-ins; an ES module needs one made for it.
+    banner: {
+      js: "import { createRequire as __gatehouseRequire } from 'node:module'; const require = __gatehouseRequire(import.meta.url);",
+    },
+    plugins: [
+      {
+        name: 'external-packages',
+        setup(b) {
+          b.onResolve({ filter: /^[^./]/ }, (args) => {
+            if (args.path.startsWith('node:')) return { path: args.path, external: true };
+            // A dependency of a bundled package is bundled with it; our own imports follow BUNDLED.
+            const fromPackage = args.importer.includes('/node_modules/');
+            const shared = ['fastify', 'pino', 'find-my-way'].includes(packageName(args.path));
+            if ((fromPackage && !shared) || BUNDLED.has(packageName(args.path))) return undefined;
+            return { path: args.path, external: true };
+          });
+        },
+      },
+    ],
+  });
+  const written = new Set(Object.keys(result.metafile.outputs).map((f) => f.replaceAll('\\', '/')));
+  for (const name of existsSync('dist/chunks') ? readdirSync('dist/chunks') : []) {
+    if (!written.has(`dist/chunks/${name}`)) rmSync(join('dist/chunks', name), { force: true });
+  }
+  console.log(`Built dist/ in ${Math.round(performance.now() - started)} ms`);
+}
 
 // The web app (web/, Vite) into dist/web, only when its sources changed since the last build:
-// a hash of web/, vite.config.ts and package-lock.json is kept in dist/web/.build-hash.
+// a hash of web/, the parts of src/ it imports (schemas, domain rules), vite.config.ts and
+// package-lock.json is kept in dist/web/.build-hash.
 await buildWeb();
 
 async function buildWeb() {
-  const { createHash } = await import('node:crypto');
-  const { existsSync, readdirSync, readFileSync, statSync, writeFileSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  const hash = createHash('sha256');
-  const walk = (dir) => {
-    for (const name of readdirSync(dir).sort()) {
-      const p = join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else hash.update(p).update(readFileSync(p));
-    }
-  };
-  walk('web');
-  for (const f of ['vite.config.ts', 'package-lock.json'])
-    if (existsSync(f)) hash.update(f).update(readFileSync(f));
-  const digest = hash.digest('hex');
+  const digest = digestOf(['web', 'src/http/schemas', 'src/domain', 'vite.config.ts', 'package-lock.json']);
   const stamp = 'dist/web/.build-hash';
   if (existsSync('dist/web/index.html') && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) {
     console.log('Web app unchanged: dist/web kept');

@@ -11,7 +11,7 @@
 // run once.
 // GATEHOUSE_TEST_PASSES=embedded runs the first pass only, for a quick local run; under CI (CI is
 // set, as GitHub Actions sets it) that is refused, so no CI job can leave the AWS pass out.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
@@ -101,6 +101,14 @@ const ANY_IDENTITY = [
 const missing = ANY_IDENTITY.filter((p) => !collect((f) => f === p).length);
 if (missing.length > 0) {
   console.error(`ANY_IDENTITY names files that do not exist: ${missing.join(', ')}`);
+  process.exit(1);
+}
+
+// Build dist/ once before the files that start the built server run side by side; their own
+// builds then find it up to date (scripts/build.mjs skips unchanged sources).
+const built = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+if (built.status !== 0) {
+  console.error('The build failed: the tests that run the built server cannot run.');
   process.exit(1);
 }
 

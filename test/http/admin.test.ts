@@ -49,7 +49,7 @@ describe('admin routes', () => {
 
   test('lists users newest first with status, groups, MFA, plan; searches and filters; pages', async (t) => {
     const { b, h } = await withAdmin(t);
-    const people = [];
+    const people: Awaited<ReturnType<typeof tokenUser>>[] = [];
     for (const name of ['zed', 'yolanda', 'xavier']) people.push(await tokenUser(b, uniqueEmail(name)));
     const list = await b.app.inject({ method: 'GET', url: '/api/admin/users', headers: h });
     assert.equal(list.statusCode, 200, list.body);
