@@ -26,6 +26,11 @@ export interface FederationProvider {
   readonly id: string;
   /** What the sign-in button says after "Continue with". */
   readonly name: string;
+  /**
+   * Cognito mode: the user pool's name for this provider (Google, LoginWithAmazon, ...), as its
+   * admin API and the ID token's `identities` claim spell it. Absent in built-in mode.
+   */
+  readonly poolProviderName?: string;
 }
 
 /** What the flow remembered at its start; `complete` checks the callback against it. */

@@ -13,6 +13,8 @@
  * - A challenge session is single-use, expires within minutes and dies after 5 wrong codes.
  * - A TOTP code is accepted at most once per user (RFC 6238 section 5.2), even concurrently.
  * - An operation an adapter cannot perform raises NOT_AVAILABLE_IN_MODE, never a silent success.
+ * - Every admin operation finds the user by its userId (Cognito's `sub`) whatever its username in
+ *   the provider (a pool user the Hosted UI made is named like `Google_<subject>`).
  * - A user without a password (made by social sign-in) fails a password sign-in exactly like a
  *   wrong password, in similar time; a provider's word never skips the user's TOTP.
  */
@@ -59,6 +61,14 @@ export interface CallerToken {
 }
 
 export type MfaAnswer = { readonly totp: string } | { readonly recoveryCode: string };
+
+/** A social identity as a Cognito user pool names it: the pool's provider name and the subject. */
+export interface ProviderIdentity {
+  /** The pool's name for the identity provider (Google, Facebook, LoginWithAmazon, an OIDC name). */
+  readonly providerName: string;
+  /** The provider's id for the person: the `userId` of the ID token's `identities` claim. */
+  readonly subject: string;
+}
 
 export interface IdentityProvider {
   readonly mode: 'builtin' | 'cognito';
@@ -146,6 +156,23 @@ export interface IdentityProvider {
   adminDeleteUser(userId: string): Promise<void>;
   adminAddUserToGroup(userId: string, group: string): Promise<void>;
   adminRemoveUserFromGroup(userId: string, group: string): Promise<void>;
+
+  /**
+   * AdminLinkProviderForUser: from now on a sign-in with `identity` lands in `userId`. The identity
+   * must have no pool user of its own any more (Cognito refuses to merge two users: the caller
+   * deletes the one the Hosted UI just made for it, having checked that it holds nothing).
+   * IDENTITY_IN_USE when the pool refuses because the identity is in use (linked to, or still a
+   * user of, its own); NOT_FOUND when `userId` is gone. Built-in: NOT_AVAILABLE_IN_MODE (its links
+   * are Gatehouse's own, kept in the store by services/linking.ts).
+   */
+  adminLinkProviderForUser(userId: string, identity: ProviderIdentity): Promise<void>;
+  /**
+   * AdminDisableProviderForUser: `identity` no longer signs in as `userId`; an identity no longer
+   * linked is success. LAST_SIGN_IN_METHOD, and nothing changes, when `identity` is the one the
+   * user's pool account was made from (removing it would leave that account without its own way
+   * in). Built-in: NOT_AVAILABLE_IN_MODE, as above.
+   */
+  adminDisableProviderForUser(userId: string, identity: ProviderIdentity): Promise<void>;
 
   /** Throws UNAVAILABLE when the provider cannot be reached. */
   ping(): Promise<void>;

@@ -14,7 +14,9 @@
  *    where linkToSignedInUser joins them, the signed-in user having asked for it.
  *
  * A user can remove a link, but not the last way to sign in (no password and no other link).
- * Joining and removing are built-in identity's: in Cognito mode the pool keeps its own links.
+ * Both modes keep the links in the store; in Cognito mode the user pool holds them too (it is the
+ * pool that decides whom a Hosted UI sign-in lands in), so joining and removing also change the
+ * pool's link (pool-links.ts), first, and the store mirrors what the pool accepted.
  */
 import { normalizeEmail } from '../domain/email.ts';
 import { AppError } from '../domain/errors.ts';
@@ -24,6 +26,7 @@ import type { LinkedIdentity } from '../ports/store.ts';
 import { audit } from './audit.ts';
 import { onboard } from './auth.service.ts';
 import type { Deps, RequestMeta } from './deps.ts';
+import { identityFor, linkInPool, type PoolSignIn, poolIdentityOf, rejected } from './pool-links.ts';
 
 const unverified = () =>
   new AppError(
@@ -31,18 +34,19 @@ const unverified = () =>
     'The provider did not confirm that this email address is yours, so it cannot sign you in here.',
   );
 
-const builtinOnly = (deps: Deps, what: string): void => {
-  if (deps.identity.mode !== 'builtin') {
-    throw new AppError('NOT_AVAILABLE_IN_MODE', `${what} is managed by the Cognito user pool in this mode.`);
-  }
-};
+const inUse = () => new AppError('IDENTITY_IN_USE', 'That account is already linked to another user here.');
 
 const verifiedEmail = (claims: FederatedClaims): string => {
   if (!claims.email || !claims.emailVerified) throw unverified();
   return normalizeEmail(claims.email);
 };
 
-const linkRecord = (deps: Deps, userId: string, claims: FederatedClaims, email: string): LinkedIdentity => ({
+const linkRecord = (
+  deps: Deps,
+  userId: string,
+  claims: Pick<FederatedClaims, 'provider' | 'subject'>,
+  email: string | null,
+): LinkedIdentity => ({
   provider: claims.provider,
   subject: claims.subject,
   userId,
@@ -105,36 +109,68 @@ export async function resolveFederatedUser(
   return made.user;
 }
 
+/** What a link flow's callback brought back. */
+export type LinkSource =
+  /** Built-in identity: the person the provider vouched for. */
+  | { readonly kind: 'claims'; readonly claims: FederatedClaims }
+  /** Cognito: a verified Hosted UI sign-in with the flow's provider. */
+  | { readonly kind: 'pool'; readonly provider: string; readonly signIn: PoolSignIn };
+
+/**
+ * IDENTITY_IN_USE unless (provider, subject) may join userId: it is nobody else's, and the user has
+ * no other identity of that provider.
+ */
+async function assertLinkable(deps: Deps, userId: string, provider: string, subject: string): Promise<void> {
+  const owner = await deps.store.identities.find(provider, subject);
+  if (owner) {
+    if (owner.userId !== userId) throw inUse();
+    return;
+  }
+  const mine = await deps.store.identities.listForUser(userId);
+  if (mine.some((l) => l.provider === provider)) {
+    throw new AppError(
+      'IDENTITY_IN_USE',
+      'Another account of this provider is linked already: remove it first.',
+    );
+  }
+}
+
 /** Joins the identity to the signed-in user who asked for it (rule 5's second half). */
 export async function linkToSignedInUser(
   deps: Deps,
   userId: string,
-  claims: FederatedClaims,
+  source: LinkSource,
   meta: RequestMeta,
 ): Promise<void> {
-  builtinOnly(deps, 'Linking a sign-in provider');
-  const email = verifiedEmail(claims);
-  const owner = await deps.store.identities.find(claims.provider, claims.subject);
-  if (owner && owner.userId !== userId) {
-    throw new AppError('IDENTITY_IN_USE', 'That account is already linked to another user here.');
+  let link: LinkedIdentity;
+  let replaced: string | null = null;
+  if (source.kind === 'claims') {
+    link = linkRecord(deps, userId, source.claims, verifiedEmail(source.claims));
+    await assertLinkable(deps, userId, link.provider, link.subject);
+  } else {
+    const identity = identityFor(deps, source.provider, source.signIn);
+    if (!identity) throw rejected();
+    link = linkRecord(
+      deps,
+      userId,
+      { provider: source.provider, subject: identity.subject },
+      source.signIn.email,
+    );
+    await assertLinkable(deps, userId, link.provider, link.subject);
+    replaced = await linkInPool(deps, userId, source.signIn, identity);
   }
-  if (!owner) {
-    const mine = await deps.store.identities.listForUser(userId);
-    if (mine.some((l) => l.provider === claims.provider)) {
-      throw new AppError(
-        'IDENTITY_IN_USE',
-        'Another account of this provider is linked already: remove it first.',
-      );
-    }
-    if (!(await deps.store.identities.link(linkRecord(deps, userId, claims, email)))) {
-      throw new AppError('IDENTITY_IN_USE', 'That account is already linked to another user here.');
-    }
+  // The user may have the link already (a repeated flow): that is success, not a conflict.
+  if (
+    !(await deps.store.identities.link(link)) &&
+    (await deps.store.identities.find(link.provider, link.subject))?.userId !== userId
+  ) {
+    throw inUse();
   }
   await audit(deps, {
     type: 'auth.identity.linked',
     subjectId: userId,
     ip: meta.ip,
-    detail: { provider: claims.provider },
+    detail: { provider: link.provider, ...(replaced ? { replacedPoolUser: replaced } : {}) },
   });
 }
 
@@ -156,15 +192,20 @@ export async function unlinkIdentity(
   provider: string,
   meta: RequestMeta,
 ): Promise<void> {
-  builtinOnly(deps, 'Removing a sign-in provider');
   const { identities, hasPassword } = await listIdentities(deps, userId);
   const target = identities.find((l) => l.provider === provider);
   if (!target) throw new AppError('NOT_FOUND', 'No such linked account.');
   if (!hasPassword && identities.length <= 1) {
     throw new AppError(
       'LAST_SIGN_IN_METHOD',
-      'This is your only way to sign in. Set a password (Forgot password) or link another account first.',
+      deps.identity.mode === 'cognito'
+        ? 'This is your only way to sign in. Link another account first.'
+        : 'This is your only way to sign in. Set a password (Forgot password) or link another account first.',
     );
+  }
+  // The pool first: a link it keeps would go on signing the user in whatever the store says.
+  if (deps.identity.mode === 'cognito') {
+    await deps.identity.adminDisableProviderForUser(userId, poolIdentityOf(deps, target));
   }
   if (!(await deps.store.identities.unlink(userId, target.provider, target.subject))) {
     throw new AppError('NOT_FOUND', 'No such linked account.');

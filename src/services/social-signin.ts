@@ -10,7 +10,8 @@
  *
  * Accounts are keyed by (provider, subject) (linking.ts holds the rules for joining accounts).
  * In Cognito mode the Hosted UI has already chosen the pool user: its tokens are verified like
- * any pool token and open the same browser session as a password sign-in.
+ * any pool token and open the same browser session as a password sign-in. A link flow, in either
+ * mode, must come back to the browser signed in as the user who started it.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppError, type ErrorCode, isAppError } from '../domain/errors.ts';
@@ -21,7 +22,8 @@ import type { OAuthFlowRecord } from '../ports/store.ts';
 import { audit } from './audit.ts';
 import { onboard } from './auth.service.ts';
 import type { Deps, RequestMeta } from './deps.ts';
-import { linkToSignedInUser, resolveFederatedUser } from './linking.ts';
+import { type LinkSource, linkToSignedInUser, resolveFederatedUser } from './linking.ts';
+import { identityFor, rejected, verifyPoolSignIn } from './pool-links.ts';
 import { syncProfile } from './profiles.ts';
 import { createSession } from './sessions.service.ts';
 import type { TokenVerifier } from './token-verifier.ts';
@@ -35,8 +37,6 @@ export const SIGNIN_PAGE = '/signin';
 const random = () => randomBytes(32).toString('base64url');
 export const hashFlowId = (value: string): string => createHash('sha256').update(value).digest('hex');
 
-const rejected = () => new AppError('OAUTH_REJECTED', 'The sign-in could not be completed. Start again.');
-
 const sameSecret = (sent: string | undefined, expected: string): boolean =>
   typeof sent === 'string' &&
   sent.length === expected.length &&
@@ -49,8 +49,8 @@ export const redirectUriFor = (deps: Deps, provider: string): string =>
 export function providerList(deps: Deps) {
   return {
     providers: deps.federation.providers,
-    // Joining a provider to a signed-in account is Gatehouse's own (built-in identity) rule set.
-    linking: deps.identity.mode === 'builtin' && deps.federation.providers.length > 0,
+    // Built-in identity joins accounts in its store; Cognito through the pool's own links.
+    linking: deps.federation.providers.length > 0,
   };
 }
 
@@ -134,14 +134,22 @@ export async function finishFlow(
       checks,
     );
     if (flow.linkUserId) {
-      if (result.kind !== 'claims') throw new AppError('NOT_AVAILABLE_IN_MODE', 'Linking is not available.');
+      // Checked before anything changes: only the browser that asked may complete the link.
       if (input.sessionUserId !== flow.linkUserId) {
         throw new AppError(
           'SESSION_EXPIRED',
           'Your session has ended. Sign in again, then link the account.',
         );
       }
-      await linkToSignedInUser(deps, flow.linkUserId, result.claims, meta);
+      const source: LinkSource =
+        result.kind === 'claims'
+          ? result
+          : {
+              kind: 'pool',
+              provider: flow.provider,
+              signIn: await verifyPoolSignIn(verifier, result.tokens),
+            };
+      await linkToSignedInUser(deps, flow.linkUserId, source, meta);
       return { kind: 'linked', returnTo: flow.returnTo };
     }
     const signedIn =
@@ -197,10 +205,7 @@ async function claimsSignIn(deps: Deps, claims: FederatedClaims, meta: RequestMe
   return { kind: 'tokens', user: result.user, tokens: result.tokens };
 }
 
-/**
- * Cognito mode: the Hosted UI's tokens, verified as pool tokens (RS256 against the pool's JWKS,
- * issuer, token_use, client_id; the ID token's audience) before anything about them is believed.
- */
+/** Cognito mode: the Hosted UI's tokens, verified (pool-links.ts), sign in the pool user they name. */
 async function poolTokensSignIn(
   deps: Deps,
   verifier: TokenVerifier,
@@ -208,17 +213,8 @@ async function poolTokensSignIn(
   tokens: Tokens,
   meta: RequestMeta,
 ): Promise<SignedIn> {
-  let access: Awaited<ReturnType<TokenVerifier['verifyAccessToken']>>;
-  let id: Awaited<ReturnType<TokenVerifier['verifyIdToken']>>;
-  try {
-    access = await verifier.verifyAccessToken(tokens.accessToken);
-    id = await verifier.verifyIdToken(tokens.idToken);
-  } catch (err) {
-    if (isAppError(err) && (err.code === 'INVALID_TOKEN' || err.code === 'TOKEN_REVOKED')) throw rejected();
-    throw err;
-  }
-  if (id.sub !== access.userId) throw rejected();
-  let user = await deps.identity.adminGetUser(access.userId);
+  const signIn = await verifyPoolSignIn(verifier, tokens);
+  let user = await deps.identity.adminGetUser(signIn.userId);
   if (!user) throw rejected();
   if (!user.enabled) throw new AppError('USER_DISABLED', 'This account has been disabled.');
   if (!(await deps.store.profiles.get(user.userId))) {
@@ -228,12 +224,11 @@ async function poolTokensSignIn(
     await syncProfile(deps, user);
   }
   // The pool keeps the link itself (its `identities` claim); the store mirrors it for listing.
-  const identities = Array.isArray(id.identities) ? (id.identities as { userId?: unknown }[]) : [];
-  const subject = identities.find((i) => typeof i?.userId === 'string')?.userId;
-  if (typeof subject === 'string') {
+  const identity = identityFor(deps, provider, signIn);
+  if (identity) {
     await deps.store.identities.link({
       provider,
-      subject,
+      subject: identity.subject,
       userId: user.userId,
       email: user.email,
       linkedAt: new Date(deps.clock()).toISOString(),

@@ -135,6 +135,14 @@ test("federated users: confirmed without a password, signed in on the provider's
       'a brand new long passphrase',
     );
     assert.equal((await identity.adminGetUser(made.user.userId))?.hasPassword, true);
+    // Its links are Gatehouse's store's, never a silent success of the identity provider's.
+    const google = { providerName: 'Google', subject: 'g-1' };
+    await assert.rejects(identity.adminLinkProviderForUser(made.user.userId, google), {
+      code: 'NOT_AVAILABLE_IN_MODE',
+    });
+    await assert.rejects(identity.adminDisableProviderForUser(made.user.userId, google), {
+      code: 'NOT_AVAILABLE_IN_MODE',
+    });
     await identity.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

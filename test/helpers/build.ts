@@ -60,16 +60,9 @@ let cognitoLocal: import('./cognito-local.ts').CognitoLocal | null = null;
 if (process.env.GATEHOUSE_TEST_IDENTITY === 'cognito') after(() => cognitoLocal?.close());
 async function cognitoIdentity(): Promise<Record<string, string>> {
   if (process.env.GATEHOUSE_TEST_IDENTITY !== 'cognito') return {};
-  const { startCognitoLocal } = await import('./cognito-local.ts');
+  const { poolSettings, startCognitoLocal } = await import('./cognito-local.ts');
   cognitoLocal = await startCognitoLocal();
-  return {
-    IDENTITY_PROVIDER: 'cognito',
-    AWS_REGION: cognitoLocal.region,
-    COGNITO_USER_POOL_ID: cognitoLocal.poolId,
-    COGNITO_CLIENT_ID: cognitoLocal.clientId,
-    COGNITO_ENDPOINT: cognitoLocal.endpoint,
-    COGNITO_CLIENT_SECRET: cognitoLocal.clientSecret,
-  };
+  return poolSettings(cognitoLocal);
 }
 
 /**
@@ -122,6 +115,10 @@ export async function build(
   });
   const logger = pino(logOptions(config.logLevel), sink);
   const composition = await compose(config, logger, { ...cognito, ...overrides }, clock);
+  // A test that points the app at its own cognito-local: the codes are that instance's mail.
+  const pool =
+    cognitoLocal ??
+    (overrides.COGNITO_ENDPOINT ? await (await import('./cognito-local.ts')).runningCognitoLocal() : null);
   // On DynamoDB no request path may send a Scan: every route test on it checks that for itself.
   const dynamo = (composition.deps.store as { client?: DynamoDBClient }).client;
   const commands = dynamo ? refuseScans(dynamo) : [];
@@ -153,7 +150,7 @@ export async function build(
       return result;
     },
     codeFor(to) {
-      if (cognitoLocal) return cognitoLocal.codeFor(to);
+      if (pool) return pool.codeFor(to);
       const message = mailTo(to)[0];
       const code = message && /\b(\d{6})\b/.exec(message.text)?.[1];
       if (!code) throw new Error(`no code mailed to ${to}`);

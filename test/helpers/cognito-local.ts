@@ -10,10 +10,15 @@
  * tested; the keys come from `jwksUri`. Codes are random and read from cognito-local's
  * "Confirmation Code Delivery" log lines.
  *
- * `endpoint` is a small proxy in front of cognito-local that records every call (`calls`), and
- * answers AdminUserGlobalSignOut, which cognito-local lacks, with Cognito's empty success and
- * records the username; everything else passes through untouched. What global sign-out does to refresh tokens is Cognito's, and is
- * covered against its real request and error shapes in test/unit/identity.cognito-mock.test.ts.
+ * `endpoint` is a small proxy in front of cognito-local that records every call (`calls`) and
+ * stands in for what cognito-local lacks; everything else passes through untouched:
+ * - AdminUserGlobalSignOut, AdminLinkProviderForUser and AdminDisableProviderForUser get Cognito's
+ *   empty success, or the Cognito error a test queued with `failNext` (Cognito's JSON error shape,
+ *   so the SDK raises it as it would). What these do inside Cognito (tokens dying, whom a Hosted
+ *   UI sign-in lands in) is Cognito's: tests play it through the Hosted UI stand-in, and the exact
+ *   requests and errors are covered in test/unit/identity.cognito-*.test.ts.
+ * - cognito-local cannot make the password-less user a Hosted UI sign-in makes: AdminGetUser
+ *   answers for a sub named with `external` carry Cognito's UserStatus EXTERNAL_PROVIDER.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,6 +53,10 @@ export interface CognitoLocal {
   readonly globalSignOuts: readonly string[];
   /** Every call that reached the pool, oldest first: the operation and the request body. */
   readonly calls: readonly { operation: string; body: Record<string, unknown> }[];
+  /** The next call of `operation` (one the proxy answers itself) fails with this Cognito error. */
+  failNext(operation: StubbedOperation, type: string, message: string): void;
+  /** From now on the user with this sub is shown as a Hosted UI sign-in makes it (no password). */
+  external(sub: string): void;
   close(): Promise<void>;
 }
 
@@ -61,6 +70,14 @@ export const freePort = () =>
     });
   });
 
+/** The operations cognito-local lacks, which the proxy answers itself. */
+const STUBBED = [
+  'AdminUserGlobalSignOut',
+  'AdminLinkProviderForUser',
+  'AdminDisableProviderForUser',
+] as const;
+export type StubbedOperation = (typeof STUBBED)[number];
+
 let running: Promise<CognitoLocal> | null = null;
 
 /** `onCode` sees every code cognito-local "mails" (start:aws-local prints them). */
@@ -70,6 +87,19 @@ export function startCognitoLocal(
   running ??= start(opts.onCode);
   return running;
 }
+
+/** The app's settings for the user pool on `local` (IDENTITY_PROVIDER=cognito). */
+export const poolSettings = (local: CognitoLocal): Record<string, string> => ({
+  IDENTITY_PROVIDER: 'cognito',
+  AWS_REGION: local.region,
+  COGNITO_USER_POOL_ID: local.poolId,
+  COGNITO_CLIENT_ID: local.clientId,
+  COGNITO_ENDPOINT: local.endpoint,
+  COGNITO_CLIENT_SECRET: local.clientSecret,
+});
+
+/** The instance this process started, if any (an app built on it reads its codes from it). */
+export const runningCognitoLocal = (): Promise<CognitoLocal> | null => running;
 
 async function start(onCode?: (to: string, code: string) => void): Promise<CognitoLocal> {
   const dir = mkdtempSync(join(tmpdir(), 'gh-cognito-local-'));
@@ -120,6 +150,8 @@ async function start(onCode?: (to: string, code: string) => void): Promise<Cogni
   const upstream = `http://127.0.0.1:${port}`;
   const globalSignOuts: string[] = [];
   const calls: { operation: string; body: Record<string, unknown> }[] = [];
+  const failures = new Map<string, { type: string; message: string }[]>();
+  const externals = new Set<string>();
   const proxy = createHttpServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -131,17 +163,42 @@ async function start(onCode?: (to: string, code: string) => void): Promise<Cogni
       } catch {
         calls.push({ operation, body: {} });
       }
-      if (operation === 'AdminUserGlobalSignOut') {
-        globalSignOuts.push(String((JSON.parse(body.toString('utf8')) as { Username?: unknown }).Username));
-        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end('{}');
+      if ((STUBBED as readonly string[]).includes(operation)) {
+        const failure = failures.get(operation)?.shift();
+        const json = { 'content-type': 'application/x-amz-json-1.1' };
+        if (failure) {
+          res.writeHead(400, json).end(JSON.stringify({ __type: failure.type, message: failure.message }));
+          return;
+        }
+        if (operation === 'AdminUserGlobalSignOut') {
+          globalSignOuts.push(String((JSON.parse(body.toString('utf8')) as { Username?: unknown }).Username));
+        }
+        res.writeHead(200, json).end('{}');
         return;
       }
       const out = httpRequest(
         `${upstream}${req.url ?? '/'}`,
         { method: req.method, headers: { ...req.headers, 'content-length': String(body.length) } },
         (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
+          if (operation !== 'AdminGetUser' || answer.statusCode !== 200) {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+            return;
+          }
+          const parts: Buffer[] = [];
+          answer.on('data', (c: Buffer) => parts.push(c));
+          answer.on('end', () => {
+            const user = JSON.parse(Buffer.concat(parts).toString('utf8')) as {
+              UserAttributes?: { Name: string; Value: string }[];
+              UserStatus?: string;
+            };
+            const sub = user.UserAttributes?.find((a) => a.Name === 'sub')?.Value;
+            if (sub && externals.has(sub)) user.UserStatus = 'EXTERNAL_PROVIDER';
+            const text = JSON.stringify(user);
+            res
+              .writeHead(200, { ...answer.headers, 'content-length': String(Buffer.byteLength(text)) })
+              .end(text);
+          });
         },
       );
       out.on('error', () => res.writeHead(502).end());
@@ -182,6 +239,12 @@ async function start(onCode?: (to: string, code: string) => void): Promise<Cogni
     mailCount: (email) => deliveries.filter((d) => d.to === email).length,
     globalSignOuts,
     calls,
+    failNext(operation, type, message) {
+      failures.set(operation, [...(failures.get(operation) ?? []), { type, message }]);
+    },
+    external(sub) {
+      externals.add(sub);
+    },
     async close() {
       proxy.closeAllConnections();
       await new Promise((resolve) => proxy.close(resolve));

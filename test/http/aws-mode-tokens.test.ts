@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import { decodeJwt, importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
 import { type Built, build } from '../helpers/build.ts';
-import { type CognitoLocal, startCognitoLocal } from '../helpers/cognito-local.ts';
+import { type CognitoLocal, poolSettings, startCognitoLocal } from '../helpers/cognito-local.ts';
 import { PASSWORD, type Tokens, uniqueEmail } from '../helpers/users.ts';
 
 let local: CognitoLocal;
@@ -22,14 +22,7 @@ before(async () => {
 });
 after(() => local.close());
 
-const settings = () => ({
-  IDENTITY_PROVIDER: 'cognito',
-  AWS_REGION: local.region,
-  COGNITO_USER_POOL_ID: local.poolId,
-  COGNITO_CLIENT_ID: local.clientId,
-  COGNITO_ENDPOINT: local.endpoint,
-  COGNITO_CLIENT_SECRET: local.clientSecret,
-});
+const settings = () => poolSettings(local);
 
 /** cognito-local's own signing key: whatever it signs, the pool's JWKS verifies. */
 const poolKey = () => {

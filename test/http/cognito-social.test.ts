@@ -3,49 +3,26 @@
  * /oauth2/authorize and /oauth2/token with the pool's issuer and the pool's signing key (the key
  * cognito-local signs with, so the Hosted UI's tokens verify against the same JWKS as the API's,
  * as on AWS), and Cognito's claims (token_use, client_id, identities). The Cognito API is
- * cognito-local, where the federated user exists as the Hosted UI would have made it.
+ * cognito-pool.local, where the federated user exists as the Hosted UI would have made it. Linking and
+ * removing providers in this mode: cognito-social-linking.test.ts.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import {
-  AdminDisableUserCommand,
-  CognitoIdentityProviderClient,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { describe, test } from 'node:test';
+import { AdminDisableUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { build } from '../helpers/build.ts';
-import { type CognitoLocal, startCognitoLocal } from '../helpers/cognito-local.ts';
-import { federatedPoolUser, startHostedUi } from '../helpers/hosted-ui.ts';
-import { followToApp, type LocalOp } from '../helpers/oidc-provider.ts';
+import { federatedPoolUser, hostedUiPool, hostedUiSettings } from '../helpers/hosted-ui.ts';
+import { followToApp } from '../helpers/oidc-provider.ts';
 import { APP, callback, callbackOf, hasSession, sessionOf, start } from '../helpers/social.ts';
 import { uniqueEmail } from '../helpers/users.ts';
 
-let local: CognitoLocal;
-let hostedUi: LocalOp;
-let admin: CognitoIdentityProviderClient;
-
-before(async () => {
-  local = await startCognitoLocal();
-  admin = new CognitoIdentityProviderClient({ region: local.region, endpoint: local.endpoint });
-  hostedUi = await startHostedUi(local, [callbackOf('google'), callbackOf('example-sso')]);
-});
-after(async () => {
-  admin.destroy();
-  await hostedUi.close();
-  await local.close();
-});
+const pool = hostedUiPool([callbackOf('google'), callbackOf('example-sso')]);
 
 const cognitoSettings = (): Record<string, string> => ({
-  IDENTITY_PROVIDER: 'cognito',
-  AWS_REGION: local.region,
-  COGNITO_USER_POOL_ID: local.poolId,
-  COGNITO_CLIENT_ID: local.clientId,
-  COGNITO_ENDPOINT: local.endpoint,
-  COGNITO_CLIENT_SECRET: local.clientSecret,
-  COGNITO_DOMAIN: hostedUi.origin,
-  COGNITO_IDENTITY_PROVIDERS: 'Google,Example-SSO',
+  ...hostedUiSettings(pool.local, pool.hostedUi),
   ADMIN_EMAILS: 'cognito.boss@example.test',
 });
 
-const federatedUser = (email = uniqueEmail('hosted')) => federatedPoolUser(admin, local, email);
+const federatedUser = (email = uniqueEmail('hosted')) => federatedPoolUser(pool.admin, pool.local, email);
 
 describe('social sign-in in Cognito mode, through the Hosted UI', () => {
   test('the buttons are the pool providers; a sign-in jumps to one and opens a browser session', async (t) => {
@@ -56,17 +33,17 @@ describe('social sign-in in Cognito mode, through the Hosted UI', () => {
         { id: 'google', name: 'Google', start_url: '/api/auth/oauth/google/start' },
         { id: 'example-sso', name: 'Example-SSO', start_url: '/api/auth/oauth/example-sso/start' },
       ],
-      linking: false,
+      linking: true,
     });
     const u = await federatedUser();
     const s = await start(b, 'google', '?return_to=%2Ffiles');
     const asked = new URL(s.location);
-    assert.equal(`${asked.origin}${asked.pathname}`, `${hostedUi.origin}/oauth2/authorize`);
+    assert.equal(`${asked.origin}${asked.pathname}`, `${pool.hostedUi.origin}/oauth2/authorize`);
     assert.equal(asked.searchParams.get('identity_provider'), 'Google');
-    assert.equal(asked.searchParams.get('client_id'), local.clientId);
+    assert.equal(asked.searchParams.get('client_id'), pool.local.clientId);
     assert.equal(asked.searchParams.get('code_challenge_method'), 'S256');
     assert.ok(asked.searchParams.get('nonce'));
-    hostedUi.signInAs(u.person);
+    pool.hostedUi.signInAs(u.person);
     const res = await callback(b, await followToApp(s.location, APP), s.flowCookie);
     assert.equal(res.statusCode, 302, res.body);
     assert.equal(res.headers.location, '/files');
@@ -82,28 +59,14 @@ describe('social sign-in in Cognito mode, through the Hosted UI', () => {
       ids.identities.map((i: { provider: string }) => i.provider),
       ['google'],
     );
-    assert.equal((await b.deps.store.identities.find('google', u.googleId))?.userId, u.sub);
-    // Linking and removing are the pool's in this mode.
-    const link = await b.app.inject({
-      method: 'POST',
-      url: '/api/auth/oauth/google/link',
-      headers: { cookie, origin: APP },
-      payload: {},
-    });
-    assert.equal(link.statusCode, 501);
-    assert.equal(link.json().error.code, 'NOT_AVAILABLE_IN_MODE');
-    const unlink = await b.app.inject({
-      method: 'DELETE',
-      url: '/api/users/me/identities/google',
-      headers: { cookie, origin: APP },
-    });
-    assert.equal(unlink.statusCode, 501);
+    assert.equal(ids.password_set, false, 'a Hosted UI user has no password');
+    assert.equal((await b.deps.store.identities.find('google', u.subject))?.userId, u.sub);
   });
 
   test("the Hosted UI's tokens must verify as the pool's: issuer, token_use, audience", async (t) => {
     const b = await build(t, cognitoSettings());
     const u = await federatedUser();
-    t.after(() => hostedUi.tamperIdTokens(null));
+    t.after(() => pool.hostedUi.tamperIdTokens(null));
     for (const change of [
       (c: Record<string, unknown>) => ({ ...c, token_use: 'access' }),
       (c: Record<string, unknown>) => ({
@@ -113,9 +76,9 @@ describe('social sign-in in Cognito mode, through the Hosted UI', () => {
       (c: Record<string, unknown>) => ({ ...c, aud: 'another-app-client' }),
       (c: Record<string, unknown>) => ({ ...c, sub: '00000000-0000-0000-0000-000000000000' }),
     ]) {
-      hostedUi.tamperIdTokens(change);
+      pool.hostedUi.tamperIdTokens(change);
       const s = await start(b, 'google');
-      hostedUi.signInAs(u.person);
+      pool.hostedUi.signInAs(u.person);
       const res = await callback(b, await followToApp(s.location, APP), s.flowCookie);
       assert.equal(res.headers.location, '/signin?oauth_error=OAUTH_REJECTED');
       assert.equal(hasSession(res), false);
@@ -126,7 +89,7 @@ describe('social sign-in in Cognito mode, through the Hosted UI', () => {
     const b = await build(t, cognitoSettings());
     const u = await federatedUser('cognito.boss@example.test');
     const s = await start(b, 'google');
-    hostedUi.signInAs(u.person);
+    pool.hostedUi.signInAs(u.person);
     const res = await callback(b, await followToApp(s.location, APP), s.flowCookie);
     const me = (
       await b.app.inject({ method: 'GET', url: '/api/users/me', headers: { cookie: sessionOf(res) } })
@@ -137,9 +100,9 @@ describe('social sign-in in Cognito mode, through the Hosted UI', () => {
   test('a disabled pool user is refused; an unknown provider is 404', async (t) => {
     const b = await build(t, cognitoSettings());
     const u = await federatedUser();
-    await admin.send(new AdminDisableUserCommand({ UserPoolId: local.poolId, Username: u.email }));
+    await pool.admin.send(new AdminDisableUserCommand({ UserPoolId: pool.local.poolId, Username: u.email }));
     const s = await start(b, 'google');
-    hostedUi.signInAs(u.person);
+    pool.hostedUi.signInAs(u.person);
     const res = await callback(b, await followToApp(s.location, APP), s.flowCookie);
     assert.equal(res.headers.location, '/signin?oauth_error=USER_DISABLED');
     const unknown = await b.app.inject({ method: 'GET', url: '/api/auth/oauth/facebook/start' });

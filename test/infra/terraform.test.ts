@@ -217,6 +217,43 @@ test('each module README names what it provisions, its inputs and its outputs', 
   }
 });
 
+/**
+ * Cognito operations that IAM does not authorize: the user's own token or the app client does
+ * (sign-up, sign-in, codes, TOTP enrolment, token revocation). Every other operation the Cognito
+ * adapter sends needs the service's IAM policy.
+ */
+const PUBLIC_COGNITO_OPERATIONS = new Set([
+  'SignUp',
+  'ConfirmSignUp',
+  'ResendConfirmationCode',
+  'ForgotPassword',
+  'ConfirmForgotPassword',
+  'InitiateAuth',
+  'RespondToAuthChallenge',
+  'RevokeToken',
+  'AssociateSoftwareToken',
+  'VerifySoftwareToken',
+  'SetUserMFAPreference',
+]);
+
+test("the service's IAM policy allows every Cognito admin operation the adapter sends", () => {
+  const dir = 'src/adapters/identity/cognito';
+  const sent = new Set(
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/\b([A-Z][A-Za-z]+)Command\b/g)])
+      .map((m) => m[1] ?? ''),
+  );
+  const variables = readFileSync(join(TREE, 'modules/app/variables.tf'), 'utf8');
+  const block = /variable "user_pool_actions" \{[\s\S]*?default = \[([\s\S]*?)\]/.exec(variables)?.[1] ?? '';
+  const allowed = new Set([...block.matchAll(/"cognito-idp:([A-Za-z]+)"/g)].map((m) => m[1]));
+  assert.ok(sent.has('AdminLinkProviderForUser') && sent.has('InitiateAuth'), 'the adapter was read');
+  const missing = [...sent].filter((op) => !PUBLIC_COGNITO_OPERATIONS.has(op) && !allowed.has(op));
+  assert.deepEqual(missing, [], 'add these to user_pool_actions in infra/terraform/modules/app');
+  for (const op of ['AdminLinkProviderForUser', 'AdminDisableProviderForUser', 'AdminDeleteUser'])
+    assert.ok(allowed.has(op), op);
+});
+
 test('the environments keep state in S3 with a lock, configured at init', () => {
   for (const env of ['dev', 'prod']) {
     assert.match(readFileSync(join(TREE, 'envs', env, 'backend.tf'), 'utf8'), /backend "s3" \{\}/);

@@ -50,7 +50,11 @@ export async function oauthRoutes(app: App, { deps, verifier }: RouteOptions) {
     async () => {
       const { providers, linking } = social.providerList(deps);
       return {
-        providers: providers.map((p) => ({ ...p, start_url: `/api/auth/oauth/${p.id}/start` })),
+        providers: providers.map((p) => ({
+          id: p.id,
+          name: p.name,
+          start_url: `/api/auth/oauth/${p.id}/start`,
+        })),
         linking,
       };
     },
@@ -104,12 +108,6 @@ export async function oauthRoutes(app: App, { deps, verifier }: RouteOptions) {
       const principal = request.principal as NonNullable<typeof request.principal>;
       if (principal.via !== 'cookie') {
         throw new AppError('BAD_REQUEST', 'Linking happens in the browser: sign in there first.');
-      }
-      if (!social.providerList(deps).linking) {
-        throw new AppError(
-          'NOT_AVAILABLE_IN_MODE',
-          'Linking is managed by the Cognito user pool in this mode.',
-        );
       }
       const returnTo = social.checkedReturnTo(deps, request.body.return_to, social.LINK_RETURN);
       const { cookieValue, url } = await social.startFlow(deps, request.params.provider, {

@@ -50,7 +50,10 @@ export const ProvidersAnswer = Type.Object(
         { additionalProperties: false },
       ),
     ),
-    linking: Type.Boolean({ description: 'Whether a signed-in user can link providers (built-in identity)' }),
+    linking: Type.Boolean({
+      description:
+        'Whether a signed-in user can link providers (in both identity modes, when any is configured)',
+    }),
   },
   { additionalProperties: false },
 );

@@ -7,7 +7,9 @@
  *   password user is told to sign in first when Google claims their address, links Google from the
  *   security page, and then signs in with it into the same account.
  * - Cognito: oidc-provider plays the pool's Hosted UI (pool issuer and signing key, Cognito's
- *   claims) in front of cognito-local; the button goes through it into a browser session.
+ *   claims) in front of cognito-local; the button goes through it into a browser session. A
+ *   password user links Google from the security page (the pool's link operations answered by
+ *   cognito-local's proxy), signs in with it into the same account, and removes it again.
  *
  * axe-core checks the sign-in page with its buttons and the security page with the provider card.
  */
@@ -20,7 +22,7 @@ import { after, before, test } from 'node:test';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { freePort, startCognitoLocal } from '../../helpers/cognito-local.ts';
-import { federatedPoolUser, startHostedUi } from '../../helpers/hosted-ui.ts';
+import { federatedPoolUser, hostedUiSettings, linkedPerson, startHostedUi } from '../../helpers/hosted-ui.ts';
 import { type LocalOp, startOidcProvider } from '../../helpers/oidc-provider.ts';
 
 const ROOT = resolve('.');
@@ -101,8 +103,32 @@ async function checkA11y(page: Page, name: string): Promise<void> {
   assert.deepEqual(violations, [], `axe on ${name}`);
 }
 
-/** A confirmed password account, through the API and the dev outbox. */
-async function passwordAccount(origin: string, email: string): Promise<void> {
+const nav = (page: Page, name: string) =>
+  page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+
+/** A sign-in lands on the dashboard; then the profile page, which shows the account's email. */
+async function signedInProfile(page: Page, origin: string): Promise<string> {
+  await page.waitForURL(`${origin}/dashboard`);
+  await nav(page, 'Profile').click();
+  await page.waitForURL(`${origin}/account`);
+  await page.getByRole('heading', { name: 'Profile' }).waitFor();
+  return page.getByLabel('Email').inputValue();
+}
+
+/** The newest code in the dev outbox for `email`, if any. */
+async function outboxCode(origin: string, email: string): Promise<string | undefined> {
+  const mail = (await (await fetch(`${origin}/api/dev/mail`)).json()) as {
+    messages: { to: string; text: string }[];
+  };
+  return /\b(\d{6})\b/.exec(mail.messages.find((m) => m.to === email)?.text ?? '')?.[1];
+}
+
+/** A confirmed password account, through the API and the dev outbox (or `codeFor`, which may throw until it has one). */
+async function passwordAccount(
+  origin: string,
+  email: string,
+  codeFor: (to: string) => string | undefined | Promise<string | undefined> = (to) => outboxCode(origin, to),
+): Promise<void> {
   const post = (path: string, body: unknown) =>
     fetch(`${origin}${path}`, {
       method: 'POST',
@@ -112,10 +138,9 @@ async function passwordAccount(origin: string, email: string): Promise<void> {
   assert.equal((await post('/api/auth/signup', { email, password: PASSWORD })).status, 202);
   let code: string | undefined;
   for (let i = 0; i < 50 && !code; i++) {
-    const mail = (await (await fetch(`${origin}/api/dev/mail`)).json()) as {
-      messages: { to: string; text: string }[];
-    };
-    code = /\b(\d{6})\b/.exec(mail.messages.find((m) => m.to === email)?.text ?? '')?.[1];
+    code = await Promise.resolve()
+      .then(() => codeFor(email))
+      .catch(() => undefined);
     if (!code) await new Promise((r) => setTimeout(r, 100));
   }
   assert.ok(code, 'a confirmation code was mailed');
@@ -138,19 +163,15 @@ test('built-in identity: sign in with Google from the browser, and link it to a 
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
 
-  // A new person: the button, Google, and back on the dashboard, signed in as that person.
+  // A new person: the button, Google, and back on the profile, signed in.
   const email = `social.browser.${Date.now()}@example.test`;
   google.signInAs({ sub: `g-${Date.now()}`, email, email_verified: true, name: 'Grace Hopper' });
   await page.goto(`${origin}/signin`);
   await page.getByRole('link', { name: 'Continue with Google' }).waitFor();
   await checkA11y(page, 'sign-in with provider buttons');
   await page.getByRole('link', { name: 'Continue with Google' }).click();
-  await page.waitForURL(`${origin}/dashboard`);
-  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-  await page.getByRole('link', { name: 'Profile' }).first().click();
-  await page.getByRole('heading', { name: 'Profile' }).waitFor();
-  assert.equal(await page.getByLabel('Email').inputValue(), email);
-  await page.getByRole('link', { name: 'Security' }).click();
+  assert.equal(await signedInProfile(page, origin), email);
+  await nav(page, 'Security').click();
   await page.getByRole('heading', { name: 'Sign-in providers' }).waitFor();
   assert.equal(
     await page.getByRole('button', { name: 'Remove Google' }).isDisabled(),
@@ -179,22 +200,18 @@ test('built-in identity: sign in with Google from the browser, and link it to a 
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.waitForURL(`${origin}/dashboard`);
-  await page.getByRole('link', { name: 'Security' }).click();
+  await nav(page, 'Security').click();
   await page.getByRole('button', { name: 'Link Google' }).click();
   await page.waitForURL(`${origin}/security?linked=google`);
   await page.getByText('Google is linked').waitFor();
   await page.getByRole('button', { name: 'Sign out' }).first().click();
   await page.waitForURL(/\/signin\?signed_out=1/);
   await page.getByRole('link', { name: 'Continue with Google' }).click();
-  await page.waitForURL(`${origin}/dashboard`);
-  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-  await page.getByRole('link', { name: 'Profile' }).first().click();
-  await page.getByRole('heading', { name: 'Profile' }).waitFor();
-  assert.equal(await page.getByLabel('Email').inputValue(), owner);
+  assert.equal(await signedInProfile(page, origin), owner);
   assert.deepEqual(errors, []);
 });
 
-test('Cognito mode: sign in with Google through the Hosted UI from the browser', async () => {
+test('Cognito mode: sign in with Google through the Hosted UI, and link it to a password account', async () => {
   const local = await startCognitoLocal();
   cleanups.push(() => local.close());
   const admin = new CognitoIdentityProviderClient({ region: local.region, endpoint: local.endpoint });
@@ -203,25 +220,53 @@ test('Cognito mode: sign in with Google through the Hosted UI from the browser',
   const origin = `http://localhost:${port}`;
   const hostedUi = await startHostedUi(local, [`${origin}/api/auth/oauth/google/callback`]);
   cleanups.push(() => hostedUi.close());
-  await startServer(port, {
-    IDENTITY_PROVIDER: 'cognito',
-    AWS_REGION: local.region,
-    COGNITO_USER_POOL_ID: local.poolId,
-    COGNITO_CLIENT_ID: local.clientId,
-    COGNITO_ENDPOINT: local.endpoint,
-    COGNITO_CLIENT_SECRET: local.clientSecret,
-    COGNITO_DOMAIN: hostedUi.origin,
-    COGNITO_IDENTITY_PROVIDERS: 'Google',
-  });
+  await startServer(port, hostedUiSettings(local, hostedUi, 'Google'));
   // The pool user the Hosted UI made for this Google account.
   const email = `hosted.browser.${Date.now()}@example.test`;
   hostedUi.signInAs((await federatedPoolUser(admin, local, email)).person);
-  const page = await (await browser.newContext()).newPage();
+  let page = await (await browser.newContext()).newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`${origin}/signin`);
   await page.getByRole('link', { name: 'Continue with Google' }).click();
+  assert.equal(await signedInProfile(page, origin), email);
+  await page.close();
+
+  // A password user, in a browser of their own, links another Google account from the security page.
+  const owner = `owner.hosted.${Date.now()}@example.test`;
+  await passwordAccount(origin, owner, (to) => local.codeFor(to));
+  const google = await federatedPoolUser(admin, local, `google.of.owner.${Date.now()}@example.test`);
+  page = await (await browser.newContext()).newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${origin}/signin`);
+  await page.getByLabel('Email').fill(owner);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.waitForURL(`${origin}/dashboard`);
-  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-  await page.getByRole('link', { name: 'Profile' }).first().click();
-  await page.getByRole('heading', { name: 'Profile' }).waitFor();
-  assert.equal(await page.getByLabel('Email').inputValue(), email);
+  const ownerId = String(
+    ((await (await page.request.get(`${origin}/api/users/me`)).json()) as { user_id: string }).user_id,
+  );
+  await nav(page, 'Security').click();
+  hostedUi.signInAs(google.person);
+  const linkCalls = () => local.calls.filter((c) => c.operation === 'AdminLinkProviderForUser').length;
+  const before = linkCalls();
+  await page.getByRole('button', { name: 'Link Google' }).click();
+  await page.waitForURL(`${origin}/security?linked=google`);
+  await page.getByText('Google is linked').waitFor();
+  assert.equal(linkCalls(), before + 1, 'the pool was asked to link it');
+  await checkA11y(page, 'security with a provider linked in Cognito mode');
+
+  // Cognito now signs that Google account in as the owner: the same account here.
+  await page.getByRole('button', { name: 'Sign out' }).first().click();
+  await page.waitForURL(/\/signin\?signed_out=1/);
+  hostedUi.signInAs(linkedPerson({ sub: ownerId, email: owner }, google.subject));
+  await page.getByRole('link', { name: 'Continue with Google' }).click();
+  assert.equal(await signedInProfile(page, origin), owner);
+
+  // With a password, the owner may remove it.
+  await nav(page, 'Security').click();
+  await page.getByRole('button', { name: 'Remove Google' }).click();
+  await page.getByRole('button', { name: 'Link Google' }).waitFor();
+  assert.ok(local.calls.some((c) => c.operation === 'AdminDisableProviderForUser'));
+  assert.deepEqual(errors, []);
 });

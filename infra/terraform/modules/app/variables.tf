@@ -124,7 +124,9 @@ variable "user_pool_actions" {
     "cognito-idp:AdminGetUser", "cognito-idp:AdminUserGlobalSignOut", "cognito-idp:AdminAddUserToGroup",
     "cognito-idp:AdminRemoveUserFromGroup", "cognito-idp:AdminListGroupsForUser",
     "cognito-idp:AdminDisableUser", "cognito-idp:AdminEnableUser", "cognito-idp:AdminDeleteUser",
-    "cognito-idp:AdminUpdateUserAttributes", "cognito-idp:ListUsers",
+    "cognito-idp:AdminUpdateUserAttributes", "cognito-idp:AdminSetUserPassword",
+    "cognito-idp:AdminLinkProviderForUser", "cognito-idp:AdminDisableProviderForUser",
+    "cognito-idp:ListUsers", "cognito-idp:DescribeUserPool",
   ]
 }
 

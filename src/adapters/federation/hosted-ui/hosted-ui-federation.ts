@@ -62,7 +62,7 @@ export function createHostedUiFederation(opts: HostedUiOptions): Federation {
   };
 
   return {
-    providers: opts.providerNames.map(providerOf),
+    providers: opts.providerNames.map((n) => ({ ...providerOf(n), poolProviderName: n })),
 
     async authorizationUrl(id, checks) {
       const identityProvider = cognitoName(id);

@@ -36,6 +36,8 @@ export interface BuiltinIdentity extends IdentityProvider {
 }
 
 const badCredentials = () => new AppError('INVALID_CREDENTIALS', 'Incorrect email or password.');
+const notAvailable = (what: string) =>
+  new AppError('NOT_AVAILABLE_IN_MODE', `${what} is not available with the built-in identity provider.`);
 const badCode = () =>
   new AppError('INVALID_CODE', 'That code is not valid or has expired. Ask for a new one.');
 
@@ -251,6 +253,13 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
     },
     async adminRemoveUserFromGroup(userId, group) {
       q.removeGroup.run(userId, group);
+    },
+    // Built-in identity keeps no provider links: they are Gatehouse's own (services/linking.ts).
+    async adminLinkProviderForUser() {
+      throw notAvailable('Linking a provider identity in the identity provider');
+    },
+    async adminDisableProviderForUser() {
+      throw notAvailable('Unlinking a provider identity in the identity provider');
     },
 
     async ping() {

@@ -8,24 +8,20 @@
  * and a sign-out everywhere end every refresh token of the user (AdminUserGlobalSignOut, which
  * Cognito's ConfirmForgotPassword does not do by itself). Operations Cognito has no equivalent for
  * raise NOT_AVAILABLE_IN_MODE, never a silent success (social sign-in is the Hosted UI's, through
- * the federation port, so the port's federated operations are among them). Refresh tokens are handed out wrapped with
+ * the federation port, so the port's federated operations are among them). The admin operations,
+ * linking social identities among them, are admin.ts's. Refresh tokens are handed out wrapped with
  * the user's sub (secret-hash.ts explains why); Cognito rotates them only when the app client has
  * rotation on, otherwise the same one is handed back.
  */
 import {
-  AdminAddUserToGroupCommand,
-  AdminDeleteUserCommand,
-  AdminDisableUserCommand,
-  AdminEnableUserCommand,
-  AdminRemoveUserFromGroupCommand,
   AdminSetUserPasswordCommand,
-  AdminUserGlobalSignOutCommand,
   CognitoIdentityProviderClient,
   DescribeUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { JSONWebKeySet } from 'jose';
 import { AppError } from '../../../domain/errors.ts';
 import type { AuthResult, IdentityProvider, IdentityUser, Tokens } from '../../../ports/identity.ts';
+import { createAdminOps } from './admin.ts';
 import * as cmd from './commands.ts';
 import {
   type CognitoLog,
@@ -96,14 +92,6 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
       throw translate(err, operation, log);
     }
   };
-  /** An admin call on a user that may be gone already: UserNotFound is then success. */
-  const idempotent = async (run: () => Promise<unknown>): Promise<void> => {
-    try {
-      await run();
-    } catch (err) {
-      if (errorName(err) !== 'UserNotFoundException') throw translate(err, 'admin', log);
-    }
-  };
   /** A "send a code" call: account-state failures are swallowed so every email gets one answer. */
   const quietly = async (what: string, run: () => Promise<unknown>): Promise<void> => {
     try {
@@ -119,10 +107,7 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
     if (!found) throw new AppError('NOT_FOUND', 'No such user.');
     return found;
   };
-  const signOutEverywhere = (userId: string) =>
-    idempotent(() =>
-      client.send(new AdminUserGlobalSignOutCommand({ UserPoolId: userPoolId, Username: userId })),
-    );
+  const admin = createAdminOps({ client, userPoolId, ...(log ? { log } : {}) });
   const revoke = async (cognitoRefreshToken: string) => {
     try {
       await client.send(cmd.revokeToken(commands, cognitoRefreshToken));
@@ -207,13 +192,12 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
       return tokensFrom(out.AuthenticationResult, opaque).tokens;
     },
     revokeRefreshToken: (refreshToken) => revoke(unwrapUser(refreshToken).opaque),
-    globalSignOut: signOutEverywhere,
 
     forgotPassword: (email) => quietly('forgot', () => client.send(cmd.forgotPassword(commands, email))),
     async confirmForgotPassword(email, code, newPassword) {
       await call('code', () => client.send(cmd.confirmForgotPassword(commands, email, code, newPassword)));
       const found = await mustGet(email);
-      await signOutEverywhere(found.userId);
+      await admin.globalSignOut(found.userId);
       return found;
     },
     async changePassword(userId, currentPassword, newPassword) {
@@ -253,32 +237,7 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
 
     adminGetUser: (userId) => user(userId),
     adminGetUserByEmail: (email) => user(email),
-    async adminDisableUser(userId) {
-      // Cognito's AdminDisableUser also revokes the user's tokens; a disabled user cannot refresh.
-      await call('admin', () =>
-        client.send(new AdminDisableUserCommand({ UserPoolId: userPoolId, Username: userId })),
-      );
-    },
-    async adminEnableUser(userId) {
-      await call('admin', () =>
-        client.send(new AdminEnableUserCommand({ UserPoolId: userPoolId, Username: userId })),
-      );
-    },
-    adminDeleteUser: (userId) =>
-      idempotent(() => client.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: userId }))),
-    async adminAddUserToGroup(userId, group) {
-      await call('admin', () =>
-        client.send(
-          new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: userId, GroupName: group }),
-        ),
-      );
-    },
-    adminRemoveUserFromGroup: (userId, group) =>
-      idempotent(() =>
-        client.send(
-          new AdminRemoveUserFromGroupCommand({ UserPoolId: userPoolId, Username: userId, GroupName: group }),
-        ),
-      ),
+    ...admin,
 
     async ping() {
       await call('ping', () => client.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId })));

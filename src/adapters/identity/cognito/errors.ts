@@ -9,6 +9,8 @@
  *   Cognito only says it once the password was right (with PreventUserExistenceErrors ENABLED;
  *   a disabled user with a wrong password gets "Incorrect username or password.").
  * - codes: a wrong, expired, spent or over-guessed code and an unknown user are one INVALID_CODE.
+ * - link: an identity Cognito will not link (it still has a pool user of its own, or is linked
+ *   already) is IDENTITY_IN_USE, whatever exception Cognito chose for it.
  * Cognito's own messages never reach an AppError (they are not written for end users); the log gets
  * the exception name, the HTTP status and the request id.
  */
@@ -23,6 +25,7 @@ export type Operation =
   | 'new-password'
   | 'totp'
   | 'admin'
+  | 'link'
   | 'ping';
 
 /** The slice of the app's logger (pino) the adapter uses. */
@@ -51,6 +54,7 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   INVALID_PASSWORD: 'The password does not meet the password policy.',
   MFA_SETUP_REQUIRED: 'Start the setup first.',
   NOT_FOUND: 'No such user.',
+  IDENTITY_IN_USE: 'That account is already linked to another user here.',
   TOO_MANY_REQUESTS: 'The identity provider is busy. Wait a moment and try again.',
   VALIDATION_FAILED: 'The identity provider refused the request as malformed.',
   UNAVAILABLE: 'The identity provider cannot be reached. Try again shortly.',
@@ -104,6 +108,13 @@ const BY_OPERATION: Record<Operation, Record<string, ErrorCode>> = {
     NotAuthorizedException: 'INVALID_TOKEN',
   },
   admin: { UserNotFoundException: 'NOT_FOUND', ResourceNotFoundException: 'NOT_FOUND' },
+  // AdminLinkProviderForUser: an identity that is some user's own or linked to one already is in use
+  // (InvalidParameterException is narrowed to those by its message in translate()).
+  link: {
+    AliasExistsException: 'IDENTITY_IN_USE',
+    InvalidParameterException: 'IDENTITY_IN_USE',
+    UserNotFoundException: 'NOT_FOUND',
+  },
   ping: {},
 };
 
@@ -120,6 +131,11 @@ export function translate(err: unknown, operation: Operation, log?: CognitoLog):
   const name = errorName(err);
   const sdk = (typeof err === 'object' && err !== null ? err : {}) as SdkError;
   let code = BY_OPERATION[operation][name] ?? EVERYWHERE[name];
+  // "Merging is not currently supported, provide a SourceUser that has not been signed up in order to
+  // link", or already linked: the identity is in use. Any other refusal is a malformed request.
+  if (operation === 'link' && name === 'InvalidParameterException' && !/merg|link/i.test(sdk.message ?? '')) {
+    code = 'VALIDATION_FAILED';
+  }
   if (operation === 'sign-in' && name === 'NotAuthorizedException') {
     if (/user is disabled/i.test(sdk.message ?? '')) code = 'USER_DISABLED';
     // Masked for the caller, but an operator investigating a locked-out user needs to see it.

@@ -1,7 +1,10 @@
 /**
  * Reading users and tokens out of Cognito's answers. What it guarantees: a user's id is its `sub`,
  * which is also its Cognito username in a pool whose sign-in name is the email (the pool this
- * adapter requires), so every admin call can address a user by id; groups are read by that
+ * adapter requires), so an admin call can address a local user by id. A user the Hosted UI made
+ * for a social sign-in is named `<Provider>_<subject>` instead, and Cognito takes the sub as a
+ * Username only for local users: `onUser` retries such a call once with the username ListUsers
+ * finds for the sub, so every admin call reaches every user by id. Groups are read by the
  * username, because cognito-local (and group membership in general) is keyed by it, not by the
  * email alias; tokens always carry `expiresIn` and `tokenType` even when the answer omits them.
  */
@@ -11,6 +14,7 @@ import {
   AdminListGroupsForUserCommand,
   type AuthenticationResultType,
   type CognitoIdentityProviderClient,
+  ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from 'jose';
 import { AppError } from '../../../domain/errors.ts';
@@ -58,6 +62,60 @@ export async function listGroups(
   return names;
 }
 
+const SUB = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The pool username of the user whose sub this is (ListUsers can filter on sub); null if none. */
+export async function usernameOfSub(
+  client: CognitoIdentityProviderClient,
+  userPoolId: string,
+  sub: string,
+): Promise<string | null> {
+  // Only a well-formed sub goes into the filter expression, so nothing can break out of its quotes.
+  if (!SUB.test(sub)) return null;
+  const out = await client.send(
+    new ListUsersCommand({ UserPoolId: userPoolId, Filter: `sub = "${sub}"`, Limit: 1 }),
+  );
+  return out?.Users?.[0]?.Username ?? null;
+}
+
+/**
+ * One admin call addressed to `userId` (a sub, or an email alias): as is first, which serves every
+ * local user; on UserNotFoundException once more with the username of the user with that sub, if
+ * there is one (a federated user). Cognito's own errors are thrown as they are, for the caller.
+ */
+export async function onUser<T>(
+  client: CognitoIdentityProviderClient,
+  userPoolId: string,
+  userId: string,
+  run: (username: string) => Promise<T>,
+): Promise<T> {
+  try {
+    return await run(userId);
+  } catch (err) {
+    if (errorName(err) !== 'UserNotFoundException') throw err;
+    const username = await usernameOfSub(client, userPoolId, userId);
+    if (username === null || username === userId) throw err;
+    return run(username);
+  }
+}
+
+/** AdminGetUser by sub or email alias, any user (see onUser); null when Cognito does not know it. */
+export async function getUserRecord(
+  client: CognitoIdentityProviderClient,
+  userPoolId: string,
+  userId: string,
+  log?: CognitoLog,
+): Promise<AdminGetUserCommandOutput | null> {
+  try {
+    return await onUser(client, userPoolId, userId, (Username) =>
+      client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username })),
+    );
+  } catch (err) {
+    if (errorName(err) === 'UserNotFoundException') return null;
+    throw translate(err, 'admin', log);
+  }
+}
+
 /**
  * The user by username, sub or email alias, or null when Cognito does not know it. `groups` skips
  * the group lookup when the caller already holds them (from a fresh access token).
@@ -69,8 +127,9 @@ export async function getUser(
   log?: CognitoLog,
   groups?: readonly string[],
 ): Promise<IdentityUser | null> {
+  const out = await getUserRecord(client, userPoolId, username, log);
+  if (!out) return null;
   try {
-    const out = await client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }));
     const internal = out.Username ?? username;
     return toIdentityUser(out, groups ?? (await listGroups(client, userPoolId, internal)));
   } catch (err) {
