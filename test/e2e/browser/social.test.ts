@@ -259,6 +259,9 @@ test('Cognito mode: sign in with Google through the Hosted UI, and link it to a 
   // Cognito now signs that Google account in as the owner: the same account here.
   await page.getByRole('button', { name: 'Sign out' }).first().click();
   await page.waitForURL(/\/signin\?signed_out=1/);
+  // The stand-in Hosted UI would resume its own sign-in session, which names the pool user the
+  // link deleted; Cognito sends every identity_provider sign-in to Google and maps the answer.
+  await page.context().clearCookies({ domain: new URL(hostedUi.origin).hostname });
   hostedUi.signInAs(linkedPerson({ sub: ownerId, email: owner }, google.subject));
   await page.getByRole('link', { name: 'Continue with Google' }).click();
   assert.equal(await signedInProfile(page, origin), owner);
