@@ -8,6 +8,7 @@ import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
+import { lazySchemas } from './http/lazy-schemas.ts';
 import { authPlugin } from './http/plugins/auth.ts';
 import { createSecurityHeaders, edge } from './http/plugins/edge.ts';
 import { errorHandler } from './http/plugins/error-handler.ts';
@@ -46,7 +47,10 @@ export async function buildApp({ deps, logger }: BuildOptions) {
   );
   const processTag = randomUUID().slice(0, 8);
   let requestCount = 0;
+  // Validators and serializers compile on first use or after listen, not before (lazy-schemas.ts).
+  const schemas = lazySchemas();
   const app = Fastify({
+    schemaController: { compilersFactory: schemas.compilersFactory },
     ...(logger ? { loggerInstance: logger } : { logger: logOptions(config.logLevel) }),
     logController: new LogController({ disableRequestLogging: true }),
     // Trust exactly N proxy hops: the client address is the Nth entry from the right of X-Forwarded-For.
@@ -80,6 +84,7 @@ export async function buildApp({ deps, logger }: BuildOptions) {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  app.decorate('schemas', schemas);
   app.addSchema(ErrorBody);
   await app.register(edge, { securityHeaders });
   await app.register(rateLimit, {

@@ -52,6 +52,11 @@ async function main(): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host });
   logger.info(`Gatehouse is ready at ${config.appOrigin} (API docs at ${config.appOrigin}/docs)`);
+  // The route schemas not used yet compile a second after listening, between requests, so that a
+  // fresh instance answers its first requests (health checks) first (http/lazy-schemas.ts).
+  setTimeout(() => {
+    void app.schemas.compileInIdle((err) => logger.error({ err }, 'a route schema does not compile'));
+  }, 1000).unref();
 }
 
 main().catch((err) => {
