@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { ValidationSeverity, validate } from 'dockerfile-utils';
+import { GATEHOUSE_NODE_ARGS } from '../../bench/servers.ts';
 
 const dockerfile = readFileSync('Dockerfile', 'utf8');
 
@@ -134,7 +135,14 @@ test('the final image runs node dist/server.js as PID 1, unprivileged, with a he
   const user = all(final, 'USER').at(-1)?.args ?? '';
   assert.ok(user, 'USER is set');
   assert.doesNotMatch(user, /^(root|0)(:|$)/, 'not root');
-  assert.deepEqual(JSON.parse(all(final, 'CMD').at(-1)?.args ?? 'null'), ['node', 'dist/server.js']);
+  const cmd = ['node', ...GATEHOUSE_NODE_ARGS, 'dist/server.js'];
+  assert.deepEqual(
+    JSON.parse(all(final, 'CMD').at(-1)?.args ?? 'null'),
+    cmd,
+    'the flags the benchmark measured',
+  );
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } };
+  assert.ok(pkg.scripts.start.endsWith(cmd.join(' ')), 'npm start runs the server as the image does');
   assert.equal(all(final, 'ENTRYPOINT').length, 0, 'no shell wrapper between Docker and node');
   assert.equal(all(final, 'STOPSIGNAL').at(-1)?.args, 'SIGTERM');
   const health = all(final, 'HEALTHCHECK').at(-1)?.args ?? '';

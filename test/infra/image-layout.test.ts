@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { after, test } from 'node:test';
+import { GATEHOUSE_NODE_ARGS } from '../../bench/servers.ts';
 import { run } from './tools.ts';
 
 const repo = resolve('.');
@@ -81,7 +82,7 @@ test('the runtime files the Dockerfile assembles start a server that behaves lik
     PORT: String(port),
     DATA_DIR: dataDir,
   };
-  const child: ChildProcess = spawn(process.execPath, ['dist/server.js'], {
+  const child: ChildProcess = spawn(process.execPath, [...GATEHOUSE_NODE_ARGS, 'dist/server.js'], {
     cwd: out,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
