@@ -28,12 +28,14 @@ export function loadClientConfig(): Promise<ClientConfig | null> {
 export function useClientConfig(): ClientConfig | null {
   const [config, setConfig] = useState(loaded);
   useEffect(() => {
-    if (loaded) return;
+    // `config`, not `loaded`: the answer may have come between this render and this effect, and
+    // then only this update shows it (a page once stayed without the rules for good that way).
+    if (config) return;
     let live = true;
     void loadClientConfig().then((c) => live && setConfig(c));
     return () => {
       live = false;
     };
-  }, []);
+  }, [config]);
   return config;
 }
