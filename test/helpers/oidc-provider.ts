@@ -147,6 +147,21 @@ export async function startOidcProvider(opts: LocalOpOptions): Promise<LocalOp> 
     tokenErrors++;
   });
 
+  // As the Hosted UI: a sign-in with identity_provider always goes to that provider, whose answer
+  // the pool maps to a user then (a link may have changed which), so no session of its own is
+  // resumed: the session cookies are dropped from each new authorization request.
+  if (cognito) {
+    provider.use(async (ctx: KoaContext, next) => {
+      if (ctx.path === '/oauth2/authorize' && ctx.headers.cookie) {
+        ctx.headers.cookie = String(ctx.headers.cookie)
+          .split(/;\s*/)
+          .filter((c) => !c.startsWith('_session'))
+          .join('; ');
+      }
+      await next();
+    });
+  }
+
   // Sign-in and consent without a person: whoever signInAs named, granting what was asked.
   provider.use(async (ctx: KoaContext, next) => {
     if (!ctx.path.startsWith('/interaction/')) return next();

@@ -1,6 +1,6 @@
 /**
- * What the browser tests share: the built server (`node scripts/build.mjs`, then dist/server.js,
- * exactly what `npm start` runs) on a fresh data folder, Debian's Chromium through playwright-core
+ * What the browser tests share: the built server (`node scripts/build.mjs`, then dist/server.js
+ * with the flags `npm start` gives it) on a fresh data folder, Debian's Chromium through playwright-core
  * (CHROMIUM_PATH or /usr/bin/chromium; missing, the tests fail and say how to install it), pages
  * that record console errors and CSP refusals, axe-core (no serious or critical violation), and
  * screenshots (SCREENSHOTS_DIR, e.g. docs/screenshots to refresh the committed set; a temporary
@@ -14,42 +14,59 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import sharp from 'sharp';
+import { GATEHOUSE_NODE_ARGS, ROOT } from '../../../bench/servers.ts';
 import { freePort } from '../../helpers/cognito-local.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const PASSWORD = 'correct horse battery staple violin';
 export const SHOTS = process.env.SCREENSHOTS_DIR ?? mkdtempSync(join(tmpdir(), 'gh-shots-'));
-const AXE = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
+const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 
 export interface Site {
   origin: string;
   browser: Browser;
 }
 
-/** Starts the server and the browser before the file's tests, and stops both after them. */
-export function startSite(env: Record<string, string> = {}): Site {
-  const site = { origin: '', browser: undefined as unknown as Browser };
-  let server: ChildProcess | undefined;
-  let dataDir = '';
+/** Debian's Chromium, as every browser test runs it; a missing one fails the test and says why. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH.`,
+    );
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/**
+ * dist/server.js, built first, as `npm start` runs it, on `port` with a fresh data folder and `env`.
+ * Paths are the repository's, whatever the working directory (cognito-local changes it).
+ */
+export async function startServer(
+  port: number,
+  env: Record<string, string> = {},
+): Promise<{ origin: string; stop(): Promise<void> }> {
+  const built = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
+  assert.equal(built.status, 0, built.stderr);
+  const origin = `http://localhost:${port}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'gh-browser-'));
   let output = '';
-  before(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium not found at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH.`,
-      );
-    }
-    const built = spawnSync(process.execPath, ['scripts/build.mjs'], { encoding: 'utf8', timeout: 180_000 });
-    assert.equal(built.status, 0, built.stderr);
-    mkdirSync(SHOTS, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'gh-browser-'));
-    const port = await freePort();
-    site.origin = `http://localhost:${port}`;
-    server = spawn(process.execPath, ['dist/server.js'], {
+  const server: ChildProcess = spawn(
+    process.execPath,
+    [...GATEHOUSE_NODE_ARGS, join(ROOT, 'dist/server.js')],
+    {
+      cwd: ROOT,
       env: {
         ...process.env,
         PORT: String(port),
         HOST: '127.0.0.1',
-        APP_ORIGIN: site.origin,
+        APP_ORIGIN: origin,
         DATA_DIR: dataDir,
         PASSWORD_HASH_COST: '10',
         RATE_LIMIT_AUTH_PER_MINUTE: '10000',
@@ -57,31 +74,45 @@ export function startSite(env: Record<string, string> = {}): Site {
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server.stdout?.on('data', (d) => (output += d));
-    server.stderr?.on('data', (d) => (output += d));
-    for (let i = 0; ; i++) {
-      const ok = await fetch(`${site.origin}/health`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) break;
-      if (i > 150 || server.exitCode !== null) throw new Error(`the server did not start:\n${output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    site.browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-  });
-  after(async () => {
-    await site.browser?.close();
-    if (server && server.exitCode === null) {
-      const exited = new Promise((r) => server?.once('exit', r));
+    },
+  );
+  server.stdout?.on('data', (d) => (output += d));
+  server.stderr?.on('data', (d) => (output += d));
+  const stop = async () => {
+    if (server.exitCode === null) {
+      const exited = new Promise((r) => server.once('exit', r));
       server.kill('SIGTERM');
       await exited;
     }
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  for (let i = 0; ; i++) {
+    const ok = await fetch(`${origin}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return { origin, stop };
+    if (i > 150 || server.exitCode !== null) {
+      await stop();
+      throw new Error(`the server did not start:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Starts the server and the browser before the file's tests, and stops both after them. */
+export function startSite(env: Record<string, string> = {}): Site {
+  const site = { origin: '', browser: undefined as unknown as Browser };
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    site.browser = await launchChromium();
+    server = await startServer(await freePort(), env);
+    site.origin = server.origin;
+  });
+  after(async () => {
+    await site.browser?.close();
+    await server?.stop();
     if (!process.env.SCREENSHOTS_DIR) rmSync(SHOTS, { recursive: true, force: true });
   });
   return site;

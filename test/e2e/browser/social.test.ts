@@ -14,93 +14,31 @@
  * axe-core checks the sign-in page with its buttons and the security page with the provider card.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { freePort, startCognitoLocal } from '../../helpers/cognito-local.ts';
 import { federatedPoolUser, hostedUiSettings, linkedPerson, startHostedUi } from '../../helpers/hosted-ui.ts';
 import { type LocalOp, startOidcProvider } from '../../helpers/oidc-provider.ts';
+import { checkA11y, launchChromium, PASSWORD, startServer } from './browser-kit.ts';
 
-const ROOT = resolve('.');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
-const PASSWORD = 'correct horse battery staple violin';
 const GOOGLE = { client_id: 'gatehouse-google', client_secret: 'google-secret-0123456789' };
 
 let browser: Browser;
 const cleanups: (() => Promise<void> | void)[] = [];
 
 before(async () => {
-  const built = spawnSync(process.execPath, ['scripts/build.mjs'], { encoding: 'utf8', timeout: 120_000 });
-  assert.equal(built.status, 0, built.stderr);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
   for (const clean of cleanups.reverse()) await clean();
 });
 
-/** dist/server.js on a free port with `env`; its origin. */
-async function startServer(port: number, env: Record<string, string>): Promise<string> {
-  const origin = `http://localhost:${port}`;
-  const dataDir = mkdtempSync(join(tmpdir(), 'gh-social-browser-'));
-  let output = '';
-  const server: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist/server.js')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      APP_ORIGIN: origin,
-      DATA_DIR: dataDir,
-      PASSWORD_HASH_COST: '10',
-      RATE_LIMIT_AUTH_PER_MINUTE: '10000',
-      LOG_LEVEL: 'warn',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server.stdout?.on('data', (d) => (output += d));
-  server.stderr?.on('data', (d) => (output += d));
-  cleanups.push(async () => {
-    if (server.exitCode === null) {
-      const exited = new Promise((r) => server.once('exit', r));
-      server.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  for (let i = 0; ; i++) {
-    if (
-      await fetch(`${origin}/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return origin;
-    if (i > 150 || server.exitCode !== null) throw new Error(`the server did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function checkA11y(page: Page, name: string): Promise<void> {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const w = window as unknown as {
-      axe: { run(): Promise<{ violations: { id: string; impact: string }[] }> };
-    };
-    return (await w.axe.run()).violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact})`);
-  });
-  assert.deepEqual(violations, [], `axe on ${name}`);
+/** dist/server.js on `port` with `env`, stopped after the file's tests. */
+async function serve(port: number, env: Record<string, string>): Promise<void> {
+  const server = await startServer(port, env);
+  cleanups.push(() => server.stop());
 }
 
 const nav = (page: Page, name: string) =>
@@ -154,7 +92,7 @@ test('built-in identity: sign in with Google from the browser, and link it to a 
     clients: [{ ...GOOGLE, redirect_uris: [`${origin}/api/auth/oauth/google/callback`] }],
   });
   cleanups.push(() => google.close());
-  await startServer(port, {
+  await serve(port, {
     GOOGLE_ISSUER: google.issuer,
     GOOGLE_CLIENT_ID: GOOGLE.client_id,
     GOOGLE_CLIENT_SECRET: GOOGLE.client_secret,
@@ -220,7 +158,7 @@ test('Cognito mode: sign in with Google through the Hosted UI, and link it to a 
   const origin = `http://localhost:${port}`;
   const hostedUi = await startHostedUi(local, [`${origin}/api/auth/oauth/google/callback`]);
   cleanups.push(() => hostedUi.close());
-  await startServer(port, hostedUiSettings(local, hostedUi, 'Google'));
+  await serve(port, hostedUiSettings(local, hostedUi, 'Google'));
   // The pool user the Hosted UI made for this Google account.
   const email = `hosted.browser.${Date.now()}@example.test`;
   hostedUi.signInAs((await federatedPoolUser(admin, local, email)).person);
@@ -259,9 +197,6 @@ test('Cognito mode: sign in with Google through the Hosted UI, and link it to a 
   // Cognito now signs that Google account in as the owner: the same account here.
   await page.getByRole('button', { name: 'Sign out' }).first().click();
   await page.waitForURL(/\/signin\?signed_out=1/);
-  // The stand-in Hosted UI would resume its own sign-in session, which names the pool user the
-  // link deleted; Cognito sends every identity_provider sign-in to Google and maps the answer.
-  await page.context().clearCookies({ domain: new URL(hostedUi.origin).hostname });
   hostedUi.signInAs(linkedPerson({ sub: ownerId, email: owner }, google.subject));
   await page.getByRole('link', { name: 'Continue with Google' }).click();
   assert.equal(await signedInProfile(page, origin), owner);
