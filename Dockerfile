@@ -5,7 +5,7 @@
 #   build   every dependency, then the esbuild bundle in dist/
 #   runtime node_modules from deps, dist/ and static assets from build; no compiler, no npm run
 # Bump NODE_IMAGE to move to a newer Node LTS; pin it by digest too if your registry policy asks.
-ARG NODE_IMAGE=node:22.21.1-bookworm-slim
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 FROM ${NODE_IMAGE} AS toolchain
 WORKDIR /app

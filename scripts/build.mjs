@@ -9,6 +9,16 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
+// Gatehouse supports the maintained Node.js LTS lines (package.json's engines). An older Node
+// fails later in ways that do not say why (better-sqlite3 13 does not load on 20), so say it now.
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+if (nodeMajor < 22) {
+  console.error(
+    `Gatehouse needs Node.js 22 or 24; this is Node.js ${process.versions.node}. Install a maintained LTS release (https://nodejs.org) and run again.`,
+  );
+  process.exit(1);
+}
+
 // Gatehouse-only, pure JavaScript. Fastify, pino and find-my-way stay external: the bare server of
 // the benchmark loads them too, so both are measured alike. The Swagger UI reads its own files.
 const BUNDLED = new Set(['typebox', 'jose', '@fastify/swagger', '@fastify/cors', 'cookie', 'fastify-plugin']);
