@@ -77,7 +77,12 @@ async function main(): Promise<void> {
       logger.error('Requests still in flight after 10 s: stopping anyway');
       process.exit(1);
     }, 10_000).unref();
+    // Fastify closes the connections idle at this moment; one whose request is still in flight
+    // turns idle once answered, and a keep-alive client (every browser) would hold it open until
+    // its timeout: close those as they come free, so shutdown waits for requests, not clients.
+    const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
     await app.close();
+    clearInterval(sweep);
     await composition.close();
     clearTimeout(timer);
     logger.info('Stopped');

@@ -45,7 +45,11 @@ function launch(command: string, args: string[], env: Record<string, string>) {
   return { child, exited, output: () => out };
 }
 
-/** A sign-up whose body arrives in two parts: in flight from the first byte to the last. */
+/**
+ * A sign-up whose body arrives in two parts: in flight from the first byte to the last. `started`
+ * resolves once the server has read the headers (its 100 Continue), so the signal that follows
+ * finds the request in the server, not in the kernel's queue, however busy the machine.
+ */
 function slowSignUp(port: number, email: string) {
   const body = JSON.stringify({ email, password: 'a request that is still arriving at shutdown' });
   const req = request({
@@ -53,8 +57,14 @@ function slowSignUp(port: number, email: string) {
     port,
     method: 'POST',
     path: '/api/auth/signup',
-    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    headers: {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      expect: '100-continue',
+    },
   });
+  req.flushHeaders();
+  const started = new Promise<void>((resolve) => req.once('continue', () => resolve()));
   const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
     req.on('response', (res) => {
       let text = '';
@@ -63,8 +73,8 @@ function slowSignUp(port: number, email: string) {
     });
     req.on('error', reject);
   });
-  req.write(body.slice(0, 20));
-  return { finish: () => req.end(body.slice(20)), answer };
+  void started.then(() => req.write(body.slice(0, 20)));
+  return { started, finish: () => req.end(body.slice(20)), answer };
 }
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -80,7 +90,8 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     await until('npm start to serve', () => health(port), npm.output);
 
     const inFlight = slowSignUp(port, `inflight.${signal.toLowerCase()}@example.test`);
-    await sleep(300); // the server has the headers and waits for the rest of the body
+    await inFlight.started; // the server has the headers and waits for the body
+    await sleep(100);
     assert.ok(npm.child.kill(signal));
     await until('the listener to close', async () => !(await health(port)), npm.output);
     assert.equal(npm.child.exitCode, null, 'npm waits while a request is in flight');
