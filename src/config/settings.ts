@@ -23,20 +23,29 @@ export { ConfigError } from './parsers.ts';
 
 export interface Setting<T> {
   readonly name: string;
+  /** The default as the README shows it; also the value used unless `follows` computes one. */
   readonly default: string | undefined;
   readonly doc: string;
   readonly parse: Parser<T>;
+  /** A default computed from the settings parsed before this one (APP_ORIGIN follows PORT). */
+  readonly follows?: (parsed: Readonly<Record<string, unknown>>) => string;
 }
 
-const setting = <T>(name: string, def: string | undefined, doc: string, parse: Parser<T>): Setting<T> => ({
-  name,
-  default: def,
-  doc,
-  parse,
-});
+const setting = <T>(
+  name: string,
+  def: string | undefined,
+  doc: string,
+  parse: Parser<T>,
+  follows?: Setting<T>['follows'],
+): Setting<T> => ({ name, default: def, doc, parse, ...(follows ? { follows } : {}) });
 
 export const settings = {
-  port: setting('PORT', '3000', 'TCP port the server listens on.', int(0, 65535)),
+  port: setting(
+    'PORT',
+    '3000',
+    'TCP port the server listens on. 0 picks a free one (printed at start).',
+    int(0, 65535),
+  ),
   host: setting(
     'HOST',
     '127.0.0.1',
@@ -45,9 +54,10 @@ export const settings = {
   ),
   appOrigin: setting(
     'APP_ORIGIN',
-    'http://localhost:3000',
-    'Public origin of the app. Links in emails, cookie security and the Origin check all use it; request headers never override it.',
+    'http://localhost:<PORT>',
+    'Public origin of the app. Links in emails, cookie security and the Origin check all use it; request headers never override it. Left unset while HOST is loopback, the app also answers as http://127.0.0.1:<PORT> and http://[::1]:<PORT>, and mails a browser links to the one it is at.',
     origin,
+    (parsed) => `http://localhost:${String(parsed.port)}`,
   ),
   dataDir: setting(
     'DATA_DIR',
@@ -60,6 +70,12 @@ export const settings = {
     'info',
     'pino log level.',
     oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+  ),
+  logFormat: setting(
+    'LOG_FORMAT',
+    '',
+    'pretty (one readable line per event) or json (one JSON object per line, for a log shipper). Empty: pretty when standard output is a terminal, json otherwise. Redaction is the same in both.',
+    optionalOneOf('pretty', 'json'),
   ),
   trustProxyHops: setting(
     'TRUST_PROXY_HOPS',

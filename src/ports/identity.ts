@@ -70,6 +70,11 @@ export interface ProviderIdentity {
   readonly subject: string;
 }
 
+/** Where the links in a code mail point (see RequestMeta.linkOrigin); APP_ORIGIN when absent. */
+export interface MailLinks {
+  readonly linkOrigin?: string;
+}
+
 export interface IdentityProvider {
   readonly mode: 'builtin' | 'cognito';
   /** `iss` of every token this provider issues. */
@@ -87,17 +92,21 @@ export interface IdentityProvider {
   /**
    * Registers an unconfirmed user and sends a 6-digit confirmation code. Returns `exists` (and
    * sends nothing, changes nothing) when the email is already registered: callers must answer
-   * both outcomes identically.
+   * both outcomes identically. `mail.linkOrigin`, when given, is the origin of the links in the
+   * mail a provider sends itself (default: APP_ORIGIN; Cognito's own mail ignores it).
    */
-  signUp(input: {
-    email: string;
-    password: string;
-    name?: string;
-  }): Promise<{ outcome: 'created' | 'exists' }>;
+  signUp(
+    input: {
+      email: string;
+      password: string;
+      name?: string;
+    },
+    mail?: MailLinks,
+  ): Promise<{ outcome: 'created' | 'exists' }>;
   /** Confirms with the emailed code; the code is single-use and dies after 5 wrong guesses. */
   confirmSignUp(email: string, code: string): Promise<IdentityUser>;
   /** Sends a new confirmation code if the user exists and is unconfirmed; silently nothing otherwise. */
-  resendConfirmationCode(email: string): Promise<void>;
+  resendConfirmationCode(email: string, mail?: MailLinks): Promise<void>;
 
   /** USER_PASSWORD_AUTH. Tokens, or an MFA challenge when the user has TOTP on. */
   initiateAuth(email: string, password: string): Promise<AuthResult>;
@@ -126,7 +135,7 @@ export interface IdentityProvider {
   globalSignOut(userId: string): Promise<void>;
 
   /** Sends a reset code if the user exists and is confirmed; silently nothing otherwise. */
-  forgotPassword(email: string): Promise<void>;
+  forgotPassword(email: string, mail?: MailLinks): Promise<void>;
   /** ConfirmForgotPassword. Also ends every refresh token of the user. Never signs in. */
   confirmForgotPassword(email: string, code: string, newPassword: string): Promise<IdentityUser>;
   /** ChangePassword: requires the current password. */

@@ -28,6 +28,9 @@ export function policyCheck(deps: Deps, password: string, email: string, name?: 
   });
 }
 
+/** The request's link origin, for the mail the identity provider sends in answer. */
+const links = (meta: RequestMeta) => (meta.linkOrigin ? { linkOrigin: meta.linkOrigin } : {});
+
 /** Runs work after the response, logging (never surfacing) its failure. */
 function later(deps: Deps, what: string, work: () => Promise<unknown>): void {
   setImmediate(() => {
@@ -42,17 +45,16 @@ export async function signUp(
 ): Promise<void> {
   const email = normalizeEmail(input.email);
   policyCheck(deps, input.password, email, input.name);
-  const { outcome } = await deps.identity.signUp({
-    email,
-    password: input.password,
-    ...(input.name ? { name: input.name } : {}),
-  });
+  const { outcome } = await deps.identity.signUp(
+    { email, password: input.password, ...(input.name ? { name: input.name } : {}) },
+    links(meta),
+  );
   if (outcome === 'exists') {
     // Tell the owner by mail instead of telling the caller.
     later(deps, 'already-registered notice', () =>
       deps.mail.send(
         alreadyRegisteredMail(
-          { serviceName: deps.config.serviceName, appOrigin: deps.config.appOrigin },
+          { serviceName: deps.config.serviceName, appOrigin: meta.linkOrigin ?? deps.config.appOrigin },
           email,
         ),
       ),
@@ -97,15 +99,15 @@ export async function onboard(
     await changeGroup(deps, null, user.userId, ADMIN_GROUP, 'add', meta);
 }
 
-export async function resendCode(deps: Deps, rawEmail: string): Promise<void> {
+export async function resendCode(deps: Deps, rawEmail: string, meta: RequestMeta): Promise<void> {
   const email = normalizeEmail(rawEmail);
-  later(deps, 'resend confirmation code', () => deps.identity.resendConfirmationCode(email));
+  later(deps, 'resend confirmation code', () => deps.identity.resendConfirmationCode(email, links(meta)));
 }
 
 export async function forgotPassword(deps: Deps, rawEmail: string, meta: RequestMeta): Promise<void> {
   const email = normalizeEmail(rawEmail);
   later(deps, 'forgot password', async () => {
-    await deps.identity.forgotPassword(email);
+    await deps.identity.forgotPassword(email, links(meta));
     await audit(deps, { type: 'auth.password.forgot', ip: meta.ip, detail: {} });
   });
 }

@@ -54,8 +54,13 @@ export interface Principal {
   readonly accessToken?: string;
 }
 
-/** Where a request comes from, for audit and throttling. */
+/** Where a request comes from, for audit and throttling, and for the links mailed in answer. */
 export interface RequestMeta {
   readonly ip: string;
   readonly userAgent: string;
+  /**
+   * The origin links mailed for this request point at, when it is not APP_ORIGIN: set only for a
+   * browser on this machine at one of config.loopbackOrigins, never from Host or X-Forwarded-Host.
+   */
+  readonly linkOrigin?: string;
 }

@@ -11,11 +11,10 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, type TestContext } from 'node:test';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import pino from 'pino';
 import { buildApp, type GatehouseApp } from '../../src/app.ts';
 import { compose } from '../../src/composition.ts';
 import { loadConfig } from '../../src/config/config.ts';
-import { logOptions } from '../../src/http/plugins/request-log.ts';
+import { createLogger } from '../../src/http/plugins/request-log.ts';
 import type { Deps } from '../../src/services/deps.ts';
 import { refuseScans } from './refuse-scans.ts';
 
@@ -23,7 +22,7 @@ export interface Built {
   readonly app: GatehouseApp;
   readonly deps: Deps;
   readonly dataDir: string;
-  /** Every log line written so far, raw JSON. */
+  /** Every log line written so far, as written (JSON lines unless LOG_FORMAT=pretty). */
   logs(): string;
   /** Messages in the dev outbox addressed to `to`, newest first. */
   mailTo(to: string): { subject: string; text: string }[];
@@ -113,7 +112,8 @@ export async function build(
       cb();
     },
   });
-  const logger = pino(logOptions(config.logLevel), sink);
+  // JSON lines unless a test asks for LOG_FORMAT=pretty (the sink is no terminal).
+  const logger = createLogger(config.logLevel, config.logFormat, sink);
   const composition = await compose(config, logger, { ...cognito, ...overrides }, clock);
   // A test that points the app at its own cognito-local: the codes are that instance's mail.
   const pool =

@@ -23,6 +23,36 @@ describe('config schema', () => {
     assert.ok(Object.isFrozen(c));
   });
 
+  test('APP_ORIGIN follows PORT unless it is set', () => {
+    assert.equal(loadConfig({ PORT: '3101' }).appOrigin, 'http://localhost:3101');
+    assert.equal(loadConfig({ PORT: '3101', APP_ORIGIN: '' }).appOrigin, 'http://localhost:3101');
+    assert.equal(loadConfig({ PORT: '80' }).appOrigin, 'http://localhost');
+    assert.equal(
+      loadConfig({ PORT: '3101', APP_ORIGIN: 'https://app.example.com' }).appOrigin,
+      'https://app.example.com',
+    );
+  });
+
+  test('on loopback with the default APP_ORIGIN the app is also 127.0.0.1 and [::1] at PORT, and only then', () => {
+    const same = ['http://localhost:3101', 'http://127.0.0.1:3101', 'http://[::1]:3101'];
+    assert.deepEqual(loadConfig({ PORT: '3101' }).loopbackOrigins, same);
+    assert.deepEqual(loadConfig({ PORT: '3101', HOST: 'localhost' }).loopbackOrigins, same);
+    assert.deepEqual(loadConfig({ PORT: '3101', HOST: '::1' }).loopbackOrigins, same);
+    assert.ok(Object.isFrozen(loadConfig({}).loopbackOrigins));
+    // Nothing is loosened beyond this machine, nor when the operator has said what the origin is,
+    // even if what they said is the default itself.
+    assert.deepEqual(loadConfig({ PORT: '3101', HOST: '0.0.0.0' }).loopbackOrigins, []);
+    assert.deepEqual(loadConfig({ PORT: '3101', HOST: '192.168.1.20' }).loopbackOrigins, []);
+    assert.deepEqual(loadConfig({ PORT: '3101', APP_ORIGIN: 'http://localhost:3101' }).loopbackOrigins, []);
+    assert.deepEqual(loadConfig({ APP_ORIGIN: 'https://app.example.com' }).loopbackOrigins, []);
+  });
+
+  test('LOG_FORMAT: pretty, json, or empty for "pretty on a terminal"', () => {
+    assert.equal(loadConfig({}).logFormat, null);
+    assert.equal(loadConfig({ LOG_FORMAT: 'pretty' }).logFormat, 'pretty');
+    assert.equal(loadConfig({ LOG_FORMAT: 'json' }).logFormat, 'json');
+  });
+
   test('values are parsed and typed', () => {
     const c = loadConfig({
       PORT: '8080',
@@ -60,6 +90,8 @@ describe('config schema', () => {
     [{ APP_ORIGIN: 'not a url' }, 'APP_ORIGIN'],
     [{ APP_ORIGIN: 'https://a.example/path' }, 'APP_ORIGIN'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ LOG_FORMAT: 'yaml' }, 'LOG_FORMAT'],
+    [{ PORT: 'abc', APP_ORIGIN: '' }, 'PORT'],
     [{ CORS_ORIGINS: 'ftp://x.example' }, 'CORS_ORIGINS'],
     [{ IDENTITY_PROVIDER: 'okta' }, 'IDENTITY_PROVIDER'],
     [{ PASSWORD_MIN_LENGTH: '4' }, 'PASSWORD_MIN_LENGTH'],

@@ -13,6 +13,7 @@ import type {
   ResetBody,
   SessionAnswer,
   SessionList,
+  SessionState,
   SignInBody,
   SignUpAnswer,
   SignUpBody,
@@ -149,8 +150,9 @@ type SignInAnswer = S<typeof SessionAnswer> | S<typeof Challenge>;
 
 export const api = {
   session: async () => {
-    const out = await call<S<typeof SessionAnswer>>('GET', '/api/session', undefined, { quiet401: true });
-    csrfToken = (out as { csrf_token?: string }).csrf_token ?? null;
+    // 200 either way: { user, csrf_token } when signed in, { user: null } when not (no console error).
+    const out = await call<S<typeof SessionState>>('GET', '/api/session', undefined, { quiet401: true });
+    csrfToken = ('csrf_token' in out ? out.csrf_token : undefined) ?? null;
     return out;
   },
   signIn: (body: S<typeof SignInBody>) =>

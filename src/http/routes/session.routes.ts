@@ -8,7 +8,7 @@ import type { Deps } from '../../services/deps.ts';
 import { createSession, endSession, listSessions, revokeSession } from '../../services/sessions.service.ts';
 import { getProfile, meOf } from '../../services/users.service.ts';
 import { createOriginCheck, meta } from '../plugins/auth.ts';
-import { Challenge, MfaBody, SessionAnswer, SessionList, SignInBody } from '../schemas/auth.ts';
+import { Challenge, MfaBody, SessionAnswer, SessionList, SessionState, SignInBody } from '../schemas/auth.ts';
 import { type App, credentialLimit, type RouteOptions, signedIn } from './route-kit.ts';
 
 type Reply = FastifyReply;
@@ -70,18 +70,41 @@ export async function sessionRoutes(app: App, { deps }: RouteOptions) {
     },
   );
 
+  /** The caller, as app.authenticate judges it; false for a browser that is not signed in. */
+  const signedInNow = (request: FastifyRequest, reply: Reply) =>
+    new Promise<boolean>((resolve, reject) => {
+      const settle = (err?: unknown) => {
+        if (!err) return resolve(true);
+        // A Bearer caller sent a credential that failed: that stays an error (401).
+        const signedOut =
+          err instanceof AppError &&
+          (err.code === 'UNAUTHENTICATED' || err.code === 'SESSION_EXPIRED') &&
+          request.headers.authorization === undefined;
+        if (!signedOut) return reject(err);
+        // A cookie whose session has ended is dropped, so the browser stops sending it.
+        if (err.code === 'SESSION_EXPIRED') app.sessionCookie.clear(reply);
+        resolve(false);
+      };
+      try {
+        app.authenticate(request, reply, undefined, settle)?.then(() => settle(), settle);
+      } catch (err) {
+        settle(err);
+      }
+    });
+
   app.get(
     '/session',
     {
-      preParsing: app.authenticate,
       schema: {
-        security: signedIn,
+        security: [{}, ...signedIn],
         tags,
-        summary: 'The signed-in browser user, with the CSRF token for non-browser clients',
-        response: { 200: SessionAnswer },
+        summary:
+          'Who is signed in: the user, with the CSRF token for non-browser clients, or { user: null } when nobody is (no cookie, or its session has ended)',
+        response: { 200: SessionState },
       },
     },
-    async (request) => {
+    async (request, reply) => {
+      if (!(await signedInNow(request, reply))) return { user: null };
       const principal = request.principal as NonNullable<typeof request.principal>;
       const profile = request.profile ?? (await getProfile(deps, principal.userId));
       return {

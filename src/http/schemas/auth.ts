@@ -90,6 +90,14 @@ export const SessionAnswer = Type.Object(
   { user: User, csrf_token: Type.Optional(Type.String()) },
   { additionalProperties: false },
 );
+/**
+ * GET /api/session: who is signed in. Nobody (no cookie, or one whose session has ended) is an
+ * answer too, not an error: every signed-out page asks, and a browser logs every 401 it gets.
+ */
+export const SessionState = Type.Union([
+  SessionAnswer,
+  Type.Object({ user: Type.Null() }, { additionalProperties: false, description: 'Signed out' }),
+]);
 export const SessionList = Type.Object(
   {
     sessions: Type.Array(

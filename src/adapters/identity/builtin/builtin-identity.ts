@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../domain/errors.ts';
 import { confirmationMail, resetMail } from '../../../domain/messages.ts';
-import type { AuthResult, IdentityProvider, IdentityUser } from '../../../ports/identity.ts';
+import type { AuthResult, IdentityProvider, IdentityUser, MailLinks } from '../../../ports/identity.ts';
 import { openSqlite } from '../../shared/sqlite.ts';
 import { codeHash, sixDigits } from './codes.ts';
 import {
@@ -59,14 +59,17 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
   const iso = () => new Date(clock()).toISOString();
   const send = (message: Parameters<typeof opts.mail.send>[0]) => opts.mail.send(message);
 
-  const issueCode = async (row: UserRow, purpose: 'confirm' | 'reset'): Promise<void> => {
+  const issueCode = async (row: UserRow, purpose: 'confirm' | 'reset', links?: MailLinks): Promise<void> => {
     const code = sixDigits();
     const ttl = purpose === 'confirm' ? CONFIRM_CODE_TTL : RESET_CODE_TTL;
     q.setCode.run(row.id, purpose, codeHash(row.id, purpose, code), ctx.nowSec() + ttl);
+    const context = links?.linkOrigin
+      ? { ...opts.mailContext, appOrigin: links.linkOrigin }
+      : opts.mailContext;
     await send(
       purpose === 'confirm'
-        ? confirmationMail(opts.mailContext, row.email, code)
-        : resetMail(opts.mailContext, row.email, code),
+        ? confirmationMail(context, row.email, code)
+        : resetMail(context, row.email, code),
     );
   };
 
@@ -122,7 +125,7 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
     getJwks: () => ctx.keys.jwks(),
     rotateKeys: () => ctx.keys.rotate(),
 
-    async signUp({ email, password, name }) {
+    async signUp({ email, password, name }, links) {
       // Hash first in both branches so a taken email answers in the same time as a free one.
       const hash = await hashPassword(password, opts.hashCost);
       if (q.userByEmail.get(email)) return { outcome: 'exists' };
@@ -133,7 +136,7 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
         if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return { outcome: 'exists' };
         throw err;
       }
-      await issueCode(mustGet(id), 'confirm');
+      await issueCode(mustGet(id), 'confirm', links);
       return { outcome: 'created' };
     },
 
@@ -145,9 +148,9 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
       return toIdentityUser(ctx, mustGet(row.id));
     },
 
-    async resendConfirmationCode(email) {
+    async resendConfirmationCode(email, links) {
       const row = q.userByEmail.get(email);
-      if (row?.status === 'UNCONFIRMED') await issueCode(row, 'confirm');
+      if (row?.status === 'UNCONFIRMED') await issueCode(row, 'confirm', links);
     },
 
     async initiateAuth(email, password): Promise<AuthResult> {
@@ -189,9 +192,9 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
       endAllSessions(userId);
     },
 
-    async forgotPassword(email) {
+    async forgotPassword(email, links) {
       const row = q.userByEmail.get(email);
-      if (row?.status === 'CONFIRMED' && row.enabled === 1) await issueCode(row, 'reset');
+      if (row?.status === 'CONFIRMED' && row.enabled === 1) await issueCode(row, 'reset', links);
     },
 
     async confirmForgotPassword(email, code, newPassword): Promise<IdentityUser> {
