@@ -6,12 +6,17 @@ import pino from 'pino';
 import { buildApp } from './app.ts';
 import { compose } from './composition.ts';
 import { type Config, loadConfig, readEnv } from './config/config.ts';
+import { devOutboxExposure, devOutboxRefusal } from './config/mail-checks.ts';
 import { ConfigError } from './config/settings.ts';
 import { logOptions } from './http/plugins/request-log.ts';
 
 function configOrExit(): Config {
   try {
-    return loadConfig(readEnv());
+    const config = loadConfig(readEnv());
+    // Only a server that listens is refused: other tools (keys:rotate) read the same settings.
+    const refusal = devOutboxRefusal(config);
+    if (refusal) throw refusal;
+    return config;
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`Configuration error: ${err.message}\n`);
@@ -21,18 +26,16 @@ function configOrExit(): Config {
   }
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
-
 async function main(): Promise<void> {
   const config = configOrExit();
   const logger = pino(logOptions(config.logLevel));
   const composition = await compose(config, logger);
   const app = await buildApp({ deps: composition.deps, logger });
 
-  if (composition.deps.mail.outbox && !LOOPBACK_HOSTS.has(config.host)) {
+  const exposure = devOutboxExposure(config);
+  if (exposure) {
     logger.warn(
-      { host: config.host },
-      'The dev mail outbox is the mail adapter while listening beyond loopback: real users will not receive mail. Configure SMTP before going live.',
+      `The dev mail outbox is the mail adapter (ALLOW_DEV_OUTBOX=1) and ${exposure}: real users will not receive mail. Set MAIL=smtp or MAIL=ses before going live.`,
     );
   }
 
