@@ -53,13 +53,16 @@ export function createMailDelivery(opts: MailDeliveryOptions): Mail {
     });
 
   const failed = async (message: MailMessage, failure: MailSendError, attempts: number) => {
-    const detail = { kind: message.kind, code: failure.providerCode, attempts };
-    log.error({ mail: detail }, 'a message could not be delivered');
+    // providerCode, not code: the logger redacts every field named code (SECURITY 36).
+    log.error(
+      { mail: { kind: message.kind, providerCode: failure.providerCode, attempts } },
+      'a message could not be delivered',
+    );
     await audit(opts, {
       type: 'mail.failed',
       actorId: null,
       outcome: 'failure',
-      detail: { ...detail, to: message.to },
+      detail: { kind: message.kind, code: failure.providerCode, attempts, to: message.to },
     });
   };
 
@@ -76,7 +79,7 @@ export function createMailDelivery(opts: MailDeliveryOptions): Mail {
         const wait = failure.transient && !closing ? delays[attempt - 1] : undefined;
         if (wait === undefined) return failed(message, failure, attempt);
         log.warn(
-          { mail: { kind: message.kind, code: failure.providerCode, attempt, retryInMs: wait } },
+          { mail: { kind: message.kind, providerCode: failure.providerCode, attempt, retryInMs: wait } },
           'a message was not accepted yet; it will be tried again',
         );
         await pause(wait);

@@ -204,7 +204,7 @@ describe('delivery over SMTP: retries of what may pass, audit and logs of what d
     assert.deepEqual(await failuresTo(to), []);
     const retries = logs.filter((l) => l.includes('will be tried again'));
     assert.equal(retries.length, 2);
-    assert.match(retries[0] ?? '', /"code":"EMESSAGE 451"/);
+    assert.match(retries[0] ?? '', /"providerCode":"EMESSAGE 451"/);
   });
 
   test('an SMTP 550 is not retried: one attempt, logged and audited with its code, never its content', async () => {
@@ -224,7 +224,7 @@ describe('delivery over SMTP: retries of what may pass, audit and logs of what d
     assert.deepEqual(event?.detail, { kind: 'confirmation-code', code: 'EMESSAGE 550', attempts: 1, to });
     assert.equal(event?.outcome, 'failure');
     const written = logs.slice(before).join('\n');
-    assert.match(written, /"code":"EMESSAGE 550"/);
+    assert.match(written, /"providerCode":"EMESSAGE 550"/);
     assert.doesNotMatch(written, /868686/, 'the code never reaches a log line');
     assert.doesNotMatch(written, /confirmation code is|is your Gatehouse/, 'nor the subject or text');
   });

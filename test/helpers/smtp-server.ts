@@ -58,7 +58,7 @@ const testCertificate = () => {
 };
 
 export async function startSmtpServer(
-  opts: { host?: string; starttls?: boolean; auth?: { user: string; pass: string } } = {},
+  opts: { host?: string; port?: number; starttls?: boolean; auth?: { user: string; pass: string } } = {},
 ): Promise<TestSmtp> {
   const host = opts.host ?? '127.0.0.1';
   const { key, cert } = await testCertificate();
@@ -109,7 +109,7 @@ export async function startSmtpServer(
   });
   const port = await new Promise<number>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, host, () => resolve((server.server.address() as { port: number }).port));
+    server.listen(opts.port ?? 0, host, () => resolve((server.server.address() as { port: number }).port));
   });
   return {
     host,
