@@ -10,10 +10,10 @@ import { join, resolve } from 'node:path';
 import { createSimulatorBilling } from './adapters/billing/simulator/simulator-billing.ts';
 import { createLocalBlobs } from './adapters/blobs/local/local-blobs.ts';
 import { type BuiltinIdentity, createBuiltinIdentity } from './adapters/identity/builtin/builtin-identity.ts';
-import { createOutboxMail } from './adapters/mail/outbox/outbox-mail.ts';
 import { createEnvSecrets } from './adapters/secrets/env/env-secrets.ts';
 import { createSqliteStore } from './adapters/store/sqlite/sqlite-store.ts';
 import { cognitoJwksUri, createFederation } from './composition/federation.ts';
+import { createMailTransport } from './composition/mail.ts';
 import type { Config } from './config/config.ts';
 import { assetPath } from './config/paths.ts';
 import { loadPlans } from './config/plans-file.ts';
@@ -27,12 +27,9 @@ import type { Mail } from './ports/mail.ts';
 import type { Secrets } from './ports/secrets.ts';
 import type { Store } from './ports/store.ts';
 import type { Deps, Logger } from './services/deps.ts';
+import { createMailDelivery } from './services/mail-delivery.ts';
 
 export const BUILTIN_CLIENT_ID = 'gatehouse';
-
-/** Six-digit codes in a dev-outbox log line are masked: logs must never carry codes (SECURITY 36). */
-export const maskCodes = (text: string): string =>
-  text.replace(/\b\d{6}\b/g, '******').replace(/code=[^&\s]+/g, 'code=******');
 
 /** The 18,000-entry list is read on the first password check, not on the start-up path. */
 function lazyCommonPasswords(): { has(candidate: string): boolean } {
@@ -229,14 +226,13 @@ export async function compose(
   const awsCredentials = await createAwsCredentials(config, log);
   const { billing, prices } = await createBilling(config, plans, secrets, dataDir, log, clock);
 
-  const mail = createOutboxMail({
-    file: join(dataDir, 'outbox.jsonl'),
-    log: (text) =>
-      log.info({ mail: maskCodes(text) }, 'dev outbox: message stored; read it in full at GET /api/dev/mail'),
-  });
+  const transport = await createMailTransport(config, secrets, dataDir, log);
+
+  // The store before the identity provider: mail delivery counts each address's send budget in it.
+  const store = await createStore(config, dataDir, clock);
+  const mail = createMailDelivery({ transport, store, log, clock, budgetPerHour: config.mailBudgetPerHour });
   const identity = await createIdentityProvider(config, secrets, mail, log, clock);
   const federation = await createFederation(config, secrets, identity, log);
-  const store = await createStore(config, dataDir, clock);
   const blobs = await createBlobs(config, dataDir);
 
   const deps: Deps = {
@@ -262,6 +258,7 @@ export async function compose(
   return {
     deps,
     async close() {
+      await mail.close?.();
       await identity.close();
       await store.close();
       billing.close?.();

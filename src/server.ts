@@ -9,12 +9,17 @@ import { createServer } from 'node:net';
 import { buildApp } from './app.ts';
 import { compose } from './composition.ts';
 import { type Config, isLoopbackHost, loadConfig, readEnv } from './config/config.ts';
+import { devOutboxExposure, devOutboxRefusal } from './config/mail-checks.ts';
 import { ConfigError } from './config/settings.ts';
 import { createLogger } from './http/plugins/request-log.ts';
 
 function configOrExit(overrides: Record<string, string> = {}): Config {
   try {
-    return loadConfig({ ...readEnv(), ...overrides });
+    const config = loadConfig({ ...readEnv(), ...overrides });
+    // Only a server that listens is refused: other tools (keys:rotate) read the same settings.
+    const refusal = devOutboxRefusal(config);
+    if (refusal) throw refusal;
+    return config;
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`Configuration error: ${err.message}\n`);
@@ -61,10 +66,10 @@ async function main(): Promise<void> {
   const composition = await compose(config, logger);
   const app = await buildApp({ deps: composition.deps, logger });
 
-  if (composition.deps.mail.outbox && !isLoopbackHost(config.host)) {
+  const exposure = devOutboxExposure(config);
+  if (exposure) {
     logger.warn(
-      { host: config.host },
-      'The dev mail outbox is the mail adapter while listening beyond loopback: real users will not receive mail. Configure SMTP before going live.',
+      `The dev mail outbox is the mail adapter (ALLOW_DEV_OUTBOX=1) and ${exposure}: real users will not receive mail. Set MAIL=smtp or MAIL=ses before going live.`,
     );
   }
 

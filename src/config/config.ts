@@ -2,6 +2,7 @@
  * Configuration, parsed once from the environment (and .env) and frozen. A wrong setting throws a
  * ConfigError naming the variable; src/server.ts prints it as one line and exits.
  */
+import { checkMailSettings } from './mail-checks.ts';
 import { ConfigError, type Setting, settings } from './settings.ts';
 
 type ValueOf<S> = S extends Setting<infer T> ? T : never;
@@ -49,6 +50,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   checkAwsSettings(config);
   checkSocialSettings(config);
+  checkMailSettings(config);
   return Object.freeze({
     ...config,
     corsOrigins: Object.freeze([...config.corsOrigins]),

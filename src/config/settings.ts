@@ -5,11 +5,16 @@
  */
 
 import {
+  awsName,
+  bool,
   emailList,
+  hostName,
   int,
   nameList,
+  oneLine,
   oneOf,
   optionalInt,
+  optionalMailbox,
   optionalOneOf,
   optionalOrigin,
   optionalUrl,
@@ -234,8 +239,64 @@ export const settings = {
   mail: setting(
     'MAIL',
     'outbox',
-    'Mail adapter: outbox keeps every message, prints it to the log and serves it at GET /api/dev/mail to loopback clients.',
-    oneOf('outbox'),
+    'Mail adapter: outbox (the dev outbox: keeps every message, prints it to the log and serves it at GET /api/dev/mail to loopback clients; nothing is delivered), smtp (any SMTP provider; needs SMTP_HOST, MAIL_FROM) or ses (Amazon SES; needs MAIL_FROM and SES_REGION or AWS_REGION).',
+    oneOf('outbox', 'smtp', 'ses'),
+  ),
+  mailFrom: setting(
+    'MAIL_FROM',
+    '',
+    'Sender of every message, a display name and an address: Gatehouse <no-reply@example.com> (a bare address is sent with SERVICE_NAME as its name). Required with MAIL=smtp or ses; with ses the address or its domain must be a verified SES identity.',
+    optionalMailbox,
+  ),
+  mailReplyTo: setting(
+    'MAIL_REPLY_TO',
+    '',
+    'Where replies go (Reply-To), as a name and an address like MAIL_FROM. Empty: no Reply-To header, replies go to MAIL_FROM.',
+    optionalMailbox,
+  ),
+  smtpHost: setting('SMTP_HOST', '', 'SMTP server (MAIL=smtp), e.g. smtp.example.com.', hostName),
+  smtpPort: setting(
+    'SMTP_PORT',
+    '587',
+    'SMTP port: 587 or 25 use STARTTLS, 465 TLS from the start. Beyond localhost the connection must be encrypted and the certificate valid, or nothing is sent.',
+    int(1, 65535),
+  ),
+  smtpUser: setting(
+    'SMTP_USER',
+    '',
+    'SMTP user name; its password is the SMTP_PASSWORD secret (environment, .env or the Secrets Manager secret). Empty: no authentication.',
+    oneLine,
+  ),
+  sesRegion: setting('SES_REGION', '', 'Region of Amazon SES (MAIL=ses). Empty: AWS_REGION.', text),
+  sesConfigurationSet: setting(
+    'SES_CONFIGURATION_SET',
+    '',
+    'SES configuration set every message is sent with (its event destinations see sends, bounces and complaints). Empty: none.',
+    awsName,
+  ),
+  sesEndpoint: setting(
+    'SES_ENDPOINT',
+    '',
+    "SES API endpoint. Empty: the region's. Only for a local stand-in such as moto.",
+    optionalOrigin,
+  ),
+  mailBudgetPerHour: setting(
+    'MAIL_BUDGET_PER_HOUR',
+    '5',
+    'Messages one address may be sent per hour in answer to sign-up, resend-code and forgot-password requests, whoever sends them. Beyond it they are withheld (and audited); the answers do not change.',
+    int(1, 1000),
+  ),
+  allowDevOutbox: setting(
+    'ALLOW_DEV_OUTBOX',
+    '0',
+    'Set to 1 to start with MAIL=outbox although the server listens beyond loopback or NODE_ENV is production (a demo, a staging box): without it such a start is refused, because nobody would receive mail.',
+    bool,
+  ),
+  nodeEnv: setting(
+    'NODE_ENV',
+    '',
+    'Only read by the dev-outbox guard: production refuses MAIL=outbox unless ALLOW_DEV_OUTBOX=1. Nothing else changes with it.',
+    text,
   ),
   adminEmails: setting(
     'ADMIN_EMAILS',

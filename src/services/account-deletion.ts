@@ -18,6 +18,7 @@ import { audit } from './audit.ts';
 import { cancelForDeletion } from './billing.service.ts';
 import type { Deps, RequestMeta } from './deps.ts';
 import { deleteAllFiles } from './files.service.ts';
+import { notify } from './notices.ts';
 import { revokeEverything } from './revocation.ts';
 
 const RETRIES = [50, 250];
@@ -84,4 +85,11 @@ export async function deleteAccount(
     ip: meta?.ip ?? null,
     detail: { files },
   });
+  // To the address read before anything was deleted: the account cannot be asked any more.
+  await notify(
+    deps,
+    userId,
+    { kind: 'account-deleted', byAdministrator: actorId !== userId },
+    { to: user.email },
+  );
 }

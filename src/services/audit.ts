@@ -8,7 +8,8 @@ import type { Deps } from './deps.ts';
 
 export type AuditInput = Pick<AuditEvent, 'type'> & Partial<Omit<AuditEvent, 'id' | 'at' | 'type'>>;
 
-export async function audit(deps: Deps, input: AuditInput): Promise<void> {
+/** Needs only the store, the clock and the log, so mail delivery (made before Deps) audits too. */
+export async function audit(deps: Pick<Deps, 'store' | 'clock' | 'log'>, input: AuditInput): Promise<void> {
   const event: AuditEvent = {
     id: randomUUID(),
     at: new Date(deps.clock()).toISOString(),

@@ -14,8 +14,10 @@ import { assertNotThrottled, clearFailures, recordFailure } from './account-thro
 import { changeGroup } from './admin.service.ts';
 import { audit } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
+import { mailContextOf, notify } from './notices.ts';
 import { syncProfile } from './profiles.ts';
 import { revokeEverything, tokensPastMark } from './revocation.ts';
+import { poolMayMail, takeSendBudget } from './send-budget.ts';
 
 export const ADMIN_GROUP = 'admin';
 export const USER_GROUP = 'user';
@@ -52,13 +54,11 @@ export async function signUp(
   if (outcome === 'exists') {
     // Tell the owner by mail instead of telling the caller.
     later(deps, 'already-registered notice', () =>
-      deps.mail.send(
-        alreadyRegisteredMail(
-          { serviceName: deps.config.serviceName, appOrigin: meta.linkOrigin ?? deps.config.appOrigin },
-          email,
-        ),
-      ),
+      deps.mail.send(alreadyRegisteredMail(mailContextOf(deps, meta.linkOrigin), email)),
     );
+  } else if (deps.identity.mode === 'cognito') {
+    // The pool mailed the code itself: it counts against the address's send budget all the same.
+    later(deps, 'send budget', () => takeSendBudget(deps, deps.config.mailBudgetPerHour, email));
   }
   await audit(deps, { type: 'auth.signup', ip: meta.ip, detail: { outcome } });
 }
@@ -101,13 +101,16 @@ export async function onboard(
 
 export async function resendCode(deps: Deps, rawEmail: string, meta: RequestMeta): Promise<void> {
   const email = normalizeEmail(rawEmail);
-  later(deps, 'resend confirmation code', () => deps.identity.resendConfirmationCode(email, links(meta)));
+  later(deps, 'resend confirmation code', async () => {
+    if (await poolMayMail(deps, 'confirmation-code', email))
+      await deps.identity.resendConfirmationCode(email, links(meta));
+  });
 }
 
 export async function forgotPassword(deps: Deps, rawEmail: string, meta: RequestMeta): Promise<void> {
   const email = normalizeEmail(rawEmail);
   later(deps, 'forgot password', async () => {
-    await deps.identity.forgotPassword(email, links(meta));
+    if (await poolMayMail(deps, 'reset-code', email)) await deps.identity.forgotPassword(email, links(meta));
     await audit(deps, { type: 'auth.password.forgot', ip: meta.ip, detail: {} });
   });
 }
@@ -130,6 +133,7 @@ export async function resetPassword(
   await clearFailures(deps, 'code', email);
   await revokeEverything(deps, user.userId);
   await audit(deps, { type: 'auth.password.reset', subjectId: user.userId, ip: meta.ip });
+  await notify(deps, user.userId, { kind: 'password-reset' }, { to: user.email });
 }
 
 /** The password step. Tokens, or an MFA challenge (which alone grants nothing). */

@@ -26,6 +26,7 @@ import type { LinkedIdentity } from '../ports/store.ts';
 import { audit } from './audit.ts';
 import { onboard } from './auth.service.ts';
 import type { Deps, RequestMeta } from './deps.ts';
+import { notify, providerName } from './notices.ts';
 import { identityFor, linkInPool, type PoolSignIn, poolIdentityOf, rejected } from './pool-links.ts';
 
 const unverified = () =>
@@ -160,10 +161,8 @@ export async function linkToSignedInUser(
     replaced = await linkInPool(deps, userId, source.signIn, identity);
   }
   // The user may have the link already (a repeated flow): that is success, not a conflict.
-  if (
-    !(await deps.store.identities.link(link)) &&
-    (await deps.store.identities.find(link.provider, link.subject))?.userId !== userId
-  ) {
+  const added = await deps.store.identities.link(link);
+  if (!added && (await deps.store.identities.find(link.provider, link.subject))?.userId !== userId) {
     throw inUse();
   }
   await audit(deps, {
@@ -172,6 +171,9 @@ export async function linkToSignedInUser(
     ip: meta.ip,
     detail: { provider: link.provider, ...(replaced ? { replacedPoolUser: replaced } : {}) },
   });
+  // A repeated flow changed nothing: no notice.
+  if (added)
+    await notify(deps, userId, { kind: 'provider-linked', provider: providerName(deps, link.provider) });
 }
 
 export async function listIdentities(
@@ -211,4 +213,5 @@ export async function unlinkIdentity(
     throw new AppError('NOT_FOUND', 'No such linked account.');
   }
   await audit(deps, { type: 'auth.identity.unlinked', subjectId: userId, ip: meta.ip, detail: { provider } });
+  await notify(deps, userId, { kind: 'provider-removed', provider: providerName(deps, provider) });
 }

@@ -1,6 +1,7 @@
 /**
  * The server as a process: first start creates DATA_DIR and a signing key, a restart keeps the
- * key, the dev-outbox warning appears when listening beyond loopback, and SIGTERM shuts down cleanly.
+ * key, the dev outbox refuses to face real users (beyond loopback, or NODE_ENV=production) unless
+ * ALLOW_DEV_OUTBOX=1, which starts with a warning, and SIGTERM shuts down cleanly.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -65,7 +66,7 @@ test('first start creates DATA_DIR and a key; the key survives a restart; SIGTER
     (k: { kid: string }) => k.kid,
   );
   assert.deepEqual(kids, [kid1]);
-  assert.doesNotMatch(second.output(), /dev mail outbox is the mail adapter while listening beyond loopback/);
+  assert.doesNotMatch(second.output(), /dev mail outbox is the mail adapter/);
   assert.equal(await stop(second.child), 0);
 });
 
@@ -120,6 +121,7 @@ test('beyond loopback the banner names both the socket and APP_ORIGIN', async (t
     DATA_DIR: join(root, 'data'),
     HOST: '0.0.0.0',
     APP_ORIGIN: 'https://app.example.com',
+    ALLOW_DEV_OUTBOX: '1',
   });
   assert.match(
     s.output(),
@@ -130,17 +132,57 @@ test('beyond loopback the banner names both the socket and APP_ORIGIN', async (t
   assert.equal(await stop(s.child), 0);
 });
 
-test('listening beyond loopback with the dev outbox logs a warning', async (t) => {
+/** Runs the server until it exits by itself (or 20 s); its exit code and everything it wrote. */
+function runToExit(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: { ...process.env, PORT: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+  });
+}
+
+test('the dev outbox refuses to face real users: beyond loopback or in production, one line naming MAIL', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'gh-proc-'));
   t.after(() => rmSync(root, { recursive: true, force: true }));
-  const s = await start({ DATA_DIR: join(root, 'data'), HOST: '0.0.0.0' });
+  const cases = [
+    [{ HOST: '0.0.0.0' }, /the server listens on 0\.0\.0\.0/],
+    [{ HOST: '127.0.0.1', NODE_ENV: 'production' }, /NODE_ENV is production/],
+  ] as const;
+  for (const [env, why] of cases) {
+    const { code, stderr } = await runToExit({ DATA_DIR: join(root, 'data'), NODE_ENV: '', ...env });
+    assert.equal(code, 2, stderr);
+    const lines = stderr.trim().split('\n');
+    assert.equal(lines.length, 1, stderr);
+    assert.match(
+      lines[0] ?? '',
+      /^Configuration error: MAIL: is outbox \(the dev outbox: no mail leaves this server\)/,
+    );
+    assert.match(lines[0] ?? '', why);
+    assert.match(lines[0] ?? '', /Set MAIL=smtp or MAIL=ses, or ALLOW_DEV_OUTBOX=1/);
+  }
+  assert.equal(existsSync(join(root, 'data')), false, 'refused before any data was written');
+});
+
+test('with ALLOW_DEV_OUTBOX=1 it starts beyond loopback, and warns that nobody receives mail', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'gh-proc-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const s = await start({ DATA_DIR: join(root, 'data'), HOST: '0.0.0.0', ALLOW_DEV_OUTBOX: '1' });
   const warning = s
     .output()
     .split('\n')
-    .filter(Boolean)
+    .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as { level: number; msg: string })
     .find((l) => /dev mail outbox/.test(l.msg));
   assert.equal(warning?.level, 40);
+  assert.match(warning?.msg ?? '', /the server listens on 0\.0\.0\.0: real users will not receive mail/);
   assert.equal(await stop(s.child), 0);
 });
 

@@ -109,7 +109,34 @@ describe('operations', () => {
       headers: { 'x-forwarded-for': '203.0.113.9' },
     });
     assert.equal(proxied.statusCode, 403);
-    assert.deepEqual(Object.keys(messages[0]).sort(), ['at', 'id', 'subject', 'text', 'to']);
+    assert.deepEqual(Object.keys(messages[0]).sort(), ['at', 'html', 'id', 'kind', 'subject', 'text', 'to']);
+    assert.equal(messages[0].kind, 'confirmation-code');
+    assert.match(messages[0].html, /^<!doctype html>/);
+  });
+
+  test("GET /api/dev/mail/:id/html serves a message's HTML part sandboxed, to loopback clients only", async (t) => {
+    const b = await build(t);
+    const { email } = await signUp(b);
+    const [message] = b.deps.mail.outbox?.list() ?? [];
+    assert.ok(message && message.to === email);
+    const page = await b.app.inject({ url: `/api/dev/mail/${message.id}/html`, remoteAddress: '127.0.0.1' });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.headers['content-type'] ?? '', /^text\/html; charset=utf-8/);
+    const csp = page.headers['content-security-policy'];
+    assert.match(String(csp), /default-src 'none'/);
+    assert.match(String(csp), /\bsandbox\b/);
+    assert.match(String(csp), /frame-ancestors 'self'/);
+    assert.ok(page.body.includes(message.html.replace(/<head>/i, '<head><base target="_blank">')));
+    const remote = await b.app.inject({
+      url: `/api/dev/mail/${message.id}/html`,
+      remoteAddress: '203.0.113.9',
+    });
+    assert.equal(remote.statusCode, 403);
+    const missing = await b.app.inject({
+      url: '/api/dev/mail/00000000-0000-4000-8000-000000000000/html',
+      remoteAddress: '127.0.0.1',
+    });
+    assert.equal(missing.statusCode, 404);
   });
 
   test('GET /api/client-config gives the web app the password policy and whether the mailbox is served', async (t) => {

@@ -27,7 +27,11 @@ export const DevMailAnswer = Type.Object(
           at: Type.String(),
           to: Type.String(),
           subject: Type.String(),
-          text: Type.String(),
+          text: Type.String({ description: 'The plain-text part' }),
+          html: Type.String({ description: 'The HTML part (also at GET /api/dev/mail/{id}/html)' }),
+          kind: Type.String({
+            description: 'What the message is for, e.g. confirmation-code, notice.password-changed',
+          }),
         },
         { additionalProperties: false },
       ),

@@ -23,6 +23,43 @@ function linked(text: string): ReactNode[] {
   });
 }
 
+type Message = DevMail[number];
+
+/**
+ * One message: its text part, with this app's links clickable, and on demand its HTML part as
+ * sent, in a sandboxed frame (GET /api/dev/mail/:id/html: its styles apply, nothing runs).
+ */
+function MailCard({ m }: { m: Message }) {
+  const [showHtml, setShowHtml] = useState(false);
+  return (
+    <Card>
+      <article className="mail" aria-label={`Message to ${m.to}`}>
+        <header>
+          <strong>{m.subject}</strong>
+          <span className="muted small">
+            to {m.to} · {formatDate(m.at)}
+          </span>
+        </header>
+        <pre>{linked(m.text)}</pre>
+        {m.html ? (
+          <div className="mail-html">
+            <Button kind="link" aria-expanded={showHtml} onClick={() => setShowHtml(!showHtml)}>
+              {showHtml ? 'Hide the HTML version' : 'Show the HTML version'}
+            </Button>
+            {showHtml ? (
+              <iframe
+                title={`HTML version: ${m.subject}`}
+                src={`/api/dev/mail/${encodeURIComponent(m.id)}/html`}
+                sandbox="allow-popups allow-popups-to-escape-sandbox"
+              />
+            ) : null}
+          </div>
+        ) : null}
+      </article>
+    </Card>
+  );
+}
+
 /** The dev outbox (GET /api/dev/mail): what the server would have e-mailed, on this machine only. */
 export default function Mailbox() {
   const [messages, setMessages] = useState<DevMail | null>(null);
@@ -54,7 +91,8 @@ export default function Mailbox() {
       </div>
       <p className="muted page-lead">
         While Gatehouse runs without a mail server, every message it would send lands here, newest first (only
-        on this machine). The page checks for new ones every few seconds.
+        on this machine), as text and as the HTML version mail programs show. The page checks for new ones
+        every few seconds.
       </p>
       {error ? (
         <Notice kind="error">
@@ -71,17 +109,7 @@ export default function Mailbox() {
       ) : null}
       <div className="stack">
         {messages?.map((m) => (
-          <Card key={m.id}>
-            <article className="mail" aria-label={`Message to ${m.to}`}>
-              <header>
-                <strong>{m.subject}</strong>
-                <span className="muted small">
-                  to {m.to} · {formatDate(m.at)}
-                </span>
-              </header>
-              <pre>{linked(m.text)}</pre>
-            </article>
-          </Card>
+          <MailCard key={m.id} m={m} />
         ))}
       </div>
     </div>
