@@ -8,6 +8,7 @@ import { compose } from './composition.ts';
 import { type Config, loadConfig, readEnv } from './config/config.ts';
 import { ConfigError } from './config/settings.ts';
 import { logOptions } from './http/plugins/request-log.ts';
+import { startReconciler } from './services/billing-reconcile.ts';
 
 function configOrExit(): Config {
   try {
@@ -36,12 +37,14 @@ async function main(): Promise<void> {
     );
   }
 
+  let reconciler: { stop(): void } | null = null;
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
     const timer = setTimeout(() => process.exit(1), 10_000).unref();
+    reconciler?.stop();
     await app.close();
     await composition.close();
     clearTimeout(timer);
@@ -51,6 +54,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   await app.listen({ port: config.port, host: config.host });
+  // Billing states in doubt (a checkout paid just before a crash) are compared with the provider's
+  // now, and then every BILLING_RECONCILE_SECONDS.
+  reconciler = startReconciler(composition.deps);
   logger.info(`Gatehouse is ready at ${config.appOrigin} (API docs at ${config.appOrigin}/docs)`);
   // The route schemas not used yet compile a second after listening, between requests, so that a
   // fresh instance answers its first requests (health checks) first (http/lazy-schemas.ts).

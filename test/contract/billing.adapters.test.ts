@@ -44,8 +44,8 @@ billingContract('simulator', async () => {
     webhookSecret: SECRET,
     pagesUrl: 'http://localhost:3000/billing/simulator',
     prices: [
-      { id: 'price_sim_basic', amount: 900, currency: 'usd', interval: 'month' },
-      { id: 'price_sim_premium', amount: 2900, currency: 'usd', interval: 'month' },
+      { id: 'price_sim_basic', name: 'Basic', amount: 900, currency: 'usd', interval: 'month' },
+      { id: 'price_sim_premium', name: 'Premium', amount: 2900, currency: 'usd', interval: 'month' },
     ],
     log: quiet,
   });
