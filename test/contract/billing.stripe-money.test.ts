@@ -84,7 +84,8 @@ test('changePrice updates the item now with create_prorations and the key', asyn
   const { fake, billing, sub } = await withSubscription(t);
   await billing.changePrice(sub, 'price_premium', 'plan-1');
   const [req] = fake.requestsTo(`/v1/subscriptions/${sub}`, 'POST');
-  const item = (fake.state.subscriptions.get(sub)?.items as { data: { id: string }[] }).data[0]?.id;
+  const items = fake.state.subscriptions.get(sub)?.items as { data: { id: string }[] } | undefined;
+  const item = items?.data[0]?.id;
   assert.deepEqual(req?.form, {
     'items[0][id]': String(item),
     'items[0][price]': 'price_premium',
