@@ -53,14 +53,14 @@ export function checkoutPage(
 <section class="card">
 <p class="muted">Subscribe to</p>
 <h1>${planName}</h1>
-<p class="amount">${price} <span class="muted">per ${c.interval}</span></p>
-<p class="muted">Billed to ${c.email}, every ${c.interval} until you cancel. Today's charge: ${price}.</p>
+<p class="amount">${price} <span class="per">per ${c.interval}</span></p>
+<p class="muted wrap">Billed to ${c.email}, every ${c.interval} until you cancel. Today's charge: ${price}.</p>
 ${
   c.declined
     ? html`<div class="notice notice-error" role="alert"><strong>The card was declined.</strong> Nothing was charged. Try again, or go back to Gatehouse.</div>`
     : ''
 }
-<p class="test-card"><span aria-hidden="true">💳</span> Test card ending in 4242</p>
+<p class="test-card">Test card ending in 4242</p>
 <form method="post" action="${action}" class="form-actions">
 <button type="submit" name="outcome" value="pay" class="btn btn-primary">Pay ${price}</button>
 <button type="submit" name="outcome" value="decline" class="btn btn-secondary">Simulate a declined card</button>
@@ -166,7 +166,7 @@ export function portalPage(
     'Billing portal',
     html`<div class="page-head"><h1>Billing portal</h1>${back}</div>
 ${notice ? html`<div class="notice notice-success" role="status">${notice}</div>` : ''}
-<p class="muted">Signed in to billing as ${p.email}</p>
+<p class="muted wrap">Signed in to billing as ${p.email}</p>
 ${subscriptionCard}
 <section class="card">
 <h2>Invoices</h2>
@@ -174,6 +174,6 @@ ${invoiceTable(p.invoices, f)}
 </section>
 <div class="form-actions">${back}</div>`,
     frame,
-    { home: p.returnUrl },
+    { home: p.returnUrl, wide: true },
   );
 }

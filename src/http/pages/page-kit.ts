@@ -73,7 +73,7 @@ export function layout(
   title: string,
   body: Html,
   frame: Frame,
-  opts: { script?: string; home?: string } = {},
+  opts: { script?: string; home?: string; wide?: boolean } = {},
 ) {
   const styles = frame.styles.length > 0 ? frame.styles : ['/assets/base.css'];
   const scripts = ['/billing/assets/pages.js', ...(opts.script ? [opts.script] : [])];
@@ -98,7 +98,7 @@ ${
     ? html`<div class="test-mode" role="note"><strong>Test mode:</strong> billing runs on the local simulator, standing in for Stripe. No card is asked for and no real money moves.</div>`
     : ''
 }
-<main class="narrow">${body}</main>
+<main class="${opts.wide ? 'medium' : 'narrow'}">${body}</main>
 </body>
 </html>`.text;
 }

@@ -25,7 +25,7 @@ export function stateText(sub: Subscription): StateText {
   switch (sub.state) {
     case 'trial':
       return {
-        label: 'Trial',
+        label: 'Running',
         tone: 'on',
         sentence: `Your free trial runs until ${day(sub.trial_ends_at)}. Nothing is charged unless you choose a plan.`,
       };

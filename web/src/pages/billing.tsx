@@ -18,11 +18,12 @@ import { formatDay, InvoiceTable, money, PlanCard, stateText } from './billing-p
 const PENDING = 'gatehouse.checkout';
 /** Set when the user leaves for the portal: the subscription as it was, to notice what changed. */
 const BEFORE_PORTAL = 'gatehouse.portal';
-const WATCH_MS = { checkout: 120_000, change: 30_000 };
+/** A portal visit may have changed nothing: its watch is short. A plan switch is known to come. */
+const WATCH_MS = { checkout: 120_000, change: 30_000, portal: 10_000 };
 
 type Watch =
   | { kind: 'checkout'; plan: string }
-  | { kind: 'change'; before: string | null; message: string }
+  | { kind: 'change' | 'portal'; before: string | null; message: string }
   | null;
 /** What a portal visit or a plan switch can change; a difference means its webhook has landed. */
 const state = (s: Subscription) =>
@@ -36,7 +37,7 @@ function initialWatch(query: URLSearchParams): Watch {
   sessionStorage.removeItem(PENDING);
   if (query.get('from') !== 'portal') return null;
   return {
-    kind: 'change',
+    kind: 'portal',
     before: sessionStorage.getItem(BEFORE_PORTAL),
     message: 'Checking for the changes you made in the billing portal…',
   };
@@ -243,15 +244,18 @@ export default function Billing() {
           </span>
         </p>
         <p data-testid="plan-sentence">{text.sentence}</p>
-        {sub.payment_failed ? (
-          <Button busy={busy === 'portal'} onClick={portal}>
-            Update your payment method
-          </Button>
-        ) : null}
-        {sub.state === 'canceling' ? (
-          <Button kind="secondary" busy={busy === 'portal'} onClick={portal}>
-            Keep my subscription
-          </Button>
+        {sub.payment_failed || sub.state === 'canceling' ? (
+          <div className="form-actions">
+            {sub.payment_failed ? (
+              <Button busy={busy === 'portal'} onClick={portal}>
+                Update your payment method
+              </Button>
+            ) : (
+              <Button kind="secondary" busy={busy === 'portal'} onClick={portal}>
+                Keep my subscription
+              </Button>
+            )}
+          </div>
         ) : null}
         {sub.mode === 'simulator' ? (
           <p className="muted small">
