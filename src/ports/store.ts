@@ -107,8 +107,9 @@ export interface AuditQuery {
 }
 
 /**
- * A user's billing state as Gatehouse last learned it from verified webhooks (never from a
- * redirect). One per user; `customerId` links it to the provider's customer, one for one.
+ * A user's billing state as Gatehouse last learned it from the provider, by verified webhook or by
+ * asking it (reconciliation), never from a redirect. One per user; `customerId` links it to the
+ * provider's customer, one for one.
  */
 export interface SubscriptionRecord {
   readonly userId: string;

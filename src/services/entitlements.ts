@@ -1,4 +1,4 @@
-/** A user's plan and entitlements, from the billing state that verified webhooks stored. */
+/** A user's plan and entitlements, from the billing state read from the provider (webhooks, reconciliation). */
 import { type BillingState, type Entitlements, entitlementsFor, type Plan, planOf } from '../domain/plans.ts';
 import type { Profile, SubscriptionRecord } from '../ports/store.ts';
 import type { Deps } from './deps.ts';

@@ -49,7 +49,7 @@ export async function billingRoutes(app: App, { deps }: RouteOptions) {
         tags: ['Billing'],
         summary: 'A checkout page for a paid plan (Stripe Checkout, or the local simulator)',
         description:
-          'The plan changes only when the verified webhook arrives, never on the redirect back. Opening a checkout expires the ones opened before it. 409 CONFLICT when a subscription exists: change it with POST /api/billing/change-plan.',
+          "The plan changes only from the provider's own state (its verified webhook, or the app asking it), never on the redirect back. Opening a checkout expires the ones opened before it. 409 CONFLICT when a subscription exists: change it with POST /api/billing/change-plan.",
         body: CheckoutBody,
         response: { 200: UrlAnswer },
       },
