@@ -226,6 +226,11 @@ export async function closeBillingForDeletion(deps: Deps, userId: string): Promi
   const record = await deps.store.billing.get(userId);
   if (!record) return;
   const { customerId } = record;
+  // The events these steps cause are applied after them, never half-way through.
+  await serialized(`customer:${customerId}`, () => closeCustomer(deps, userId, customerId));
+}
+
+async function closeCustomer(deps: Deps, userId: string, customerId: string): Promise<void> {
   for (const s of await deps.billing.listOpenCheckoutSessions(customerId))
     await deps.billing.expireCheckoutSession(s.id, `gatehouse-expire-${s.id}`);
   // Listed after the expiries: a session paid at the last moment shows up here.
