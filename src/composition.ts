@@ -19,7 +19,7 @@ import { assetPath } from './config/paths.ts';
 import { loadPlans } from './config/plans-file.ts';
 import { ConfigError } from './config/settings.ts';
 import { parseCommonPasswords } from './domain/password-policy.ts';
-import { type PaidPlan, type PlanTable, planDefinition } from './domain/plans.ts';
+import { PAID_PLANS, type PaidPlan, type PlanTable, planDefinition } from './domain/plans.ts';
 import type { Billing } from './ports/billing.ts';
 import type { Blobs } from './ports/blobs.ts';
 import type { IdentityProvider } from './ports/identity.ts';
@@ -107,12 +107,19 @@ async function createBilling(
     file: join(dataDir, 'billing-simulator.db'),
     webhookSecret: webhookSecret || `whsec_sim_${randomBytes(24).toString('base64url')}`,
     pagesUrl: `${config.appOrigin}/billing/simulator`,
-    prices: (['basic', 'premium'] as const).map((id) => {
+    prices: PAID_PLANS.map((id) => {
       const plan = planDefinition(plans, id);
-      return { id: prices[id], amount: plan.price, currency: plans.currency, interval: plan.interval };
+      return {
+        id: prices[id],
+        name: plan.name,
+        amount: plan.price,
+        currency: plans.currency,
+        interval: plan.interval,
+      };
     }),
     clock,
     log,
+    retrySpeedup: config.simulatorRetrySpeedup,
   });
   return { billing, prices };
 }
@@ -258,10 +265,11 @@ export async function compose(
   return {
     deps,
     async close() {
+      // First: the simulator stops delivering events into a store that is about to close.
+      billing.close?.();
       await mail.close?.();
       await identity.close();
       await store.close();
-      billing.close?.();
       awsCredentials?.close();
       blobs.close?.();
     },

@@ -12,6 +12,7 @@ import { type Config, isLoopbackHost, loadConfig, readEnv } from './config/confi
 import { devOutboxExposure, devOutboxRefusal } from './config/mail-checks.ts';
 import { ConfigError } from './config/settings.ts';
 import { createLogger } from './http/plugins/request-log.ts';
+import { startReconciler } from './services/billing-reconcile.ts';
 
 function configOrExit(overrides: Record<string, string> = {}): Config {
   try {
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
     );
   }
 
+  let reconciler: { stop(): void } | null = null;
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -86,6 +88,7 @@ async function main(): Promise<void> {
     // turns idle once answered, and a keep-alive client (every browser) would hold it open until
     // its timeout: close those as they come free, so shutdown waits for requests, not clients.
     const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
+    reconciler?.stop();
     await app.close();
     clearInterval(sweep);
     await composition.close();
@@ -97,6 +100,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   await app.listen({ port: config.port, host: config.host });
+  // Billing states in doubt (a checkout paid just before a crash) are compared with the provider's
+  // now, and then every BILLING_RECONCILE_SECONDS.
+  reconciler = startReconciler(composition.deps);
   const address = app.server.address() as AddressInfo;
   logger.info({ port: address.port, appOrigin: config.appOrigin }, readyLine(config, address));
   // The route schemas not used yet compile a second after listening, between requests, so that a

@@ -443,4 +443,16 @@ export const settings = {
     'Stripe price id of the Premium plan (price_...); required with BILLING=stripe.',
     text,
   ),
+  billingReconcileSeconds: setting(
+    'BILLING_RECONCILE_SECONDS',
+    '600',
+    "How often the server compares the billing states it has reason to doubt (a checkout not yet confirmed, a renewal past due) with the billing provider's, so a lost webhook is made up for. 0 turns the periodic pass off; the pass at start and the one on opening the billing page remain.",
+    int(0, 86400),
+  ),
+  simulatorRetrySpeedup: setting(
+    'SIMULATOR_RETRY_SPEEDUP',
+    '1',
+    "Divides the billing simulator's webhook retry schedule (Stripe's: exponential backoff for up to three days) by this factor. Only for tests that must live through long outages quickly.",
+    int(1, 1000000),
+  ),
 } as const;

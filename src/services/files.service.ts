@@ -59,9 +59,14 @@ export async function uploadFile(
   upload: Upload,
   meta: RequestMeta,
 ): Promise<FileRecord> {
-  if (limits.trialExpired) {
+  if (!limits.uploadsAllowed) {
     upload.stream.destroy();
-    throw new AppError('PLAN_REQUIRED', 'Your trial has ended: choose a plan to upload files.');
+    throw new AppError(
+      'PLAN_REQUIRED',
+      limits.plan === 'trial'
+        ? 'Your trial has ended: choose a plan to upload files.'
+        : 'Uploading needs a paid plan: choose one on the billing page. Your files stay available.',
+    );
   }
   const used = await deps.store.files.usage(userId);
   const left = limits.fileQuotaBytes - used.bytes;

@@ -4,7 +4,7 @@ import { type Plan, planOf } from '../domain/plans.ts';
 import type { Address, Profile, SubscriptionRecord } from '../ports/store.ts';
 import { audit } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
-import { planIdOf } from './entitlements.ts';
+import { billingStateOf, planIdOf } from './entitlements.ts';
 import { refreshProfile } from './profiles.ts';
 
 export interface Me {
@@ -67,7 +67,7 @@ export function meNow<T>(
   if (record === undefined) return undefined;
   const known = answers.get(p);
   if (known && known.record === record && known.encode === encode) return known.answer as T;
-  const me = toMe(p, record ? planOf({ paidPlan: record.plan, status: record.status }) : 'trial');
+  const me = toMe(p, planOf(billingStateOf(record)));
   const answer = encode({ ...me });
   answers.set(p, { record, encode, answer });
   return answer;

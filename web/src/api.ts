@@ -22,6 +22,7 @@ import type {
   User,
 } from '../../src/http/schemas/auth.ts';
 import type {
+  ChangePlanAnswer,
   InvoicesAnswer,
   PlansAnswer,
   RefundAnswer,
@@ -187,6 +188,8 @@ export const api = {
   invoices: () => call<{ invoices: Invoices }>('GET', '/api/billing/invoices'),
   checkout: (plan: 'basic' | 'premium') =>
     call<S<typeof UrlAnswer>>('POST', '/api/billing/checkout', { plan }),
+  changePlan: (plan: 'basic' | 'premium') =>
+    call<S<typeof ChangePlanAnswer>>('POST', '/api/billing/change-plan', { plan }),
   portal: () => call<S<typeof UrlAnswer>>('POST', '/api/billing/portal'),
   adminUsers: (filter: UserFilter) =>
     call<AdminUsers>('GET', `/api/admin/users${query({ limit: '25', ...filter })}`),

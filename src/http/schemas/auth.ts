@@ -69,7 +69,7 @@ export const User = Type.Object(
     mfa_enabled: Type.Boolean(),
     groups: Type.Array(Type.String()),
     address: Type.Optional(AddressOut),
-    plan: StringEnum(['trial', 'basic', 'premium']),
+    plan: StringEnum(['free', 'trial', 'basic', 'premium']),
     created_at: Type.String(),
     photo_url: Type.Optional(
       Type.String({

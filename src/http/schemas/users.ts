@@ -83,13 +83,13 @@ export const FileAnswer = Type.Object({ file: FileOut }, { additionalProperties:
 
 export const DataAnswer = Type.Object(
   {
-    plan: StringEnum(['trial', 'basic', 'premium']),
+    plan: StringEnum(['free', 'trial', 'basic', 'premium']),
     data: Type.Array(
       Type.Object(
         {
           id: Type.String(),
           title: Type.String(),
-          required_plan: StringEnum(['trial', 'basic', 'premium']),
+          required_plan: StringEnum(['free', 'trial', 'basic', 'premium']),
           locked: Type.Boolean(),
           body: Type.Optional(Type.String()),
         },
@@ -118,7 +118,7 @@ export const AdminUser = Type.Object(
     email_verified: Type.Boolean(),
     mfa_enabled: Type.Boolean(),
     groups: Type.Array(Type.String()),
-    plan: StringEnum(['trial', 'basic', 'premium']),
+    plan: StringEnum(['free', 'trial', 'basic', 'premium']),
     created_at: Type.String(),
   },
   { additionalProperties: false },

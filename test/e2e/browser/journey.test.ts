@@ -200,13 +200,15 @@ test('the whole journey in the browser', async () => {
   await page.getByRole('button', { name: 'Manage subscription' }).click();
   await page.waitForURL(/\/billing\/simulator\/portal\//);
   await shoot(page, 'simulator-portal');
-  await page.getByRole('button', { name: /^Switch to Premium/ }).click();
-  await page.getByRole('link', { name: 'Return to the app' }).click();
-  await page.waitForURL(/\/billing/);
-  // Without a reload: the page asks until the portal's change has landed, then says so.
-  await page.getByTestId('current-plan').getByText('Premium', { exact: true }).waitFor({ timeout: 30_000 });
+  await page.getByRole('link', { name: 'Return to Gatehouse' }).first().click();
   await page.waitForURL(`${origin}/billing`);
   await page.getByText('Checking for the changes').waitFor({ state: 'detached' });
+  // An upgrade, confirmed with what it costs; without a reload the page follows it landing.
+  await page.getByRole('button', { name: 'Switch to Premium now' }).click();
+  await page.getByRole('dialog', { name: 'Switch to Premium now?' }).waitFor();
+  await page.getByRole('button', { name: 'Switch to Premium', exact: true }).click();
+  await page.getByTestId('current-plan').getByText('Premium', { exact: true }).waitFor({ timeout: 30_000 });
+  await page.getByText('Switching to Premium').waitFor({ state: 'detached', timeout: 30_000 });
   await shoot(page, 'billing-premium');
   await nav(page, 'Dashboard').click();
   await page.getByRole('heading', { name: 'Premium forecast' }).waitFor();

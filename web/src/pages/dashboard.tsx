@@ -26,7 +26,7 @@ function NextSteps() {
   const steps = [
     { done: user.mfa_enabled, label: 'Turn on two-step verification', to: '/security' },
     { done: Boolean(user.photo_url), label: 'Add a profile photo', to: '/account' },
-    { done: user.plan !== 'trial', label: 'Choose a plan', to: '/billing' },
+    { done: user.plan === 'basic' || user.plan === 'premium', label: 'Choose a plan', to: '/billing' },
   ];
   const left = steps.filter((s) => !s.done).length;
   return (

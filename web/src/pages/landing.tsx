@@ -49,9 +49,12 @@ export function Landing() {
         {error ? <Notice kind="error">{error}</Notice> : null}
         {!plans && !error ? <Loading label="Loading plans…" /> : null}
         <div className="plans">
-          {plans?.map((p) => (
-            <PlanCard key={p.id} plan={p} />
-          ))}
+          {/* The free tier is where an ended plan leaves an account, not a plan to sign up for. */}
+          {plans
+            ?.filter((p) => p.id !== 'free')
+            .map((p) => (
+              <PlanCard key={p.id} plan={p} />
+            ))}
         </div>
       </section>
     </div>

@@ -3,13 +3,15 @@
  * provider customer writes the user's record and the customer's reverse link in one transaction,
  * each only if new, so the first writer wins and a customer never points at two users; an update
  * needs an existing record; a webhook event id is recorded once (a conditional put), and kept 90
- * days (TTL), well past Stripe's three days of retries.
+ * days (TTL), well past Stripe's three days of retries. A record due for reconciliation carries a
+ * sparse entry in the table's index (gsi1: BILLING_DUE, by due time), written with the record
+ * itself, so finding the due ones is one Query and costs nothing for records that are not due.
  */
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../../domain/errors.ts';
 import type { Store } from '../../../ports/store.ts';
 import { billingItem, toBilling } from './items.ts';
-import { keys } from './keys.ts';
+import { keys, ms } from './keys.ts';
 import type { TableOps } from './table-ops.ts';
 
 type Op = <T>(run: () => Promise<T>) => Promise<T>;
@@ -43,6 +45,9 @@ export function dynamoBilling(t: TableOps, op: Op): Store['billing'] {
           cancelAtPeriodEnd: false,
           paymentFailedAt: null,
           lastInvoiceAt: null,
+          scheduledPriceId: null,
+          checkoutStartedAt: null,
+          checkAfter: null,
           updatedAt,
         };
         await t.transact([
@@ -90,6 +95,24 @@ export function dynamoBilling(t: TableOps, op: Op): Store['billing'] {
             }),
           ),
         );
+      }),
+    listDue: (nowSeconds, limit) =>
+      op(async () => {
+        // The index holds only due-able records; its sort key starts with the due time.
+        const out = await t.db.send(
+          new QueryCommand({
+            TableName,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :p AND gsi1sk < :until',
+            ExpressionAttributeValues: {
+              ':p': keys.billingDueIndex,
+              // "#" sorts before every id character, so "<now+1 s>#" bounds everything due by now.
+              ':until': `${ms((nowSeconds + 1) * 1000)}#`,
+            },
+            Limit: Math.max(1, Math.min(limit, 500)),
+          }),
+        );
+        return (out.Items ?? []).map((i) => String(i.userId));
       }),
     recordEvent: (eventId, type, receivedAt) =>
       op(() =>

@@ -163,6 +163,13 @@ export function billingItem(r: SubscriptionRecord): Item {
     cancelAtPeriodEnd: r.cancelAtPeriodEnd,
     paymentFailedAt: r.paymentFailedAt,
     lastInvoiceAt: r.lastInvoiceAt,
+    scheduledPriceId: r.scheduledPriceId,
+    checkoutStartedAt: r.checkoutStartedAt,
+    checkAfter: r.checkAfter,
+    // In the index only while due for reconciliation (a sparse index entry), oldest due first.
+    ...(r.checkAfter === null
+      ? {}
+      : { gsi1pk: keys.billingDueIndex, gsi1sk: indexSort(ms(r.checkAfter * 1000), r.userId) }),
     updatedAt: r.updatedAt,
   };
 }
@@ -178,5 +185,8 @@ export const toBilling = (i: Item): SubscriptionRecord => ({
   cancelAtPeriodEnd: i.cancelAtPeriodEnd === true,
   paymentFailedAt: numOrNull(i.paymentFailedAt),
   lastInvoiceAt: numOrNull(i.lastInvoiceAt),
+  scheduledPriceId: strOrNull(i.scheduledPriceId),
+  checkoutStartedAt: numOrNull(i.checkoutStartedAt),
+  checkAfter: numOrNull(i.checkAfter),
   updatedAt: str(i.updatedAt),
 });

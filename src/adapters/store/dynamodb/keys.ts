@@ -9,7 +9,7 @@
  * | profile           | USER#<userId>        | PROFILE               | PROFILES             | <createdAt>#<id>  |
  * | file              | USER#<userId>        | FILE#<fileId>         | FILES#<userId>       | <createdAt>#<id>  |
  * | file usage        | USER#<userId>        | USAGE                 |                      |                   |
- * | billing           | USER#<userId>        | BILLING               |                      |                   |
+ * | billing           | USER#<userId>        | BILLING               | BILLING_DUE (only while due) | <checkAfter ms>#<userId> |
  * | customer link     | CUSTOMER#<cusId>     | CUSTOMER              |                      |                   |
  * | webhook event     | EVENT#<eventId>      | EVENT                 |                      |                   |
  * | revocation mark   | USER#<userId>        | REVOCATION            |                      |                   |
@@ -42,6 +42,7 @@ export const keys = {
   filesIndex: (userId: string) => `FILES#${userId}`,
   usage: (userId: string): Key => ({ pk: `USER#${userId}`, sk: 'USAGE' }),
   billing: (userId: string): Key => ({ pk: `USER#${userId}`, sk: 'BILLING' }),
+  billingDueIndex: 'BILLING_DUE',
   customer: (customerId: string): Key => ({ pk: `CUSTOMER#${customerId}`, sk: 'CUSTOMER' }),
   event: (eventId: string): Key => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' }),
   revocation: (userId: string): Key => ({ pk: `USER#${userId}`, sk: 'REVOCATION' }),

@@ -150,6 +150,8 @@ function createUncachedSqliteStore(file: string): Store {
         guard(() => {
           q.subscriptionDelete.run(userId);
         }),
+      listDue: (nowSeconds, limit) =>
+        guard(() => q.subscriptionsDue.all(nowSeconds, limit).map((r) => r.user_id)),
       recordEvent: (eventId, type, receivedAt) =>
         guard(() => q.billingEventRecord.run(eventId, type, receivedAt).changes === 1),
       hasEvent: (eventId) => guard(() => q.billingEventHas.get(eventId) !== undefined),
