@@ -1,7 +1,8 @@
 /**
- * Issue 7, item 5: .github/workflows/ci.yml, checked line by line (no YAML parser is installed):
- * actions pinned to full commit SHAs with their release in a comment, a read-only token,
- * superseded runs cancelled, and the jobs the issue lists.
+ * Issue 7, item 5 and issue 18, items 3 and 5: .github/workflows/ci.yml, checked line by line (no
+ * YAML parser is installed): actions pinned to full commit SHAs with their release in a comment, a
+ * read-only token, superseded runs cancelled, the jobs the issues list, moto for the apply test,
+ * and the image built, run and probed (Docker runs on GitHub's machines, not on these).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -58,12 +59,13 @@ test('the jobs typecheck, lint, run unit/contract/e2e tests and the Terraform ch
     'node scripts/run-tests.mjs test/infra',
     'terraform_version: $' + '{{ env.TERRAFORM_VERSION }}',
     'GATEHOUSE_TF_MIRROR=',
+    'init -backend=false -input=false -lockfile=readonly',
     'shellcheck',
   ]) {
     assert.ok(workflow.includes(step), step);
   }
   const jobs = topLevel('jobs').filter((l) => /^ {2}\S/.test(l));
-  assert.deepEqual(jobs, ['  typecheck-lint:', '  test:', '  e2e:', '  infra:']);
+  assert.deepEqual(jobs, ['  typecheck-lint:', '  test:', '  e2e:', '  infra:', '  image:']);
   assert.equal(
     (workflow.match(/timeout-minutes: \d+/g) ?? []).length,
     jobs.length,
@@ -71,12 +73,14 @@ test('the jobs typecheck, lint, run unit/contract/e2e tests and the Terraform ch
   );
 });
 
+/** The lines of one job, as text. */
+const job = (name: string) => {
+  const start = lines.indexOf(`  ${name}:`);
+  const end = lines.findIndex((l, i) => i > start && /^ {2}\S/.test(l));
+  return lines.slice(start, end < 0 ? undefined : end).join('\n');
+};
+
 test('every job that starts DynamoDB Local has Java 17, and no job can leave the AWS pass out', () => {
-  const job = (name: string) => {
-    const start = lines.indexOf(`  ${name}:`);
-    const end = lines.findIndex((l, i) => i > start && /^ {2}\S/.test(l));
-    return lines.slice(start, end < 0 ? undefined : end).join('\n');
-  };
   assert.match(
     job('test'),
     /uses: actions\/setup-java@[0-9a-f]{40}[^\n]*\n\s+with:\n\s+distribution: temurin\n\s+java-version: "17"/,
@@ -92,4 +96,42 @@ test('under CI the test runner refuses to run the embedded pass alone', () => {
   });
   assert.equal(run.status, 1);
   assert.match(run.stderr, /CI runs the AWS pass too/);
+});
+
+test('the infra job installs moto (the apply test needs it), pinned to the version of these machines', () => {
+  const infra = job('infra');
+  const version = /^ {2}MOTO_VERSION: (\d+\.\d+\.\d+)$/m.exec(workflow)?.[1];
+  assert.ok(version, 'MOTO_VERSION is pinned');
+  assert.match(infra, /uses: actions\/setup-python@[0-9a-f]{40} # v\d/);
+  assert.match(infra, /python -m pip install --quiet "moto\[server\]==\$\{MOTO_VERSION\}"/);
+  assert.ok(
+    infra.indexOf('Install moto') < infra.indexOf('node scripts/run-tests.mjs test/infra'),
+    'moto is installed before the tests run',
+  );
+  const local = spawnSync('python3', ['-m', 'pip', 'show', 'moto'], { encoding: 'utf8' });
+  assert.equal(/^Version: (.+)$/m.exec(local.stdout)?.[1], version, 'CI runs the moto these machines have');
+});
+
+test('the image job builds the image, runs it as production does and probes /health and /', () => {
+  const image = job('image');
+  assert.match(image, /timeout-minutes: \d+/);
+  assert.match(image, /- run: scripts\/test-local\.sh --port 3000\n/);
+  assert.match(image, /- if: always\(\)\n\s+run: scripts\/test-local-cleanup\.sh --image/);
+  // What the script does, so the job's name stays true.
+  const script = readFileSync('scripts/test-local.sh', 'utf8');
+  for (const line of [
+    /docker build -t "\$image" "\$root"/,
+    /docker run -d --name "\$name" \\\n\s+--read-only/,
+    /curl -fsS "\$base\/health"/,
+    /home_status="\$\(curl -sS -o \/dev\/null -w '%\{http_code\}' "\$base\/"\)"/,
+    /\[ "\$home_status" = 200 \] \|\| die/,
+    /\[ "\$code" = 0 \] \|\| die "the server did not exit cleanly on SIGTERM/,
+  ])
+    assert.match(script, line);
+  // The image runs the Node.js line CI tests, and the workflow tests the lines the package allows.
+  const base = /^ARG NODE_IMAGE=node:(\d+)\./m.exec(readFileSync('Dockerfile', 'utf8'))?.[1];
+  assert.ok(
+    base && workflow.includes(`node: [22, ${base}]`),
+    `the image's Node ${base} is in the test matrix`,
+  );
 });
