@@ -5,6 +5,12 @@
  * machines of this project have it in the pyenv Python, and .ci/run checks it). When it is
  * missing, `startMoto` throws, naming what to install: a test that needs moto fails, never skips.
  *
+ *   const moto = await startMoto();   // or startMoto({ env: { MOTO_RECORDER_FILEPATH: file } })
+ *   moto.endpoint                     // http://127.0.0.1:<port>, for any AWS SDK client
+ *   await moto.state()                // what moto holds, per service (the mail tests read SES's)
+ *   await moto.enforceIam(true)       // check every later request against IAM
+ *   await moto.stop()
+ *
  * What moto does differently from AWS is listed in /work/shared/LOCAL-PEERS.md (and, for what the
  * infra tests meet, in test/infra/moto-apply.test.ts).
  */
@@ -17,6 +23,8 @@ export interface Moto {
   readonly port: number;
   /** Turns IAM enforcement on (true: every later request is checked) or off. */
   enforceIam(on: boolean): Promise<void>;
+  /** GET /moto-api/data.json: moto's models and their instances, e.g. state().ses.RawMessage (what was sent). */
+  state(): Promise<Record<string, Record<string, Record<string, unknown>[]>>>;
   stop(): Promise<void>;
 }
 
@@ -77,6 +85,11 @@ export async function startMoto(opts: StartMotoOptions = {}): Promise<Moto> {
         body: on ? '0' : '1000000000',
       });
       if (!r.ok) throw new Error(`moto reset-auth answered ${r.status}`);
+    },
+    async state() {
+      const r = await fetch(`${endpoint}/moto-api/data.json`);
+      if (!r.ok) throw new Error(`moto's /moto-api/data.json answered ${r.status}`);
+      return (await r.json()) as Record<string, Record<string, Record<string, unknown>[]>>;
     },
     stop: () =>
       new Promise<void>((resolve) => {
