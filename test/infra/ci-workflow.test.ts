@@ -1,12 +1,13 @@
 /**
  * Issue 7, item 5 and issue 18, items 3 and 5: .github/workflows/ci.yml, checked line by line (no
  * YAML parser is installed): actions pinned to full commit SHAs with their release in a comment, a
- * read-only token, superseded runs cancelled, the jobs the issues list, moto for the apply test,
+ * read-only token, superseded runs cancelled, the jobs the issues list, moto in every job whose tests start it,
  * and the image built, run and probed (Docker runs on GitHub's machines, not on these).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 
 const workflow = readFileSync('.github/workflows/ci.yml', 'utf8');
@@ -98,16 +99,31 @@ test('under CI the test runner refuses to run the embedded pass alone', () => {
   assert.match(run.stderr, /CI runs the AWS pass too/);
 });
 
-test('the infra job installs moto (the apply test needs it), pinned to the version of these machines', () => {
-  const infra = job('infra');
+/** Every test file under test/, relative to the repository (as the runner's filters match them). */
+const testFiles = (readdirSync('test', { recursive: true }) as string[])
+  .filter((f) => f.endsWith('.test.ts'))
+  .map((f) => join('test', f));
+
+test('every job whose tests start moto installs it first, the version these machines have', () => {
   const version = /^ {2}MOTO_VERSION: (\d+\.\d+\.\d+)$/m.exec(workflow)?.[1];
   assert.ok(version, 'MOTO_VERSION is pinned');
-  assert.match(infra, /uses: actions\/setup-python@[0-9a-f]{40} # v\d/);
-  assert.match(infra, /python -m pip install --quiet "moto\[server\]==\$\{MOTO_VERSION\}"/);
-  assert.ok(
-    infra.indexOf('Install moto') < infra.indexOf('node scripts/run-tests.mjs test/infra'),
-    'moto is installed before the tests run',
-  );
+  const motoTests = testFiles.filter((f) => readFileSync(f, 'utf8').includes("helpers/moto.ts'"));
+  assert.ok(motoTests.includes(join('test', 'infra', 'moto-apply.test.ts')), motoTests.join());
+  const needing = [];
+  for (const name of ['test', 'e2e', 'infra']) {
+    const body = job(name);
+    const run = /node scripts\/run-tests\.mjs ([^\n]+)/.exec(body);
+    assert.ok(run, `the ${name} job runs tests`);
+    const filters = (run[1] ?? '').trim().split(/\s+/);
+    const uses = motoTests.filter((f) => filters.some((filter) => f.includes(filter)));
+    if (uses.length === 0) continue;
+    needing.push(name);
+    const where = `the ${name} job runs ${uses.join(', ')}`;
+    assert.match(body, /uses: actions\/setup-python@[0-9a-f]{40} # v\d/, where);
+    assert.match(body, /python -m pip install --quiet "moto\[server\]==\$\{MOTO_VERSION\}"/, where);
+    assert.ok(body.indexOf('Install moto') < body.indexOf(run[0]), `${where}: moto is installed before`);
+  }
+  assert.ok(needing.includes('infra'), 'the apply test runs in the infra job');
   const local = spawnSync('python3', ['-m', 'pip', 'show', 'moto'], { encoding: 'utf8' });
   assert.equal(/^Version: (.+)$/m.exec(local.stdout)?.[1], version, 'CI runs the moto these machines have');
 });
