@@ -95,6 +95,7 @@ const ANY_IDENTITY = [
   'test/http/session.test.ts',
   'test/security/hot-path.test.ts',
   'test/security/ownership-and-uploads.test.ts',
+  'test/security/pre-registration.test.ts',
   'test/security/proxy-hops.test.ts',
   'test/security/webhooks.test.ts',
 ].map((p) => join(...p.split('/')));

@@ -60,6 +60,11 @@ export interface CallerToken {
   readonly accessTokenFor?: () => Promise<string>;
 }
 
+export type SignUpOutcome =
+  | { readonly outcome: 'created' }
+  | { readonly outcome: 'replaced'; readonly replacedUserId: string }
+  | { readonly outcome: 'exists' };
+
 export type MfaAnswer = { readonly totp: string } | { readonly recoveryCode: string };
 
 /** A social identity as a Cognito user pool names it: the pool's provider name and the subject. */
@@ -85,16 +90,21 @@ export interface IdentityProvider {
   getJwks(opts?: { kid?: string }): Promise<JSONWebKeySet>;
 
   /**
-   * Registers an unconfirmed user and sends a 6-digit confirmation code. Returns `exists` (and
-   * sends nothing, changes nothing) when the email is already registered: callers must answer
-   * both outcomes identically.
+   * Registers an unconfirmed user and sends a 6-digit confirmation code. Callers must answer every
+   * outcome identically:
+   * - `created`: the email was free.
+   * - `replaced`: the email had an unconfirmed, enabled registration (perhaps someone else's
+   *   pre-registration of this address). It is gone, with its password and every code sent for
+   *   it; this sign-up took its place as a new user (a new userId) and its own code was sent.
+   * - `exists`: the email belongs to a confirmed or a disabled account: nothing changes and
+   *   nothing is sent.
    */
-  signUp(input: {
-    email: string;
-    password: string;
-    name?: string;
-  }): Promise<{ outcome: 'created' | 'exists' }>;
-  /** Confirms with the emailed code; the code is single-use and dies after 5 wrong guesses. */
+  signUp(input: { email: string; password: string; name?: string }): Promise<SignUpOutcome>;
+  /**
+   * Confirms with the emailed code; the code is single-use and dies after 5 wrong guesses. A code
+   * confirms only the registration it was sent for, so it can only ever activate the password of
+   * the sign-up that caused it (or of that registration, for a resent code).
+   */
   confirmSignUp(email: string, code: string): Promise<IdentityUser>;
   /** Sends a new confirmation code if the user exists and is unconfirmed; silently nothing otherwise. */
   resendConfirmationCode(email: string): Promise<void>;

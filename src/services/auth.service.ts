@@ -42,11 +42,22 @@ export async function signUp(
 ): Promise<void> {
   const email = normalizeEmail(input.email);
   policyCheck(deps, input.password, email, input.name);
-  const { outcome } = await deps.identity.signUp({
+  const result = await deps.identity.signUp({
     email,
     password: input.password,
     ...(input.name ? { name: input.name } : {}),
   });
+  const { outcome } = result;
+  if (result.outcome === 'replaced') {
+    // An unconfirmed registration (perhaps someone else's pre-registration) gave way to this one.
+    await audit(deps, {
+      type: 'auth.signup.voided',
+      actorId: null,
+      subjectId: result.replacedUserId,
+      ip: meta.ip,
+      detail: { reason: 'unconfirmed account, signed up again' },
+    });
+  }
   if (outcome === 'exists') {
     // Tell the owner by mail instead of telling the caller.
     later(deps, 'already-registered notice', () =>
