@@ -97,6 +97,8 @@ const ANY_IDENTITY = [
   'test/security/ownership-and-uploads.test.ts',
   'test/security/pre-registration.test.ts',
   'test/security/proxy-hops.test.ts',
+  'test/security/revocation.test.ts',
+  'test/security/totp-replay.test.ts',
   'test/security/webhooks.test.ts',
 ].map((p) => join(...p.split('/')));
 const missing = ANY_IDENTITY.filter((p) => !collect((f) => f === p).length);

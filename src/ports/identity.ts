@@ -126,7 +126,12 @@ export interface IdentityProvider {
    * for a password sign-in. Cognito: NOT_AVAILABLE_IN_MODE (the Hosted UI signs federated users in).
    */
   federatedSignIn(userId: string): Promise<AuthResult>;
-  /** Answers the SOFTWARE_TOKEN_MFA challenge with a TOTP or a one-use recovery code. */
+  /**
+   * Answers the SOFTWARE_TOKEN_MFA challenge with a TOTP or a one-use recovery code. A refusal of a
+   * challenge the adapter can tie to its user (a live or spent session of its own, a code the
+   * provider checked against that user's session) carries that user's id in the AppError's
+   * `subjectId`, so guessing against one account shows in its audit trail.
+   */
   respondToMfaChallenge(session: string, answer: MfaAnswer): Promise<{ tokens: Tokens; user: IdentityUser }>;
   /** REFRESH_TOKEN_AUTH. The built-in provider rotates and treats reuse as theft (the family dies). */
   refresh(refreshToken: string): Promise<Tokens>;

@@ -196,8 +196,12 @@ export async function answerMfa(
   try {
     out = await deps.identity.respondToMfaChallenge(input.session, answer);
   } catch (err) {
+    // Recorded against the account whose challenge it was, so an admin (and the owner, in their
+    // activity) sees codes being guessed; the actor is unknown.
     await audit(deps, {
       type: 'auth.mfa.challenge',
+      actorId: null,
+      subjectId: err instanceof AppError ? (err.subjectId ?? null) : null,
       ip: meta.ip,
       outcome: 'failure',
       detail: { reason: (err as AppError).code ?? 'ERROR' },
