@@ -90,6 +90,7 @@ export async function buildApp({ deps, logger }: BuildOptions) {
   await app.register(rateLimit, {
     perMinute: config.rateLimitPerMinute,
     credentialPerMinute: config.rateLimitAuthPerMinute,
+    limits: deps.limits,
     clock: deps.clock,
   });
   await app.register(errorHandler);

@@ -296,7 +296,7 @@ export const settings = {
   rateLimitAuthPerMinute: setting(
     'RATE_LIMIT_AUTH_PER_MINUTE',
     '30',
-    'Requests per minute one client address may make to credential endpoints (sign-in, sign-up, codes, resets).',
+    'Requests per minute one client address may make to each credential endpoint (sign-in, sign-up, codes, resets, MFA, refresh), counted across every instance (in the DynamoDB table with STORE=dynamodb).',
     int(1, 10000000),
   ),
   rateLimitPerMinute: setting(

@@ -45,6 +45,16 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
   }
 }
 
+/**
+ * A clock frozen in the middle of the current minute, for tests that count requests up to a rate
+ * limit: the sensitive routes' windows are the clock's minutes (ports/limits.ts), and a run that
+ * straddled two would count in both.
+ */
+export const midMinute = (): (() => number) => {
+  const frozen = Math.floor(Date.now() / 60_000) * 60_000 + 30_000;
+  return () => frozen;
+};
+
 export const TEST_DEFAULTS: Record<string, string> = {
   PASSWORD_HASH_COST: '10',
   RATE_LIMIT_AUTH_PER_MINUTE: '100000',

@@ -1,7 +1,7 @@
 /** SECURITY.md items 7-11: enumeration safety, per-account throttling and per-client rate limits. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { build, waitFor } from '../helpers/build.ts';
+import { build, midMinute, waitFor } from '../helpers/build.ts';
 import { confirmedUser, PASSWORD, signUp, uniqueEmail } from '../helpers/users.ts';
 
 type Res = Awaited<ReturnType<Awaited<ReturnType<typeof build>>['app']['inject']>>;
@@ -208,7 +208,7 @@ describe('enumeration and throttling', () => {
   });
 
   test('SECURITY 11: one client spraying a password across accounts, or hammering sign-up or forgot-password, gets 429', async (t) => {
-    const b = await build(t, { RATE_LIMIT_AUTH_PER_MINUTE: '30' });
+    const b = await build(t, { RATE_LIMIT_AUTH_PER_MINUTE: '30' }, midMinute());
     for (const [url, payload] of [
       ['/api/auth/signin', (i: number) => ({ email: `victim${i}@example.test`, password: PASSWORD })],
       ['/api/auth/signup', (i: number) => ({ email: `new${i}@example.test`, password: PASSWORD })],
