@@ -86,9 +86,11 @@ export const slowClients = fp(
       );
       let idle = false;
       const onIdle = () => {
-        // Paused: the server is not reading (backpressure), so the silence is not the client's.
-        if (req.isPaused() || req.readableFlowing === false)
-          req.socket.setTimeout(limits.uploadIdleTimeoutMs);
+        // The silence is the client's only if the server is reading and has read all it was sent:
+        // a body already complete, one the route has not started on or paused (backpressure), or
+        // bytes waiting in the stream's buffer, all mean the server is the one behind.
+        const serverBehind = req.complete || req.readableFlowing !== true || req.readableLength > 0;
+        if (serverBehind) req.socket.setTimeout(limits.uploadIdleTimeoutMs);
         else cut(req, res, 'upload body idle');
       };
       const done = () => {
@@ -96,8 +98,9 @@ export const slowClients = fp(
         timer = undefined;
         if (idle) {
           idle = false;
-          req.off('timeout', onIdle);
-          if (!req.socket.destroyed) req.socket.setTimeout(0);
+          res.off('timeout', onIdle);
+          // Once the answer is out, Node has armed the keep-alive timeout on this socket: keep it.
+          if (!req.socket.destroyed && !res.writableFinished) req.socket.setTimeout(0);
         }
       };
       req.once('end', done);
@@ -108,8 +111,9 @@ export const slowClients = fp(
           clearTimeout(timer);
           timer = undefined;
           idle = true;
-          // Node emits the socket's timeout on the request while its body is incomplete.
-          req.on('timeout', onIdle);
+          // Node emits the socket's timeout on the response (and on the request only while its
+          // body is incomplete); with no listener it destroys the socket.
+          res.on('timeout', onIdle);
           req.socket.setTimeout(limits.uploadIdleTimeoutMs);
         },
       });
