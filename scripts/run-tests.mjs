@@ -95,7 +95,10 @@ const ANY_IDENTITY = [
   'test/http/session.test.ts',
   'test/security/hot-path.test.ts',
   'test/security/ownership-and-uploads.test.ts',
+  'test/security/pre-registration.test.ts',
   'test/security/proxy-hops.test.ts',
+  'test/security/revocation.test.ts',
+  'test/security/totp-replay.test.ts',
   'test/security/webhooks.test.ts',
 ].map((p) => join(...p.split('/')));
 const missing = ANY_IDENTITY.filter((p) => !collect((f) => f === p).length);

@@ -14,6 +14,7 @@ import { createSecurityHeaders, edge } from './http/plugins/edge.ts';
 import { errorHandler } from './http/plugins/error-handler.ts';
 import { rateLimit } from './http/plugins/rate-limit.ts';
 import { logOptions, requestLog } from './http/plugins/request-log.ts';
+import { slowClients } from './http/plugins/slow-clients.ts';
 import { adminRoutes } from './http/routes/admin.routes.ts';
 import { authRoutes } from './http/routes/auth.routes.ts';
 import { awsRoutes } from './http/routes/aws.routes.ts';
@@ -90,10 +91,17 @@ export async function buildApp({ deps, logger }: BuildOptions) {
   await app.register(rateLimit, {
     perMinute: config.rateLimitPerMinute,
     credentialPerMinute: config.rateLimitAuthPerMinute,
+    limits: deps.limits,
     clock: deps.clock,
   });
   await app.register(errorHandler);
   await app.register(requestLog);
+  await app.register(slowClients, {
+    headersTimeoutMs: config.headersTimeoutSeconds * 1000,
+    requestTimeoutMs: config.requestTimeoutSeconds * 1000,
+    keepAliveTimeoutMs: config.keepAliveTimeoutSeconds * 1000,
+    uploadIdleTimeoutMs: config.uploadIdleTimeoutSeconds * 1000,
+  });
   if (config.corsOrigins.length > 0) {
     const allowed = new Set(config.corsOrigins);
     await app.register(cors, {

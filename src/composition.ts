@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { createSimulatorBilling } from './adapters/billing/simulator/simulator-billing.ts';
 import { createLocalBlobs } from './adapters/blobs/local/local-blobs.ts';
 import { type BuiltinIdentity, createBuiltinIdentity } from './adapters/identity/builtin/builtin-identity.ts';
+import { createMemoryLimits } from './adapters/limits/memory/memory-limits.ts';
 import { createEnvSecrets } from './adapters/secrets/env/env-secrets.ts';
 import { createSqliteStore } from './adapters/store/sqlite/sqlite-store.ts';
 import { cognitoJwksUri, createFederation } from './composition/federation.ts';
@@ -23,6 +24,7 @@ import { PAID_PLANS, type PaidPlan, type PlanTable, planDefinition } from './dom
 import type { Billing } from './ports/billing.ts';
 import type { Blobs } from './ports/blobs.ts';
 import type { IdentityProvider } from './ports/identity.ts';
+import type { Limits } from './ports/limits.ts';
 import type { Mail } from './ports/mail.ts';
 import type { Secrets } from './ports/secrets.ts';
 import type { Store } from './ports/store.ts';
@@ -191,6 +193,22 @@ async function createStore(config: Config, dataDir: string, clock: () => number)
   return store;
 }
 
+/**
+ * The sensitive routes' rate-limit counters follow the store: in this process's memory on one
+ * machine (one server per DATA_DIR sees every request), in the store's DynamoDB table when the
+ * app may run as several instances, so they share one budget.
+ */
+async function createLimits(config: Config, clock: () => number): Promise<Limits> {
+  if (config.store !== 'dynamodb') return createMemoryLimits({ clock });
+  const { createDynamoLimits } = await import('./adapters/limits/dynamodb/dynamo-limits.ts');
+  return createDynamoLimits({
+    tableName: config.dynamodbTable,
+    region: config.awsRegion,
+    ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}),
+    clock,
+  });
+}
+
 /** Photos and files: a folder under DATA_DIR, or an S3 bucket (BLOBS=s3). */
 async function createBlobs(config: Config, dataDir: string): Promise<Blobs & { close?(): void }> {
   if (config.blobs !== 's3') return createLocalBlobs(join(dataDir, 'blobs'));
@@ -240,6 +258,7 @@ export async function compose(
   const mail = createMailDelivery({ transport, store, log, clock, budgetPerHour: config.mailBudgetPerHour });
   const identity = await createIdentityProvider(config, secrets, mail, log, clock);
   const federation = await createFederation(config, secrets, identity, log);
+  const limits = await createLimits(config, clock);
   const blobs = await createBlobs(config, dataDir);
 
   const deps: Deps = {
@@ -247,6 +266,7 @@ export async function compose(
     identity,
     federation,
     store,
+    limits,
     blobs,
     mail,
     secrets,
@@ -270,6 +290,7 @@ export async function compose(
       await mail.close?.();
       await identity.close();
       await store.close();
+      await limits.close();
       awsCredentials?.close();
       blobs.close?.();
     },

@@ -373,7 +373,7 @@ export const settings = {
   rateLimitAuthPerMinute: setting(
     'RATE_LIMIT_AUTH_PER_MINUTE',
     '30',
-    'Requests per minute one client address may make to credential endpoints (sign-in, sign-up, codes, resets).',
+    'Requests per minute one client address may make to each credential endpoint (sign-in, sign-up, codes, resets, MFA, refresh), counted across every instance (in the DynamoDB table with STORE=dynamodb).',
     int(1, 10000000),
   ),
   rateLimitPerMinute: setting(
@@ -387,6 +387,30 @@ export const settings = {
     '65536',
     'Largest JSON request body accepted.',
     int(1024, 10485760),
+  ),
+  headersTimeoutSeconds: setting(
+    'HTTP_HEADERS_TIMEOUT_SECONDS',
+    '10',
+    'How long a client may take to send a request line and headers (counted from its first byte, or from connecting). Slower connections get 408 and are closed.',
+    int(1, 300),
+  ),
+  requestTimeoutSeconds: setting(
+    'HTTP_REQUEST_TIMEOUT_SECONDS',
+    '30',
+    'How long a client may take to send a request body once its headers are in, on every route but the file and photo uploads (which have UPLOAD_IDLE_TIMEOUT_SECONDS instead). Slower connections get 408 and are closed.',
+    int(1, 3600),
+  ),
+  keepAliveTimeoutSeconds: setting(
+    'HTTP_KEEP_ALIVE_TIMEOUT_SECONDS',
+    '72',
+    'How long an idle keep-alive connection is kept open between requests. Longer than the 60 s idle timeout of AWS load balancers, so the balancer, not the server, closes an idle connection.',
+    int(1, 3600),
+  ),
+  uploadIdleTimeoutSeconds: setting(
+    'UPLOAD_IDLE_TIMEOUT_SECONDS',
+    '30',
+    'An upload body that sends no byte for this long is dropped (408). There is no limit on its total time, so large uploads still work on slow links.',
+    int(1, 3600),
   ),
   mfaIssuer: setting('MFA_ISSUER', '', 'Issuer shown in authenticator apps. Empty: SERVICE_NAME.', text),
   fileMaxBytes: setting(

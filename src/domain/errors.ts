@@ -41,6 +41,7 @@ export const errorCodes = {
   LOOPBACK_ONLY: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
+  REQUEST_TIMEOUT: 408,
   CONFLICT: 409,
   ACCOUNT_EXISTS: 409,
   IDENTITY_IN_USE: 409,
@@ -62,11 +63,17 @@ export type ErrorCode = keyof typeof errorCodes;
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /**
+   * The user a refusal concerns, when the thrower knows it (whose MFA challenge a wrong code was
+   * sent to): for the audit trail only, never part of an answer.
+   */
+  readonly subjectId: string | undefined;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; subjectId?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.status = errorCodes[code];
+    this.subjectId = options?.subjectId;
   }
 }
 

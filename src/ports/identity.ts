@@ -60,6 +60,11 @@ export interface CallerToken {
   readonly accessTokenFor?: () => Promise<string>;
 }
 
+export type SignUpOutcome =
+  | { readonly outcome: 'created' }
+  | { readonly outcome: 'replaced'; readonly replacedUserId: string }
+  | { readonly outcome: 'exists' };
+
 export type MfaAnswer = { readonly totp: string } | { readonly recoveryCode: string };
 
 /** A social identity as a Cognito user pool names it: the pool's provider name and the subject. */
@@ -90,20 +95,23 @@ export interface IdentityProvider {
   getJwks(opts?: { kid?: string }): Promise<JSONWebKeySet>;
 
   /**
-   * Registers an unconfirmed user and sends a 6-digit confirmation code. Returns `exists` (and
-   * sends nothing, changes nothing) when the email is already registered: callers must answer
-   * both outcomes identically. `mail.linkOrigin`, when given, is the origin of the links in the
-   * mail a provider sends itself (default: APP_ORIGIN; Cognito's own mail ignores it).
+   * Registers an unconfirmed user and sends a 6-digit confirmation code. Callers must answer every
+   * outcome identically:
+   * - `created`: the email was free.
+   * - `replaced`: the email had an unconfirmed, enabled registration (perhaps someone else's
+   *   pre-registration of this address). It is gone, with its password and every code sent for
+   *   it; this sign-up took its place as a new user (a new userId) and its own code was sent.
+   * - `exists`: the email belongs to a confirmed or a disabled account: nothing changes and
+   *   nothing is sent.
+   * `mail.linkOrigin`, when given, is the origin of the links in the mail a provider sends itself
+   * (default: APP_ORIGIN; Cognito's own mail ignores it).
    */
-  signUp(
-    input: {
-      email: string;
-      password: string;
-      name?: string;
-    },
-    mail?: MailLinks,
-  ): Promise<{ outcome: 'created' | 'exists' }>;
-  /** Confirms with the emailed code; the code is single-use and dies after 5 wrong guesses. */
+  signUp(input: { email: string; password: string; name?: string }, mail?: MailLinks): Promise<SignUpOutcome>;
+  /**
+   * Confirms with the emailed code; the code is single-use and dies after 5 wrong guesses. A code
+   * confirms only the registration it was sent for, so it can only ever activate the password of
+   * the sign-up that caused it (or of that registration, for a resent code).
+   */
   confirmSignUp(email: string, code: string): Promise<IdentityUser>;
   /** Sends a new confirmation code if the user exists and is unconfirmed; silently nothing otherwise. */
   resendConfirmationCode(email: string, mail?: MailLinks): Promise<void>;
@@ -125,7 +133,12 @@ export interface IdentityProvider {
    * for a password sign-in. Cognito: NOT_AVAILABLE_IN_MODE (the Hosted UI signs federated users in).
    */
   federatedSignIn(userId: string): Promise<AuthResult>;
-  /** Answers the SOFTWARE_TOKEN_MFA challenge with a TOTP or a one-use recovery code. */
+  /**
+   * Answers the SOFTWARE_TOKEN_MFA challenge with a TOTP or a one-use recovery code. A refusal of a
+   * challenge the adapter can tie to its user (a live or spent session of its own, a code the
+   * provider checked against that user's session) carries that user's id in the AppError's
+   * `subjectId`, so guessing against one account shows in its audit trail.
+   */
   respondToMfaChallenge(session: string, answer: MfaAnswer): Promise<{ tokens: Tokens; user: IdentityUser }>;
   /** REFRESH_TOKEN_AUTH. The built-in provider rotates and treats reuse as theft (the family dies). */
   refresh(refreshToken: string): Promise<Tokens>;

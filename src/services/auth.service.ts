@@ -47,10 +47,25 @@ export async function signUp(
 ): Promise<void> {
   const email = normalizeEmail(input.email);
   policyCheck(deps, input.password, email, input.name);
-  const { outcome } = await deps.identity.signUp(
-    { email, password: input.password, ...(input.name ? { name: input.name } : {}) },
+  const result = await deps.identity.signUp(
+    {
+      email,
+      password: input.password,
+      ...(input.name ? { name: input.name } : {}),
+    },
     links(meta),
   );
+  const { outcome } = result;
+  if (result.outcome === 'replaced') {
+    // An unconfirmed registration (perhaps someone else's pre-registration) gave way to this one.
+    await audit(deps, {
+      type: 'auth.signup.voided',
+      actorId: null,
+      subjectId: result.replacedUserId,
+      ip: meta.ip,
+      detail: { reason: 'unconfirmed account, signed up again' },
+    });
+  }
   if (outcome === 'exists') {
     // Tell the owner by mail instead of telling the caller.
     later(deps, 'already-registered notice', () =>
@@ -191,8 +206,12 @@ export async function answerMfa(
   try {
     out = await deps.identity.respondToMfaChallenge(input.session, answer);
   } catch (err) {
+    // Recorded against the account whose challenge it was, so an admin (and the owner, in their
+    // activity) sees codes being guessed; the actor is unknown.
     await audit(deps, {
       type: 'auth.mfa.challenge',
+      actorId: null,
+      subjectId: err instanceof AppError ? (err.subjectId ?? null) : null,
       ip: meta.ip,
       outcome: 'failure',
       detail: { reason: (err as AppError).code ?? 'ERROR' },

@@ -7,6 +7,7 @@ import type { Billing } from '../ports/billing.ts';
 import type { Blobs } from '../ports/blobs.ts';
 import type { Federation } from '../ports/federation.ts';
 import type { IdentityProvider } from '../ports/identity.ts';
+import type { Limits } from '../ports/limits.ts';
 import type { Mail } from '../ports/mail.ts';
 import type { Secrets } from '../ports/secrets.ts';
 import type { Store } from '../ports/store.ts';
@@ -23,6 +24,8 @@ export interface Deps {
   /** Social sign-in: the configured providers (possibly none). */
   readonly federation: Federation;
   readonly store: Store;
+  /** Counters of the sensitive routes' rate limits, shared by every instance. */
+  readonly limits: Limits;
   readonly blobs: Blobs;
   readonly mail: Mail;
   readonly secrets: Secrets;

@@ -176,7 +176,9 @@ describe('cognito adapter on cognito-local: flows outside the contract', () => {
     );
     const wrong = totpAt(secret, Date.now() + 5 * 60_000);
     await rejectsWith(idp.respondToMfaChallenge(c.session, { totp: wrong }), 'INVALID_CODE');
-    const ok = await idp.respondToMfaChallenge(c.session, { totp: totpAt(secret, Date.now()) });
+    // The next step's code: the enrolment's code is spent (Cognito takes a code once), and the pool
+    // takes a code a step either side of its time.
+    const ok = await idp.respondToMfaChallenge(c.session, { totp: totpAt(secret, Date.now() + 30_000) });
     assert.equal(ok.user.userId, user.userId);
     assert.equal(ok.user.mfaEnabled, true);
     assert.equal(decodeJwt(ok.tokens.accessToken).sub, user.userId);

@@ -63,12 +63,41 @@ export function identityContract(
       return r.tokens;
     };
 
-    test('sign-up of a taken email reports exists and mails nothing', async () => {
-      const e = email();
-      await idp.signUp({ email: e, password: PW });
+    test('sign-up of a confirmed or disabled email reports exists and mails nothing', async () => {
+      const { e } = await confirmed();
       const mails = h.mailCount(e);
       assert.deepEqual(await idp.signUp({ email: e, password: `${PW} other` }), { outcome: 'exists' });
       assert.equal(h.mailCount(e), mails);
+      await tokensOf(e);
+      const d = email();
+      await idp.signUp({ email: d, password: PW });
+      const held = await idp.adminGetUserByEmail(d);
+      assert.ok(held);
+      await idp.adminDisableUser(held.userId);
+      const before = h.mailCount(d);
+      assert.deepEqual(await idp.signUp({ email: d, password: `${PW} other` }), { outcome: 'exists' });
+      assert.equal(h.mailCount(d), before, 'an account an admin disabled is not started afresh');
+    });
+
+    test('sign-up of an unconfirmed email replaces it: old password and codes void, the new code confirms the new password', async () => {
+      const e = email();
+      const other = `${PW} of the first registrant`;
+      await idp.signUp({ email: e, password: other });
+      const first = await idp.adminGetUserByEmail(e);
+      assert.ok(first);
+      const oldCode = h.codeFor(e);
+      const mails = h.mailCount(e);
+      const again = await idp.signUp({ email: e, password: PW });
+      assert.deepEqual(again, { outcome: 'replaced', replacedUserId: first.userId });
+      assert.equal(h.mailCount(e), mails + 1, 'a fresh code is mailed');
+      const newCode = h.codeFor(e);
+      if (newCode !== oldCode) await rejectsWith(idp.confirmSignUp(e, oldCode), 'INVALID_CODE');
+      await rejectsWith(idp.initiateAuth(e, other), 'INVALID_CREDENTIALS');
+      const user = await idp.confirmSignUp(e, newCode);
+      assert.notEqual(user.userId, first.userId, 'a new registration, not the old one reworded');
+      assert.equal(await idp.adminGetUser(first.userId), null);
+      await tokensOf(e, PW);
+      await rejectsWith(idp.initiateAuth(e, other), 'INVALID_CREDENTIALS');
     });
 
     test('confirmation: wrong codes count, the fifth voids the code, a new code works once', async () => {

@@ -30,8 +30,9 @@ export interface Built {
   /** The 6-digit code of the newest message to `to` that carries one. */
   codeFor(to: string): string;
   /**
-   * Runs `action` and waits (up to 5 s) for one more message to `to`: some mail is sent after the
-   * response, so that answers do not reveal whether an account exists.
+   * Runs `action` and waits (up to 5 s) for one more message to `to` (in Cognito mode, one more code
+   * the pool delivered): some mail is sent after the response, so that answers do not reveal
+   * whether an account exists.
    */
   expectMail<T>(to: string, action: () => Promise<T>): Promise<T>;
 }
@@ -43,6 +44,16 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+/**
+ * A clock frozen in the middle of the current minute, for tests that count requests up to a rate
+ * limit: the sensitive routes' windows are the clock's minutes (ports/limits.ts), and a run that
+ * straddled two would count in both.
+ */
+export const midMinute = (): (() => number) => {
+  const frozen = Math.floor(Date.now() / 60_000) * 60_000 + 30_000;
+  return () => frozen;
+};
 
 export const TEST_DEFAULTS: Record<string, string> = {
   PASSWORD_HASH_COST: '10',
@@ -149,9 +160,11 @@ export async function build(
     logs: () => logText,
     mailTo,
     async expectMail(to, action) {
-      const before = mailTo(to).length;
+      // In Cognito mode the pool mails the codes itself: count its deliveries instead.
+      const count = pool ? () => pool.mailCount(to) : () => mailTo(to).length;
+      const before = count();
       const result = await action();
-      await waitFor(() => mailTo(to).length > before, `mail to ${to}`);
+      await waitFor(() => count() > before, `mail to ${to}`);
       return result;
     },
     codeFor(to) {

@@ -6,7 +6,7 @@
 
 export const EVENT_LABELS: Record<string, string> = {
   'auth.signup': 'Account created',
-  'auth.signup.voided': 'Unconfirmed sign-up replaced by a social sign-in',
+  'auth.signup.voided': 'Unconfirmed sign-up replaced',
   'auth.identity.linked': 'Sign-in provider linked',
   'auth.identity.unlinked': 'Sign-in provider removed',
   'auth.confirm': 'Email confirmed',

@@ -1,7 +1,8 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api } from '../api.ts';
 import { useAuth } from '../auth.tsx';
-import { Link, safeReturnTo, useRouter } from '../router.tsx';
+import { safeReturnTo } from '../return-to.ts';
+import { Link, useRouter } from '../router.tsx';
 import { oauthErrorMessage, SocialButtons } from '../social.tsx';
 import { Button, Card, Field, messageOf, Notice } from '../ui.tsx';
 import { codeProblem, emailProblem } from '../validate.ts';

@@ -8,7 +8,13 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../domain/errors.ts';
 import { confirmationMail, resetMail } from '../../../domain/messages.ts';
-import type { AuthResult, IdentityProvider, IdentityUser, MailLinks } from '../../../ports/identity.ts';
+import type {
+  AuthResult,
+  IdentityProvider,
+  IdentityUser,
+  MailLinks,
+  SignUpOutcome,
+} from '../../../ports/identity.ts';
 import { openSqlite } from '../../shared/sqlite.ts';
 import { codeHash, sixDigits } from './codes.ts';
 import {
@@ -125,19 +131,25 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
     getJwks: () => ctx.keys.jwks(),
     rotateKeys: () => ctx.keys.rotate(),
 
-    async signUp({ email, password, name }, links) {
-      // Hash first in both branches so a taken email answers in the same time as a free one.
+    async signUp({ email, password, name }, links): Promise<SignUpOutcome> {
+      // Hash first in every branch so a taken email answers in the same time as a free one.
       const hash = await hashPassword(password, opts.hashCost);
-      if (q.userByEmail.get(email)) return { outcome: 'exists' };
       const id = randomUUID();
-      try {
+      // Nobody has proved control of the address through an unconfirmed registration (it may be
+      // someone else's pre-registration, or one a crash left without its mail), so a new sign-up
+      // takes its place: its row goes, and with it (ON DELETE CASCADE) every code sent for it,
+      // since codes are bound to the user id. One transaction, so no confirmation falls between.
+      const outcome = db.transaction((): SignUpOutcome => {
+        const existing = q.userByEmail.get(email);
+        if (existing && (existing.status !== 'UNCONFIRMED' || existing.enabled !== 1)) {
+          return { outcome: 'exists' };
+        }
+        if (existing) q.deleteUser.run(existing.id);
         q.insertUser.run({ id, email, name: name ?? null, password_hash: hash, now: iso() });
-      } catch (err) {
-        if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return { outcome: 'exists' };
-        throw err;
-      }
-      await issueCode(mustGet(id), 'confirm', links);
-      return { outcome: 'created' };
+        return existing ? { outcome: 'replaced', replacedUserId: existing.id } : { outcome: 'created' };
+      })();
+      if (outcome.outcome !== 'exists') await issueCode(mustGet(id), 'confirm', links);
+      return outcome;
     },
 
     async confirmSignUp(email, code) {

@@ -9,12 +9,16 @@ import type { IdentityUser, MfaAnswer } from '../../../ports/identity.ts';
 import { opaqueToken, recoveryCode, sha256 } from './codes.ts';
 import { type Ctx, MAX_CODE_ATTEMPTS, MFA_SESSION_TTL, toIdentityUser, type UserRow } from './context.ts';
 
-const wrongCode = () =>
-  new AppError('INVALID_CODE', 'That code is not valid. Enter the current code from your app.');
-const deadSession = () =>
+// `subjectId`: whose challenge it was, for the audit trail (ports/identity.ts).
+const wrongCode = (subjectId?: string) =>
+  new AppError('INVALID_CODE', 'That code is not valid. Enter the current code from your app.', {
+    ...(subjectId ? { subjectId } : {}),
+  });
+const deadSession = (subjectId?: string) =>
   new AppError(
     'INVALID_MFA_SESSION',
     'This sign-in attempt has expired or had too many wrong codes. Sign in again.',
+    { ...(subjectId ? { subjectId } : {}) },
   );
 
 export function startChallenge(ctx: Ctx, userId: string, authTime: number): string {
@@ -56,12 +60,12 @@ export function answerChallenge(
   const s = ctx.q.getMfaSession.get(hash);
   if (!s || s.expires_at <= ctx.nowSec() || s.attempts >= MAX_CODE_ATTEMPTS) {
     if (s) ctx.q.deleteMfaSession.run(hash);
-    throw deadSession();
+    throw deadSession(s?.user_id);
   }
   const row = ctx.q.userById.get(s.user_id);
   if (row?.enabled !== 1) {
     ctx.q.deleteMfaSession.run(hash);
-    throw deadSession();
+    throw deadSession(s.user_id);
   }
   const ok =
     'totp' in answer
@@ -72,12 +76,12 @@ export function answerChallenge(
     ctx.q.failMfaSession.run(hash);
     if (s.attempts + 1 >= MAX_CODE_ATTEMPTS) {
       ctx.q.deleteMfaSession.run(hash);
-      throw deadSession();
+      throw deadSession(row.id);
     }
-    throw wrongCode();
+    throw wrongCode(row.id);
   }
   // The session is single-use: a second answer, even a right one, starts from the password again.
-  if (ctx.q.deleteMfaSession.run(hash).changes !== 1) throw deadSession();
+  if (ctx.q.deleteMfaSession.run(hash).changes !== 1) throw deadSession(row.id);
   return { user: toIdentityUser(ctx, row), authTime: s.auth_time };
 }
 

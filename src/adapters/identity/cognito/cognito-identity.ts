@@ -34,6 +34,7 @@ import {
 import { createJwksCache, type FetchJwks, fetchJwksOverHttp } from './jwks.ts';
 import * as mfa from './mfa.ts';
 import { secretHasher, unwrapUser, wrapWithUser } from './secret-hash.ts';
+import { signUpReplacing } from './sign-up.ts';
 import { getUser, tokensFrom } from './users.ts';
 
 export interface CognitoIdentityOptions {
@@ -108,6 +109,7 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
     return found;
   };
   const admin = createAdminOps({ client, userPoolId, ...(log ? { log } : {}) });
+  const signUpDeps = { client, userPoolId, commands, ...(log ? { log } : {}) };
   const revoke = async (cognitoRefreshToken: string) => {
     try {
       await client.send(cmd.revokeToken(commands, cognitoRefreshToken));
@@ -154,17 +156,7 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
     clientId: opts.clientId,
     getJwks: (query) => jwks.get(query),
 
-    async signUp({ email, password, name }) {
-      try {
-        await client.send(cmd.signUp(commands, email, password, name));
-        return { outcome: 'created' };
-      } catch (err) {
-        // Cognito reveals taken emails even with PreventUserExistenceErrors on; the port reports it
-        // and the service answers both outcomes identically (SECURITY.md item 9).
-        if (errorName(err) === 'UsernameExistsException') return { outcome: 'exists' };
-        throw translate(err, 'sign-up', log);
-      }
-    },
+    signUp: (input) => signUpReplacing(signUpDeps, input),
     async confirmSignUp(email, code) {
       await call('code', () => client.send(cmd.confirmSignUp(commands, email, code)));
       return mustGet(email);
