@@ -10,6 +10,7 @@ import { AppError } from '../../../domain/errors.ts';
 import { confirmationMail, resetMail } from '../../../domain/messages.ts';
 import type { AuthResult, IdentityProvider, IdentityUser } from '../../../ports/identity.ts';
 import { openSqlite } from '../../shared/sqlite.ts';
+import { translateStorageFailures } from '../../shared/sqlite-errors.ts';
 import { codeHash, sixDigits } from './codes.ts';
 import {
   type BuiltinIdentityOptions,
@@ -115,7 +116,8 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
     q.deleteMfaSessionsOf.run(userId);
   };
 
-  return {
+  // A full disk (sign-up, sign-in and refresh all write) is STORAGE_FULL, never a bare SQLite error.
+  return translateStorageFailures<BuiltinIdentity>({
     mode: 'builtin',
     issuer: opts.issuer,
     clientId: opts.clientId,
@@ -268,5 +270,5 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
     async close() {
       db.close();
     },
-  };
+  });
 }

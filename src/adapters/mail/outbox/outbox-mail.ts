@@ -1,7 +1,7 @@
 /**
  * The dev outbox: the mail adapter for running on one machine without a mail server. `send`
  * resolves only once the message is appended to a JSON-lines file (so it survives a restart) and
- * rejects with UNAVAILABLE if it cannot be written; the newest `keep` messages are also held in
+ * rejects with UNAVAILABLE if it cannot be written (STORAGE_FULL when the disk is full); the newest `keep` messages are also held in
  * memory for `outbox.list`, newest first, and each is handed to `log` in a readable form. It never
  * delivers anything: it is a window onto what would have been sent. The file is owner-only
  * (0600), because messages carry confirmation and reset codes.
@@ -12,6 +12,7 @@ import { appendFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AppError } from '../../../domain/errors.ts';
 import type { Mail, MailMessage, StoredMail } from '../../../ports/mail.ts';
+import { isDiskFull, storageFull } from '../../shared/storage-errors.ts';
 
 export interface OutboxMailOptions {
   /** JSON-lines file the messages are appended to. */
@@ -93,6 +94,8 @@ export function createOutboxMail(opts: OutboxMailOptions): Mail {
       try {
         await appendFile(opts.file, toLine(stored), { mode: 0o600 });
       } catch (err) {
+        // A torn line left by a full disk is skipped when the file is next read.
+        if (isDiskFull(err)) throw storageFull(err);
         throw new AppError('UNAVAILABLE', 'The dev outbox could not store the message.', { cause: err });
       }
       messages.push(stored);
