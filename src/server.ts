@@ -8,6 +8,7 @@ import { compose } from './composition.ts';
 import { type Config, loadConfig, readEnv } from './config/config.ts';
 import { ConfigError } from './config/settings.ts';
 import { logOptions } from './http/plugins/request-log.ts';
+import { scheduleOrphanCollection } from './services/files-collector.ts';
 
 function configOrExit(): Config {
   try {
@@ -24,6 +25,7 @@ function configOrExit(): Config {
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 
 async function main(): Promise<void> {
+  const startedAt = Date.now();
   const config = configOrExit();
   const logger = pino(logOptions(config.logLevel));
   const composition = await compose(config, logger);
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
     closing = true;
     logger.info({ signal }, 'shutting down');
     const timer = setTimeout(() => process.exit(1), 10_000).unref();
+    collector?.stop();
     await app.close();
     await composition.close();
     clearTimeout(timer);
@@ -50,7 +53,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
+  let collector: { stop(): void } | undefined;
   await app.listen({ port: config.port, host: config.host });
+  // File bytes a crash or a failed write left without a record (services/files-collector.ts).
+  collector = scheduleOrphanCollection(composition.deps, startedAt);
   logger.info(`Gatehouse is ready at ${config.appOrigin} (API docs at ${config.appOrigin}/docs)`);
   // The route schemas not used yet compile a second after listening, between requests, so that a
   // fresh instance answers its first requests (health checks) first (http/lazy-schemas.ts).

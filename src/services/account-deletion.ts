@@ -4,8 +4,9 @@
  *
  * 1. Lock: disable the identity and void every session and token. From here nobody can sign in
  *    as this user or act with an old credential, whatever happens next.
- * 2. Data: the subscription (cancelled at the provider), file bytes then file records, then a sweep of the user's blob prefixes (photos, and
- *    any bytes a crash left without a record), the browser sessions, the linked social accounts,
+ * 2. Data: the subscription (cancelled at the provider), file records then file bytes (a file is
+ *    never listed without its bytes), then a sweep of the user's blob prefixes (photos, and any
+ *    bytes a failure or a crash left without a record), the browser sessions, the linked social accounts,
  *    and the profile last.
  * 3. Identity: deleted only when nothing it owns is left, so no data is ever without an owner.
  *

@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type Dirent, mkdirSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
-import { access, constants, type FileHandle, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { access, constants, type FileHandle, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { AppError, isAppError } from '../../../domain/errors.ts';
 import type { BlobInfo, Blobs } from '../../../ports/blobs.ts';
@@ -183,6 +183,23 @@ export function createLocalBlobs(rootDir: string): Blobs {
     }
   }
 
+  /** The first `enough` of `keys` whose blob was last written before `time` (a gone one is left out). */
+  async function writtenBefore(keys: string[], time: number, enough: number): Promise<string[]> {
+    const out: string[] = [];
+    for (const key of keys) {
+      if (out.length >= enough) break;
+      const mtime = await stat(blobPath(root, key)).then(
+        (st) => st.mtimeMs,
+        (err: unknown) => {
+          if (isCode(err, 'ENOENT')) return Number.POSITIVE_INFINITY;
+          throw err;
+        },
+      );
+      if (mtime < time) out.push(key);
+    }
+    return out;
+  }
+
   return {
     async put(key, body, opts) {
       const path = blobPath(root, key);
@@ -248,7 +265,9 @@ export function createLocalBlobs(rootDir: string): Blobs {
       // The prefix is only ever compared with keys found on disk, never joined into a path.
       await io(() => walk(root, '', prefix, keys));
       keys.sort();
-      const rest = after === '' ? keys : keys.filter((k) => k > after);
+      let rest = after === '' ? keys : keys.filter((k) => k > after);
+      const before = opts.modifiedBefore;
+      if (before !== undefined) rest = await io(() => writtenBefore(rest, before, limit + 1));
       const page = rest.slice(0, limit);
       const last = page[page.length - 1];
       return {
@@ -256,6 +275,8 @@ export function createLocalBlobs(rootDir: string): Blobs {
         nextCursor: rest.length > limit && last ? Buffer.from(last).toString('base64url') : null,
       };
     },
+
+    exclusive: true,
 
     async ping() {
       await io(() => access(tmpDir, constants.R_OK | constants.W_OK));
