@@ -11,7 +11,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { audit, Ledger } from '../test/faults/kit/audit.ts';
 import { createUser, outboxCode, Tally, type User } from '../test/faults/kit/client.ts';
-import { runLoad } from '../test/faults/kit/load.ts';
+import { type Action, DEFAULT_WEIGHTS, runLoad } from '../test/faults/kit/load.ts';
 import { localStoredIds, startGatehouse } from '../test/faults/kit/server.ts';
 import { writeIntoReadme } from './report.ts';
 import { ROOT, removeDir, rssMb, tempDir } from './servers.ts';
@@ -28,6 +28,14 @@ const whole = (name: string, fallback: number): number => {
 const SECONDS = whole('SOAK_SECONDS', 180);
 const USERS = whole('SOAK_USERS', 24);
 const SAMPLE_MS = 10_000;
+const LABELS: Record<Action, string> = {
+  upload: 'uploads',
+  delete: 'deletes',
+  download: 'downloads',
+  list: 'listings',
+  me: 'profile reads',
+  refresh: 'token refreshes',
+};
 
 const percentile = (sorted: readonly number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
@@ -97,11 +105,14 @@ try {
   }
   if (fiveXx.length > 0 || problems.length > 0 || connectionErrors > 0) exitCode = 1;
 
+  const weights = Object.values(DEFAULT_WEIGHTS).reduce((a, b) => a + b, 0);
+  const mix = Object.entries(DEFAULT_WEIGHTS)
+    .map(([action, w]) => `${LABELS[action as Action]} ${Math.round((100 * w) / weights)}%`)
+    .join(', ');
   const md = [
     `Run ${new Date().toISOString().slice(0, 10)}: \`npm run bench:soak\`, Node ${process.version}, ` +
       `${cpus().length} cores shared with other work, ${USERS} users each running one request at a ` +
-      `time (uploads of up to 256 KiB 35%, deletes 20%, downloads 15%, listings 15%, profile 10%, ` +
-      `refresh 5%) for ${Math.round(elapsed)} s after ${signUpAnswers} sign-up requests (not counted).`,
+      `time (${mix}; uploads of up to 256 KiB) for ${Math.round(elapsed)} s after ${signUpAnswers} sign-up requests (not counted).`,
     '',
     '| Requests | Per second | p50 | p99 | 5xx | Contract breaches | Connection errors |',
     '|---:|---:|---:|---:|---:|---:|---:|',

@@ -1,7 +1,8 @@
 /**
  * A disk that can be filled: a small tmpfs mounted for the test (as root, or through sudo without
- * a password), or null where the machine allows neither; the disk-full scenario then runs against
- * a double that raises the real SQLITE_FULL and ENOSPC errors (disk-full.test.ts).
+ * a password), or null where the machine allows neither, and the disk-full scenario fails saying
+ * so (CI runs as root). Without the fault suite, test/unit/storage-failures.test.ts checks the
+ * same translation with SQLite's real SQLITE_FULL.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmdirSync, rmSync, writeSync } from 'node:fs';

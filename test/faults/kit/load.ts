@@ -36,8 +36,8 @@ export interface LoadOptions {
   readonly weights?: Partial<Record<Action, number>>;
 }
 
-type Action = 'upload' | 'delete' | 'download' | 'list' | 'me' | 'refresh';
-const DEFAULT_WEIGHTS: Record<Action, number> = {
+export type Action = 'upload' | 'delete' | 'download' | 'list' | 'me' | 'refresh';
+export const DEFAULT_WEIGHTS: Record<Action, number> = {
   upload: 35,
   delete: 20,
   download: 15,
