@@ -31,8 +31,8 @@ export interface FaultProxy {
   /** How many calls got each fault, and how many passed ("ok"). */
   readonly stats: Record<'ok' | keyof FaultRates, number>;
   setRates(rates: FaultRates): void;
-  /** The next calls get these faults, in this order, before the rates decide again. */
-  queue(...faults: (keyof FaultRates)[]): void;
+  /** The next calls get these faults ('none': passed through), in order, before the rates decide again. */
+  queue(...faults: (keyof FaultRates | 'none')[]): void;
   close(): Promise<void>;
 }
 
@@ -128,7 +128,7 @@ export async function startFaultProxy(
   let rates = initial;
   const stats = { ok: 0, throttle: 0, error: 0, hangBefore: 0, hangAfter: 0 };
   const sockets = new Set<Socket>();
-  const queued: (keyof FaultRates)[] = [];
+  const queued: (keyof FaultRates | 'none')[] = [];
   const target = new URL(upstream);
 
   const forward = (
