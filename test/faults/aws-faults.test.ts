@@ -59,9 +59,11 @@ const setRates = (rates: Record<Service, FaultRates> | null) => {
 };
 
 test(`AWS mode with throttling, 500s and hangs at every service: ${SECONDS} s of mixed load, nothing lost`, async (t) => {
-  // The start creates the table (DescribeTable, then CreateTable): CreateTable is applied and its
-  // answer lost, so the SDK's retry finds the table there, which must not stop the start.
-  proxies.dynamodb.queue('none', 'hangAfter');
+  // The start creates the table and turns its TTL on; both calls are applied and their answers
+  // lost, so the SDK's retries find them done ("preexisting table", "already enabled"), which
+  // must not stop the start.
+  proxies.dynamodb.failNext('CreateTable', 'hangAfter');
+  proxies.dynamodb.failNext('UpdateTimeToLive', 'hangAfter');
   const b = await build(
     t,
     peers.settings({

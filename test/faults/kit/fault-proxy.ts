@@ -31,8 +31,10 @@ export interface FaultProxy {
   /** How many calls got each fault, and how many passed ("ok"). */
   readonly stats: Record<'ok' | keyof FaultRates, number>;
   setRates(rates: FaultRates): void;
-  /** The next calls get these faults ('none': passed through), in order, before the rates decide again. */
-  queue(...faults: (keyof FaultRates | 'none')[]): void;
+  /** The next calls get these faults, in this order, before the rates decide again. */
+  queue(...faults: (keyof FaultRates)[]): void;
+  /** The next call of this operation (X-Amz-Target's, e.g. CreateTable) gets this fault. */
+  failNext(operation: string, fault: keyof FaultRates): void;
   close(): Promise<void>;
 }
 
@@ -128,7 +130,8 @@ export async function startFaultProxy(
   let rates = initial;
   const stats = { ok: 0, throttle: 0, error: 0, hangBefore: 0, hangAfter: 0 };
   const sockets = new Set<Socket>();
-  const queued: (keyof FaultRates | 'none')[] = [];
+  const queued: (keyof FaultRates)[] = [];
+  const targeted = new Map<string, keyof FaultRates>();
   const target = new URL(upstream);
 
   const forward = (
@@ -156,7 +159,12 @@ export async function startFaultProxy(
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const forced = queued.shift();
+      const operation =
+        String(req.headers['x-amz-target'] ?? '')
+          .split('.')
+          .pop() ?? '';
+      const forced = targeted.get(operation) ?? queued.shift();
+      targeted.delete(operation);
       let r = Math.random();
       const take = (rate: number, kind: keyof FaultRates) => {
         if (forced !== undefined) return forced === kind;
@@ -203,6 +211,9 @@ export async function startFaultProxy(
     },
     queue: (...faults) => {
       queued.push(...faults);
+    },
+    failNext: (operation, fault) => {
+      targeted.set(operation, fault);
     },
     close: () =>
       new Promise<void>((resolve) => {

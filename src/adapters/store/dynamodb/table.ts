@@ -50,10 +50,15 @@ export async function createTableIfMissing(client: DynamoDBClient, tableName: st
     if (errorName(err) !== 'ResourceInUseException') throw err;
   });
   await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName: tableName });
-  await client.send(
+  const enabling = client.send(
     new UpdateTimeToLiveCommand({
       TableName: tableName,
       TimeToLiveSpecification: { AttributeName: K.ttl, Enabled: true },
     }),
   );
+  await enabling.catch((err: unknown) => {
+    // The same after a lost answer: DynamoDB refuses to enable a TTL that is already on.
+    const alreadyOn = errorName(err) === 'ValidationException' && /already enabled/i.test(String(err));
+    if (!alreadyOn) throw err;
+  });
 }
