@@ -13,6 +13,7 @@ import { devOutboxExposure, devOutboxRefusal } from './config/mail-checks.ts';
 import { ConfigError } from './config/settings.ts';
 import { createLogger } from './http/plugins/request-log.ts';
 import { startReconciler } from './services/billing-reconcile.ts';
+import { scheduleOrphanCollection } from './services/files-collector.ts';
 
 function configOrExit(overrides: Record<string, string> = {}): Config {
   try {
@@ -59,6 +60,7 @@ function readyLine(config: Config, address: AddressInfo): string {
 }
 
 async function main(): Promise<void> {
+  const startedAt = Date.now();
   let config = configOrExit();
   // PORT=0: take a free port before anything is built, so that APP_ORIGIN's default, the origin
   // check and the banner all name the port actually served.
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
   }
 
   let reconciler: { stop(): void } | null = null;
+  let collector: { stop(): void } | null = null;
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -89,6 +92,7 @@ async function main(): Promise<void> {
     // its timeout: close those as they come free, so shutdown waits for requests, not clients.
     const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
     reconciler?.stop();
+    collector?.stop();
     await app.close();
     clearInterval(sweep);
     await composition.close();
@@ -103,6 +107,8 @@ async function main(): Promise<void> {
   // Billing states in doubt (a checkout paid just before a crash) are compared with the provider's
   // now, and then every BILLING_RECONCILE_SECONDS.
   reconciler = startReconciler(composition.deps);
+  // File bytes a crash or a failed write left without a record (services/files-collector.ts).
+  collector = scheduleOrphanCollection(composition.deps, startedAt);
   const address = app.server.address() as AddressInfo;
   logger.info({ port: address.port, appOrigin: config.appOrigin }, readyLine(config, address));
   // The route schemas not used yet compile a second after listening, between requests, so that a

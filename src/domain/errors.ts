@@ -56,6 +56,8 @@ export const errorCodes = {
   INTERNAL: 500,
   NOT_AVAILABLE_IN_MODE: 501,
   UNAVAILABLE: 503,
+  /** The server's disk is full: the write was refused whole, reads still work. */
+  STORAGE_FULL: 507,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -5,9 +5,10 @@
  * 1. Lock: disable the identity and void every session and token. From here nobody can sign in
  *    as this user or act with an old credential, whatever happens next.
  * 2. Data: billing (open checkouts expired, subscriptions cancelled now, the provider's customer
- *    deleted, so nothing bills the account again and its portal links die), file bytes then file
- *    records, then a sweep of the user's blob prefixes (photos, and any bytes a crash left without
- *    a record), the browser sessions, the linked social accounts, and the profile last.
+ *    deleted, so nothing bills the account again and its portal links die), file records then
+ *    file bytes (a file is never listed without its bytes), then a sweep of the user's blob
+ *    prefixes (photos, and any bytes a failure or a crash left without a record), the browser
+ *    sessions, the linked social accounts, and the profile last.
  * 3. Identity: deleted only when nothing it owns is left, so no data is ever without an owner.
  *
  * Every step is idempotent and retried (3 tries, backing off) on failures that may pass. If one

@@ -56,7 +56,9 @@ test('sign-in: every translation', async () => {
     ['PasswordResetRequiredException', 'Password reset required for the user', 'INVALID_CREDENTIALS'],
     ['UserNotConfirmedException', 'User is not confirmed.', 'USER_NOT_CONFIRMED'],
     ['NotAuthorizedException', 'User is disabled.', 'USER_DISABLED'],
-    ['TooManyRequestsException', 'Too many requests', 'TOO_MANY_REQUESTS'],
+    // Throttling that outlasted the SDK's retries: Cognito is unavailable to us, 503 not 429.
+    ['TooManyRequestsException', 'Too many requests', 'UNAVAILABLE'],
+    ['LimitExceededException', 'Rate exceeded', 'UNAVAILABLE'],
     ['InternalErrorException', 'Internal error', 'UNAVAILABLE'],
   ];
   for (const [name, message, code] of cases) {
@@ -64,6 +66,30 @@ test('sign-in: every translation', async () => {
     const err = await failure(idp.initiateAuth(EMAIL, 'some password'));
     assert.equal(err.code, code, `${name}: ${message}`);
     assert.equal(err.message.includes(message), false, 'Cognito’s own message never reaches the caller');
+  }
+});
+
+test("a call that got no answer after the SDK's retries (timeouts, refused connections) is UNAVAILABLE", async () => {
+  const idp = makeIdp();
+  // What the SDK raises when every attempt timed out: its metadata counts attempts, no status.
+  const timedOut = Object.assign(new Error('a request has exceeded the configured 5000 ms requestTimeout.'), {
+    name: 'TimeoutError',
+    code: 'ETIMEDOUT',
+    $metadata: { attempts: 3, totalRetryDelay: 1200 },
+  });
+  const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), {
+    code: 'ECONNREFUSED',
+    $metadata: { attempts: 3, totalRetryDelay: 300 },
+  });
+  for (const err of [timedOut, refused]) {
+    cognito.on(SignUpCommand).rejects(err);
+    cognito.on(InitiateAuthCommand).rejects(err);
+    assert.equal(
+      (await failure(idp.signUp({ email: EMAIL, password: 'p' }))).code,
+      'UNAVAILABLE',
+      err.message,
+    );
+    assert.equal((await failure(idp.initiateAuth(EMAIL, 'p'))).code, 'UNAVAILABLE', err.message);
   }
 });
 
@@ -98,7 +124,7 @@ test('sign-up: a confirmed taken email answers like a new one and only the user 
     ['InvalidPasswordException', 'Password did not conform with policy', 'INVALID_PASSWORD'],
     ['InvalidParameterException', 'Invalid email address format.', 'VALIDATION_FAILED'],
     ['CodeDeliveryFailureException', 'Unable to deliver', 'UNAVAILABLE'],
-    ['TooManyRequestsException', 'Too many requests', 'TOO_MANY_REQUESTS'],
+    ['TooManyRequestsException', 'Too many requests', 'UNAVAILABLE'],
   ];
   for (const [name, message, code] of cases) {
     cognito.on(SignUpCommand).rejects(cognitoError(name, message));

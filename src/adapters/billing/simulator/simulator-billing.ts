@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../../../domain/errors.ts';
 import type { Billing, BillingSimulator, SimulatorAction } from '../../../ports/billing.ts';
+import { translateStorageFailures } from '../../shared/sqlite-errors.ts';
 import { verifyStripeSignature } from '../shared/stripe-signature.ts';
 import { createEventQueue, type EventLog } from './event-queue.ts';
 import { openSimulatorDb } from './simulator-db.ts';
@@ -145,9 +146,10 @@ export function createSimulatorBilling(opts: SimulatorOptions): Billing & { clos
     },
   };
 
-  return {
+  // A full disk is STORAGE_FULL for its pages and the app's calls alike (adapters/shared/sqlite-errors.ts).
+  return translateStorageFailures<Billing & { close(): void }>({
     mode: 'simulator',
-    simulator,
+    simulator: translateStorageFailures(simulator),
 
     async createCustomer(input, key) {
       return idempotent(`customer:${key}`, () => {
@@ -278,5 +280,5 @@ export function createSimulatorBilling(opts: SimulatorOptions): Billing & { clos
       events.stop();
       if (q.db.open) q.db.close();
     },
-  };
+  });
 }

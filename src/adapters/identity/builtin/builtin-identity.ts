@@ -16,6 +16,7 @@ import type {
   SignUpOutcome,
 } from '../../../ports/identity.ts';
 import { openSqlite } from '../../shared/sqlite.ts';
+import { translateStorageFailures } from '../../shared/sqlite-errors.ts';
 import { codeHash, sixDigits } from './codes.ts';
 import {
   type BuiltinIdentityOptions,
@@ -124,7 +125,8 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
     q.deleteMfaSessionsOf.run(userId);
   };
 
-  return {
+  // A full disk (sign-up, sign-in and refresh all write) is STORAGE_FULL, never a bare SQLite error.
+  return translateStorageFailures<BuiltinIdentity>({
     mode: 'builtin',
     issuer: opts.issuer,
     clientId: opts.clientId,
@@ -283,5 +285,5 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
     async close() {
       db.close();
     },
-  };
+  });
 }

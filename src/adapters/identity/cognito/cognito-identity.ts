@@ -21,6 +21,7 @@ import {
 import type { JSONWebKeySet } from 'jose';
 import { AppError } from '../../../domain/errors.ts';
 import type { AuthResult, IdentityProvider, IdentityUser, Tokens } from '../../../ports/identity.ts';
+import { awsClientSettings, BUDGETS } from '../../shared/aws-client.ts';
 import { createAdminOps } from './admin.ts';
 import * as cmd from './commands.ts';
 import {
@@ -65,6 +66,8 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
   const client = new CognitoIdentityProviderClient({
     region: opts.region,
     ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+    // TooManyRequests, LimitExceeded, 5xx and hung calls: bounded retries (shared/aws-client.ts).
+    ...awsClientSettings(BUDGETS.cognito),
   });
   const issuer = opts.issuer ?? `https://cognito-idp.${opts.region}.amazonaws.com/${userPoolId}`;
   const jwks = createJwksCache({

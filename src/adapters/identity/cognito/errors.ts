@@ -55,9 +55,8 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   MFA_SETUP_REQUIRED: 'Start the setup first.',
   NOT_FOUND: 'No such user.',
   IDENTITY_IN_USE: 'That account is already linked to another user here.',
-  TOO_MANY_REQUESTS: 'The identity provider is busy. Wait a moment and try again.',
   VALIDATION_FAILED: 'The identity provider refused the request as malformed.',
-  UNAVAILABLE: 'The identity provider cannot be reached. Try again shortly.',
+  UNAVAILABLE: 'The identity provider is unavailable or busy. Try again shortly.',
   INTERNAL: 'The identity provider failed unexpectedly.',
 };
 
@@ -118,9 +117,11 @@ const BY_OPERATION: Record<Operation, Record<string, ErrorCode>> = {
   ping: {},
 };
 
+// Throttling that outlasted the SDK's retries (shared/aws-client.ts) is Cognito being unavailable
+// to us for now (503 with Retry-After), not the caller sending too much: their 429 is our limiter's.
 const EVERYWHERE: Record<string, ErrorCode> = {
-  TooManyRequestsException: 'TOO_MANY_REQUESTS',
-  LimitExceededException: 'TOO_MANY_REQUESTS',
+  TooManyRequestsException: 'UNAVAILABLE',
+  LimitExceededException: 'UNAVAILABLE',
   InvalidParameterException: 'VALIDATION_FAILED',
   InternalErrorException: 'UNAVAILABLE',
 };
@@ -141,8 +142,11 @@ export function translate(err: unknown, operation: Operation, log?: CognitoLog):
     // Masked for the caller, but an operator investigating a locked-out user needs to see it.
     else if (/attempts exceeded/i.test(sdk.message ?? '')) log?.info({ operation }, 'cognito lockout masked');
   }
-  // Network failures carry no $metadata; server faults (5xx, cognito-local's Unsupported) carry 'server'.
-  if (!code && (operation === 'ping' || sdk.$fault === 'server' || !sdk.$metadata)) code = 'UNAVAILABLE';
+  // Failures without an HTTP answer (a refused connection, a call that timed out: the SDK sets
+  // $metadata with its attempts but no status) and server faults (5xx, cognito-local's
+  // Unsupported, marked 'server') are Cognito being unavailable, not a bug of ours.
+  if (!code && (operation === 'ping' || sdk.$fault === 'server' || !sdk.$metadata?.httpStatusCode))
+    code = 'UNAVAILABLE';
   code ??= 'INTERNAL';
   if (code === 'UNAVAILABLE' || code === 'INTERNAL' || code === 'VALIDATION_FAILED') {
     log?.warn(

@@ -21,6 +21,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../../domain/errors.ts';
 import type { ProfileQuery, Store } from '../../../ports/store.ts';
+import { awsClientSettings, BUDGETS } from '../../shared/aws-client.ts';
 import { dynamoAudit } from './dynamo-audit.ts';
 import { dynamoBilling } from './dynamo-billing.ts';
 import { createDynamoFederation } from './dynamo-federation.ts';
@@ -79,6 +80,8 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store & { readonly 
       region: opts.region,
       ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
       ...(opts.credentials ? { credentials: opts.credentials } : {}),
+      // Throttling, 5xx and hung calls: bounded retries and per-attempt deadlines (shared/aws-client.ts).
+      ...awsClientSettings(BUDGETS.dynamodb),
     });
   const db = DynamoDBDocumentClient.from(raw, {
     marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
