@@ -54,12 +54,31 @@ describe('TOTP MFA', () => {
     assert.equal((await u.answer(await u.challenge(), code)).statusCode, 200);
     const again = await u.answer(await u.challenge(), code);
     assert.equal(again.statusCode, 400);
-    assert.equal(again.json().error.code, 'INVALID_CODE');
+    // Said as it is (the app tells the user to wait for the next code), never accepted.
+    assert.equal(again.json().error.code, 'CODE_ALREADY_USED');
+    assert.match(again.json().error.message, /used already\. Wait for your app to show the next one/);
     u.clock.now += 30_000;
     const fresh = totpAt(u.secret, u.clock.now);
     const [s1, s2] = [await u.challenge(), await u.challenge()];
     const both = await Promise.all([u.answer(s1, fresh), u.answer(s2, fresh)]);
     assert.deepEqual(both.map((r) => r.statusCode).sort(), [200, 400]);
+    assert.equal(both.find((r) => r.statusCode === 400)?.json().error.code, 'CODE_ALREADY_USED');
+  });
+
+  test('SECURITY 17-18: a used code counts as a wrong answer toward the cap', async (t) => {
+    const u = await mfaUser(t);
+    const code = totpAt(u.secret, u.clock.now);
+    assert.equal((await u.answer(await u.challenge(), code)).statusCode, 200);
+    const session = await u.challenge();
+    const codes: string[] = [];
+    for (let i = 0; i < 5; i++) codes.push((await u.answer(session, code)).json().error.code);
+    assert.deepEqual(codes, [
+      'CODE_ALREADY_USED',
+      'CODE_ALREADY_USED',
+      'CODE_ALREADY_USED',
+      'CODE_ALREADY_USED',
+      'INVALID_MFA_SESSION',
+    ]);
   });
 
   test('SECURITY 18: wrong codes are capped at 5 per attempt; then the password step starts again', async (t) => {
@@ -141,7 +160,11 @@ describe('TOTP MFA', () => {
     const u = await mfaUser(t);
     const code = u.recovery[3] ?? '';
     assert.equal((await u.answer(await u.challenge(), code)).statusCode, 200);
-    assert.equal((await u.answer(await u.challenge(), code)).statusCode, 400);
+    const again = await u.answer(await u.challenge(), code);
+    assert.equal(again.statusCode, 400);
+    assert.equal(again.json().error.code, 'RECOVERY_CODE_USED');
+    const unknown = await u.answer(await u.challenge(), '0000-0000-0000-0000');
+    assert.equal(unknown.json().error.code, 'INVALID_CODE', 'a code that never was one is just wrong');
     assert.equal((await u.answer(await u.challenge(), (u.recovery[4] ?? '').toUpperCase())).statusCode, 200);
   });
 });
