@@ -2,6 +2,8 @@
  * The parsers of src/config/settings.ts: each turns one raw environment value into a typed one or
  * throws a ConfigError naming the variable, showing at most 60 characters of what it got.
  */
+import { isPhoneCountry } from '../domain/phone.ts';
+
 export class ConfigError extends Error {
   constructor(
     readonly variable: string,
@@ -115,3 +117,9 @@ export const emailList: Parser<string[]> = (raw, name) =>
     .map((s) =>
       /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(s) ? s : fail(name, 'must be a comma-separated list of emails', s),
     );
+
+/** A country phone numbers can be read for: ISO 3166-1 alpha-2, any case; returned upper-case. */
+export const phoneCountry: Parser<string> = (raw, name) => {
+  const code = raw.trim().toUpperCase();
+  return isPhoneCountry(code) ? code : fail(name, 'must be a two-letter country code such as US or GB', raw);
+};

@@ -56,7 +56,8 @@ export async function usersRoutes(app: App, { deps }: RouteOptions) {
       schema: {
         security: signedIn,
         tags: ['Users'],
-        summary: 'Update name, phone number (E.164) and postal address; null clears a field',
+        summary:
+          'Update name, phone number (national or international, stored in E.164) and postal address; null clears a field',
         description:
           'Any other field (email, groups, plan, user_id...) is refused with 400 VALIDATION_FAILED.',
         body: ProfileUpdateBody,
