@@ -89,6 +89,7 @@ function pass(label, command, env = {}) {
 
 const ANY_IDENTITY = [
   'test/http/account-deletion.test.ts',
+  'test/http/admin-user.test.ts',
   'test/http/admin.test.ts',
   'test/http/files.test.ts',
   'test/http/password-reuse.test.ts',

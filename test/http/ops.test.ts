@@ -112,13 +112,19 @@ describe('operations', () => {
     assert.deepEqual(Object.keys(messages[0]).sort(), ['at', 'id', 'subject', 'text', 'to']);
   });
 
-  test('GET /api/client-config gives the web app the password policy and whether the mailbox is served', async (t) => {
-    const b = await build(t, { PASSWORD_MIN_LENGTH: '20', PASSWORD_MAX_LENGTH: '200', SERVICE_NAME: 'Acme' });
+  test('GET /api/client-config gives the web app the password policy, the phone country and whether the mailbox is served', async (t) => {
+    const b = await build(t, {
+      PASSWORD_MIN_LENGTH: '20',
+      PASSWORD_MAX_LENGTH: '200',
+      SERVICE_NAME: 'Acme',
+      PHONE_DEFAULT_COUNTRY: 'de',
+    });
     const local = await b.app.inject({ url: '/api/client-config', remoteAddress: '127.0.0.1' });
     assert.equal(local.statusCode, 200);
     assert.deepEqual(local.json(), {
       service_name: 'Acme',
       password: { min_length: 20, max_length: 200 },
+      phone_default_country: 'DE',
       dev_mailbox: true,
     });
     assert.equal(local.headers['cache-control'], 'no-cache');

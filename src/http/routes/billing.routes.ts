@@ -15,6 +15,7 @@ import {
   SubscriptionAnswer,
   UrlAnswer,
 } from '../schemas/billing.ts';
+import { invoiceOut } from './outputs.ts';
 import { type App, type RouteOptions, signedIn } from './route-kit.ts';
 
 export async function billingRoutes(app: App, { deps }: RouteOptions) {
@@ -98,19 +99,7 @@ export async function billingRoutes(app: App, { deps }: RouteOptions) {
     },
     async (request) => {
       const invoices = await listInvoices(deps, (await profileOf(request)).userId);
-      return {
-        invoices: invoices.map((i) => ({
-          id: i.id,
-          number: i.number,
-          status: i.status,
-          amount_due: i.amountDue,
-          amount_paid: i.amountPaid,
-          currency: i.currency,
-          created_at: new Date(i.created * 1000).toISOString(),
-          hosted_invoice_url: i.hostedInvoiceUrl,
-          invoice_pdf: i.invoicePdf,
-        })),
-      };
+      return { invoices: invoices.map(invoiceOut) };
     },
   );
 }

@@ -169,6 +169,13 @@ export const AuditList = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    users: Type.Record(
+      Type.String(),
+      Type.Object({ email: Type.String(), name: NullableString() }, { additionalProperties: false }),
+      {
+        description: 'The people the events name (actor_id, subject_id), by id; a deleted account is absent',
+      },
+    ),
     next_cursor: Type.Optional(Type.String()),
   },
   { additionalProperties: false },
