@@ -18,13 +18,17 @@ async function userOrNotFound(deps: Deps, userId: string): Promise<IdentityUser>
   return user;
 }
 
+/** Events about the user shown with their account: administrators' looks at it are left out. */
+const RECENT = 20;
+
 export async function userDetail(deps: Deps, actorId: string, userId: string, meta: RequestMeta) {
   const user = await userOrNotFound(deps, userId);
   const profile = (await deps.store.profiles.get(userId)) ?? (await syncProfile(deps, user));
-  const [subscription, sessions, identities] = await Promise.all([
+  const [subscription, sessions, identities, history] = await Promise.all([
     subscriptionView(deps, profile),
     listSessions(deps, userId),
     deps.store.identities.listForUser(userId),
+    deps.store.audit.list({ subjectId: userId, limit: RECENT * 2 }),
   ]);
   await audit(deps, { type: 'admin.user.viewed', actorId, subjectId: userId, ip: meta.ip });
   return {
@@ -33,13 +37,26 @@ export async function userDetail(deps: Deps, actorId: string, userId: string, me
     subscription,
     sessions: [...sessions].sort((a, b) => b.lastSeenAt - a.lastSeenAt),
     identities,
+    activity: history.items.filter((e) => !e.type.startsWith('admin.')).slice(0, RECENT),
   };
 }
 
-/** The user's invoices, newest first (from the billing provider). */
+/**
+ * The user's invoices, newest first (from the billing provider), and how much of each was refunded
+ * through Gatehouse (by invoice id), so a refund can start from what is left.
+ */
 export async function userInvoices(deps: Deps, userId: string) {
   await userOrNotFound(deps, userId);
-  return listInvoices(deps, userId);
+  const [invoices, refunds] = await Promise.all([
+    listInvoices(deps, userId),
+    deps.store.audit.list({ subjectId: userId, type: 'billing.refund.created', limit: 100 }),
+  ]);
+  const refunded: Record<string, number> = {};
+  for (const { detail } of refunds.items) {
+    if (typeof detail.invoice_id === 'string' && typeof detail.amount === 'number')
+      refunded[detail.invoice_id] = (refunded[detail.invoice_id] ?? 0) + detail.amount;
+  }
+  return { invoices, refunded };
 }
 
 export async function signOutUserSession(
@@ -63,7 +80,8 @@ export async function refundUserInvoice(
   input: { invoiceId: string; amount?: number },
   meta: RequestMeta,
 ) {
-  const invoices = await userInvoices(deps, userId);
+  await userOrNotFound(deps, userId);
+  const invoices = await listInvoices(deps, userId);
   if (!invoices.some((i) => i.id === input.invoiceId)) {
     throw new AppError('NOT_FOUND', 'This user has no such invoice.');
   }

@@ -79,6 +79,14 @@ describe('the admin view of one user', () => {
     assert.equal(d.subscription.plan, 'trial');
     assert.deepEqual(d.identities, []);
     assert.equal(d.sessions.length, 1, 'the browser session');
+    // The account's recent events come with it, administrators' looks left out.
+    const types = d.activity.events.map((e: { type: string }) => e.type);
+    assert.ok(types.includes('profile.updated') && types.includes('auth.signin'), types);
+    assert.deepEqual(
+      types.filter((t: string) => t.startsWith('admin.')),
+      [],
+    );
+    assert.deepEqual(d.activity.users[u.userId], { email: u.email, name: 'Ada Lovelace' });
     const [session] = d.sessions;
     assert.deepEqual(Object.keys(session).sort(), ['created_at', 'device', 'id', 'ip', 'last_seen_at']);
 
@@ -124,6 +132,7 @@ describe('the admin view of one user', () => {
     assert.equal(list.statusCode, 200, list.body);
     const own = list.json().invoices;
     assert.equal(own.length, 1);
+    assert.deepEqual(list.json().refunded, {}, 'nothing refunded yet');
     assert.equal(own[0].amount_paid, 900);
     const theirs = (await b.app.inject({ url: `/api/admin/users/${otherId}/invoices`, headers: h })).json()
       .invoices[0];
@@ -145,6 +154,8 @@ describe('the admin view of one user', () => {
     );
     const tooMuch = await refund(payerId, { invoice_id: own[0].id, amount: 900 });
     assert.equal(tooMuch.statusCode, 400, 'no more than what is left');
+    const after = (await b.app.inject({ url: `/api/admin/users/${payerId}/invoices`, headers: h })).json();
+    assert.deepEqual(after.refunded, { [own[0].id]: 400 }, 'what was refunded, by invoice');
     await simulatorOf(b).idle();
 
     const trail = (

@@ -190,11 +190,18 @@ describe('operations', () => {
     }
     // A path that is neither a page of the app nor the server's is the app's not-found page with a
     // real 404, never cached; the app's own page list decides (APP_PAGES).
-    for (const url of ['/nope', '/signin/extra', '/Files']) {
+    for (const url of ['/nope', '/signin/extra', '/Files', '/admin/users/', '/admin/users/a/b']) {
       const page = await b.app.inject({ url });
       assert.equal(page.statusCode, 404, url);
       assert.match(String(page.headers['content-type']), /^text\/html; charset=utf-8/, url);
       assert.equal(page.headers['cache-control'], 'no-cache', url);
+    }
+    // Pages whose address carries an id (a user on the admin console) are pages too.
+    for (const url of [
+      '/admin/users/3f1c2b9e-77aa-4c1e-9d0b-5e2a1c7d8f00',
+      '/admin/audit?type=auth.signin',
+    ]) {
+      assert.equal((await b.app.inject({ url })).statusCode, 200, url);
     }
     const css = await b.app.inject({ url: '/assets/base.css' });
     assert.equal(css.statusCode, 200);

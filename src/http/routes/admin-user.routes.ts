@@ -11,10 +11,10 @@ import {
   userInvoices,
 } from '../../services/admin-users.ts';
 import { meta } from '../plugins/auth.ts';
-import { AdminUserDetail, UserRefundBody, UserSessionParams } from '../schemas/admin.ts';
-import { InvoicesAnswer, RefundAnswer } from '../schemas/billing.ts';
+import { AdminInvoices, AdminUserDetail, UserRefundBody, UserSessionParams } from '../schemas/admin.ts';
+import { RefundAnswer } from '../schemas/billing.ts';
 import { UserIdParams } from '../schemas/users.ts';
-import { actor, adminUserOut, requireAdmin } from './admin-kit.ts';
+import { actor, adminUserOut, eventOut, peopleOf, requireAdmin } from './admin-kit.ts';
 import { identityOut, invoiceOut, providerNames, refundOut, sessionOut } from './outputs.ts';
 import { type App, type RouteOptions, signedIn } from './route-kit.ts';
 
@@ -29,9 +29,9 @@ export async function adminUserRoutes(app: App, { deps }: RouteOptions) {
       schema: {
         security: signedIn,
         tags,
-        summary: 'One user: profile, plan and subscription, live sessions, linked sign-in providers',
-        description:
-          'Invoices: GET /api/admin/users/:id/invoices. History: GET /api/admin/audit?subject_id=:id.',
+        summary:
+          'One user: profile, plan and subscription, live sessions, linked sign-in providers, recent events',
+        description: 'Invoices: GET /api/admin/users/:id/invoices.',
         params: UserIdParams,
         response: { 200: AdminUserDetail },
       },
@@ -50,6 +50,7 @@ export async function adminUserRoutes(app: App, { deps }: RouteOptions) {
         subscription: d.subscription,
         sessions: d.sessions.map(sessionOut),
         identities: d.identities.map((l) => identityOut(l, names)),
+        activity: { events: d.activity.map(eventOut), users: await peopleOf(deps, d.activity) },
       };
     },
   );
@@ -61,12 +62,15 @@ export async function adminUserRoutes(app: App, { deps }: RouteOptions) {
       schema: {
         security: signedIn,
         tags,
-        summary: "The user's invoices, newest first, from the billing provider",
+        summary: "The user's invoices, newest first, from the billing provider, with what was refunded",
         params: UserIdParams,
-        response: { 200: InvoicesAnswer },
+        response: { 200: AdminInvoices },
       },
     },
-    async (request) => ({ invoices: (await userInvoices(deps, request.params.id)).map(invoiceOut) }),
+    async (request) => {
+      const { invoices, refunded } = await userInvoices(deps, request.params.id);
+      return { invoices: invoices.map(invoiceOut), refunded };
+    },
   );
 
   app.delete(

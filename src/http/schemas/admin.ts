@@ -4,10 +4,10 @@
  * schemas of the user's own routes, so the console shows exactly what the user is shown.
  */
 import { Type } from 'typebox';
-import { RefundBody, SubscriptionAnswer } from './billing.ts';
+import { InvoicesAnswer, RefundBody, SubscriptionAnswer } from './billing.ts';
 import { NullableString } from './common.ts';
 import { IdentitiesAnswer } from './oauth.ts';
-import { AddressOut, AdminUser } from './users.ts';
+import { AddressOut, AdminUser, AuditList } from './users.ts';
 
 export const AdminSession = Type.Object(
   {
@@ -35,6 +35,25 @@ export const AdminUserDetail = Type.Object(
     subscription: SubscriptionAnswer,
     sessions: Type.Array(AdminSession, { description: 'Browser sessions still live, newest first' }),
     identities: IdentitiesAnswer.properties.identities,
+    activity: Type.Object(
+      { events: AuditList.properties.events, users: AuditList.properties.users },
+      {
+        additionalProperties: false,
+        description:
+          "The user's last 20 events (administrators' looks at the account left out); all of them: GET /api/admin/audit?subject_id=:id",
+      },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const AdminInvoices = Type.Object(
+  {
+    invoices: InvoicesAnswer.properties.invoices,
+    refunded: Type.Record(Type.String(), Type.Integer(), {
+      description:
+        'By invoice id: how much was refunded through Gatehouse (smallest currency unit); refunds made elsewhere are not counted',
+    }),
   },
   { additionalProperties: false },
 );
