@@ -34,7 +34,7 @@ describe('plans', () => {
     assert.equal(e.plan, 'trial');
     assert.equal(e.trialExpired, false);
     assert.equal(e.trialEndsAt, '2026-01-15T00:00:00.000Z');
-    assert.equal(e.fileQuotaBytes, 262144000);
+    assert.equal(e.fileQuotaBytes, 250000000);
   });
 
   test('an expired trial keeps nothing to add to: quota and file size 0', () => {
