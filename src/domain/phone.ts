@@ -63,12 +63,15 @@ export function countryName(country: string, locale = 'en'): string {
   }
 }
 
+/** A number of another country than `home`, to show how international numbers are written. */
+export const foreignExample = (home: string) => (home === 'US' ? '+44 20 7946 0958' : '+1 415 555 0123');
+
 /** The message to show for `input`, or null when it is a phone number (or empty). */
 export function phoneProblem(input: string, defaultCountry: string, locale?: string): string | null {
   if (!input.trim() || parsePhone(input, defaultCountry)) return null;
   if (input.trim().startsWith('+'))
     return 'That is not a phone number: check the country code and the number of digits.';
-  return `That is not a phone number of ${countryName(defaultCountry, locale)}. For another country, start with + and its code, e.g. +44 20 7946 0958.`;
+  return `That is not a phone number as dialled at home (${countryName(defaultCountry, locale)}). For another country, start with + and its code, e.g. ${foreignExample(defaultCountry)}.`;
 }
 
 /** The E.164 form of `input`; INVALID_PHONE_NUMBER (400) when it is none. */

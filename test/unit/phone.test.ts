@@ -38,7 +38,7 @@ test('refusals say what to do; the server refuses with INVALID_PHONE_NUMBER and 
   assert.equal(phoneProblem('07700 900123', 'GB'), null);
   assert.equal(
     phoneProblem('0770', 'GB'),
-    'That is not a phone number of United Kingdom. For another country, start with + and its code, e.g. +44 20 7946 0958.',
+    'That is not a phone number as dialled at home (United Kingdom). For another country, start with + and its code, e.g. +1 415 555 0123.',
   );
   assert.match(phoneProblem('+44 1', 'GB') ?? '', /check the country code/);
   assert.throws(
