@@ -85,6 +85,23 @@ test('every audit event type reads as a sentence of its own on the admin console
     assert.notEqual(text, `${eventLabel(type)} · ada@example.test`, `${type} has a sentence of its own`);
   }
   assert.equal(sentence('user.disabled'), 'Grace Hopper disabled the account of ada@example.test');
+  // An administrator looking at their own account is not said as if it were someone else's.
+  const own = renderToStaticMarkup(
+    createElement(EventSentence, {
+      event: {
+        id: '3',
+        at: '2025-01-01T00:00:00Z',
+        type: 'admin.user.viewed',
+        actor_id: 'a1',
+        subject_id: 'a1',
+        ip: null,
+        outcome: 'success',
+        detail: {},
+      },
+      people,
+    }),
+  ).replaceAll(/<[^>]+>/g, '');
+  assert.equal(own, 'Grace Hopper looked at their own account');
   assert.equal(
     sentence('auth.signin', { email: 'ada@example.test', reason: 'INVALID_CREDENTIALS' }, 'failure'),
     'A sign-in as ada@example.test failed: wrong password',

@@ -269,10 +269,12 @@ export function EventSentence({ event: e, people }: { event: Event; people: Peop
     case 'admin.audit.viewed':
       return <>{A} read the audit trail</>;
     case 'admin.user.viewed':
-      return (
+      return byOther ? (
         <>
           {A} looked at the account of {S}
         </>
+      ) : (
+        <>{A} looked at their own account</>
       );
     default:
       return (
