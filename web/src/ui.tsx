@@ -73,12 +73,13 @@ export function Button({
   busy?: boolean;
   kind?: 'primary' | 'secondary' | 'danger' | 'link';
 } & React.ButtonHTMLAttributes<HTMLButtonElement>) {
+  // After the spread: a caller's `disabled={false}` must not re-enable a button that is working.
   return (
     <button
+      {...rest}
       className={`btn btn-${kind}`}
       disabled={busy || rest.disabled}
       aria-busy={busy || undefined}
-      {...rest}
     >
       {busy ? <span className="spinner" aria-hidden="true" /> : null}
       {children}
