@@ -5,7 +5,6 @@
  * can be disabled, enabled or deleted from here, each after a confirmation.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { displayPhone } from '../../../src/domain/phone.ts';
 import { type AdminUserView, api } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { useClientConfig } from '../config.ts';
@@ -13,83 +12,13 @@ import { useConfirm } from '../dialog.tsx';
 import { useAction } from '../form.ts';
 import { deviceLabel } from '../labels.ts';
 import { Link } from '../router.tsx';
-import { Button, Card, formatDate, formatDay, Loading, messageOf, Notice } from '../ui.tsx';
+import { Button, Card, formatDate, Loading, messageOf, Notice } from '../ui.tsx';
 import { GroupsDialog } from './admin-groups.tsx';
+import { Plan, Profile, SignIn } from './admin-user-cards.tsx';
 import { Invoices, RecentActivity } from './admin-user-parts.tsx';
 import { StatusBadges } from './admin-users.tsx';
 
 type View = AdminUserView;
-
-function Profile({ user, phoneCountry }: { user: View['user']; phoneCountry: string | null }) {
-  const a = user.address;
-  const address = a
-    ? [a.line1, a.line2, [a.postal_code, a.city].filter(Boolean).join(' '), a.region, a.country]
-    : [];
-  const row = (label: string, value: React.ReactNode) => (
-    <div>
-      <dt>{label}</dt>
-      <dd>{value}</dd>
-    </div>
-  );
-  return (
-    <Card title="Profile" id="profile">
-      <dl className="facts">
-        {row(
-          'Email',
-          <>
-            {user.email}
-            {user.email_verified ? '' : ' (not confirmed)'}
-          </>,
-        )}
-        {row('Name', user.name ?? '—')}
-        {row(
-          'Phone',
-          user.phone_number
-            ? phoneCountry
-              ? displayPhone(user.phone_number, phoneCountry)
-              : user.phone_number
-            : '—',
-        )}
-        {row('Address', address.filter(Boolean).join(', ') || '—')}
-        {row('Member since', formatDay(user.created_at))}
-        {row('Two-step verification', user.mfa_enabled ? 'On' : 'Off')}
-      </dl>
-    </Card>
-  );
-}
-
-function Plan({ subscription: s }: { subscription: View['subscription'] }) {
-  const status = s.status.replaceAll('_', ' ');
-  return (
-    <Card title="Plan" id="plan">
-      <dl className="facts">
-        <div>
-          <dt>Plan</dt>
-          <dd>{s.plan_name}</dd>
-        </div>
-        <div>
-          <dt>Status</dt>
-          <dd>
-            {status.charAt(0).toUpperCase() + status.slice(1)}
-            {s.payment_failed ? ' · the last payment failed' : ''}
-          </dd>
-        </div>
-        {s.current_period_end ? (
-          <div>
-            <dt>{s.cancel_at_period_end ? 'Ends' : 'Renews'}</dt>
-            <dd>{formatDay(s.current_period_end)}</dd>
-          </div>
-        ) : null}
-        {s.trial_ends_at && s.plan === 'trial' ? (
-          <div>
-            <dt>Trial ends</dt>
-            <dd>{formatDay(s.trial_ends_at)}</dd>
-          </div>
-        ) : null}
-      </dl>
-    </Card>
-  );
-}
 
 function Sessions({ view, onChanged }: { view: View; onChanged: (note: string) => Promise<void> }) {
   const action = useAction();
@@ -125,27 +54,6 @@ function Sessions({ view, onChanged }: { view: View; onChanged: (note: string) =
             >
               Sign out
             </Button>
-          </li>
-        ))}
-      </ul>
-    </Card>
-  );
-}
-
-function SignIn({ view }: { view: View }) {
-  return (
-    <Card title="Ways to sign in" id="sign-in">
-      <ul className="list compact">
-        <li>
-          <span>Password</span>
-          <span className="muted">{view.user.has_password ? 'Set' : 'None (signs in with a provider)'}</span>
-        </li>
-        {view.identities.map((i) => (
-          <li key={i.provider}>
-            <span>{i.provider_name}</span>
-            <span className="muted">
-              {i.email ?? 'linked'} · since {formatDay(i.linked_at)}
-            </span>
           </li>
         ))}
       </ul>
