@@ -97,8 +97,10 @@ function pass(label, command, env = {}) {
 
 const ANY_IDENTITY = [
   'test/http/account-deletion.test.ts',
+  'test/http/admin-user.test.ts',
   'test/http/admin.test.ts',
   'test/http/files.test.ts',
+  'test/http/password-reuse.test.ts',
   'test/http/profile.test.ts',
   'test/http/session.test.ts',
   'test/security/hot-path.test.ts',

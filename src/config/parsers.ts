@@ -3,6 +3,7 @@
  * throws a ConfigError naming the variable, showing at most 60 characters of what it got.
  */
 import { hasControlCharacters, type Mailbox, MailboxError, parseMailbox } from '../domain/mail-address.ts';
+import { isPhoneCountry } from '../domain/phone.ts';
 
 export class ConfigError extends Error {
   constructor(
@@ -146,3 +147,9 @@ export const awsName: Parser<string> = (raw, name) => {
 /** Printable text on one line (a user name sent to a server); control characters are refused. */
 export const oneLine: Parser<string> = (raw, name) =>
   hasControlCharacters(raw) ? fail(name, 'must not contain control characters', raw) : raw.trim();
+
+/** A country phone numbers can be read for: ISO 3166-1 alpha-2, any case; returned upper-case. */
+export const phoneCountry: Parser<string> = (raw, name) => {
+  const code = raw.trim().toUpperCase();
+  return isPhoneCountry(code) ? code : fail(name, 'must be a two-letter country code such as US or GB', raw);
+};

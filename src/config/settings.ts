@@ -21,6 +21,7 @@ import {
   origin,
   originList,
   type Parser,
+  phoneCountry,
   text,
 } from './parsers.ts';
 
@@ -309,6 +310,12 @@ export const settings = {
     'Gatehouse',
     'Product name used in emails, the TOTP issuer and the password context check.',
     text,
+  ),
+  phoneDefaultCountry: setting(
+    'PHONE_DEFAULT_COUNTRY',
+    'US',
+    'Country (two letters) of phone numbers typed without a + and country code, in the profile; numbers are stored in E.164 whatever was typed.',
+    phoneCountry,
   ),
   accessTokenTtl: setting(
     'ACCESS_TOKEN_TTL_SECONDS',

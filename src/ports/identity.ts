@@ -11,7 +11,10 @@
  * - Tokens are RS256 JWTs with Cognito's claim names (sub, token_use, client_id, cognito:groups,
  *   iss, exp, iat, jti, and aud on ID tokens), verifiable with getJwks() and `issuer`.
  * - A challenge session is single-use, expires within minutes and dies after 5 wrong codes.
- * - A TOTP code is accepted at most once per user (RFC 6238 section 5.2), even concurrently.
+ * - A TOTP code is accepted at most once per user (RFC 6238 section 5.2), even concurrently. A
+ *   right code given again inside its window is CODE_ALREADY_USED (the app can say "wait for the
+ *   next code"), a recovery code spent before is RECOVERY_CODE_USED; both count as wrong answers
+ *   toward the challenge's cap, and only someone past the password step ever sees them.
  * - An operation an adapter cannot perform raises NOT_AVAILABLE_IN_MODE, never a silent success.
  * - Every admin operation finds the user by its userId (Cognito's `sub`) whatever its username in
  *   the provider (a pool user the Hosted UI made is named like `Google_<subject>`).
@@ -149,7 +152,12 @@ export interface IdentityProvider {
 
   /** Sends a reset code if the user exists and is confirmed; silently nothing otherwise. */
   forgotPassword(email: string, mail?: MailLinks): Promise<void>;
-  /** ConfirmForgotPassword. Also ends every refresh token of the user. Never signs in. */
+  /**
+   * ConfirmForgotPassword. Also ends every refresh token of the user. Never signs in. A new
+   * password equal to the current one is PASSWORD_REUSED, judged only once the code is known to be
+   * right (the code is then kept for another try). Cognito cannot compare with the current password
+   * (the pool keeps it); a pool with a password history refuses reuse, and that is PASSWORD_REUSED.
+   */
   confirmForgotPassword(email: string, code: string, newPassword: string): Promise<IdentityUser>;
   /** ChangePassword: requires the current password. */
   changePassword(userId: string, currentPassword: string, newPassword: string): Promise<void>;

@@ -197,19 +197,21 @@ export async function listInvoices(deps: Deps, userId: string): Promise<InvoiceS
   return record ? deps.billing.listInvoices(record.customerId, 24) : [];
 }
 
+/** `userId`: whose invoice it is, when the caller knows (the refund then shows in their activity). */
 export async function refundInvoice(
   deps: Deps,
   actorId: string,
-  input: { invoiceId: string; amount?: number },
+  input: { invoiceId: string; amount?: number; userId?: string },
   meta: RequestMeta,
 ) {
   const refund = await deps.billing.refundInvoice(
-    input,
+    { invoiceId: input.invoiceId, ...(input.amount ? { amount: input.amount } : {}) },
     `gatehouse-refund-${input.invoiceId}-${randomUUID()}`,
   );
   await audit(deps, {
     type: 'billing.refund.created',
     actorId,
+    subjectId: input.userId ?? null,
     ip: meta.ip,
     detail: { invoice_id: input.invoiceId, amount: refund.amount, currency: refund.currency },
   });

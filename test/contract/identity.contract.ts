@@ -201,6 +201,18 @@ export function identityContract(
       await tokensOf(a, `${PW} new`);
     });
 
+    test('a reset to the current password is PASSWORD_REUSED, only with the right code, which stays good', async () => {
+      const { e } = await confirmed();
+      await idp.forgotPassword(e);
+      const code = h.codeFor(e);
+      const wrong = code === '000000' ? '000001' : '000000';
+      // Without the right code nothing is said about the password.
+      await rejectsWith(idp.confirmForgotPassword(e, wrong, PW), 'INVALID_CODE');
+      await rejectsWith(idp.confirmForgotPassword(e, code, PW), 'PASSWORD_REUSED');
+      await idp.confirmForgotPassword(e, code, `${PW} renewed`);
+      await tokensOf(e, `${PW} renewed`);
+    });
+
     test('forgot-password for unknown or unconfirmed users mails nothing', async () => {
       const u = email();
       await idp.forgotPassword(u);
@@ -235,7 +247,7 @@ export function identityContract(
       // The same code in a new attempt, inside its window, is refused.
       const c2 = await idp.initiateAuth(e, PW);
       if (c2.kind !== 'challenge') throw new Error('expected a challenge');
-      await rejectsWith(idp.respondToMfaChallenge(c2.session, { totp: code }), 'INVALID_CODE');
+      await rejectsWith(idp.respondToMfaChallenge(c2.session, { totp: code }), 'CODE_ALREADY_USED');
       // Codes more than one step away are refused.
       await rejectsWith(
         idp.respondToMfaChallenge(c2.session, { totp: totpAt(secret, h.now() + 90_000) }),
@@ -262,7 +274,18 @@ export function identityContract(
       await idp.respondToMfaChallenge(c3.session, { recoveryCode: rc });
       const c4 = await idp.initiateAuth(e, PW);
       if (c4.kind !== 'challenge') throw new Error('expected a challenge');
-      await rejectsWith(idp.respondToMfaChallenge(c4.session, { recoveryCode: rc }), 'INVALID_CODE');
+      await rejectsWith(idp.respondToMfaChallenge(c4.session, { recoveryCode: rc }), 'RECOVERY_CODE_USED');
+      await rejectsWith(
+        idp.respondToMfaChallenge(c4.session, { recoveryCode: '0000-0000-0000-0000' }),
+        'INVALID_CODE',
+      );
+      // A code that signed in cannot then turn MFA off: it is spent for every use.
+      h.advance(30_000);
+      const now = totpAt(secret, h.now());
+      const c5 = await idp.initiateAuth(e, PW);
+      if (c5.kind !== 'challenge') throw new Error('expected a challenge');
+      await idp.respondToMfaChallenge(c5.session, { totp: now });
+      await rejectsWith(idp.disableSoftwareToken(user.userId, now), 'CODE_ALREADY_USED');
 
       await rejectsWith(idp.disableSoftwareToken(user.userId, '000000'), 'INVALID_CODE');
       h.advance(30_000);

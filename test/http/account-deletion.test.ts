@@ -35,7 +35,7 @@ async function fullUser(b: Built, email = uniqueEmail()) {
     method: 'PUT',
     url: '/api/users/me',
     headers: h,
-    payload: { name: 'Soon Gone', phone_number: '+15550100' },
+    payload: { name: 'Soon Gone', phone_number: '+1 415 555 0100' },
   });
   const browser = await b.app.inject({
     method: 'POST',

@@ -62,7 +62,7 @@ describe('billing with the simulator', () => {
     assert.equal(locked('team-insights'), false);
     assert.equal(locked('forecast'), true);
     const files = (await b.app.inject({ method: 'GET', url: '/api/files', headers: h })).json();
-    assert.equal(files.usage.quota_bytes, 5368709120, "the basic plan's quota");
+    assert.equal(files.usage.quota_bytes, 5000000000, "the basic plan's quota");
 
     const again = await b.app.inject({
       method: 'POST',

@@ -139,13 +139,19 @@ describe('operations', () => {
     assert.equal(missing.statusCode, 404);
   });
 
-  test('GET /api/client-config gives the web app the password policy and whether the mailbox is served', async (t) => {
-    const b = await build(t, { PASSWORD_MIN_LENGTH: '20', PASSWORD_MAX_LENGTH: '200', SERVICE_NAME: 'Acme' });
+  test('GET /api/client-config gives the web app the password policy, the phone country and whether the mailbox is served', async (t) => {
+    const b = await build(t, {
+      PASSWORD_MIN_LENGTH: '20',
+      PASSWORD_MAX_LENGTH: '200',
+      SERVICE_NAME: 'Acme',
+      PHONE_DEFAULT_COUNTRY: 'de',
+    });
     const local = await b.app.inject({ url: '/api/client-config', remoteAddress: '127.0.0.1' });
     assert.equal(local.statusCode, 200);
     assert.deepEqual(local.json(), {
       service_name: 'Acme',
       password: { min_length: 20, max_length: 200 },
+      phone_default_country: 'DE',
       dev_mailbox: true,
     });
     assert.equal(local.headers['cache-control'], 'no-cache');
@@ -211,11 +217,18 @@ describe('operations', () => {
     }
     // A path that is neither a page of the app nor the server's is the app's not-found page with a
     // real 404, never cached; the app's own page list decides (APP_PAGES).
-    for (const url of ['/nope', '/signin/extra', '/Files']) {
+    for (const url of ['/nope', '/signin/extra', '/Files', '/admin/users/', '/admin/users/a/b']) {
       const page = await b.app.inject({ url });
       assert.equal(page.statusCode, 404, url);
       assert.match(String(page.headers['content-type']), /^text\/html; charset=utf-8/, url);
       assert.equal(page.headers['cache-control'], 'no-cache', url);
+    }
+    // Pages whose address carries an id (a user on the admin console) are pages too.
+    for (const url of [
+      '/admin/users/3f1c2b9e-77aa-4c1e-9d0b-5e2a1c7d8f00',
+      '/admin/audit?type=auth.signin',
+    ]) {
+      assert.equal((await b.app.inject({ url })).statusCode, 200, url);
     }
     const css = await b.app.inject({ url: '/assets/base.css' });
     assert.equal(css.statusCode, 200);

@@ -51,6 +51,22 @@ async function mfaUser(t: Parameters<typeof build>[0]) {
 }
 
 describe('TOTP MFA', () => {
+  test('SECURITY 17-18: a used code counts as a wrong answer toward the cap', async (t) => {
+    const u = await mfaUser(t);
+    const code = totpAt(u.secret, u.clock.now);
+    assert.equal((await u.answer(await u.challenge(), code)).statusCode, 200);
+    const session = await u.challenge();
+    const codes: string[] = [];
+    for (let i = 0; i < 5; i++) codes.push((await u.answer(session, code)).json().error.code);
+    assert.deepEqual(codes, [
+      'CODE_ALREADY_USED',
+      'CODE_ALREADY_USED',
+      'CODE_ALREADY_USED',
+      'CODE_ALREADY_USED',
+      'INVALID_MFA_SESSION',
+    ]);
+  });
+
   test('SECURITY 18: wrong codes are capped at 5 per attempt; then the password step starts again', async (t) => {
     const u = await mfaUser(t);
     const session = await u.challenge();
@@ -130,7 +146,11 @@ describe('TOTP MFA', () => {
     const u = await mfaUser(t);
     const code = u.recovery[3] ?? '';
     assert.equal((await u.answer(await u.challenge(), code)).statusCode, 200);
-    assert.equal((await u.answer(await u.challenge(), code)).statusCode, 400);
+    const again = await u.answer(await u.challenge(), code);
+    assert.equal(again.statusCode, 400);
+    assert.equal(again.json().error.code, 'RECOVERY_CODE_USED');
+    const unknown = await u.answer(await u.challenge(), '0000-0000-0000-0000');
+    assert.equal(unknown.json().error.code, 'INVALID_CODE', 'a code that never was one is just wrong');
     assert.equal((await u.answer(await u.challenge(), (u.recovery[4] ?? '').toUpperCase())).statusCode, 200);
   });
 });

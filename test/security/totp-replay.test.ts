@@ -58,7 +58,7 @@ test('SECURITY 17: a TOTP code accepted once is refused on another sign-in insid
   assert.deepEqual(both.map((r) => r.statusCode).sort(), [200, 400], both.map((r) => r.body).join(' | '));
   const again = await u.answer(await u.challenge(), code);
   assert.equal(again.statusCode, 400);
-  assert.equal(again.json().error.code, 'INVALID_CODE');
+  assert.equal(again.json().error.code, 'CODE_ALREADY_USED');
 });
 
 test('failed two-step attempts are recorded against the account whose challenge it was', async (t) => {

@@ -66,6 +66,8 @@ describe('config schema', () => {
     assert.deepEqual(c.adminEmails, ['root@example.com']);
     assert.equal(c.trustProxyHops, 1);
     assert.equal(c.appOrigin, 'https://app.example.com');
+    assert.equal(loadConfig({}).phoneDefaultCountry, 'US');
+    assert.equal(loadConfig({ PHONE_DEFAULT_COUNTRY: ' fr ' }).phoneDefaultCountry, 'FR');
   });
 
   test('social sign-in settings: an issuer may have a path; loopback http is a local stand-in', () => {
@@ -98,6 +100,8 @@ describe('config schema', () => {
     [{ PASSWORD_MIN_LENGTH: '64', PASSWORD_MAX_LENGTH: '64' }, 'never'],
     [{ SESSION_IDLE_TTL_SECONDS: '999999', SESSION_TTL_SECONDS: '3600' }, 'SESSION_IDLE_TTL_SECONDS'],
     [{ ADMIN_EMAILS: 'not-an-email' }, 'ADMIN_EMAILS'],
+    [{ PHONE_DEFAULT_COUNTRY: 'UK' }, 'PHONE_DEFAULT_COUNTRY'],
+    [{ PHONE_DEFAULT_COUNTRY: 'GBR' }, 'PHONE_DEFAULT_COUNTRY'],
     // Social sign-in: tokens and secrets never travel over plain http off this machine.
     [{ GOOGLE_ISSUER: 'http://accounts.example' }, 'GOOGLE_ISSUER'],
     [{ OIDC_ISSUER: 'http://sso.example/realm', OIDC_CLIENT_ID: 'x' }, 'OIDC_ISSUER'],

@@ -151,14 +151,21 @@ test('codes: wrong, expired, spent, over-guessed and unknown-user codes are one 
   }
   cognito.on(ConfirmForgotPasswordCommand).rejects(cognitoError('InvalidPasswordException'));
   assert.equal((await failure(idp.confirmForgotPassword(EMAIL, '123456', 'short'))).code, 'INVALID_PASSWORD');
+  // A pool with a password history refuses a recent password (the current one among them).
+  cognito
+    .on(ConfirmForgotPasswordCommand)
+    .rejects(cognitoError('PasswordHistoryPolicyViolationException', 'Provided password cannot be used.'));
+  const reused = await failure(idp.confirmForgotPassword(EMAIL, '123456', 'p p p p p p p p'));
+  assert.equal(reused.code, 'PASSWORD_REUSED');
+  assert.equal(reused.message, 'Choose a password you have not used recently on this account.');
 });
 
-test('MFA challenge: wrong and replayed codes are INVALID_CODE; a dead session is INVALID_MFA_SESSION', async () => {
+test('MFA challenge: a wrong code is INVALID_CODE, a replayed one CODE_ALREADY_USED; a dead session is INVALID_MFA_SESSION', async () => {
   const idp = makeIdp();
   const session = wrapped('cognito-session');
   const cases: Case[] = [
     ['CodeMismatchException', 'Invalid code received for user', 'INVALID_CODE'],
-    ['ExpiredCodeException', 'Your software token has already been used once.', 'INVALID_CODE'],
+    ['ExpiredCodeException', 'Your software token has already been used once.', 'CODE_ALREADY_USED'],
     ['NotAuthorizedException', 'Invalid session for the user, session is expired.', 'INVALID_MFA_SESSION'],
     [
       'NotAuthorizedException',

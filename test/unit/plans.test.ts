@@ -43,7 +43,7 @@ describe('plans', () => {
     assert.equal(e.state, 'trial');
     assert.equal(e.uploadsAllowed, true);
     assert.equal(e.trialEndsAt, '2026-01-15T00:00:00.000Z');
-    assert.equal(e.fileQuotaBytes, 262144000);
+    assert.equal(e.fileQuotaBytes, 250000000);
   });
 
   test('a trial that ran out gets the free row: nothing to add, files kept', () => {

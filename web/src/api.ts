@@ -5,6 +5,7 @@
  * stable code; a 401 sends the app to sign-in and back afterwards (see app.tsx).
  */
 import type { Static, TSchema } from 'typebox';
+import type { AdminInvoices, AdminUserDetail } from '../../src/http/schemas/admin.ts';
 import type {
   Challenge,
   ConfirmBody,
@@ -62,6 +63,7 @@ export type StoredFile = S<typeof FileAnswer>['file'];
 export type Sessions = S<typeof SessionList>;
 export type Activity = S<typeof ActivityList>;
 export type AdminUsers = S<typeof AdminUserList>;
+export type AdminUserView = S<typeof AdminUserDetail>;
 export type Audit = S<typeof AuditList>;
 export type ProfilePatch = S<typeof ProfileUpdateBody>;
 export type TotpSetup = S<typeof TotpSetupAnswer>;
@@ -197,8 +199,16 @@ export const api = {
     call<S<typeof AdminUser>>('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, patch),
   adminDeleteUser: (id: string) =>
     call<S<typeof Message>>('DELETE', `/api/admin/users/${encodeURIComponent(id)}`),
-  adminRefund: (body: S<typeof RefundBody>) =>
-    call<S<typeof RefundAnswer>>('POST', '/api/admin/refunds', body),
+  adminUser: (id: string) => call<AdminUserView>('GET', `/api/admin/users/${encodeURIComponent(id)}`),
+  adminUserInvoices: (id: string) =>
+    call<S<typeof AdminInvoices>>('GET', `/api/admin/users/${encodeURIComponent(id)}/invoices`),
+  adminSignOutSession: (id: string, session: string) =>
+    call<void>(
+      'DELETE',
+      `/api/admin/users/${encodeURIComponent(id)}/sessions/${encodeURIComponent(session)}`,
+    ),
+  adminRefund: (id: string, body: S<typeof RefundBody>) =>
+    call<S<typeof RefundAnswer>>('POST', `/api/admin/users/${encodeURIComponent(id)}/refunds`, body),
   adminAudit: (filter: AuditFilter) =>
     call<Audit>('GET', `/api/admin/audit${query({ limit: '50', ...filter })}`),
   /** The social sign-in buttons to show (none when no provider is configured). */

@@ -44,6 +44,7 @@ export const EVENT_LABELS: Record<string, string> = {
   'user.deleted': 'Account deleted',
   'admin.users.viewed': 'Admin viewed users',
   'admin.audit.viewed': 'Admin viewed the audit trail',
+  'admin.user.viewed': 'Admin viewed an account',
 };
 
 /** A readable label for any event type, known or not ("file.uploaded" -> "File uploaded"). */

@@ -18,6 +18,7 @@ import {
   SubscriptionAnswer,
   UrlAnswer,
 } from '../schemas/billing.ts';
+import { invoiceOut } from './outputs.ts';
 import { type App, type RouteOptions, signedIn } from './route-kit.ts';
 
 export async function billingRoutes(app: App, { deps }: RouteOptions) {
@@ -120,21 +121,7 @@ export async function billingRoutes(app: App, { deps }: RouteOptions) {
     },
     async (request) => {
       const invoices = await listInvoices(deps, (await profileOf(request)).userId);
-      return {
-        invoices: invoices.map((i) => ({
-          id: i.id,
-          number: i.number,
-          status: i.status,
-          subscription_id: i.subscriptionId,
-          amount_due: i.amountDue,
-          amount_paid: i.amountPaid,
-          currency: i.currency,
-          created_at: new Date(i.created * 1000).toISOString(),
-          hosted_invoice_url: i.hostedInvoiceUrl,
-          invoice_pdf: i.invoicePdf,
-          lines: i.lines.map((l) => ({ ...l })),
-        })),
-      };
+      return { invoices: invoices.map(invoiceOut) };
     },
   );
 }

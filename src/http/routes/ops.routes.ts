@@ -112,7 +112,8 @@ export async function opsRoutes(app: App, { deps }: RouteOptions) {
     {
       schema: {
         tags,
-        summary: 'Settings the web app follows: the password policy, whether the dev mailbox is served',
+        summary:
+          "Settings the web app follows: the password policy, the phone numbers' default country, whether the dev mailbox is served",
         response: { 200: ClientConfigAnswer },
       },
     },
@@ -121,6 +122,7 @@ export async function opsRoutes(app: App, { deps }: RouteOptions) {
       return {
         service_name: deps.config.serviceName,
         password: { min_length: deps.passwordPolicy.minLength, max_length: deps.passwordPolicy.maxLength },
+        phone_default_country: deps.config.phoneDefaultCountry,
         dev_mailbox: outbox !== undefined && isLocalClient(request),
       };
     },

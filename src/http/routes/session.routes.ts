@@ -9,6 +9,7 @@ import { createSession, endSession, listSessions, revokeSession } from '../../se
 import { getProfile, meOf } from '../../services/users.service.ts';
 import { createOriginCheck, meta } from '../plugins/auth.ts';
 import { Challenge, MfaBody, SessionAnswer, SessionList, SessionState, SignInBody } from '../schemas/auth.ts';
+import { sessionOut } from './outputs.ts';
 import { type App, credentialLimit, type RouteOptions, signedIn } from './route-kit.ts';
 
 type Reply = FastifyReply;
@@ -148,14 +149,7 @@ export async function sessionRoutes(app: App, { deps }: RouteOptions) {
       const principal = request.principal as NonNullable<typeof request.principal>;
       const sessions = await listSessions(deps, principal.userId);
       return {
-        sessions: sessions.map((s) => ({
-          id: s.publicId,
-          device: s.userAgent || 'Unknown device',
-          ip: s.ip,
-          created_at: new Date(s.createdAt).toISOString(),
-          last_seen_at: new Date(s.lastSeenAt).toISOString(),
-          current: s.idHash === principal.sessionIdHash,
-        })),
+        sessions: sessions.map((s) => ({ ...sessionOut(s), current: s.idHash === principal.sessionIdHash })),
       };
     },
   );

@@ -11,6 +11,9 @@ export const ClientConfigAnswer = Type.Object(
       },
       { additionalProperties: false },
     ),
+    phone_default_country: Type.String({
+      description: 'Country (ISO 3166-1 alpha-2) of phone numbers typed without a country code',
+    }),
     dev_mailbox: Type.Boolean({
       description: 'GET /api/dev/mail answers this caller (the dev outbox, loopback clients only)',
     }),

@@ -1,5 +1,6 @@
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { api, type DevMail } from '../api.ts';
+import { useClientConfig } from '../config.ts';
 import { Link } from '../router.tsx';
 import { Button, Card, formatDate, Loading, messageOf, Notice } from '../ui.tsx';
 
@@ -62,6 +63,21 @@ function MailCard({ m }: { m: Message }) {
 
 /** The dev outbox (GET /api/dev/mail): what the server would have e-mailed, on this machine only. */
 export default function Mailbox() {
+  const config = useClientConfig();
+  if (config && !config.dev_mailbox) {
+    return (
+      <div className="narrow">
+        <h1 tabIndex={-1}>Dev mailbox</h1>
+        <Notice kind="info">
+          There is no mailbox here: messages go out by email. Check your inbox (and its spam folder).
+        </Notice>
+      </div>
+    );
+  }
+  return <Outbox />;
+}
+
+function Outbox() {
   const [messages, setMessages] = useState<DevMail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [checking, setChecking] = useState(false);

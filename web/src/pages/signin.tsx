@@ -1,6 +1,7 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiError, api } from '../api.ts';
 import { useAuth } from '../auth.tsx';
+import { CodeInput } from '../code-input.tsx';
 import { safeReturnTo } from '../return-to.ts';
 import { Link, useRouter } from '../router.tsx';
 import { oauthErrorMessage, SocialButtons } from '../social.tsx';
@@ -16,6 +17,8 @@ export function SignIn() {
   const [code, setCode] = useState('');
   const [useRecovery, setUseRecovery] = useState(false);
   const [busy, setBusy] = useState(false);
+  // One request at a time: a double click or a second Enter must not send twice.
+  const sending = useRef(false);
   const [error, setError] = useState<string | null>(null);
   const [touched, setTouched] = useState(false);
   const returnTo = safeReturnTo(location.query.get('return_to')) ?? '/dashboard';
@@ -32,6 +35,12 @@ export function SignIn() {
   }, [socialMfa]);
 
   const done = (user: Parameters<typeof setUser>[0]) => {
+    // Back to the password step: signed out again soon after, this page must start afresh even if
+    // React never drew the page in between.
+    setChallenge(null);
+    setCode('');
+    setUseRecovery(false);
+    setPassword('');
     setUser(user);
     navigate(returnTo, true);
   };
@@ -39,7 +48,8 @@ export function SignIn() {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setTouched(true);
-    if (emailProblem(email) || !password) return;
+    if (emailProblem(email) || !password || sending.current) return;
+    sending.current = true;
     setBusy(true);
     setError(null);
     try {
@@ -53,6 +63,7 @@ export function SignIn() {
       }
       setError(messageOf(err));
     } finally {
+      sending.current = false;
       setBusy(false);
     }
   };
@@ -66,6 +77,8 @@ export function SignIn() {
         : null
       : codeProblem(code);
     if (problem) return setError(problem);
+    if (sending.current) return;
+    sending.current = true;
     setBusy(true);
     setError(null);
     try {
@@ -78,6 +91,7 @@ export function SignIn() {
       }
       setError(messageOf(err));
     } finally {
+      sending.current = false;
       setBusy(false);
     }
   };
@@ -93,16 +107,28 @@ export function SignIn() {
                 ? 'Enter one of the recovery codes you saved when you turned on two-step verification. Each works once.'
                 : 'Enter the 6-digit code from your authenticator app.'}
             </p>
-            <Field
-              label={useRecovery ? 'Recovery code' : 'Authentication code'}
-              name="code"
-              inputMode={useRecovery ? 'text' : 'numeric'}
-              autoComplete="one-time-code"
-              autoFocus
-              value={code}
-              onChange={(e) => setCode(e.target.value)}
-              error={error}
-            />
+            {useRecovery ? (
+              <Field
+                label="Recovery code"
+                name="code"
+                autoComplete="off"
+                autoCapitalize="none"
+                spellCheck={false}
+                autoFocus
+                value={code}
+                onChange={(e) => setCode(e.target.value)}
+                error={error}
+              />
+            ) : (
+              <CodeInput
+                label="Authentication code"
+                value={code}
+                onChange={setCode}
+                error={error}
+                autoFocus
+                submitWhenComplete
+              />
+            )}
             <Button type="submit" busy={busy}>
               Verify and sign in
             </Button>

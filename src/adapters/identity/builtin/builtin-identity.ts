@@ -81,7 +81,8 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
   };
 
   /** Checks and spends a code. Wrong guesses count; the fifth voids the code. */
-  const spendCode = (row: UserRow | undefined, purpose: 'confirm' | 'reset', code: string): UserRow => {
+  /** The row when its live code for `purpose` is `code`; a wrong guess counts toward voiding it. */
+  const checkCode = (row: UserRow | undefined, purpose: 'confirm' | 'reset', code: string): UserRow => {
     if (!row) throw badCode();
     const stored = q.getCode.get(row.id, purpose);
     if (!stored || stored.expires_at <= ctx.nowSec() || stored.attempts >= MAX_CODE_ATTEMPTS) throw badCode();
@@ -90,8 +91,12 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
       if (stored.attempts + 1 >= MAX_CODE_ATTEMPTS) q.deleteCode.run(row.id, purpose);
       throw badCode();
     }
-    if (q.deleteCode.run(row.id, purpose).changes !== 1) throw badCode();
     return row;
+  };
+  const spendCode = (row: UserRow | undefined, purpose: 'confirm' | 'reset', code: string): UserRow => {
+    const checked = checkCode(row, purpose, code);
+    if (q.deleteCode.run(checked.id, purpose).changes !== 1) throw badCode();
+    return checked;
   };
 
   const mustGet = (userId: string): UserRow => {
@@ -212,6 +217,12 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
     },
 
     async confirmForgotPassword(email, code, newPassword): Promise<IdentityUser> {
+      // Only a holder of the right code learns whether the new password is the current one; the
+      // code then stays valid for a second try.
+      const checked = checkCode(q.userByEmail.get(email), 'reset', code);
+      if (checked.password_hash && (await verifyPassword(newPassword, checked.password_hash))) {
+        throw new AppError('PASSWORD_REUSED', 'That is your current password. Choose a new one.');
+      }
       const hash = await hashPassword(newPassword, opts.hashCost);
       const row = spendCode(q.userByEmail.get(email), 'reset', code);
       db.transaction(() => {

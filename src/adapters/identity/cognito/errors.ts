@@ -9,6 +9,9 @@
  *   Cognito only says it once the password was right (with PreventUserExistenceErrors ENABLED;
  *   a disabled user with a wrong password gets "Incorrect username or password.").
  * - codes: a wrong, expired, spent or over-guessed code and an unknown user are one INVALID_CODE.
+ *   At the MFA step (past the password) a TOTP code used already is CODE_ALREADY_USED.
+ * - a password the pool's password history refuses (a pool with PasswordHistorySize) is
+ *   PASSWORD_REUSED; without one, Cognito takes the current password again and cannot say so.
  * - link: an identity Cognito will not link (it still has a pool user of its own, or is linked
  *   already) is IDENTITY_IN_USE, whatever exception Cognito chose for it.
  * Cognito's own messages never reach an AppError (they are not written for end users); the log gets
@@ -49,6 +52,9 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   USER_NOT_CONFIRMED: 'Confirm your email address first: enter the code we sent you.',
   USER_DISABLED: 'This account has been disabled.',
   INVALID_CODE: 'That code is not valid or has expired. Ask for a new one.',
+  CODE_ALREADY_USED:
+    'That code has been used already. Wait for your app to show the next one, then enter it.',
+  PASSWORD_REUSED: 'Choose a password you have not used recently on this account.',
   INVALID_MFA_SESSION: 'This sign-in attempt has expired or had too many wrong codes. Sign in again.',
   INVALID_TOKEN: 'The token is invalid, expired or revoked. Sign in again.',
   INVALID_PASSWORD: 'The password does not meet the password policy.',
@@ -77,7 +83,7 @@ const BY_OPERATION: Record<Operation, Record<string, ErrorCode>> = {
   'mfa-challenge': {
     CodeMismatchException: 'INVALID_CODE',
     // "Your software token has already been used once.": a replayed TOTP code.
-    ExpiredCodeException: 'INVALID_CODE',
+    ExpiredCodeException: 'CODE_ALREADY_USED',
     NotAuthorizedException: 'INVALID_MFA_SESSION',
     TooManyFailedAttemptsException: 'INVALID_MFA_SESSION',
     UserNotFoundException: 'INVALID_MFA_SESSION',
@@ -97,9 +103,14 @@ const BY_OPERATION: Record<Operation, Record<string, ErrorCode>> = {
     // "Attempt limit exceeded" after wrong guesses: the code is void, like the built-in's fifth guess.
     LimitExceededException: 'INVALID_CODE',
     InvalidPasswordException: 'INVALID_PASSWORD',
+    PasswordHistoryPolicyViolationException: 'PASSWORD_REUSED',
   },
   'sign-up': { InvalidPasswordException: 'INVALID_PASSWORD', CodeDeliveryFailureException: 'UNAVAILABLE' },
-  'new-password': { InvalidPasswordException: 'INVALID_PASSWORD', UserNotFoundException: 'NOT_FOUND' },
+  'new-password': {
+    InvalidPasswordException: 'INVALID_PASSWORD',
+    PasswordHistoryPolicyViolationException: 'PASSWORD_REUSED',
+    UserNotFoundException: 'NOT_FOUND',
+  },
   totp: {
     CodeMismatchException: 'INVALID_CODE',
     EnableSoftwareTokenMFAException: 'INVALID_CODE',
