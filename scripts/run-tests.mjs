@@ -90,6 +90,7 @@ function pass(label, command, env = {}) {
 const ANY_IDENTITY = [
   'test/http/account-deletion.test.ts',
   'test/http/admin.test.ts',
+  'test/http/email-change.test.ts',
   'test/http/files.test.ts',
   'test/http/profile.test.ts',
   'test/http/session.test.ts',
