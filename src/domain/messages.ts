@@ -48,7 +48,7 @@ export const emailChangeCodeMail = (ctx: MailContext, to: string, code: string):
     code: { label: 'email change code', value: code, expiry: 'It expires in 1 hour.' },
     paragraphs: [
       `Someone signed in to a ${ctx.serviceName} account asked to make this address its sign-in address.`,
-      `Enter the code on the Profile page (${appLink(ctx, '/profile')}) to finish. Until then, the account keeps signing in with its old address.`,
+      `Enter the code on your account page (${appLink(ctx, '/account')}) to finish. Until then, the account keeps signing in with its old address.`,
     ],
     ifNotYou: 'If it was not you, ignore this message: without this code nothing changes.',
   });

@@ -5,6 +5,7 @@ import { useAuth } from '../auth.tsx';
 import { useForm } from '../form.ts';
 import { Button, Card, Field, formatDate, Loading, messageOf, Notice } from '../ui.tsx';
 import { compactPhone, countryProblem, phoneProblem, textProblem } from '../validate.ts';
+import { ChangeEmail } from './change-email.tsx';
 import { DeleteAccount, PhotoCard } from './profile-parts.tsx';
 
 const FIELDS = ['name', 'phone', 'line1', 'line2', 'city', 'region', 'postal_code', 'country'] as const;
@@ -104,7 +105,7 @@ function Details({ me, onSaved }: { me: Me; onSaved: (me: Me) => void }) {
           readOnly
           hint={
             me.email_verified
-              ? 'Confirmed. It is your sign-in name and cannot be changed here.'
+              ? 'Confirmed. It is your sign-in name: change it in "Change email address".'
               : 'Not confirmed'
           }
         />
@@ -164,6 +165,7 @@ export default function Profile() {
         <Details me={me} onSaved={changed} />
         <div className="stack">
           <PhotoCard me={me} onChanged={async () => changed(await api.me())} />
+          <ChangeEmail me={me} onChanged={changed} />
           <DeleteAccount />
         </div>
       </div>
