@@ -24,10 +24,6 @@ test('a user changes their email address on the Profile page', async () => {
 
   await page.goto(`${origin}/account`);
   await page.getByRole('heading', { name: 'Profile' }).waitFor();
-  const card = page
-    .locator('section, .card')
-    .filter({ has: page.getByRole('heading', { name: 'Change email address' }) })
-    .last();
   await page.getByLabel('New email address').fill(next);
   await passwordField(page, 'Current password').fill('correct horse battery staple violin');
   await page.getByRole('button', { name: 'Send a code to the new address' }).click();
