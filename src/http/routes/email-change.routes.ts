@@ -9,8 +9,9 @@ export async function emailChangeRoutes(app: App, { deps }: RouteOptions) {
   const tags = ['Users'];
   const limited = { config: credentialLimit };
 
+  // '' rather than '/': the route is /api/users/me/email exactly, as OpenAPI names it.
   app.post(
-    '/',
+    '',
     {
       ...limited,
       preParsing: app.authenticate,
