@@ -131,7 +131,7 @@ const WRITERS: { [K in NoticeKind]: Writer<K> } = {
       `On ${when} someone signed in to your ${ctx.serviceName} account asked to change its sign-in address to ${n.newEmail}.`,
       'Nothing changes until a code sent to the new address is entered; until then you keep signing in with this address.',
     ],
-    ifNotYou: `If it was not you, someone else knows your password or is signed in to your account. Change your password and sign out every device at ${appLink(ctx, '/security')}: that stops the change.`,
+    ifNotYou: `If it was not you, someone else knows your password or is signed in to your account. Change your password at ${appLink(ctx, '/security')} now: that signs out every device, and the change cannot be finished without being signed in.`,
   }),
   'email-changed': (ctx, n, when) => ({
     subject: `The email address of your ${ctx.serviceName} account was changed`,
@@ -139,7 +139,7 @@ const WRITERS: { [K in NoticeKind]: Writer<K> } = {
       `On ${when} the sign-in address of your ${ctx.serviceName} account was changed from this address to ${n.newEmail}.`,
       'This address no longer signs in, and every other device signed in to the account was signed out.',
     ],
-    ifNotYou: `If you did not change it, someone has taken over your account. Reset the password from the new address if you can reach it, or contact the people who run ${ctx.serviceName} and give them this message: ${appLink(ctx, '/forgot-password')}.`,
+    ifNotYou: `If you did not change it, someone has taken over your account, and this address can no longer reset its password. Contact the people who run ${ctx.serviceName} at once and forward them this message.`,
   }),
 };
 
