@@ -219,7 +219,7 @@ test('each module README names what it provisions, its inputs and its outputs', 
 
 /**
  * Cognito operations that IAM does not authorize: the user's own token or the app client does
- * (sign-up, sign-in, codes, TOTP enrolment, token revocation). Every other operation the Cognito
+ * (sign-up, sign-in, codes, TOTP enrolment, token revocation, the user's own email change). Every other operation the Cognito
  * adapter sends needs the service's IAM policy.
  */
 const PUBLIC_COGNITO_OPERATIONS = new Set([
@@ -234,6 +234,8 @@ const PUBLIC_COGNITO_OPERATIONS = new Set([
   'AssociateSoftwareToken',
   'VerifySoftwareToken',
   'SetUserMFAPreference',
+  'UpdateUserAttributes',
+  'VerifyUserAttribute',
 ]);
 
 test("the service's IAM policy allows every Cognito admin operation the adapter sends", () => {
