@@ -5,44 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type Built, build, waitFor } from '../helpers/build.ts';
+import { build, waitFor } from '../helpers/build.ts';
+import { ask, confirm, ORIGIN, signInStatus, wrongCode } from '../helpers/email-change.ts';
 import { bearer, confirmedUser, cookieUser, PASSWORD, signIn, uniqueEmail } from '../helpers/users.ts';
-
-const ORIGIN = { origin: 'http://localhost:3000' };
-
-const signInStatus = async (b: Built, email: string) =>
-  (await b.app.inject({ method: 'POST', url: '/api/auth/signin', payload: { email, password: PASSWORD } }))
-    .statusCode;
-
-/** Asks for the change and waits for the background work: the notice to the current address. */
-async function ask(
-  b: Built,
-  credential: string | { authorization: string },
-  currentEmail: string,
-  payload: Record<string, string>,
-  onAnswer?: () => void,
-) {
-  const before = b.mailTo(currentEmail).filter((m) => m.kind === 'notice.email-change-requested').length;
-  const res = await b.app.inject({
-    method: 'POST',
-    url: '/api/users/me/email',
-    headers: typeof credential === 'string' ? { cookie: credential, ...ORIGIN } : credential,
-    payload,
-  });
-  onAnswer?.();
-  if (res.statusCode === 202) {
-    await waitFor(
-      () => b.mailTo(currentEmail).filter((m) => m.kind === 'notice.email-change-requested').length > before,
-      'the notice to the current address',
-    );
-  }
-  return res;
-}
-
-const confirm = (b: Built, headers: Record<string, string>, code: string) =>
-  b.app.inject({ method: 'POST', url: '/api/users/me/email/confirm', headers, payload: { code } });
-
-const wrongCode = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
 describe('changing the email address', () => {
   test('the old address signs in until the code is confirmed, then only the new one does', async (t) => {
@@ -291,31 +256,5 @@ describe('changing the email address', () => {
     assert.equal(await signInStatus(b, next), 200);
     const doc = (await b.app.inject({ url: '/openapi.json' })).json() as { paths: Record<string, unknown> };
     assert.ok(doc.paths['/api/users/me/email'] && doc.paths['/api/users/me/email/confirm'], 'in OpenAPI');
-  });
-});
-
-describe('changing the email address: the built-in provider’s own codes', () => {
-  // Cognito keeps its own codes' lifetime and guess limit; its adapter's requests and errors are
-  // covered in test/unit/identity.cognito-email-change.test.ts.
-  if (process.env.GATEHOUSE_TEST_IDENTITY === 'cognito') return;
-
-  test('a code expires after an hour, and five wrong guesses void it', async (t) => {
-    let now = Date.now();
-    const b = await build(t, {}, () => now);
-    const u = await cookieUser(b);
-    const next = uniqueEmail('late');
-    await ask(b, u.cookie, u.email, { new_email: next, current_password: PASSWORD });
-    now += 3601_000;
-    // The session outlives the hour; the code does not.
-    const late = await confirm(b, { cookie: u.cookie, ...ORIGIN }, b.codeFor(next));
-    assert.equal(late.json().error.code, 'INVALID_CODE', late.body);
-
-    const again = uniqueEmail('guessed');
-    await ask(b, u.cookie, u.email, { new_email: again, current_password: PASSWORD });
-    const code = b.codeFor(again);
-    for (let i = 0; i < 5; i++) await confirm(b, { cookie: u.cookie, ...ORIGIN }, wrongCode(code));
-    const voided = await confirm(b, { cookie: u.cookie, ...ORIGIN }, code);
-    assert.equal(voided.json().error.code, 'INVALID_CODE', 'the right code no longer works');
-    assert.equal(await signInStatus(b, u.email), 200);
   });
 });
