@@ -99,6 +99,7 @@ const ANY_IDENTITY = [
   'test/http/account-deletion.test.ts',
   'test/http/admin-user.test.ts',
   'test/http/admin.test.ts',
+  'test/http/email-change.test.ts',
   'test/http/files.test.ts',
   'test/http/password-reuse.test.ts',
   'test/http/profile.test.ts',

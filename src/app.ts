@@ -22,6 +22,7 @@ import { billingRoutes } from './http/routes/billing.routes.ts';
 import { billingPageRoutes } from './http/routes/billing-pages.routes.ts';
 import { dataRoutes } from './http/routes/data.routes.ts';
 import { docsRoutes } from './http/routes/docs.routes.ts';
+import { emailChangeRoutes } from './http/routes/email-change.routes.ts';
 import { filesRoutes } from './http/routes/files.routes.ts';
 import { identitiesRoutes } from './http/routes/identities.routes.ts';
 import { oauthRoutes } from './http/routes/oauth.routes.ts';
@@ -159,6 +160,7 @@ export async function buildApp({ deps, logger }: BuildOptions) {
   await app.register(oauthRoutes, { ...opts, prefix: '/api/auth/oauth' });
   await app.register(sessionRoutes, { ...opts, prefix: '/api' });
   await app.register(identitiesRoutes, { ...opts, prefix: '/api/users/me/identities' });
+  await app.register(emailChangeRoutes, { ...opts, prefix: '/api/users/me/email' });
   await app.register(usersRoutes, { ...opts, prefix: '/api/users' });
   await app.register(filesRoutes, { ...opts, prefix: '/api/files' });
   await app.register(dataRoutes, { ...opts, prefix: '/api/data' });

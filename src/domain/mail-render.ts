@@ -34,18 +34,29 @@ export type NoticeKind =
   | 'provider-removed'
   | 'account-deleted'
   | 'payment-failed'
-  | 'subscription-ended';
+  | 'subscription-ended'
+  | 'email-change-requested'
+  | 'email-changed';
 
 /**
  * What a message is for. Logs and the audit trail name messages by kind, never by content; the
- * first three answer anonymous requests, so they count against the address's send budget.
+ * first three answer anonymous requests, and the two of an email change go to an address the
+ * requester typed, so these five count against the address's send budget.
  */
-export type MailKind = 'confirmation-code' | 'reset-code' | 'already-registered' | `notice.${NoticeKind}`;
+export type MailKind =
+  | 'confirmation-code'
+  | 'reset-code'
+  | 'already-registered'
+  | 'email-change-code'
+  | 'email-in-use'
+  | `notice.${NoticeKind}`;
 
 export const BUDGETED_KINDS: ReadonlySet<MailKind> = new Set([
   'confirmation-code',
   'reset-code',
   'already-registered',
+  'email-change-code',
+  'email-in-use',
 ]);
 
 /** The shape of ports/mail.ts MailMessage, restated so the domain imports nothing. */

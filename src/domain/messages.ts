@@ -40,3 +40,30 @@ export const alreadyRegisteredMail = (ctx: MailContext, to: string): MailMessage
     action: { label: 'Reset your password', url: appLink(ctx, '/forgot-password') },
     ifNotYou: 'If it was not you, you can ignore this message: nothing has changed.',
   });
+
+/** The code that proves the person changing their sign-in address can read mail at the new one. */
+export const emailChangeCodeMail = (ctx: MailContext, to: string, code: string): MailMessage =>
+  letterMail(ctx, to, 'email-change-code', {
+    subject: `${code} is your ${ctx.serviceName} code to change your email address`,
+    code: { label: 'email change code', value: code, expiry: 'It expires in 1 hour.' },
+    paragraphs: [
+      `Someone signed in to a ${ctx.serviceName} account asked to make this address its sign-in address.`,
+      `Enter the code on your account page (${appLink(ctx, '/account')}) to finish. Until then, the account keeps signing in with its old address.`,
+    ],
+    ifNotYou: 'If it was not you, ignore this message: without this code nothing changes.',
+  });
+
+/**
+ * What the owner of an address gets when someone asks to move another account onto it: the
+ * requester is answered exactly as for a free address, so only the owner learns of it.
+ */
+export const emailInUseMail = (ctx: MailContext, to: string): MailMessage =>
+  letterMail(ctx, to, 'email-in-use', {
+    subject: `${ctx.serviceName}: someone tried to move another account to your address`,
+    paragraphs: [
+      `Someone signed in to a ${ctx.serviceName} account asked to make this address its sign-in address. This address already has its own account, so nothing was changed.`,
+      'If it was you, sign in with this address instead, or reset its password if you have forgotten it.',
+    ],
+    action: { label: 'Reset your password', url: appLink(ctx, '/forgot-password') },
+    ifNotYou: 'If it was not you, you can ignore this message: your account has not changed.',
+  });

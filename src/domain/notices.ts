@@ -28,7 +28,11 @@ export type Notice =
   | { readonly kind: 'account-deleted'; readonly byAdministrator: boolean }
   /** `plan` is the plan's display name; `amount` as it should read, e.g. "EUR 9.00". */
   | { readonly kind: 'payment-failed'; readonly plan: string; readonly amount?: string }
-  | { readonly kind: 'subscription-ended'; readonly plan: string };
+  | { readonly kind: 'subscription-ended'; readonly plan: string }
+  /** Sent to the current address; `newEmail` is the address asked for. */
+  | { readonly kind: 'email-change-requested'; readonly newEmail: string }
+  /** Sent to the old address once the new one is confirmed. */
+  | { readonly kind: 'email-changed'; readonly newEmail: string };
 
 type Writer<K extends NoticeKind> = (
   ctx: MailContext,
@@ -120,6 +124,22 @@ const WRITERS: { [K in NoticeKind]: Writer<K> } = {
     ],
     action: { label: 'Choose a plan', url: appLink(ctx, '/billing') },
     ifNotYou: `If you did not cancel it, a payment may have failed: check ${appLink(ctx, '/billing')}, where you can subscribe again.`,
+  }),
+  'email-change-requested': (ctx, n, when) => ({
+    subject: `Someone asked to change the email address of your ${ctx.serviceName} account`,
+    paragraphs: [
+      `On ${when} someone signed in to your ${ctx.serviceName} account asked to change its sign-in address to ${n.newEmail}.`,
+      'Nothing changes until a code sent to the new address is entered; until then you keep signing in with this address.',
+    ],
+    ifNotYou: `If it was not you, someone else knows your password or is signed in to your account. Change your password at ${appLink(ctx, '/security')} now: that signs out every device, and the change cannot be finished without being signed in.`,
+  }),
+  'email-changed': (ctx, n, when) => ({
+    subject: `The email address of your ${ctx.serviceName} account was changed`,
+    paragraphs: [
+      `On ${when} the sign-in address of your ${ctx.serviceName} account was changed from this address to ${n.newEmail}.`,
+      'This address no longer signs in, and every other device signed in to the account was signed out.',
+    ],
+    ifNotYou: `If you did not change it, someone has taken over your account, and this address can no longer reset its password. Contact the people who run ${ctx.serviceName} at once and forward them this message.`,
   }),
 };
 

@@ -163,6 +163,32 @@ export interface IdentityProvider {
   changePassword(userId: string, currentPassword: string, newPassword: string): Promise<void>;
 
   /**
+   * Checks the user's current password before a sensitive change (re-authentication).
+   * INVALID_CREDENTIALS when it is wrong or the user has none (social sign-in only). Never signs
+   * in: no token, session or MFA challenge outlives the check.
+   */
+  verifyPassword(userId: string, password: string): Promise<void>;
+  /**
+   * Starts changing the user's sign-in address to `newEmail` (normalised; the caller has checked
+   * that no account has it): a 6-digit code goes to `newEmail`. Until confirmEmailChange the user
+   * keeps signing in with the old address only, and `newEmail` signs nobody in. A second call
+   * replaces the first, whose code dies. `caller` as for associateSoftwareToken (Cognito acts only
+   * with the user's own access token). `mail.linkOrigin` as for signUp.
+   */
+  startEmailChange(userId: string, newEmail: string, caller?: CallerToken, mail?: MailLinks): Promise<void>;
+  /**
+   * Confirms the pending change with its code: from now on the new address signs in and the old
+   * one does not. The code is single-use, expires (1 hour built-in, Cognito's own lifetime) and
+   * dies after 5 wrong guesses: all INVALID_CODE, as is "no change pending". ACCOUNT_EXISTS when
+   * another account took the address meanwhile (nothing changes). Ends no session: the caller does.
+   */
+  confirmEmailChange(
+    userId: string,
+    code: string,
+    caller?: CallerToken,
+  ): Promise<{ user: IdentityUser; previousEmail: string }>;
+
+  /**
    * AssociateSoftwareToken: a new pending TOTP secret (base32); MFA is not on until verified.
    * `caller` carries the user's own access token when the request brought one: Cognito allows
    * enrolment only with it (the built-in provider ignores it).

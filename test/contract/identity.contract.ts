@@ -226,6 +226,28 @@ export function identityContract(
       await tokensOf(e, `${PW} new`);
     });
 
+    test('email change: verifyPassword, then the old address signs in until the code, which works once', async () => {
+      const { e, user } = await confirmed();
+      await rejectsWith(idp.verifyPassword(user.userId, `${PW}x`), 'INVALID_CREDENTIALS');
+      await idp.verifyPassword(user.userId, PW);
+      const caller = { accessToken: (await tokensOf(e)).accessToken };
+      const next = email();
+      await idp.startEmailChange(user.userId, next, caller);
+      const code = h.codeFor(next);
+      await tokensOf(e);
+      await rejectsWith(idp.initiateAuth(next, PW), 'INVALID_CREDENTIALS');
+      assert.equal((await idp.adminGetUser(user.userId))?.email, e, 'nothing changed yet');
+      const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+      await rejectsWith(idp.confirmEmailChange(user.userId, wrong, caller), 'INVALID_CODE');
+      const out = await idp.confirmEmailChange(user.userId, code, caller);
+      assert.equal(out.previousEmail, e);
+      assert.equal(out.user.email, next);
+      assert.equal(out.user.emailVerified, true);
+      await tokensOf(next);
+      await rejectsWith(idp.initiateAuth(e, PW), 'INVALID_CREDENTIALS');
+      await rejectsWith(idp.confirmEmailChange(user.userId, code, caller), 'INVALID_CODE');
+    });
+
     test('TOTP: challenge, single-use codes, 5-attempt cap, one-use recovery codes, disable needs a code', async () => {
       const { e, user } = await confirmed();
       const { secret } = await idp.associateSoftwareToken(user.userId);

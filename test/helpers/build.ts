@@ -170,7 +170,9 @@ export async function build(
     codeFor(to) {
       if (pool) return pool.codeFor(to);
       // The newest message with a code: notices (which carry none) may have arrived since.
-      const message = mailTo(to).find((m) => m.kind === 'confirmation-code' || m.kind === 'reset-code');
+      const message = mailTo(to).find(
+        (m) => m.kind === 'confirmation-code' || m.kind === 'reset-code' || m.kind === 'email-change-code',
+      );
       const code = message && /\b(\d{6})\b/.exec(message.text)?.[1];
       if (!code) throw new Error(`no code mailed to ${to}`);
       return code;

@@ -101,7 +101,13 @@ async function start(onCode?: (to: string, code: string) => void): Promise<Cogni
     `.cognito/db/${COGNITO_LOCAL_POOL}.json`,
     JSON.stringify({
       Users: {},
-      Options: { Id: COGNITO_LOCAL_POOL, UsernameAttributes: ['email'], AutoVerifiedAttributes: ['email'] },
+      Options: {
+        Id: COGNITO_LOCAL_POOL,
+        UsernameAttributes: ['email'],
+        AutoVerifiedAttributes: ['email'],
+        // As the Terraform pool: a changed address waits for its code (cognito-local honours this).
+        UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] },
+      },
     }),
   );
   writeFileSync(

@@ -12,7 +12,7 @@ import { TREE } from './terraform-kit.ts';
 
 /**
  * Cognito operations that IAM does not authorize: the user's own token or the app client does
- * (sign-up, sign-in, codes, TOTP enrolment, token revocation). Every other operation the Cognito
+ * (sign-up, sign-in, codes, TOTP enrolment, token revocation, the user's own email change). Every other operation the Cognito
  * adapter sends needs the service's IAM policy.
  */
 const PUBLIC_COGNITO_OPERATIONS = new Set([
@@ -27,6 +27,8 @@ const PUBLIC_COGNITO_OPERATIONS = new Set([
   'AssociateSoftwareToken',
   'VerifySoftwareToken',
   'SetUserMFAPreference',
+  'UpdateUserAttributes',
+  'VerifyUserAttribute',
 ]);
 
 /** The `XCommand` class names the TypeScript files under `dir` use, as X. */

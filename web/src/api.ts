@@ -32,6 +32,7 @@ import type {
   UrlAnswer,
 } from '../../src/http/schemas/billing.ts';
 import type { ErrorBody, Message } from '../../src/http/schemas/common.ts';
+import type { EmailChangeAnswer } from '../../src/http/schemas/email-change.ts';
 import type {
   IdentitiesAnswer,
   UrlAnswer as LinkAnswer,
@@ -171,6 +172,13 @@ export const api = {
   reset: (body: S<typeof ResetBody>) => call<S<typeof Message>>('POST', '/api/auth/reset-password', body),
   changePassword: (current_password: string, new_password: string) =>
     call<S<typeof Message>>('POST', '/api/auth/change-password', { current_password, new_password }),
+  changeEmail: (new_email: string, current_password?: string) =>
+    call<S<typeof Message>>('POST', '/api/users/me/email', {
+      new_email,
+      ...(current_password ? { current_password } : {}),
+    }),
+  confirmEmailChange: (code: string) =>
+    call<S<typeof EmailChangeAnswer>>('POST', '/api/users/me/email/confirm', { code }),
   totpSetup: () => call<TotpSetup>('POST', '/api/auth/mfa/totp/setup'),
   totpVerify: (code: string) =>
     call<S<typeof TotpVerifyAnswer>>('POST', '/api/auth/mfa/totp/verify', { code }),

@@ -19,6 +19,8 @@ export const EVENT_LABELS: Record<string, string> = {
   'auth.password.change': 'Password changed',
   'auth.password.forgot': 'Password reset requested',
   'auth.password.reset': 'Password reset',
+  'auth.email.change_requested': 'Email change requested',
+  'auth.email.changed': 'Email address changed',
   'session.revoked': 'Signed out a device',
   'profile.updated': 'Profile updated',
   'profile.photo.updated': 'Photo changed',

@@ -20,6 +20,7 @@ import { useClientConfig } from '../config.ts';
 import { useForm } from '../form.ts';
 import { Button, Card, Field, formatDay, Loading, messageOf, Notice } from '../ui.tsx';
 import { countryProblem, textProblem } from '../validate.ts';
+import { ChangeEmail } from './change-email.tsx';
 import { DeleteAccount, PhotoCard } from './profile-parts.tsx';
 
 const FIELDS = ['name', 'phone', 'line1', 'line2', 'city', 'region', 'postal_code', 'country'] as const;
@@ -137,7 +138,7 @@ function Details({
           readOnly
           hint={
             me.email_verified
-              ? 'Confirmed. It is your sign-in name and cannot be changed here.'
+              ? 'Confirmed. It is your sign-in name: change it in "Change email address".'
               : 'Not confirmed'
           }
         />
@@ -219,6 +220,7 @@ export default function Profile() {
             current={acted === 'photo'}
             onAct={() => setActed('photo')}
           />
+          <ChangeEmail me={me} onChanged={changed} />
           <DeleteAccount />
         </div>
       </div>

@@ -29,6 +29,7 @@ import {
   toIdentityUser,
   type UserRow,
 } from './context.ts';
+import { createEmailChange } from './email-change.ts';
 import * as mfa from './mfa.ts';
 import { hashPassword, verifyPassword } from './password-hash.ts';
 import { IDENTITY_SCHEMA } from './schema.ts';
@@ -65,6 +66,7 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
   const ts = tokenStatements(ctx);
   const iso = () => new Date(clock()).toISOString();
   const send = (message: Parameters<typeof opts.mail.send>[0]) => opts.mail.send(message);
+  const emailChange = createEmailChange(ctx);
 
   const issueCode = async (row: UserRow, purpose: 'confirm' | 'reset', links?: MailLinks): Promise<void> => {
     const code = sixDigits();
@@ -239,6 +241,11 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
       }
       q.setPassword.run(await hashPassword(newPassword, opts.hashCost), iso(), userId);
     },
+
+    verifyPassword: (userId, password) => emailChange.verifyPassword(userId, password),
+    startEmailChange: (userId, newEmail, _caller, links) =>
+      emailChange.startEmailChange(userId, newEmail, links),
+    confirmEmailChange: (userId, code) => emailChange.confirmEmailChange(userId, code),
 
     async associateSoftwareToken(userId) {
       return mfa.associate(ctx, mustGet(userId));

@@ -27,6 +27,14 @@ CREATE TABLE IF NOT EXISTS codes (
   attempts INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (user_id, purpose)
 );
+-- A pending change of sign-in address: one per user; the code is bound to the user and the address.
+CREATE TABLE IF NOT EXISTS email_changes (
+  user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  new_email TEXT NOT NULL,
+  code_hash TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0
+);
 CREATE TABLE IF NOT EXISTS refresh_families (
   id TEXT PRIMARY KEY,
   user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,

@@ -24,6 +24,7 @@ import type { AuthResult, IdentityProvider, IdentityUser, Tokens } from '../../.
 import { awsClientSettings, BUDGETS } from '../../shared/aws-client.ts';
 import { createAdminOps } from './admin.ts';
 import * as cmd from './commands.ts';
+import { createEmailChange } from './email-change.ts';
 import {
   type CognitoLog,
   errorName,
@@ -153,6 +154,14 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
     return { kind: 'tokens', ...(await enabledOnly({ tokens, user: found })) };
   };
 
+  const emailChange = createEmailChange({
+    client,
+    userPoolId,
+    ...(log ? { log } : {}),
+    signIn,
+    revoke: (refreshToken) => revoke(unwrapUser(refreshToken).opaque),
+  });
+
   return {
     mode: 'cognito',
     issuer,
@@ -218,6 +227,10 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
       // The sign-in that served as proof must not leave a live refresh token behind.
       if (proof.kind === 'tokens') await revoke(unwrapUser(proof.tokens.refreshToken).opaque);
     },
+
+    verifyPassword: (userId, password) => emailChange.verifyPassword(userId, password),
+    startEmailChange: (userId, newEmail, caller) => emailChange.startEmailChange(userId, newEmail, caller),
+    confirmEmailChange: (userId, code, caller) => emailChange.confirmEmailChange(userId, code, caller),
 
     associateSoftwareToken: (userId, caller) => mfa.associate(mfaDeps, userId, caller),
     verifySoftwareToken: (userId, code, caller) => mfa.verify(mfaDeps, userId, code, caller),

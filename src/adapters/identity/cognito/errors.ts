@@ -29,6 +29,7 @@ export type Operation =
   | 'totp'
   | 'admin'
   | 'link'
+  | 'email'
   | 'ping';
 
 /** The slice of the app's logger (pino) the adapter uses. */
@@ -61,6 +62,7 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   MFA_SETUP_REQUIRED: 'Start the setup first.',
   NOT_FOUND: 'No such user.',
   IDENTITY_IN_USE: 'That account is already linked to another user here.',
+  ACCOUNT_EXISTS: 'Another account has that address. Your address has not changed.',
   VALIDATION_FAILED: 'The identity provider refused the request as malformed.',
   UNAVAILABLE: 'The identity provider is unavailable or busy. Try again shortly.',
   INTERNAL: 'The identity provider failed unexpectedly.',
@@ -124,6 +126,18 @@ const BY_OPERATION: Record<Operation, Record<string, ErrorCode>> = {
     AliasExistsException: 'IDENTITY_IN_USE',
     InvalidParameterException: 'IDENTITY_IN_USE',
     UserNotFoundException: 'NOT_FOUND',
+  },
+  // UpdateUserAttributes and VerifyUserAttribute of the email: a wrong, expired or over-guessed
+  // code is one INVALID_CODE, as for the other codes; an address another user has is ACCOUNT_EXISTS.
+  email: {
+    CodeMismatchException: 'INVALID_CODE',
+    ExpiredCodeException: 'INVALID_CODE',
+    LimitExceededException: 'INVALID_CODE',
+    TooManyFailedAttemptsException: 'INVALID_CODE',
+    AliasExistsException: 'ACCOUNT_EXISTS',
+    NotAuthorizedException: 'INVALID_TOKEN',
+    UserNotFoundException: 'NOT_FOUND',
+    CodeDeliveryFailureException: 'UNAVAILABLE',
   },
   ping: {},
 };

@@ -82,12 +82,16 @@ async function withChallengeUser(d: MfaDeps, username: string, err: unknown): Pr
     : refused;
 }
 
-/** The caller's own access token, checked to belong to `userId`. */
-async function tokenOf(userId: string, caller: CallerToken | undefined): Promise<string> {
+/** The caller's own access token, checked to belong to `userId`; `what` names the operation. */
+export async function tokenOf(
+  userId: string,
+  caller: CallerToken | undefined,
+  what = 'Setting up TOTP',
+): Promise<string> {
   const token = caller?.accessToken ?? (caller?.accessTokenFor ? await caller.accessTokenFor() : null);
   // Cognito allows enrolment only with the user's access token (or an MFA_SETUP session): without
   // one the operation cannot be done honestly.
-  if (!token) throw notAvailable('Setting up TOTP without the user’s Cognito access token');
+  if (!token) throw notAvailable(`${what} without the user’s Cognito access token`);
   let sub: unknown;
   try {
     sub = decodeJwt(token).sub;
