@@ -24,6 +24,7 @@ import type { Billing } from './ports/billing.ts';
 import type { Blobs } from './ports/blobs.ts';
 import type { IdentityProvider } from './ports/identity.ts';
 import type { Mail } from './ports/mail.ts';
+import type { Passkeys } from './ports/passkeys.ts';
 import type { Secrets } from './ports/secrets.ts';
 import type { Store } from './ports/store.ts';
 import type { Deps, Logger } from './services/deps.ts';
@@ -135,13 +136,17 @@ async function createIdentityProvider(
   mail: Mail,
   log: Logger,
   clock: () => number,
-): Promise<IdentityProvider> {
-  if (config.identityProvider !== 'cognito') return createIdentity(config, mail, clock);
+): Promise<{ identity: IdentityProvider; passkeys: Passkeys }> {
+  if (config.identityProvider !== 'cognito') {
+    const identity = createIdentity(config, mail, clock);
+    return { identity, passkeys: identity.passkeys };
+  }
   const clientSecret = await secrets.get('COGNITO_CLIENT_SECRET');
   const endpoint = config.cognitoEndpoint || undefined;
   const { createCognitoIdentity } = await import('./adapters/identity/cognito/cognito-identity.ts');
+  const { cognitoPasskeys } = await import('./adapters/identity/cognito/passkeys.ts');
   const jwksUri = cognitoJwksUri(config);
-  return createCognitoIdentity({
+  const identity = createCognitoIdentity({
     region: config.awsRegion,
     userPoolId: config.cognitoUserPoolId,
     clientId: config.cognitoClientId,
@@ -150,6 +155,7 @@ async function createIdentityProvider(
     clock,
     log,
   });
+  return { identity, passkeys: cognitoPasskeys };
 }
 
 /** Credentials from the identity pool, in Cognito mode when a pool is configured. */
@@ -238,13 +244,14 @@ export async function compose(
   // The store before the identity provider: mail delivery counts each address's send budget in it.
   const store = await createStore(config, dataDir, clock);
   const mail = createMailDelivery({ transport, store, log, clock, budgetPerHour: config.mailBudgetPerHour });
-  const identity = await createIdentityProvider(config, secrets, mail, log, clock);
+  const { identity, passkeys } = await createIdentityProvider(config, secrets, mail, log, clock);
   const federation = await createFederation(config, secrets, identity, log);
   const blobs = await createBlobs(config, dataDir);
 
   const deps: Deps = {
     config,
     identity,
+    passkeys,
     federation,
     store,
     blobs,
