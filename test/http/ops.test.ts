@@ -147,6 +147,7 @@ describe('operations', () => {
       service_name: 'Acme',
       password: { min_length: 20, max_length: 200 },
       dev_mailbox: true,
+      passkeys: true,
     });
     assert.equal(local.headers['cache-control'], 'no-cache');
     // Exactly when GET /api/dev/mail would refuse the caller, the app does not offer the mailbox.

@@ -122,6 +122,7 @@ export async function opsRoutes(app: App, { deps }: RouteOptions) {
         service_name: deps.config.serviceName,
         password: { min_length: deps.passwordPolicy.minLength, max_length: deps.passwordPolicy.maxLength },
         dev_mailbox: outbox !== undefined && isLocalClient(request),
+        passkeys: deps.identity.mode === 'builtin',
       };
     },
   );

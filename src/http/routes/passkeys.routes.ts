@@ -155,7 +155,8 @@ export async function passkeyRoutes(app: App, { deps }: RouteOptions) {
   app.post(
     '/session/passkey/options',
     {
-      ...limited,
+      // Every sign-in page asks (for the browser's autofill), so it is not counted as a credential
+      // attempt; the answer is checked, and counted, on POST /session/passkey.
       schema: {
         tags,
         summary: 'Start a passkey sign-in: options for navigator.credentials.get (sets gh_webauthn)',
