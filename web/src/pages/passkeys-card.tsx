@@ -4,23 +4,14 @@
  * one. Shown only where the server offers passkeys (client config); the server keeps the last way
  * in and says so when asked to remove it.
  */
-import { browserSupportsWebAuthn, startRegistration, WebAuthnError } from '@simplewebauthn/browser';
+import { browserSupportsWebAuthn, startRegistration } from '@simplewebauthn/browser';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { api, type Passkeys } from '../api.ts';
 import { useClientConfig } from '../config.ts';
 import { useConfirm } from '../dialog.tsx';
 import { deviceLabel } from '../labels.ts';
+import { passkeyProblem } from '../passkey-problem.ts';
 import { Button, Card, Field, formatDate, Loading, messageOf, Notice } from '../ui.tsx';
-
-/** What a browser's refusal means to the person in front of it. */
-export function passkeyProblem(err: unknown): string {
-  const name = err instanceof WebAuthnError ? err.code : err instanceof Error ? err.name : '';
-  if (name === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED' || name === 'InvalidStateError')
-    return 'This device already has a passkey for your account.';
-  if (name === 'NotAllowedError' || name === 'ERROR_CEREMONY_ABORTED' || name === 'AbortError')
-    return 'No passkey was used: the request was cancelled or took too long.';
-  return messageOf(err);
-}
 
 function PasskeyRow({
   passkey,

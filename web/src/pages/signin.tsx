@@ -8,11 +8,11 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { useClientConfig } from '../config.ts';
+import { passkeyProblem } from '../passkey-problem.ts';
 import { Link, safeReturnTo, useRouter } from '../router.tsx';
 import { oauthErrorMessage, SocialButtons } from '../social.tsx';
 import { Button, Card, Field, messageOf, Notice } from '../ui.tsx';
 import { codeProblem, emailProblem } from '../validate.ts';
-import { passkeyProblem } from './passkeys-card.tsx';
 
 export function SignIn() {
   const { location, navigate } = useRouter();
