@@ -265,4 +265,31 @@ describe('passkeys', () => {
     const other = await del(id);
     assert.equal(other.statusCode, 404);
   });
+
+  test('a passkey is a way in: the only linked provider of an account without a password may go', async (t) => {
+    const b = await build(t);
+    const made = await b.deps.identity.createFederatedUser({ email: 'social-only@example.com' });
+    if (made.outcome !== 'created') throw new Error('not created');
+    const { userId } = made.user;
+    await b.deps.store.identities.link({
+      provider: 'google',
+      subject: 'g-1',
+      userId,
+      email: made.user.email,
+      linkedAt: new Date().toISOString(),
+    });
+    const { cookieValue } = await createSession(b.deps, made.user, null, { ip: '127.0.0.1', userAgent: 't' });
+    const owner = { cookie: `gh_session=${cookieValue}`, userId, email: made.user.email };
+    const unlink = () =>
+      b.app.inject({
+        method: 'DELETE',
+        url: '/api/users/me/identities/google',
+        headers: { cookie: owner.cookie, origin: APP },
+      });
+    assert.equal((await unlink()).json().error.code, 'LAST_SIGN_IN_METHOD');
+    assert.equal((await addPasskey(b, owner, new SoftPasskey(APP))).statusCode, 201);
+    const listed = await b.app.inject({ url: '/api/users/me/identities', headers: { cookie: owner.cookie } });
+    assert.equal(listed.json().passkeys, 1);
+    assert.equal((await unlink()).statusCode, 204);
+  });
 });

@@ -25,7 +25,7 @@ export async function identitiesRoutes(app: App, { deps }: RouteOptions) {
       },
     },
     async (request) => {
-      const { identities, hasPassword } = await listIdentities(deps, userId(request));
+      const { identities, hasPassword, passkeys } = await listIdentities(deps, userId(request));
       const known = names(deps);
       return {
         identities: identities.map((l) => ({
@@ -35,6 +35,7 @@ export async function identitiesRoutes(app: App, { deps }: RouteOptions) {
           linked_at: l.linkedAt,
         })),
         password_set: hasPassword,
+        passkeys,
       };
     },
   );
