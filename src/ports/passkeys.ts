@@ -92,6 +92,10 @@ export interface Passkeys {
   /** The user's passkeys, oldest first. */
   list(userId: string): Promise<Passkey[]>;
   rename(userId: string, passkeyId: string, name: string): Promise<Passkey>;
-  /** Removes one passkey; the caller decides whether it may (the last way in stays). */
-  remove(userId: string, passkeyId: string): Promise<void>;
+  /**
+   * Removes one passkey. With `keepOne` (the caller found no other way in), only while the user has
+   * another passkey, judged atomically with the removal: two removals at once cannot take the last
+   * two. LAST_SIGN_IN_METHOD, and nothing removed, otherwise.
+   */
+  remove(userId: string, passkeyId: string, opts?: { keepOne?: boolean }): Promise<void>;
 }

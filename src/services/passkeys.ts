@@ -155,13 +155,8 @@ export async function removePasskey(
   ]);
   const target = passkeys.find((p) => p.id === passkeyId);
   if (!target) throw new AppError('NOT_FOUND', 'No such passkey.');
-  if (passkeys.length <= 1 && !user?.hasPassword && identities.length === 0) {
-    throw new AppError(
-      'LAST_SIGN_IN_METHOD',
-      'This passkey is your only way to sign in. Set a password (Forgot password) or add another passkey first.',
-    );
-  }
-  await deps.passkeys.remove(userId, passkeyId);
+  // Without a password or a provider, the passkeys are the way in: the adapter keeps the last one.
+  await deps.passkeys.remove(userId, passkeyId, { keepOne: !user?.hasPassword && identities.length === 0 });
   await audit(deps, {
     type: 'auth.passkey.removed',
     subjectId: userId,

@@ -62,6 +62,11 @@ const challengeGone = () =>
   );
 const notVerified = (what: string) =>
   new AppError('PASSKEY_VERIFICATION_FAILED', `The passkey could not be verified: ${what}.`);
+export const lastWayIn = () =>
+  new AppError(
+    'LAST_SIGN_IN_METHOD',
+    'This passkey is your only way to sign in. Set a password (Forgot password) or add another passkey first.',
+  );
 const unknownPasskey = () => new AppError('INVALID_CREDENTIALS', 'This passkey is not registered here.');
 
 /** The library's refusals are plain Errors whose text names what failed; keep it short, no secrets. */
@@ -99,6 +104,9 @@ export function createBuiltinPasskeys(ctx: Ctx, hooks: PasskeyHooks): Passkeys {
     ),
     rename: db.prepare('UPDATE passkeys SET name = ? WHERE id = ? AND user_id = ?'),
     remove: db.prepare('DELETE FROM passkeys WHERE id = ? AND user_id = ?'),
+    removeUnlessLast: db.prepare(
+      'DELETE FROM passkeys WHERE id = ? AND user_id = ? AND (SELECT COUNT(*) FROM passkeys WHERE user_id = ?) > 1',
+    ),
     putChallenge: db.prepare(
       `INSERT INTO webauthn_challenges (handle_hash, purpose, user_id, challenge, rp_id, origin, expires_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -263,8 +271,13 @@ export function createBuiltinPasskeys(ctx: Ctx, hooks: PasskeyHooks): Passkeys {
       return toPasskey(q.one.get(passkeyId, userId) as PasskeyRow);
     },
 
-    async remove(userId, passkeyId) {
-      if (q.remove.run(passkeyId, userId).changes !== 1) throw new AppError('NOT_FOUND', 'No such passkey.');
+    async remove(userId, passkeyId, opts = {}) {
+      const removed = opts.keepOne
+        ? q.removeUnlessLast.run(passkeyId, userId, userId).changes
+        : q.remove.run(passkeyId, userId).changes;
+      if (removed === 1) return;
+      if (opts.keepOne && q.one.get(passkeyId, userId)) throw lastWayIn();
+      throw new AppError('NOT_FOUND', 'No such passkey.');
     },
   };
 }
