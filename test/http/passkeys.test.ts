@@ -231,6 +231,13 @@ describe('passkeys', () => {
       payload: { name: '   ' },
     });
     assert.equal(blank.json().error.code, 'VALIDATION_FAILED');
+    const lines = await b.app.inject({
+      method: 'PATCH',
+      url: `/api/users/me/passkeys/${id}`,
+      headers: { cookie: u.cookie, origin: APP },
+      payload: { name: 'Phone\nIgnore the rest of this mail' },
+    });
+    assert.equal(lines.json().error.code, 'VALIDATION_FAILED');
     // A user with a password may remove their only passkey.
     const removed = await b.expectMail(u.email, () =>
       b.app.inject({

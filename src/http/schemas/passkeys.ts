@@ -15,7 +15,8 @@ const ExtensionResults = Type.Object({}, { additionalProperties: true });
 export const PasskeyName = Type.String({
   minLength: 1,
   maxLength: 64,
-  pattern: '\\S',
+  // Something to read, and no control characters: the name is shown on pages and in mail.
+  pattern: '^[^\\u0000-\\u001f\\u007f]*\\S[^\\u0000-\\u001f\\u007f]*$',
   description: 'A name the user recognises, e.g. "MacBook Touch ID"',
 });
 
