@@ -27,6 +27,7 @@ import { filesRoutes } from './http/routes/files.routes.ts';
 import { identitiesRoutes } from './http/routes/identities.routes.ts';
 import { oauthRoutes } from './http/routes/oauth.routes.ts';
 import { opsRoutes } from './http/routes/ops.routes.ts';
+import { passkeyRoutes } from './http/routes/passkeys.routes.ts';
 import { sessionRoutes } from './http/routes/session.routes.ts';
 import { usersRoutes } from './http/routes/users.routes.ts';
 import { webRoutes } from './http/routes/web.routes.ts';
@@ -159,6 +160,7 @@ export async function buildApp({ deps, logger }: BuildOptions) {
   await app.register(authRoutes, { ...opts, prefix: '/api/auth' });
   await app.register(oauthRoutes, { ...opts, prefix: '/api/auth/oauth' });
   await app.register(sessionRoutes, { ...opts, prefix: '/api' });
+  await app.register(passkeyRoutes, { ...opts, prefix: '/api' });
   await app.register(identitiesRoutes, { ...opts, prefix: '/api/users/me/identities' });
   await app.register(emailChangeRoutes, { ...opts, prefix: '/api/users/me/email' });
   await app.register(usersRoutes, { ...opts, prefix: '/api/users' });

@@ -26,6 +26,7 @@ import type { Blobs } from './ports/blobs.ts';
 import type { IdentityProvider } from './ports/identity.ts';
 import type { Limits } from './ports/limits.ts';
 import type { Mail } from './ports/mail.ts';
+import type { Passkeys } from './ports/passkeys.ts';
 import type { Secrets } from './ports/secrets.ts';
 import type { Store } from './ports/store.ts';
 import type { Deps, Logger } from './services/deps.ts';
@@ -137,13 +138,17 @@ async function createIdentityProvider(
   mail: Mail,
   log: Logger,
   clock: () => number,
-): Promise<IdentityProvider> {
-  if (config.identityProvider !== 'cognito') return createIdentity(config, mail, clock);
+): Promise<{ identity: IdentityProvider; passkeys: Passkeys }> {
+  if (config.identityProvider !== 'cognito') {
+    const identity = createIdentity(config, mail, clock);
+    return { identity, passkeys: identity.passkeys };
+  }
   const clientSecret = await secrets.get('COGNITO_CLIENT_SECRET');
   const endpoint = config.cognitoEndpoint || undefined;
   const { createCognitoIdentity } = await import('./adapters/identity/cognito/cognito-identity.ts');
+  const { cognitoPasskeys } = await import('./adapters/identity/cognito/passkeys.ts');
   const jwksUri = cognitoJwksUri(config);
-  return createCognitoIdentity({
+  const identity = createCognitoIdentity({
     region: config.awsRegion,
     userPoolId: config.cognitoUserPoolId,
     clientId: config.cognitoClientId,
@@ -152,6 +157,7 @@ async function createIdentityProvider(
     clock,
     log,
   });
+  return { identity, passkeys: cognitoPasskeys };
 }
 
 /** Credentials from the identity pool, in Cognito mode when a pool is configured. */
@@ -256,7 +262,7 @@ export async function compose(
   // The store before the identity provider: mail delivery counts each address's send budget in it.
   const store = await createStore(config, dataDir, clock);
   const mail = createMailDelivery({ transport, store, log, clock, budgetPerHour: config.mailBudgetPerHour });
-  const identity = await createIdentityProvider(config, secrets, mail, log, clock);
+  const { identity, passkeys } = await createIdentityProvider(config, secrets, mail, log, clock);
   const federation = await createFederation(config, secrets, identity, log);
   const limits = await createLimits(config, clock);
   const blobs = await createBlobs(config, dataDir);
@@ -264,6 +270,7 @@ export async function compose(
   const deps: Deps = {
     config,
     identity,
+    passkeys,
     federation,
     store,
     limits,

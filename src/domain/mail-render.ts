@@ -32,6 +32,8 @@ export type NoticeKind =
   | 'recovery-codes-regenerated'
   | 'provider-linked'
   | 'provider-removed'
+  | 'passkey-added'
+  | 'passkey-removed'
   | 'account-deleted'
   | 'payment-failed'
   | 'subscription-ended'

@@ -25,6 +25,9 @@ export type Notice =
   /** `provider` is the name on the sign-in button: Google, Facebook, Amazon, an SSO's name. */
   | { readonly kind: 'provider-linked'; readonly provider: string }
   | { readonly kind: 'provider-removed'; readonly provider: string }
+  /** `name` is the name the user gave the passkey. */
+  | { readonly kind: 'passkey-added'; readonly name: string }
+  | { readonly kind: 'passkey-removed'; readonly name: string }
   | { readonly kind: 'account-deleted'; readonly byAdministrator: boolean }
   /** `plan` is the plan's display name; `amount` as it should read, e.g. "EUR 9.00". */
   | { readonly kind: 'payment-failed'; readonly plan: string; readonly amount?: string }
@@ -94,6 +97,22 @@ const WRITERS: { [K in NoticeKind]: Writer<K> } = {
     paragraphs: [
       `${n.provider} was removed from your ${ctx.serviceName} account on ${when}.`,
       `Signing in with ${n.provider} no longer opens your account.`,
+    ],
+    ifNotYou: `If you did not remove it, someone else is signed in to your account. Change your password and sign out every device at ${appLink(ctx, '/security')}.`,
+  }),
+  'passkey-added': (ctx, n, when) => ({
+    subject: `A passkey was added to your ${ctx.serviceName} account`,
+    paragraphs: [
+      `A passkey named "${n.name}" was added to your ${ctx.serviceName} account on ${when}.`,
+      'That passkey can now sign in to your account on its own, without your password or a two-step code.',
+    ],
+    ifNotYou: `If you did not add it, someone else is signed in to your account. Remove the passkey at ${appLink(ctx, '/security')}, change your password and sign out every device there.`,
+  }),
+  'passkey-removed': (ctx, n, when) => ({
+    subject: `A passkey was removed from your ${ctx.serviceName} account`,
+    paragraphs: [
+      `The passkey named "${n.name}" was removed from your ${ctx.serviceName} account on ${when}.`,
+      'It no longer signs in to your account.',
     ],
     ifNotYou: `If you did not remove it, someone else is signed in to your account. Change your password and sign out every device at ${appLink(ctx, '/security')}.`,
   }),

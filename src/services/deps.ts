@@ -9,6 +9,7 @@ import type { Federation } from '../ports/federation.ts';
 import type { IdentityProvider } from '../ports/identity.ts';
 import type { Limits } from '../ports/limits.ts';
 import type { Mail } from '../ports/mail.ts';
+import type { Passkeys } from '../ports/passkeys.ts';
 import type { Secrets } from '../ports/secrets.ts';
 import type { Store } from '../ports/store.ts';
 
@@ -21,6 +22,8 @@ export interface Logger {
 export interface Deps {
   readonly config: Config;
   readonly identity: IdentityProvider;
+  /** Passkeys of the identity provider's users. */
+  readonly passkeys: Passkeys;
   /** Social sign-in: the configured providers (possibly none). */
   readonly federation: Federation;
   readonly store: Store;

@@ -153,6 +153,7 @@ describe('operations', () => {
       password: { min_length: 20, max_length: 200 },
       phone_default_country: 'DE',
       dev_mailbox: true,
+      passkeys: true,
     });
     assert.equal(local.headers['cache-control'], 'no-cache');
     // Exactly when GET /api/dev/mail would refuse the caller, the app does not offer the mailbox.

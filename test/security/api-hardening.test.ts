@@ -792,7 +792,7 @@ describe('logs (SECURITY 36)', () => {
       );
     }
     // Control: the mails with these codes were written to the log, masked.
-    assert.ok(logs.includes('your confirmation code is ******'), 'mail lines are logged, codes masked');
+    assert.ok(logs.includes('Your confirmation code is ******'), 'mail lines are logged, codes masked');
   };
   for (const format of ['json', 'pretty'] as const) {
     test(`SECURITY 36: a full scripted run logs no password, token, code, cookie or signature, and CRLF stays escaped (LOG_FORMAT=${format})`, (t) =>

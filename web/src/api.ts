@@ -39,6 +39,7 @@ import type {
   ProvidersAnswer,
 } from '../../src/http/schemas/oauth.ts';
 import type { ClientConfigAnswer, DevMailAnswer } from '../../src/http/schemas/ops.ts';
+import type { OptionsAnswer, PasskeyAnswer, PasskeyList } from '../../src/http/schemas/passkeys.ts';
 import type {
   ActivityList,
   AdminUser,
@@ -73,6 +74,7 @@ export type Identities = S<typeof IdentitiesAnswer>;
 export type ClientConfig = S<typeof ClientConfigAnswer>;
 export type DevMail = S<typeof DevMailAnswer>['messages'];
 export type DemoData = S<typeof DataAnswer>;
+export type Passkeys = S<typeof PasskeyList>['passkeys'];
 export type UserFilter = Omit<S<typeof AdminUserQuery>, 'limit'>;
 export type AuditFilter = Omit<S<typeof AuditQueryParams>, 'limit'>;
 
@@ -231,6 +233,24 @@ export const api = {
   unlinkIdentity: (provider: string) =>
     call<void>('DELETE', `/api/users/me/identities/${encodeURIComponent(provider)}`),
   clientConfig: () => call<ClientConfig>('GET', '/api/client-config'),
+  passkeys: () => call<S<typeof PasskeyList>>('GET', '/api/users/me/passkeys'),
+  /** Options for @simplewebauthn/browser's startRegistration; the challenge rides in a cookie. */
+  passkeyOptions: () =>
+    call<S<typeof OptionsAnswer>>('POST', '/api/users/me/passkeys/options', undefined, {
+      noChangeEvent: true,
+    }),
+  addPasskey: (name: string, response: unknown) =>
+    call<S<typeof PasskeyAnswer>>('POST', '/api/users/me/passkeys', { name, response }),
+  renamePasskey: (id: string, name: string) =>
+    call<S<typeof PasskeyAnswer>>('PATCH', `/api/users/me/passkeys/${encodeURIComponent(id)}`, { name }),
+  removePasskey: (id: string) => call<void>('DELETE', `/api/users/me/passkeys/${encodeURIComponent(id)}`),
+  passkeySignInOptions: () =>
+    call<S<typeof OptionsAnswer>>('POST', '/api/session/passkey/options', undefined, {
+      quiet401: true,
+      noChangeEvent: true,
+    }),
+  passkeySignIn: (response: unknown) =>
+    call<S<typeof SessionAnswer>>('POST', '/api/session/passkey', { response }, { quiet401: true }),
   devMail: () => call<S<typeof DevMailAnswer>>('GET', '/api/dev/mail'),
 };
 

@@ -25,11 +25,12 @@ export async function identitiesRoutes(app: App, { deps }: RouteOptions) {
       },
     },
     async (request) => {
-      const { identities, hasPassword } = await listIdentities(deps, userId(request));
+      const { identities, hasPassword, passkeys } = await listIdentities(deps, userId(request));
       const known = providerNames(deps);
       return {
         identities: identities.map((l) => identityOut(l, known)),
         password_set: hasPassword,
+        passkeys,
       };
     },
   );

@@ -124,6 +124,7 @@ export async function opsRoutes(app: App, { deps }: RouteOptions) {
         password: { min_length: deps.passwordPolicy.minLength, max_length: deps.passwordPolicy.maxLength },
         phone_default_country: deps.config.phoneDefaultCountry,
         dev_mailbox: outbox !== undefined && isLocalClient(request),
+        passkeys: deps.identity.mode === 'builtin',
       };
     },
   );

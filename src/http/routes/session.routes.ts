@@ -14,7 +14,8 @@ import { type App, credentialLimit, type RouteOptions, signedIn } from './route-
 
 type Reply = FastifyReply;
 
-async function startSession(
+/** Opens the browser session of a user who just proved who they are (password+TOTP, or a passkey). */
+export async function startSession(
   app: App,
   deps: Deps,
   request: FastifyRequest,

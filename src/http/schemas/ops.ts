@@ -17,6 +17,7 @@ export const ClientConfigAnswer = Type.Object(
     dev_mailbox: Type.Boolean({
       description: 'GET /api/dev/mail answers this caller (the dev outbox, loopback clients only)',
     }),
+    passkeys: Type.Boolean({ description: 'Passkeys can be added and used to sign in (built-in identity)' }),
   },
   { additionalProperties: false },
 );

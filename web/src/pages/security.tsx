@@ -8,6 +8,7 @@ import { Button, Card, Field, formatDate, Loading, messageOf, Notice } from '../
 import { codeProblem, passwordProblem, usePasswordRules } from '../validate.ts';
 import { LinkedAccounts } from './linked-accounts.tsx';
 import { NewPasswordField } from './new-password.tsx';
+import { PasskeysCard } from './passkeys-card.tsx';
 import { RecoveryCodes, SecretKey } from './totp-parts.tsx';
 
 function ChangePassword() {
@@ -288,6 +289,7 @@ export default function Security() {
       <h1 tabIndex={-1}>Security</h1>
       <div className="grid-2">
         <TwoStep />
+        <PasskeysCard />
         <ChangePassword />
         <LinkedAccounts />
         <SessionsCard />

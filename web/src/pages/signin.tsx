@@ -1,7 +1,15 @@
+import {
+  browserSupportsWebAuthn,
+  browserSupportsWebAuthnAutofill,
+  startAuthentication,
+  WebAuthnAbortService,
+} from '@simplewebauthn/browser';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiError, api } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { CodeInput } from '../code-input.tsx';
+import { useClientConfig } from '../config.ts';
+import { passkeyProblem } from '../passkey-problem.ts';
 import { safeReturnTo } from '../return-to.ts';
 import { Link, useRouter } from '../router.tsx';
 import { oauthErrorMessage, SocialButtons } from '../social.tsx';
@@ -44,6 +52,50 @@ export function SignIn() {
     setUser(user);
     navigate(returnTo, true);
   };
+
+  // Passkeys: the button, and the browser's autofill on the email field (conditional UI), which
+  // waits quietly until the person picks a passkey there; a new ceremony (the button) cancels it.
+  const passkeysOffered = useClientConfig()?.passkeys === true && browserSupportsWebAuthn();
+  const [passkeyBusy, setPasskeyBusy] = useState(false);
+  const withPasskey = async (autofill: boolean) => {
+    const { options } = await api.passkeySignInOptions();
+    const response = await startAuthentication({
+      optionsJSON: options as never,
+      useBrowserAutofill: autofill,
+    });
+    setPasskeyBusy(true);
+    setError(null);
+    done((await api.passkeySignIn(response)).user);
+  };
+  const passkeyButton = async () => {
+    setPasskeyBusy(true);
+    setError(null);
+    try {
+      await withPasskey(false);
+    } catch (err) {
+      setError(passkeyProblem(err));
+    } finally {
+      setPasskeyBusy(false);
+    }
+  };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: started once per page, when offered
+  useEffect(() => {
+    if (!passkeysOffered || challenge) return;
+    let live = true;
+    void browserSupportsWebAuthnAutofill().then((yes) => {
+      if (!yes || !live) return;
+      withPasskey(true).catch((err) => {
+        // An autofill request cancelled by the button, or by leaving the page, is no error.
+        const name = (err as { name?: string; code?: string }).code ?? (err as Error).name;
+        if (live && name !== 'ERROR_CEREMONY_ABORTED' && name !== 'AbortError') setError(passkeyProblem(err));
+        setPasskeyBusy(false);
+      });
+    });
+    return () => {
+      live = false;
+      WebAuthnAbortService.cancelCeremony();
+    };
+  }, [passkeysOffered, challenge]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -176,7 +228,7 @@ export function SignIn() {
             label="Email"
             name="email"
             type="email"
-            autoComplete="username"
+            autoComplete={passkeysOffered ? 'username webauthn' : 'username'}
             value={email}
             onChange={(e) => setEmail(e.target.value)}
             onBlur={() => setTouched(true)}
@@ -195,6 +247,13 @@ export function SignIn() {
             Sign in
           </Button>
         </form>
+        {passkeysOffered ? (
+          <div className="passkey-signin">
+            <Button type="button" kind="secondary" busy={passkeyBusy} onClick={passkeyButton}>
+              Sign in with a passkey
+            </Button>
+          </div>
+        ) : null}
         <p className="below-form">
           <Link to="/forgot-password">Forgot your password?</Link> · New here?{' '}
           <Link to="/signup">Create an account</Link>

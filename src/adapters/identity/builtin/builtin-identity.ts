@@ -15,6 +15,7 @@ import type {
   MailLinks,
   SignUpOutcome,
 } from '../../../ports/identity.ts';
+import type { Passkeys } from '../../../ports/passkeys.ts';
 import { openSqlite } from '../../shared/sqlite.ts';
 import { translateStorageFailures } from '../../shared/sqlite-errors.ts';
 import { codeHash, sixDigits } from './codes.ts';
@@ -31,6 +32,7 @@ import {
 } from './context.ts';
 import { createEmailChange } from './email-change.ts';
 import * as mfa from './mfa.ts';
+import { createBuiltinPasskeys } from './passkeys.ts';
 import { hashPassword, verifyPassword } from './password-hash.ts';
 import { IDENTITY_SCHEMA } from './schema.ts';
 import { createSigningKeys } from './signing-keys.ts';
@@ -41,6 +43,8 @@ export type { BuiltinIdentityOptions } from './context.ts';
 export interface BuiltinIdentity extends IdentityProvider {
   /** Adds a new signing key; the previous one keeps verifying until its tokens expire. */
   rotateKeys(): Promise<{ kid: string; retired: string[]; deleted: string[] }>;
+  /** Passkeys of these users, in the same database (ports/passkeys.ts). */
+  readonly passkeys: Passkeys;
 }
 
 const badCredentials = () => new AppError('INVALID_CREDENTIALS', 'Incorrect email or password.');
@@ -107,8 +111,7 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
     return row;
   };
 
-  /** The rest of a sign-in once the person is known: account state, then MFA or tokens. */
-  const signInVerified = async (row: UserRow): Promise<AuthResult> => {
+  const assertMaySignIn = (row: UserRow): void => {
     if (row.status !== 'CONFIRMED') {
       throw new AppError(
         'USER_NOT_CONFIRMED',
@@ -116,6 +119,11 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
       );
     }
     if (row.enabled !== 1) throw new AppError('USER_DISABLED', 'This account has been disabled.');
+  };
+
+  /** The rest of a sign-in once the person is known: account state, then MFA or tokens. */
+  const signInVerified = async (row: UserRow): Promise<AuthResult> => {
+    assertMaySignIn(row);
     const authTime = ctx.nowSec();
     if (row.mfa_secret)
       return {
@@ -139,6 +147,11 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
     clientId: opts.clientId,
     getJwks: () => ctx.keys.jwks(),
     rotateKeys: () => ctx.keys.rotate(),
+    passkeys: createBuiltinPasskeys(ctx, {
+      assertMaySignIn,
+      issueTokens: (user, authTime) => issueNewTokens(ctx, ts, user, authTime),
+      toUser: (row) => toIdentityUser(ctx, row),
+    }),
 
     async signUp({ email, password, name }, links): Promise<SignUpOutcome> {
       // Hash first in every branch so a taken email answers in the same time as a free one.
