@@ -81,7 +81,7 @@ test('the README walk-through works as written, on a port other than 3000', asyn
   assert.match(out, /"required_plan":"premium","locked":true/);
   assert.match(out, /"id":"premium","name":"Premium"/);
   assert.match(out, new RegExp(`303 ${origin}/billing/return\\?session_id=cs_test_`));
-  assert.match(out, /"plan":"basic","plan_name":"Basic","status":"active"/);
+  assert.match(out, /"plan":"basic","plan_name":"Basic","state":"active","status":"active"/);
   assert.match(out, /"sessions":\[\{"id":/);
   assert.match(out, /Signed out on every device/);
   assert.match(out, /"code":"TOKEN_REVOKED"/);
