@@ -5,8 +5,9 @@
  * twice, ends in the same record: that is what makes reconciliation idempotent with webhooks.
  *
  * Its rules, the money rules of the product:
- * - At most one live subscription per customer. The one kept is the one paid first (oldest
- *   `created`, then id); any other live one is refunded in full and then cancelled at once, and
+ * - At most one live subscription per customer. The one kept is the one paid first: the one the
+ *   stored record already holds, else the oldest `created` (whole seconds, so two paid in the same
+ *   second are told apart only by the record), then id; any other live one is refunded in full and then cancelled at once, and
  *   audited. Refund first: a crash between the two leaves a live, refunded subscription that the
  *   next sync cancels, never a cancelled one whose payment is kept.
  * - A subscription whose customer belongs to no user (a deleted account, a session paid
@@ -223,6 +224,9 @@ export function syncCustomer(deps: Deps, customerId: string, claimed: string | n
       for (const sub of live) await endUnwanted(deps, sub, { userId: null, kept: null, cause });
       return null;
     }
+    // The subscription the record holds was applied first: it stays, whatever the clock says.
+    const recorded = live.find((s) => s.id === record.subscriptionId);
+    if (recorded) live.sort((a, b) => Number(b === recorded) - Number(a === recorded));
     const keep = live[0] ?? subs.find((s) => s.id === record.subscriptionId) ?? subs[0] ?? null;
     for (const sub of live.slice(1))
       await endUnwanted(deps, sub, { userId: record.userId, kept: keep?.id ?? null, cause });
