@@ -176,11 +176,11 @@ export const START = '<!-- results:start -->';
 export const END = '<!-- results:end -->';
 
 /** Replaces what is between the markers of `readmePath` (appends the markers when missing). */
-export function writeIntoReadme(readmePath: string, markdown: string): void {
+export function writeIntoReadme(readmePath: string, markdown: string, start = START, end = END): void {
   let text = readFileSync(readmePath, 'utf8');
-  const block = `${START}\n${markdown}\n${END}`;
-  const s = text.indexOf(START);
-  const e = text.indexOf(END);
-  text = s >= 0 && e > s ? text.slice(0, s) + block + text.slice(e + END.length) : `${text}\n${block}\n`;
+  const block = `${start}\n${markdown}\n${end}`;
+  const s = text.indexOf(start);
+  const e = text.indexOf(end);
+  text = s >= 0 && e > s ? text.slice(0, s) + block + text.slice(e + end.length) : `${text}\n${block}\n`;
   writeFileSync(readmePath, text);
 }
