@@ -8,10 +8,10 @@
  * not the upload holding bytes. The file runs itself in a child process with those flags.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { GATEHOUSE_NODE_ARGS } from '../../bench/servers.ts';
