@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '../domain/errors.ts';
 import { type PaidPlan, planDefinition } from '../domain/plans.ts';
 import type { InvoiceSummary } from '../ports/billing.ts';
-import type { Profile } from '../ports/store.ts';
+import type { Profile, SubscriptionRecord } from '../ports/store.ts';
 import { audit } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
 import { entitlementsOf } from './entitlements.ts';
@@ -85,11 +85,13 @@ export async function openPortal(deps: Deps, profile: Profile) {
   );
 }
 
-export async function subscriptionView(deps: Deps, profile: Profile) {
-  const [record, ent] = await Promise.all([
-    deps.store.billing.get(profile.userId),
-    entitlementsOf(deps, profile),
-  ]);
+/** From the signed-in user's record, as the guard read it: no read of its own. */
+export function subscriptionView(
+  deps: Deps,
+  user: { readonly profile: Profile; readonly billing: SubscriptionRecord | null },
+) {
+  const record = user.billing;
+  const ent = entitlementsOf(deps, user);
   const status = record?.status ?? (ent.trialExpired ? 'trial_expired' : 'trialing');
   return {
     plan: ent.plan,

@@ -1,13 +1,21 @@
 /** A user's plan and entitlements, from the billing state that verified webhooks stored. */
 import { type Entitlements, entitlementsFor, type Plan, planOf } from '../domain/plans.ts';
-import type { Profile } from '../ports/store.ts';
+import type { Profile, SubscriptionRecord } from '../ports/store.ts';
 import type { Deps } from './deps.ts';
 
-export async function entitlementsOf(deps: Deps, profile: Profile): Promise<Entitlements> {
-  const record = await deps.store.billing.get(profile.userId);
+/** What the plan allows, from the profile (the trial runs from its creation) and billing state. */
+export function entitlementsOf(
+  deps: Deps,
+  user: { readonly profile: Profile; readonly billing: SubscriptionRecord | null },
+): Entitlements {
+  const record = user.billing;
   return entitlementsFor(
     deps.plans,
-    { paidPlan: record?.plan ?? null, status: record?.status ?? null, accountCreatedAt: profile.createdAt },
+    {
+      paidPlan: record?.plan ?? null,
+      status: record?.status ?? null,
+      accountCreatedAt: user.profile.createdAt,
+    },
     deps.clock(),
     { fileQuotaBytes: deps.config.fileQuotaBytes, fileMaxBytes: deps.config.fileMaxBytes },
   );
@@ -17,7 +25,5 @@ export async function entitlementsOf(deps: Deps, profile: Profile): Promise<Enti
  * Only the plan's id (an expired trial is still "trial"): what GET /api/users/me shows, on every
  * call, so it skips the trial's date arithmetic.
  */
-export async function planIdOf(deps: Deps, userId: string): Promise<Plan> {
-  const record = await deps.store.billing.get(userId);
-  return record ? planOf({ paidPlan: record.plan, status: record.status }) : 'trial';
-}
+export const planIdOf = (record: SubscriptionRecord | null): Plan =>
+  record ? planOf({ paidPlan: record.plan, status: record.status }) : 'trial';

@@ -11,8 +11,8 @@ import { Readable } from 'node:stream';
 import { AppError, isAppError } from '../domain/errors.ts';
 import { attachmentHeader, cleanFileName, downloadType } from '../domain/file-names.ts';
 import type { Entitlements } from '../domain/plans.ts';
-import type { FileRecord, Page } from '../ports/store.ts';
-import { audit } from './audit.ts';
+import type { FileRecord, Page, Usage } from '../ports/store.ts';
+import { audit, auditEvent } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
 
 const SNIFF_BYTES = 4100;
@@ -52,19 +52,25 @@ export interface Upload {
   readonly stream: Readable;
 }
 
+/**
+ * Stores one upload for the user. `used` is the user's usage as read with their record for this
+ * request: it only bounds the stream early, the store's atomic check decides. The record and its
+ * audit event are one store write after the bytes: on DynamoDB that is the upload's third and last
+ * AWS call (the user's record, the S3 put, one transaction).
+ */
 export async function uploadFile(
   deps: Deps,
-  userId: string,
+  user: { readonly userId: string; readonly usage: Usage },
   limits: Entitlements,
   upload: Upload,
   meta: RequestMeta,
 ): Promise<FileRecord> {
+  const { userId } = user;
   if (limits.trialExpired) {
     upload.stream.destroy();
     throw new AppError('PLAN_REQUIRED', 'Your trial has ended: choose a plan to upload files.');
   }
-  const used = await deps.store.files.usage(userId);
-  const left = limits.fileQuotaBytes - used.bytes;
+  const left = limits.fileQuotaBytes - user.usage.bytes;
   const quotaBound = left < limits.fileMaxBytes;
   const tooLarge = () =>
     quotaBound
@@ -116,9 +122,15 @@ export async function uploadFile(
     blobKey: key,
     createdAt: new Date(deps.clock()).toISOString(),
   };
+  const event = auditEvent(deps, {
+    type: 'file.uploaded',
+    subjectId: userId,
+    ip: meta.ip,
+    detail: { file_id: id, size, content_type: record.contentType },
+  });
   let created = false;
   try {
-    created = await deps.store.files.create(record, limits.fileQuotaBytes);
+    created = await deps.store.files.create(record, limits.fileQuotaBytes, event);
   } finally {
     if (!created) await deps.blobs.delete(key).catch(() => undefined);
   }
@@ -128,12 +140,6 @@ export async function uploadFile(
       `This upload would pass your storage quota (${limits.fileQuotaBytes} bytes).`,
     );
   }
-  await audit(deps, {
-    type: 'file.uploaded',
-    subjectId: userId,
-    ip: meta.ip,
-    detail: { file_id: id, size, content_type: record.contentType },
-  });
   return record;
 }
 
@@ -145,18 +151,26 @@ export async function listFiles(
   return deps.store.files.list(userId, opts);
 }
 
-export async function usage(deps: Deps, userId: string, limits: Entitlements) {
-  const used = await deps.store.files.usage(userId);
-  return { ...used, quotaBytes: limits.fileQuotaBytes, fileMaxBytes: limits.fileMaxBytes };
-}
+/** The usage as read with the user's record, beside what the plan allows. */
+export const usageView = (used: Usage, limits: Entitlements) => ({
+  ...used,
+  quotaBytes: limits.fileQuotaBytes,
+  fileMaxBytes: limits.fileMaxBytes,
+});
 
 const notFound = () => new AppError('NOT_FOUND', 'No such file.');
 
-/** What a download needs: a short-lived URL where the adapter has one, else the bytes. */
-export async function openFile(deps: Deps, userId: string, id: string) {
+/** The user's file record by id; NOT_FOUND for a malformed id (no lookup) or another user's file. */
+export async function findFile(deps: Deps, userId: string, id: string): Promise<FileRecord> {
   if (!FILE_ID.test(id)) throw notFound();
   const record = await deps.store.files.get(userId, id);
   if (!record) throw notFound();
+  return record;
+}
+
+/** What a download needs: a short-lived URL where the adapter has one, else the bytes. */
+export async function openFile(deps: Deps, record: FileRecord) {
+  const id = record.id;
   const headers = {
     contentType: downloadType(record.contentType),
     contentDisposition: attachmentHeader(record.name),

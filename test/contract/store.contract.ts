@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { AuditEvent, FileRecord, Profile, SessionRecord, Store } from '../../src/ports/store.ts';
 import { federationCases } from './store-federation.cases.ts';
+import { userCases } from './store-user.cases.ts';
 
 export type MakeStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
 
@@ -114,6 +115,7 @@ export function storeContract(name: string, make: MakeStore): void {
     });
 
     federationCases(() => store);
+    userCases(() => store);
 
     describe('profiles', () => {
       test('put then get round-trips every field', async () => {

@@ -59,7 +59,8 @@ async function requireAdmin(request: FastifyRequest): Promise<void> {
 }
 
 export async function adminRoutes(app: App, { deps }: RouteOptions) {
-  const withPlan = async (p: Profile) => userOut(p, (await entitlementsOf(deps, p)).plan);
+  const withPlan = async (p: Profile) =>
+    userOut(p, entitlementsOf(deps, { profile: p, billing: await deps.store.billing.get(p.userId) }).plan);
   const guard = [app.authenticate, requireAdmin];
 
   app.get(

@@ -1,7 +1,7 @@
 /** /api/users/me: the signed-in user's profile, photo and account deletion. */
 import { deleteAccount } from '../../services/account-deletion.ts';
 import { PHOTO_URL_SECONDS, readPhoto, removePhoto, setPhoto } from '../../services/photo.service.ts';
-import { getProfile, meNow, meOf, profileNow, updateProfile } from '../../services/users.service.ts';
+import { meOf, updateProfile } from '../../services/users.service.ts';
 import { meta } from '../plugins/auth.ts';
 import { ProfileAnswer, User } from '../schemas/auth.ts';
 import { Message } from '../schemas/common.ts';
@@ -14,7 +14,7 @@ import {
 } from '../schemas/users.ts';
 
 import { closeAfterReply, fileFrom, MULTIPART, uploadError, withUploads } from '../uploads.ts';
-import { type App, type RouteOptions, signedIn } from './route-kit.ts';
+import { type App, type RouteOptions, signedIn, signedInUser } from './route-kit.ts';
 
 const PHOTO_CACHE = 'private, max-age=31536000, immutable';
 const PHOTO_REDIRECT_CACHE = `private, max-age=${Math.floor(PHOTO_URL_SECONDS / 5)}`;
@@ -22,7 +22,6 @@ const PHOTO_REDIRECT_CACHE = `private, max-age=${Math.floor(PHOTO_URL_SECONDS / 
 export async function usersRoutes(app: App, { deps }: RouteOptions) {
   const userId = (request: { principal: { userId: string } | null }) =>
     (request.principal as NonNullable<typeof request.principal>).userId;
-  const slowMe = async (id: string) => meOf(deps, await getProfile(deps, id));
 
   app.get(
     '/me',
@@ -35,17 +34,10 @@ export async function usersRoutes(app: App, { deps }: RouteOptions) {
         response: { 200: User },
       },
     },
-    // Synchronous when the store can answer from memory (see Store.peek), else the awaited reads.
-    (request, reply) => {
-      const profile = request.profile ?? profileNow(deps, userId(request));
-      // Serialized by the route's own response schema, exactly as Fastify would; the same function
-      // object on every call, so meNow can reuse the JSON while the records are unchanged.
-      const encode = reply.getSerializationFunction('200');
-      const json = profile && encode && meNow(deps, profile, encode);
-      if (json === undefined) return slowMe(userId(request));
-      // Already JSON: with a JSON content type, Fastify sends a string as it is.
-      reply.type('application/json; charset=utf-8').send(json as never);
-      return undefined;
+    // The guard's one read of the user's record holds all of it: no read of its own.
+    async (request) => {
+      const user = signedInUser(request);
+      return meOf(user.profile, user.billing);
     },
   );
 
@@ -64,8 +56,9 @@ export async function usersRoutes(app: App, { deps }: RouteOptions) {
       },
     },
     async (request) => {
-      const profile = await updateProfile(deps, userId(request), request.body, meta(request));
-      return { message: 'Profile saved.', user: await meOf(deps, profile) };
+      const user = signedInUser(request);
+      const profile = await updateProfile(deps, user.profile, request.body, meta(request));
+      return { message: 'Profile saved.', user: meOf(profile, user.billing) };
     },
   );
 
