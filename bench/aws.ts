@@ -90,6 +90,7 @@ async function measure(scenario: AwsScenario): Promise<Measured> {
     await scenario.send(prepared);
     const latencyMs = performance.now() - started;
     await sleep(SETTLE_MS);
+    await Promise.all(Object.values(proxies).map((p) => p.settled()));
     if (i >= WARMUP) rounds.push({ calls: calls.slice(from).sort((a, b) => a.start - b.start), latencyMs });
     if (scenario.pauseMs) await sleep(scenario.pauseMs);
   }

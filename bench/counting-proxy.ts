@@ -24,6 +24,12 @@ export interface Call {
 
 export interface CountingProxy {
   readonly endpoint: string;
+  /**
+   * Resolves once every call that has reached the proxy is recorded. A transaction is recorded
+   * only after its items are read back for pricing, which can outlast a short pause on a busy
+   * machine: without this wait its record fell into the next request's window.
+   */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -96,7 +102,18 @@ export async function startCountingProxy(
   upstream: string,
   record: (call: Call) => void,
 ): Promise<CountingProxy> {
+  let pending = 0;
+  let waiters: (() => void)[] = [];
+  const done = (call: Call) => {
+    record(call);
+    pending--;
+    if (pending === 0) {
+      for (const wake of waiters) wake();
+      waiters = [];
+    }
+  };
   const server: Server = createServer((req, res) => {
+    pending++;
     const start = performance.now();
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -150,16 +167,17 @@ export async function startCountingProxy(
           res.end(answer.body);
           let units = 0;
           if (service === 'dynamodb' && CAPACITY_OPS.has(operation) && answer.status === 200) {
-            units =
-              operation === 'TransactWriteItems'
-                ? await transactionUnits(json, read)
-                : consumedUnits(JSON.parse(answer.body.toString('utf8')));
+            // A failed read-back must still record the call, or settled() would never resolve.
+            units = await (operation === 'TransactWriteItems'
+              ? transactionUnits(json, read)
+              : Promise.resolve(consumedUnits(JSON.parse(answer.body.toString('utf8'))))
+            ).catch(() => Number.NaN);
           }
-          record({ service, operation, start, end, units });
+          done({ service, operation, start, end, units });
         },
         (err: unknown) => {
           res.writeHead(502).end(String(err));
-          record({ service, operation: `${operation} (failed)`, start, end: performance.now(), units: 0 });
+          done({ service, operation: `${operation} (failed)`, start, end: performance.now(), units: 0 });
         },
       );
     });
@@ -169,6 +187,8 @@ export async function startCountingProxy(
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    settled: () =>
+      pending === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve)),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
