@@ -11,7 +11,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type AwsPeers, startAwsPeers } from '../helpers/aws-mode.ts';
 import { type Built, build } from '../helpers/build.ts';
 import { filePart } from '../helpers/uploads.ts';
-import { PASSWORD, uniqueEmail } from '../helpers/users.ts';
+import { confirmedUser, PASSWORD, uniqueEmail } from '../helpers/users.ts';
 
 let peers: AwsPeers;
 before(async () => {
@@ -47,13 +47,7 @@ test('each signed-in request reads the user once; writes carry their audit event
   const b = await build(t, peers.settings());
   const calls = recorder(b);
   const inject = b.app.inject.bind(b.app);
-  const email = uniqueEmail('round-trips');
-  await inject({ method: 'POST', url: '/api/auth/signup', payload: { email, password: PASSWORD } });
-  await inject({
-    method: 'POST',
-    url: '/api/auth/confirm',
-    payload: { email, confirmation_code: peers.cognito.codeFor(email) },
-  });
+  const { email } = await confirmedUser(b, uniqueEmail('round-trips'));
   const signIn = () =>
     inject({ method: 'POST', url: '/api/auth/signin', payload: { email, password: PASSWORD } });
   const tokens = (await signIn()).json() as { access_token: string };
@@ -114,13 +108,7 @@ test('each signed-in request reads the user once; writes carry their audit event
 test('a disabled user whom the stand-in still hands tokens is refused, and those tokens are revoked', async (t) => {
   const b = await build(t, peers.settings({ ADMIN_EMAILS: '' }));
   const inject = b.app.inject.bind(b.app);
-  const email = uniqueEmail('round-trips-off');
-  await inject({ method: 'POST', url: '/api/auth/signup', payload: { email, password: PASSWORD } });
-  await inject({
-    method: 'POST',
-    url: '/api/auth/confirm',
-    payload: { email, confirmation_code: peers.cognito.codeFor(email) },
-  });
+  const { email } = await confirmedUser(b, uniqueEmail('round-trips-off'));
   const user = await b.deps.identity.adminGetUserByEmail(email);
   assert.ok(user);
   await b.deps.identity.adminDisableUser(user.userId);
