@@ -111,7 +111,9 @@ export const authPlugin = fp(
 
     const signedIn = async (request: FastifyRequest, user: UserRecord): Promise<SignedInUser> => {
       const profile = await activeProfile(deps, user.userId, user.profile);
-      const signed = { ...user, profile };
+      // With the stored profile (the usual case) the record is already a signed-in one: no copy
+      // per request, and the same object while it is unchanged (GET /me keeps its JSON by it).
+      const signed = profile === user.profile ? (user as SignedInUser) : { ...user, profile };
       request.user = signed;
       return signed;
     };
