@@ -1,6 +1,6 @@
 // The web app (web/): built into dist/web by `npm start` (scripts/build.mjs, skipped when web/ is
 // unchanged) and served by the Fastify server; `npm run dev` serves it with hot reload and
-// proxies the API to the server on :3000.
+// proxies the API to the server on PORT (3000 by default).
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
@@ -21,7 +21,7 @@ export default defineConfig({
     proxy: Object.fromEntries(
       ['/api', '/billing', '/docs', '/openapi.json', '/.well-known', '/health', '/ready'].map((p) => [
         p,
-        { target: 'http://localhost:3000', changeOrigin: false },
+        { target: `http://localhost:${process.env.PORT || 3000}`, changeOrigin: false },
       ]),
     ),
   },

@@ -6,11 +6,11 @@
  * Settings: BENCH_TRANSFER_MB (default 100), BENCH_TRANSFER_RUNS (3, the median is reported),
  * BENCH_NO_WRITE=1 to leave the README alone.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { createSignedInUser } from './gatehouse-user.ts';
+import { writeIntoReadme } from './report.ts';
 import {
   BARE_ENTRY,
   bareEnv,
@@ -216,13 +216,10 @@ const lines = [
 const table = lines.join('\n');
 log(table);
 if (process.env.BENCH_NO_WRITE !== '1') {
-  const readme = join(ROOT, 'bench', 'README.md');
-  const START = '<!-- transfer:start -->';
-  const END = '<!-- transfer:end -->';
-  let text = readFileSync(readme, 'utf8');
-  const s = text.indexOf(START);
-  const e = text.indexOf(END);
-  const block = `${START}\n${table}\n${END}`;
-  text = s >= 0 && e > s ? text.slice(0, s) + block + text.slice(e + END.length) : `${text}\n${block}\n`;
-  writeFileSync(readme, text);
+  writeIntoReadme(
+    join(ROOT, 'bench', 'README.md'),
+    table,
+    '<!-- transfer:start -->',
+    '<!-- transfer:end -->',
+  );
 }

@@ -1,6 +1,6 @@
-// `npm run dev`: the API server from the sources with restarts on change (tsx watch, port 3000) and
-// the web app from Vite with hot reload (http://localhost:5173, proxying the API to :3000).
-// Ctrl-C stops both.
+// `npm run dev`: the API server from the sources with restarts on change (tsx watch, on PORT, 3000
+// by default) and the web app from Vite with hot reload (http://localhost:5173, proxying the API to
+// PORT). Ctrl-C, or SIGTERM to npm (which execs this script), stops both.
 import { spawn } from 'node:child_process';
 
 const children = [

@@ -14,6 +14,7 @@ import { createSecurityHeaders, edge } from './http/plugins/edge.ts';
 import { errorHandler } from './http/plugins/error-handler.ts';
 import { rateLimit } from './http/plugins/rate-limit.ts';
 import { logOptions, requestLog } from './http/plugins/request-log.ts';
+import { slowClients } from './http/plugins/slow-clients.ts';
 import { adminRoutes } from './http/routes/admin.routes.ts';
 import { authRoutes } from './http/routes/auth.routes.ts';
 import { awsRoutes } from './http/routes/aws.routes.ts';
@@ -21,10 +22,12 @@ import { billingRoutes } from './http/routes/billing.routes.ts';
 import { billingPageRoutes } from './http/routes/billing-pages.routes.ts';
 import { dataRoutes } from './http/routes/data.routes.ts';
 import { docsRoutes } from './http/routes/docs.routes.ts';
+import { emailChangeRoutes } from './http/routes/email-change.routes.ts';
 import { filesRoutes } from './http/routes/files.routes.ts';
 import { identitiesRoutes } from './http/routes/identities.routes.ts';
 import { oauthRoutes } from './http/routes/oauth.routes.ts';
 import { opsRoutes } from './http/routes/ops.routes.ts';
+import { passkeyRoutes } from './http/routes/passkeys.routes.ts';
 import { sessionRoutes } from './http/routes/session.routes.ts';
 import { usersRoutes } from './http/routes/users.routes.ts';
 import { webRoutes } from './http/routes/web.routes.ts';
@@ -90,10 +93,17 @@ export async function buildApp({ deps, logger }: BuildOptions) {
   await app.register(rateLimit, {
     perMinute: config.rateLimitPerMinute,
     credentialPerMinute: config.rateLimitAuthPerMinute,
+    limits: deps.limits,
     clock: deps.clock,
   });
   await app.register(errorHandler);
   await app.register(requestLog);
+  await app.register(slowClients, {
+    headersTimeoutMs: config.headersTimeoutSeconds * 1000,
+    requestTimeoutMs: config.requestTimeoutSeconds * 1000,
+    keepAliveTimeoutMs: config.keepAliveTimeoutSeconds * 1000,
+    uploadIdleTimeoutMs: config.uploadIdleTimeoutSeconds * 1000,
+  });
   if (config.corsOrigins.length > 0) {
     const allowed = new Set(config.corsOrigins);
     await app.register(cors, {
@@ -150,7 +160,9 @@ export async function buildApp({ deps, logger }: BuildOptions) {
   await app.register(authRoutes, { ...opts, prefix: '/api/auth' });
   await app.register(oauthRoutes, { ...opts, prefix: '/api/auth/oauth' });
   await app.register(sessionRoutes, { ...opts, prefix: '/api' });
+  await app.register(passkeyRoutes, { ...opts, prefix: '/api' });
   await app.register(identitiesRoutes, { ...opts, prefix: '/api/users/me/identities' });
+  await app.register(emailChangeRoutes, { ...opts, prefix: '/api/users/me/email' });
   await app.register(usersRoutes, { ...opts, prefix: '/api/users' });
   await app.register(filesRoutes, { ...opts, prefix: '/api/files' });
   await app.register(dataRoutes, { ...opts, prefix: '/api/data' });

@@ -10,29 +10,29 @@ import { join, resolve } from 'node:path';
 import { createSimulatorBilling } from './adapters/billing/simulator/simulator-billing.ts';
 import { createLocalBlobs } from './adapters/blobs/local/local-blobs.ts';
 import { type BuiltinIdentity, createBuiltinIdentity } from './adapters/identity/builtin/builtin-identity.ts';
-import { createOutboxMail } from './adapters/mail/outbox/outbox-mail.ts';
+import { createMemoryLimits } from './adapters/limits/memory/memory-limits.ts';
 import { createEnvSecrets } from './adapters/secrets/env/env-secrets.ts';
 import { createSqliteStore } from './adapters/store/sqlite/sqlite-store.ts';
 import { cognitoJwksUri, createFederation } from './composition/federation.ts';
+import { createMailTransport } from './composition/mail.ts';
 import type { Config } from './config/config.ts';
 import { assetPath } from './config/paths.ts';
 import { loadPlans } from './config/plans-file.ts';
 import { ConfigError } from './config/settings.ts';
 import { parseCommonPasswords } from './domain/password-policy.ts';
-import { type PaidPlan, type PlanTable, planDefinition } from './domain/plans.ts';
+import { PAID_PLANS, type PaidPlan, type PlanTable, planDefinition } from './domain/plans.ts';
 import type { Billing } from './ports/billing.ts';
 import type { Blobs } from './ports/blobs.ts';
 import type { IdentityProvider } from './ports/identity.ts';
+import type { Limits } from './ports/limits.ts';
 import type { Mail } from './ports/mail.ts';
+import type { Passkeys } from './ports/passkeys.ts';
 import type { Secrets } from './ports/secrets.ts';
 import type { Store } from './ports/store.ts';
 import type { Deps, Logger } from './services/deps.ts';
+import { createMailDelivery } from './services/mail-delivery.ts';
 
 export const BUILTIN_CLIENT_ID = 'gatehouse';
-
-/** Six-digit codes in a dev-outbox log line are masked: logs must never carry codes (SECURITY 36). */
-export const maskCodes = (text: string): string =>
-  text.replace(/\b\d{6}\b/g, '******').replace(/code=[^&\s]+/g, 'code=******');
 
 /** The 18,000-entry list is read on the first password check, not on the start-up path. */
 function lazyCommonPasswords(): { has(candidate: string): boolean } {
@@ -110,12 +110,19 @@ async function createBilling(
     file: join(dataDir, 'billing-simulator.db'),
     webhookSecret: webhookSecret || `whsec_sim_${randomBytes(24).toString('base64url')}`,
     pagesUrl: `${config.appOrigin}/billing/simulator`,
-    prices: (['basic', 'premium'] as const).map((id) => {
+    prices: PAID_PLANS.map((id) => {
       const plan = planDefinition(plans, id);
-      return { id: prices[id], amount: plan.price, currency: plans.currency, interval: plan.interval };
+      return {
+        id: prices[id],
+        name: plan.name,
+        amount: plan.price,
+        currency: plans.currency,
+        interval: plan.interval,
+      };
     }),
     clock,
     log,
+    retrySpeedup: config.simulatorRetrySpeedup,
   });
   return { billing, prices };
 }
@@ -131,13 +138,17 @@ async function createIdentityProvider(
   mail: Mail,
   log: Logger,
   clock: () => number,
-): Promise<IdentityProvider> {
-  if (config.identityProvider !== 'cognito') return createIdentity(config, mail, clock);
+): Promise<{ identity: IdentityProvider; passkeys: Passkeys }> {
+  if (config.identityProvider !== 'cognito') {
+    const identity = createIdentity(config, mail, clock);
+    return { identity, passkeys: identity.passkeys };
+  }
   const clientSecret = await secrets.get('COGNITO_CLIENT_SECRET');
   const endpoint = config.cognitoEndpoint || undefined;
   const { createCognitoIdentity } = await import('./adapters/identity/cognito/cognito-identity.ts');
+  const { cognitoPasskeys } = await import('./adapters/identity/cognito/passkeys.ts');
   const jwksUri = cognitoJwksUri(config);
-  return createCognitoIdentity({
+  const identity = createCognitoIdentity({
     region: config.awsRegion,
     userPoolId: config.cognitoUserPoolId,
     clientId: config.cognitoClientId,
@@ -146,6 +157,7 @@ async function createIdentityProvider(
     clock,
     log,
   });
+  return { identity, passkeys: cognitoPasskeys };
 }
 
 /** Credentials from the identity pool, in Cognito mode when a pool is configured. */
@@ -197,6 +209,22 @@ async function createStore(config: Config, dataDir: string, clock: () => number)
   return store;
 }
 
+/**
+ * The sensitive routes' rate-limit counters follow the store: in this process's memory on one
+ * machine (one server per DATA_DIR sees every request), in the store's DynamoDB table when the
+ * app may run as several instances, so they share one budget.
+ */
+async function createLimits(config: Config, clock: () => number): Promise<Limits> {
+  if (config.store !== 'dynamodb') return createMemoryLimits({ clock });
+  const { createDynamoLimits } = await import('./adapters/limits/dynamodb/dynamo-limits.ts');
+  return createDynamoLimits({
+    tableName: config.dynamodbTable,
+    region: config.awsRegion,
+    ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}),
+    clock,
+  });
+}
+
 /** Photos and files: a folder under DATA_DIR, or an S3 bucket (BLOBS=s3). */
 async function createBlobs(config: Config, dataDir: string): Promise<Blobs & { close?(): void }> {
   if (config.blobs !== 's3') return createLocalBlobs(join(dataDir, 'blobs'));
@@ -239,21 +267,23 @@ export async function compose(
   const awsCredentials = await createAwsCredentials(config, log);
   const { billing, prices } = await createBilling(config, plans, secrets, dataDir, log, clock);
 
-  const mail = createOutboxMail({
-    file: join(dataDir, 'outbox.jsonl'),
-    log: (text) =>
-      log.info({ mail: maskCodes(text) }, 'dev outbox: message stored; read it in full at GET /api/dev/mail'),
-  });
-  const identity = await createIdentityProvider(config, secrets, mail, log, clock);
-  const federation = await createFederation(config, secrets, identity, log);
+  const transport = await createMailTransport(config, secrets, dataDir, log);
+
+  // The store before the identity provider: mail delivery counts each address's send budget in it.
   const store = await createStore(config, dataDir, clock);
+  const mail = createMailDelivery({ transport, store, log, clock, budgetPerHour: config.mailBudgetPerHour });
+  const { identity, passkeys } = await createIdentityProvider(config, secrets, mail, log, clock);
+  const federation = await createFederation(config, secrets, identity, log);
+  const limits = await createLimits(config, clock);
   const blobs = await createBlobs(config, dataDir);
 
   const deps: Deps = {
     config,
     identity,
+    passkeys,
     federation,
     store,
+    limits,
     blobs,
     mail,
     secrets,
@@ -272,9 +302,12 @@ export async function compose(
   return {
     deps,
     async close() {
+      // First: the simulator stops delivering events into a store that is about to close.
+      billing.close?.();
+      await mail.close?.();
       await identity.close();
       await store.close();
-      billing.close?.();
+      await limits.close();
       awsCredentials?.close();
       blobs.close?.();
     },

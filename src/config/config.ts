@@ -2,19 +2,42 @@
  * Configuration, parsed once from the environment (and .env) and frozen. A wrong setting throws a
  * ConfigError naming the variable; src/server.ts prints it as one line and exits.
  */
+import { checkMailSettings } from './mail-checks.ts';
 import { ConfigError, type Setting, settings } from './settings.ts';
 
 type ValueOf<S> = S extends Setting<infer T> ? T : never;
-export type Config = Readonly<{ [K in keyof typeof settings]: ValueOf<(typeof settings)[K]> }>;
+type Settings = { [K in keyof typeof settings]: ValueOf<(typeof settings)[K]> };
+export type Config = Readonly<
+  Settings & {
+    /**
+     * Origins that are this server as much as APP_ORIGIN is: http://localhost, 127.0.0.1 and [::1]
+     * at PORT, while APP_ORIGIN is left to its default and HOST is loopback (a browser on this
+     * machine may open any of the three). Empty in every other case: an operator who sets
+     * APP_ORIGIN, or serves beyond loopback, gets exactly the origin configured.
+     */
+    loopbackOrigins: readonly string[];
+  }
+>;
+
+/** The addresses HOST may name that only this machine can reach. */
+export const isLoopbackHost = (host: string): boolean =>
+  ['127.0.0.1', 'localhost', '::1'].includes(host.trim().toLowerCase());
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const out: Record<string, unknown> = {};
+  const defaulted = new Set<string>();
   for (const [key, s] of Object.entries(settings) as [string, Setting<unknown>][]) {
     const raw = env[s.name];
-    const value = raw === undefined || (raw === '' && s.default !== undefined) ? s.default : raw;
+    const unset = raw === undefined || (raw === '' && s.default !== undefined);
+    const value = unset ? (s.follows?.(out) ?? s.default) : raw;
     if (value === undefined) throw new ConfigError(s.name, 'is required');
+    if (unset) defaulted.add(s.name);
     out[key] = s.parse(value, s.name);
   }
+  const lenient = defaulted.has('APP_ORIGIN') && isLoopbackHost(String(out.host));
+  out.loopbackOrigins = lenient
+    ? ['localhost', '127.0.0.1', '[::1]'].map((h) => new URL(`http://${h}:${String(out.port)}`).origin)
+    : [];
   const config = out as Config;
   if (config.passwordMinLength > config.passwordMaxLength) {
     throw new ConfigError('PASSWORD_MIN_LENGTH', 'must not exceed PASSWORD_MAX_LENGTH');
@@ -27,7 +50,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   checkAwsSettings(config);
   checkSocialSettings(config);
-  return Object.freeze({ ...config, corsOrigins: Object.freeze([...config.corsOrigins]) }) as Config;
+  checkMailSettings(config);
+  return Object.freeze({
+    ...config,
+    corsOrigins: Object.freeze([...config.corsOrigins]),
+    loopbackOrigins: Object.freeze([...config.loopbackOrigins]),
+  }) as Config;
 }
 
 /** Merge the process environment with a .env file (process environment wins), Node's own parser. */

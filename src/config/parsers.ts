@@ -2,6 +2,9 @@
  * The parsers of src/config/settings.ts: each turns one raw environment value into a typed one or
  * throws a ConfigError naming the variable, showing at most 60 characters of what it got.
  */
+import { hasControlCharacters, type Mailbox, MailboxError, parseMailbox } from '../domain/mail-address.ts';
+import { isPhoneCountry } from '../domain/phone.ts';
+
 export class ConfigError extends Error {
   constructor(
     readonly variable: string,
@@ -115,3 +118,38 @@ export const emailList: Parser<string[]> = (raw, name) =>
     .map((s) =>
       /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(s) ? s : fail(name, 'must be a comma-separated list of emails', s),
     );
+
+/** A mailbox ("Name <address>" or a bare address, whose name is then empty); empty is null. */
+export const optionalMailbox: Parser<Mailbox | null> = (raw, name) => {
+  if (raw.trim() === '') return null;
+  try {
+    return parseMailbox(raw);
+  } catch (err) {
+    return fail(name, err instanceof MailboxError ? err.message : 'is not a mailbox', raw);
+  }
+};
+
+/** A host name or an IP address: letters, digits, dots, dashes, colons (IPv6), nothing else. */
+export const hostName: Parser<string> = (raw, name) => {
+  const v = raw.trim();
+  if (v === '' || /^[A-Za-z0-9.-]{1,253}$/.test(v) || /^\[?[0-9A-Fa-f:.]{2,45}\]?$/.test(v)) return v;
+  return fail(name, 'must be a host name or an IP address', raw);
+};
+
+/** Letters, digits, "_" and "-" only (AWS resource names such as an SES configuration set). */
+export const awsName: Parser<string> = (raw, name) => {
+  const v = raw.trim();
+  return v === '' || /^[A-Za-z0-9_-]{1,64}$/.test(v)
+    ? v
+    : fail(name, 'must be letters, digits, _ and -', raw);
+};
+
+/** Printable text on one line (a user name sent to a server); control characters are refused. */
+export const oneLine: Parser<string> = (raw, name) =>
+  hasControlCharacters(raw) ? fail(name, 'must not contain control characters', raw) : raw.trim();
+
+/** A country phone numbers can be read for: ISO 3166-1 alpha-2, any case; returned upper-case. */
+export const phoneCountry: Parser<string> = (raw, name) => {
+  const code = raw.trim().toUpperCase();
+  return isPhoneCountry(code) ? code : fail(name, 'must be a two-letter country code such as US or GB', raw);
+};

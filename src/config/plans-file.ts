@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import { PLAN_IDS, type PlanDefinition, type PlanTable } from '../domain/plans.ts';
+import { isPaidPlan, PLAN_IDS, type PlanDefinition, type PlanTable } from '../domain/plans.ts';
 import { assetPath } from './paths.ts';
 import { ConfigError } from './settings.ts';
 
@@ -41,19 +41,24 @@ export function loadPlans(file: string): PlanTable {
     if (!Array.isArray(p.features) || !p.features.every((f) => typeof f === 'string'))
       fail(at('features'), 'must be a list of strings');
     const ent = (p.entitlements ?? {}) as Json;
+    const id = PLAN_IDS[i] as PlanDefinition['id'];
+    const paid = isPaidPlan(id);
     const price = wholeNumber(p.price, 'price', 0);
-    if (i === 0 && price !== 0) fail(at('price'), 'must be 0: the trial is free');
-    if (i > 0 && price === 0) fail(at('price'), 'must be above 0 for a paid plan');
+    if (!paid && price !== 0) fail(at('price'), `must be 0: the ${id} plan is free`);
+    if (paid && price === 0) fail(at('price'), 'must be above 0 for a paid plan');
+    const quota = wholeNumber(ent.file_quota_bytes, 'entitlements.file_quota_bytes', 0);
+    // A quota of 0 is "no uploads"; only the free tier may have it, every other plan sells storage.
+    if (id !== 'free' && quota === 0) fail(at('entitlements.file_quota_bytes'), 'must be above 0');
     return {
-      id: PLAN_IDS[i] as PlanDefinition['id'],
+      id,
       name: p.name as string,
       price,
       interval: p.interval as 'month' | 'year',
       features: p.features as string[],
-      ...(i === 0 ? { trialDays: wholeNumber(p.trial_days, 'trial_days', 1) } : {}),
+      ...(id === 'trial' ? { trialDays: wholeNumber(p.trial_days, 'trial_days', 1) } : {}),
       entitlements: {
-        fileQuotaBytes: wholeNumber(ent.file_quota_bytes, 'entitlements.file_quota_bytes', 0),
-        fileMaxBytes: wholeNumber(ent.file_max_bytes, 'entitlements.file_max_bytes', 1),
+        fileQuotaBytes: quota,
+        fileMaxBytes: wholeNumber(ent.file_max_bytes, 'entitlements.file_max_bytes', quota === 0 ? 0 : 1),
       },
     };
   });

@@ -5,17 +5,23 @@
  */
 
 import {
+  awsName,
+  bool,
   emailList,
+  hostName,
   int,
   nameList,
+  oneLine,
   oneOf,
   optionalInt,
+  optionalMailbox,
   optionalOneOf,
   optionalOrigin,
   optionalUrl,
   origin,
   originList,
   type Parser,
+  phoneCountry,
   text,
 } from './parsers.ts';
 
@@ -23,20 +29,29 @@ export { ConfigError } from './parsers.ts';
 
 export interface Setting<T> {
   readonly name: string;
+  /** The default as the README shows it; also the value used unless `follows` computes one. */
   readonly default: string | undefined;
   readonly doc: string;
   readonly parse: Parser<T>;
+  /** A default computed from the settings parsed before this one (APP_ORIGIN follows PORT). */
+  readonly follows?: (parsed: Readonly<Record<string, unknown>>) => string;
 }
 
-const setting = <T>(name: string, def: string | undefined, doc: string, parse: Parser<T>): Setting<T> => ({
-  name,
-  default: def,
-  doc,
-  parse,
-});
+const setting = <T>(
+  name: string,
+  def: string | undefined,
+  doc: string,
+  parse: Parser<T>,
+  follows?: Setting<T>['follows'],
+): Setting<T> => ({ name, default: def, doc, parse, ...(follows ? { follows } : {}) });
 
 export const settings = {
-  port: setting('PORT', '3000', 'TCP port the server listens on.', int(0, 65535)),
+  port: setting(
+    'PORT',
+    '3000',
+    'TCP port the server listens on. 0 picks a free one (printed at start).',
+    int(0, 65535),
+  ),
   host: setting(
     'HOST',
     '127.0.0.1',
@@ -45,9 +60,10 @@ export const settings = {
   ),
   appOrigin: setting(
     'APP_ORIGIN',
-    'http://localhost:3000',
-    'Public origin of the app. Links in emails, cookie security and the Origin check all use it; request headers never override it.',
+    'http://localhost:<PORT>',
+    'Public origin of the app. Links in emails, cookie security and the Origin check all use it; request headers never override it. Left unset while HOST is loopback, the app also answers as http://127.0.0.1:<PORT> and http://[::1]:<PORT>, and mails a browser links to the one it is at.',
     origin,
+    (parsed) => `http://localhost:${String(parsed.port)}`,
   ),
   dataDir: setting(
     'DATA_DIR',
@@ -60,6 +76,12 @@ export const settings = {
     'info',
     'pino log level.',
     oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+  ),
+  logFormat: setting(
+    'LOG_FORMAT',
+    '',
+    'pretty (one readable line per event) or json (one JSON object per line, for a log shipper). Empty: pretty when standard output is a terminal, json otherwise. Redaction is the same in both.',
+    optionalOneOf('pretty', 'json'),
   ),
   trustProxyHops: setting(
     'TRUST_PROXY_HOPS',
@@ -218,8 +240,64 @@ export const settings = {
   mail: setting(
     'MAIL',
     'outbox',
-    'Mail adapter: outbox keeps every message, prints it to the log and serves it at GET /api/dev/mail to loopback clients.',
-    oneOf('outbox'),
+    'Mail adapter: outbox (the dev outbox: keeps every message, prints it to the log and serves it at GET /api/dev/mail to loopback clients; nothing is delivered), smtp (any SMTP provider; needs SMTP_HOST, MAIL_FROM) or ses (Amazon SES; needs MAIL_FROM and SES_REGION or AWS_REGION).',
+    oneOf('outbox', 'smtp', 'ses'),
+  ),
+  mailFrom: setting(
+    'MAIL_FROM',
+    '',
+    'Sender of every message, a display name and an address: Gatehouse <no-reply@example.com> (a bare address is sent with SERVICE_NAME as its name). Required with MAIL=smtp or ses; with ses the address or its domain must be a verified SES identity.',
+    optionalMailbox,
+  ),
+  mailReplyTo: setting(
+    'MAIL_REPLY_TO',
+    '',
+    'Where replies go (Reply-To), as a name and an address like MAIL_FROM. Empty: no Reply-To header, replies go to MAIL_FROM.',
+    optionalMailbox,
+  ),
+  smtpHost: setting('SMTP_HOST', '', 'SMTP server (MAIL=smtp), e.g. smtp.example.com.', hostName),
+  smtpPort: setting(
+    'SMTP_PORT',
+    '587',
+    'SMTP port: 587 or 25 use STARTTLS, 465 TLS from the start. Beyond localhost the connection must be encrypted and the certificate valid, or nothing is sent.',
+    int(1, 65535),
+  ),
+  smtpUser: setting(
+    'SMTP_USER',
+    '',
+    'SMTP user name; its password is the SMTP_PASSWORD secret (environment, .env or the Secrets Manager secret). Empty: no authentication.',
+    oneLine,
+  ),
+  sesRegion: setting('SES_REGION', '', 'Region of Amazon SES (MAIL=ses). Empty: AWS_REGION.', text),
+  sesConfigurationSet: setting(
+    'SES_CONFIGURATION_SET',
+    '',
+    'SES configuration set every message is sent with (its event destinations see sends, bounces and complaints). Empty: none.',
+    awsName,
+  ),
+  sesEndpoint: setting(
+    'SES_ENDPOINT',
+    '',
+    "SES API endpoint. Empty: the region's. Only for a local stand-in such as moto.",
+    optionalOrigin,
+  ),
+  mailBudgetPerHour: setting(
+    'MAIL_BUDGET_PER_HOUR',
+    '5',
+    'Messages one address may be sent per hour in answer to sign-up, resend-code and forgot-password requests, whoever sends them. Beyond it they are withheld (and audited); the answers do not change.',
+    int(1, 1000),
+  ),
+  allowDevOutbox: setting(
+    'ALLOW_DEV_OUTBOX',
+    '0',
+    'Set to 1 to start with MAIL=outbox although the server listens beyond loopback or NODE_ENV is production (a demo, a staging box): without it such a start is refused, because nobody would receive mail.',
+    bool,
+  ),
+  nodeEnv: setting(
+    'NODE_ENV',
+    '',
+    'Only read by the dev-outbox guard: production refuses MAIL=outbox unless ALLOW_DEV_OUTBOX=1. Nothing else changes with it.',
+    text,
   ),
   adminEmails: setting(
     'ADMIN_EMAILS',
@@ -232,6 +310,12 @@ export const settings = {
     'Gatehouse',
     'Product name used in emails, the TOTP issuer and the password context check.',
     text,
+  ),
+  phoneDefaultCountry: setting(
+    'PHONE_DEFAULT_COUNTRY',
+    'US',
+    'Country (two letters) of phone numbers typed without a + and country code, in the profile; numbers are stored in E.164 whatever was typed.',
+    phoneCountry,
   ),
   accessTokenTtl: setting(
     'ACCESS_TOKEN_TTL_SECONDS',
@@ -296,7 +380,7 @@ export const settings = {
   rateLimitAuthPerMinute: setting(
     'RATE_LIMIT_AUTH_PER_MINUTE',
     '30',
-    'Requests per minute one client address may make to credential endpoints (sign-in, sign-up, codes, resets).',
+    'Requests per minute one client address may make to each credential endpoint (sign-in, sign-up, codes, resets, MFA, refresh), counted across every instance (in the DynamoDB table with STORE=dynamodb).',
     int(1, 10000000),
   ),
   rateLimitPerMinute: setting(
@@ -310,6 +394,30 @@ export const settings = {
     '65536',
     'Largest JSON request body accepted.',
     int(1024, 10485760),
+  ),
+  headersTimeoutSeconds: setting(
+    'HTTP_HEADERS_TIMEOUT_SECONDS',
+    '10',
+    'How long a client may take to send a request line and headers (counted from its first byte, or from connecting). Slower connections get 408 and are closed.',
+    int(1, 300),
+  ),
+  requestTimeoutSeconds: setting(
+    'HTTP_REQUEST_TIMEOUT_SECONDS',
+    '30',
+    'How long a client may take to send a request body once its headers are in, on every route but the file and photo uploads (which have UPLOAD_IDLE_TIMEOUT_SECONDS instead). Slower connections get 408 and are closed.',
+    int(1, 3600),
+  ),
+  keepAliveTimeoutSeconds: setting(
+    'HTTP_KEEP_ALIVE_TIMEOUT_SECONDS',
+    '72',
+    'How long an idle keep-alive connection is kept open between requests. Longer than the 60 s idle timeout of AWS load balancers, so the balancer, not the server, closes an idle connection.',
+    int(1, 3600),
+  ),
+  uploadIdleTimeoutSeconds: setting(
+    'UPLOAD_IDLE_TIMEOUT_SECONDS',
+    '30',
+    'An upload body that sends no byte for this long is dropped (408). There is no limit on its total time, so large uploads still work on slow links.',
+    int(1, 3600),
   ),
   mfaIssuer: setting('MFA_ISSUER', '', 'Issuer shown in authenticator apps. Empty: SERVICE_NAME.', text),
   fileMaxBytes: setting(
@@ -365,5 +473,17 @@ export const settings = {
     '',
     'Stripe price id of the Premium plan (price_...); required with BILLING=stripe.',
     text,
+  ),
+  billingReconcileSeconds: setting(
+    'BILLING_RECONCILE_SECONDS',
+    '600',
+    "How often the server compares the billing states it has reason to doubt (a checkout not yet confirmed, a renewal past due) with the billing provider's, so a lost webhook is made up for. 0 turns the periodic pass off; the pass at start and the one on opening the billing page remain.",
+    int(0, 86400),
+  ),
+  simulatorRetrySpeedup: setting(
+    'SIMULATOR_RETRY_SPEEDUP',
+    '1',
+    "Divides the billing simulator's webhook retry schedule (Stripe's: exponential backoff for up to three days) by this factor. Only for tests that must live through long outages quickly.",
+    int(1, 1000000),
   ),
 } as const;

@@ -1,7 +1,8 @@
 /**
- * GET /api/data: the protected demo resource. Each item names the plan it needs, so the route shows
- * how a product on Gatehouse gates content: items above the caller's plan are listed as locked,
- * with their title (an upgrade prompt) but never their body.
+ * GET /api/data: the protected demo resource, the signed-in user's data feed. Each item names the
+ * plan it needs, so the route shows how a product on Gatehouse gates content: items above the
+ * caller's plan are listed as locked, with their title but never their body. The words are for the
+ * product's end users, as a real feed's would be.
  */
 import type { Plan } from './plans.ts';
 
@@ -15,8 +16,8 @@ export interface DemoItem {
 export const DEMO_ITEMS: readonly DemoItem[] = [
   {
     id: 'getting-started',
-    title: 'Getting started',
-    body: 'Your account works: this item comes from a route that only signed-in users can read.',
+    title: 'Welcome aboard',
+    body: 'Your account is ready. Upload your first files, and turn on two-step sign-in to keep them safe.',
     requiredPlan: 'trial',
   },
   {
@@ -28,19 +29,19 @@ export const DEMO_ITEMS: readonly DemoItem[] = [
   {
     id: 'team-insights',
     title: 'Team insights',
-    body: 'Basic and above: shared dashboards and a monthly summary by email.',
+    body: 'Shared dashboards for your team, and a monthly summary by email.',
     requiredPlan: 'basic',
   },
   {
     id: 'forecast',
     title: 'Premium forecast',
-    body: 'Premium only: a twelve-month forecast of storage and activity, refreshed nightly.',
+    body: 'A twelve-month forecast of your storage and activity, refreshed every night.',
     requiredPlan: 'premium',
   },
   {
     id: 'priority-support',
     title: 'Priority support line',
-    body: 'Premium only: a direct line to the team, answered within one business hour.',
+    body: 'A direct line to our team, answered within one business hour.',
     requiredPlan: 'premium',
   },
 ];

@@ -7,17 +7,24 @@ export const errorCodes = {
   VALIDATION_FAILED: 400,
   INVALID_EMAIL: 400,
   INVALID_PASSWORD: 400,
+  INVALID_PHONE_NUMBER: 400,
   PASSWORD_TOO_SHORT: 400,
   PASSWORD_TOO_LONG: 400,
   PASSWORD_TOO_COMMON: 400,
   PASSWORD_TOO_PREDICTABLE: 400,
   PASSWORD_REUSED: 400,
+  EMAIL_UNCHANGED: 400,
   INVALID_CODE: 400,
+  CODE_ALREADY_USED: 400,
+  RECOVERY_CODE_USED: 400,
   CODE_EXPIRED: 400,
   INVALID_MFA_SESSION: 400,
   MFA_NOT_ENABLED: 400,
   MFA_ALREADY_ENABLED: 400,
   MFA_SETUP_REQUIRED: 400,
+  PASSKEY_CHALLENGE_INVALID: 400,
+  PASSKEY_VERIFICATION_FAILED: 400,
+  PASSKEY_NEEDS_HOST_NAME: 400,
   UNSUPPORTED_MEDIA_TYPE: 415,
   UNSUPPORTED_FILE_TYPE: 415,
   INVALID_IMAGE: 400,
@@ -34,13 +41,16 @@ export const errorCodes = {
   INVALID_TOKEN: 401,
   TOKEN_REVOKED: 401,
   SESSION_EXPIRED: 401,
+  PASSKEY_COUNTER_REGRESSED: 401,
   FORBIDDEN: 403,
   ORIGIN_REJECTED: 403,
+  REAUTHENTICATION_REQUIRED: 403,
   USER_NOT_CONFIRMED: 403,
   USER_DISABLED: 403,
   LOOPBACK_ONLY: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
+  REQUEST_TIMEOUT: 408,
   CONFLICT: 409,
   ACCOUNT_EXISTS: 409,
   IDENTITY_IN_USE: 409,
@@ -55,6 +65,8 @@ export const errorCodes = {
   INTERNAL: 500,
   NOT_AVAILABLE_IN_MODE: 501,
   UNAVAILABLE: 503,
+  /** The server's disk is full: the write was refused whole, reads still work. */
+  STORAGE_FULL: 507,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
@@ -62,11 +74,17 @@ export type ErrorCode = keyof typeof errorCodes;
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /**
+   * The user a refusal concerns, when the thrower knows it (whose MFA challenge a wrong code was
+   * sent to): for the audit trail only, never part of an answer.
+   */
+  readonly subjectId: string | undefined;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; subjectId?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.status = errorCodes[code];
+    this.subjectId = options?.subjectId;
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Where a browser may be sent back to after a round trip (social sign-in, the sign-in page): a
- * path on our own origin, never another origin or scheme (SECURITY 31). The same rule as the web
- * app's safeReturnTo (web/src/router.tsx), for the server's own redirects.
+ * path on our own origin, never another origin or scheme (SECURITY 31). One function for the
+ * server's redirects and the web app's sign-in page (web/src/return-to.ts), as with the password
+ * rules, so the two cannot disagree.
  *
  * Refused: anything not starting with exactly one "/" ("//evil.test" is scheme-relative), any
  * backslash (browsers read "/\evil.test" as "//evil.test"), control characters and whitespace

@@ -8,6 +8,7 @@
  * - gh_session: the browser session, for SESSION_TTL_SECONDS.
  * - gh_oauth: a social sign-in flow between start and callback (its id; the flow is in the store).
  * - gh_mfa: the MFA challenge of a social sign-in, handed to the sign-in page once.
+ * - gh_webauthn: the handle of a passkey ceremony's challenge, for five minutes (passkeys.routes.ts).
  */
 import { parse, serialize } from 'cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';

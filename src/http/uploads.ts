@@ -7,6 +7,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isAppError } from '../domain/errors.ts';
 import type { Upload } from '../services/files.service.ts';
+import { uploadMayTakeItsTime } from './plugins/slow-clients.ts';
 import type { App } from './routes/route-kit.ts';
 
 export const MULTIPART = ['multipart/form-data'] as const;
@@ -24,6 +25,9 @@ export const withUploads = (app: App, routes: (scope: App) => void) =>
 
 /** The first file part; the route consumes its stream. `maxBytes` only backs up the caller's own limit. */
 export async function fileFrom(request: FastifyRequest, maxBytes: number): Promise<Upload> {
+  // An upload may take as long as its size and the link need, as long as bytes keep coming: its
+  // body gets an idle timeout instead of the total one (plugins/slow-clients.ts).
+  uploadMayTakeItsTime(request.raw);
   let part: Awaited<ReturnType<FastifyRequest['file']>>;
   try {
     part = await request.file({

@@ -3,10 +3,15 @@
  * adapter is a thin translation and the local simulator can play Stripe offline.
  *
  * Guarantees every adapter gives:
- * - Every create (customer, checkout session, portal session, refund) is sent with the caller's
- *   idempotency key, so a retried call never creates a second object.
- * - `retrieveSubscription` returns the provider's current state of the subscription (null when it
- *   does not exist): webhook handling re-reads it instead of trusting the order events arrive in.
+ * - Every create and change (customer, checkout session, portal session, refund, cancel, expire,
+ *   void, price change) is sent with the caller's idempotency key, so a retried call never does it
+ *   twice; the operations that end something (cancel, expire, void, delete) also succeed when it
+ *   had already ended.
+ * - `retrieveSubscription` and `listSubscriptions` return the provider's current state (null when
+ *   it does not exist): webhook handling and reconciliation re-read it instead of trusting the order
+ *   events arrive in.
+ * - Both adapters behave as Stripe does (proration, downgrades at period end, what a cancel leaves
+ *   open), so a rule proven on the simulator holds with Stripe.
  * - `verifyWebhook` checks the `Stripe-Signature` header over the exact raw bytes (HMAC-SHA256,
  *   scheme v1, tolerance 300 s) before parsing anything, and throws INVALID_SIGNATURE (400)
  *   otherwise. A body that was parsed and re-serialised does not verify.
@@ -33,14 +38,28 @@ export interface SubscriptionSnapshot {
   readonly priceId: string;
   readonly status: SubscriptionStatus;
   /** Epoch seconds. */
+  readonly created: number;
+  /** Epoch seconds. */
   readonly currentPeriodEnd: number;
   readonly cancelAtPeriodEnd: boolean;
+  /** The price it switches to when the current period ends (a scheduled downgrade), else null. */
+  readonly scheduledPriceId: string | null;
+}
+
+export interface InvoiceLine {
+  readonly description: string;
+  /** Smallest currency unit; negative for a credit. */
+  readonly amount: number;
+  /** A proration: credit for unused time, or the charge for the remaining time on a new price. */
+  readonly proration: boolean;
 }
 
 export interface InvoiceSummary {
   readonly id: string;
   readonly number: string | null;
   readonly status: 'draft' | 'open' | 'paid' | 'void' | 'uncollectible';
+  /** The subscription it bills, if any. */
+  readonly subscriptionId: string | null;
   /** Smallest currency unit (cents). */
   readonly amountDue: number;
   readonly amountPaid: number;
@@ -49,6 +68,7 @@ export interface InvoiceSummary {
   readonly created: number;
   readonly hostedInvoiceUrl: string | null;
   readonly invoicePdf: string | null;
+  readonly lines: readonly InvoiceLine[];
 }
 
 /** A verified webhook event: Stripe's envelope with `data.object` left as the provider sent it. */
@@ -64,11 +84,15 @@ export interface BillingEvent {
 export interface SimulatorCheckout {
   readonly id: string;
   readonly status: 'open' | 'complete' | 'expired';
+  /** Set when the last attempt to pay was declined (the session stays open, as Stripe's does). */
+  readonly declined: boolean;
   readonly email: string;
   readonly priceId: string;
   readonly amount: number;
   readonly currency: string;
   readonly interval: string;
+  /** Where "back" goes: the app's cancel URL. */
+  readonly cancelUrl: string;
 }
 
 export interface SimulatorPortal {
@@ -76,23 +100,27 @@ export interface SimulatorPortal {
   readonly returnUrl: string;
   readonly subscription: SubscriptionSnapshot | null;
   readonly invoices: InvoiceSummary[];
-  readonly prices: readonly { readonly id: string; readonly amount: number; readonly currency: string }[];
 }
 
-export type SimulatorAction =
-  | { readonly kind: 'change'; readonly priceId: string }
-  | { readonly kind: 'cancel' | 'resume' | 'cancel_now' | 'renew' | 'fail_renewal' };
+export type SimulatorAction = {
+  readonly kind: 'cancel' | 'resume' | 'cancel_now' | 'renew' | 'fail_renewal';
+};
 
 export interface BillingSimulator {
   /** Where its signed events go (the app's own webhook route); events wait until it is set. */
   setDelivery(deliver: (payload: string, signatureHeader: string) => Promise<number>): void;
   getCheckout(sessionId: string): Promise<SimulatorCheckout | null>;
-  /** Pays (a subscription starts, its events are sent) or declines; where to send the browser. */
-  completeCheckout(sessionId: string, outcome: 'pay' | 'decline'): Promise<{ redirectUrl: string }>;
+  /**
+   * Pays (a subscription starts, its events are sent; where to send the browser) or declines (the
+   * session stays open and says so; nothing is charged, nothing is sent; null).
+   */
+  completeCheckout(sessionId: string, outcome: 'pay' | 'decline'): Promise<{ redirectUrl: string } | null>;
   getPortal(token: string): Promise<SimulatorPortal | null>;
   portalAction(token: string, action: SimulatorAction): Promise<void>;
-  /** Resolves once every event sent so far has been delivered or given up on (for tests). */
+  /** Resolves once every event sent so far has had its first delivery attempt (for tests). */
   idle(): Promise<void>;
+  /** Stops delivering (the process is closing); undelivered events stay stored for the next start. */
+  stop(): void;
 }
 
 export interface Billing {
@@ -103,6 +131,13 @@ export interface Billing {
     input: { email: string; userId: string },
     idempotencyKey: string,
   ): Promise<{ customerId: string }>;
+
+  /**
+   * Deletes the customer at the provider (account deletion): its portal sessions stop working,
+   * its details are gone, and the provider cancels whatever subscription it still had. Deleting a
+   * customer that is already gone succeeds.
+   */
+  deleteCustomer(customerId: string, idempotencyKey: string): Promise<void>;
 
   /** A hosted page where the customer subscribes to one price; `url` is where to send them. */
   createCheckoutSession(
@@ -116,7 +151,16 @@ export interface Billing {
     idempotencyKey: string,
   ): Promise<{ id: string; url: string }>;
 
-  /** The hosted portal: change plan, cancel, payment methods, invoices. */
+  /** The customer's Checkout Sessions that can still be paid, newest first. */
+  listOpenCheckoutSessions(customerId: string): Promise<{ id: string; created: number }[]>;
+
+  /**
+   * Expires an open Checkout Session so it can no longer be paid (Stripe's checkout.sessions.expire).
+   * Answers the session's final status: 'expired', or 'complete' when it had been paid first.
+   */
+  expireCheckoutSession(sessionId: string, idempotencyKey: string): Promise<'expired' | 'complete'>;
+
+  /** The hosted portal: cancel, payment methods, invoices. */
   createPortalSession(
     input: { customerId: string; returnUrl: string },
     idempotencyKey: string,
@@ -124,17 +168,54 @@ export interface Billing {
 
   retrieveSubscription(subscriptionId: string): Promise<SubscriptionSnapshot | null>;
 
-  /** Cancels at once (account deletion). Cancelling an already cancelled subscription succeeds. */
+  /** Every subscription of the customer, whatever its status, newest first (at most 100). */
+  listSubscriptions(customerId: string): Promise<SubscriptionSnapshot[]>;
+
+  /**
+   * Cancels at once, with no proration and no final invoice (Stripe's defaults): it never renews.
+   * Cancelling an already cancelled subscription succeeds.
+   */
   cancelSubscription(subscriptionId: string, idempotencyKey: string): Promise<void>;
 
-  /** Newest first, at most `limit`. */
-  listInvoices(customerId: string, limit: number): Promise<InvoiceSummary[]>;
+  /**
+   * Switches the subscription to another price now, prorated as Stripe does by default
+   * (`proration_behavior: create_prorations`): a credit for the unused time on the old price and a
+   * charge for the rest of the period on the new one, both on the next invoice. A change scheduled
+   * for the period's end is dropped first.
+   */
+  changePrice(subscriptionId: string, priceId: string, idempotencyKey: string): Promise<void>;
+
+  /**
+   * Schedules a switch to `priceId` when the current period ends (a downgrade; nothing is prorated),
+   * or with null drops the scheduled switch.
+   */
+  schedulePriceChange(subscriptionId: string, priceId: string | null, idempotencyKey: string): Promise<void>;
+
+  /** Newest first, at most `limit`; only one subscription's, or only in one status, when asked. */
+  listInvoices(
+    customerId: string,
+    limit: number,
+    filter?: { subscriptionId?: string; status?: InvoiceSummary['status'] },
+  ): Promise<InvoiceSummary[]>;
+
+  /** Voids an open invoice: nobody owes it any more. Voiding a void invoice succeeds. */
+  voidInvoice(invoiceId: string, idempotencyKey: string): Promise<void>;
 
   /** Refunds the invoice's payment, in full or `amount` (smallest unit). */
   refundInvoice(
     input: { invoiceId: string; amount?: number },
     idempotencyKey: string,
   ): Promise<{ refundId: string; amount: number; currency: string; status: string }>;
+
+  /**
+   * Refunds in full every payment made for the subscription that is not refunded yet, and answers
+   * what that came to. Nothing is ever refunded twice: the same key answers the same again, and a
+   * later call with another key finds nothing left (amount 0).
+   */
+  refundSubscriptionPayments(
+    subscriptionId: string,
+    idempotencyKey: string,
+  ): Promise<{ amount: number; currency: string | null }>;
 
   verifyWebhook(rawBody: Buffer, signatureHeader: string | undefined): BillingEvent;
 

@@ -10,6 +10,8 @@
  * - `put` consumes the stream without buffering it whole, and stops with PAYLOAD_TOO_LARGE
  *   (storing nothing) once more than `maxBytes` arrive.
  * - `get` returns null for a missing key; `delete` of a missing key succeeds.
+ * - `list` with `modifiedBefore` leaves out blobs written at or after that time; a page may then
+ *   hold fewer keys than `limit` (even none) while `nextCursor` still leads on.
  * - `signedUrl`, where an adapter has it (S3), is a URL that serves one key's bytes for at most
  *   `expiresInSeconds`, with the given Content-Type and Content-Disposition, to whoever holds it.
  *   Adapters without it (the local folder) are streamed through the server instead.
@@ -30,11 +32,16 @@ export interface Blobs {
   get(key: string): Promise<{ info: BlobInfo; body: Readable } | null>;
   head(key: string): Promise<BlobInfo | null>;
   delete(key: string): Promise<void>;
-  /** Keys under a prefix, in key order, paged. */
+  /** Keys under a prefix, in key order, paged; `modifiedBefore` in milliseconds since the epoch. */
   list(
     prefix: string,
-    opts?: { limit?: number; cursor?: string },
+    opts?: { limit?: number; cursor?: string; modifiedBefore?: number },
   ): Promise<{ keys: string[]; nextCursor: string | null }>;
+  /**
+   * True when no other process writes here (the local folder: one server per DATA_DIR), so that
+   * at start every blob is complete and every upload that wrote one has finished or died.
+   */
+  readonly exclusive?: boolean;
   /** Where `signedUrl` URLs point (scheme, host and port), for the pages' Content-Security-Policy. */
   readonly signedUrlOrigin?: string;
   signedUrl?(

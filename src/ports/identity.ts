@@ -14,7 +14,10 @@
  * - Tokens are RS256 JWTs with Cognito's claim names (sub, token_use, client_id, cognito:groups,
  *   iss, exp, iat, jti, and aud on ID tokens), verifiable with getJwks() and `issuer`.
  * - A challenge session is single-use, expires within minutes and dies after 5 wrong codes.
- * - A TOTP code is accepted at most once per user (RFC 6238 section 5.2), even concurrently.
+ * - A TOTP code is accepted at most once per user (RFC 6238 section 5.2), even concurrently. A
+ *   right code given again inside its window is CODE_ALREADY_USED (the app can say "wait for the
+ *   next code"), a recovery code spent before is RECOVERY_CODE_USED; both count as wrong answers
+ *   toward the challenge's cap, and only someone past the password step ever sees them.
  * - An operation an adapter cannot perform raises NOT_AVAILABLE_IN_MODE, never a silent success.
  * - Every admin operation finds the user by its userId (Cognito's `sub`) whatever its username in
  *   the provider (a pool user the Hosted UI made is named like `Google_<subject>`).
@@ -73,6 +76,11 @@ export interface CallerToken {
   readonly accessTokenFor?: () => Promise<string>;
 }
 
+export type SignUpOutcome =
+  | { readonly outcome: 'created' }
+  | { readonly outcome: 'replaced'; readonly replacedUserId: string }
+  | { readonly outcome: 'exists' };
+
 export type MfaAnswer = { readonly totp: string } | { readonly recoveryCode: string };
 
 /** A social identity as a Cognito user pool names it: the pool's provider name and the subject. */
@@ -81,6 +89,11 @@ export interface ProviderIdentity {
   readonly providerName: string;
   /** The provider's id for the person: the `userId` of the ID token's `identities` claim. */
   readonly subject: string;
+}
+
+/** Where the links in a code mail point (see RequestMeta.linkOrigin); APP_ORIGIN when absent. */
+export interface MailLinks {
+  readonly linkOrigin?: string;
 }
 
 export interface IdentityProvider {
@@ -98,19 +111,26 @@ export interface IdentityProvider {
   getJwks(opts?: { kid?: string }): Promise<JSONWebKeySet>;
 
   /**
-   * Registers an unconfirmed user and sends a 6-digit confirmation code. Returns `exists` (and
-   * sends nothing, changes nothing) when the email is already registered: callers must answer
-   * both outcomes identically.
+   * Registers an unconfirmed user and sends a 6-digit confirmation code. Callers must answer every
+   * outcome identically:
+   * - `created`: the email was free.
+   * - `replaced`: the email had an unconfirmed, enabled registration (perhaps someone else's
+   *   pre-registration of this address). It is gone, with its password and every code sent for
+   *   it; this sign-up took its place as a new user (a new userId) and its own code was sent.
+   * - `exists`: the email belongs to a confirmed or a disabled account: nothing changes and
+   *   nothing is sent.
+   * `mail.linkOrigin`, when given, is the origin of the links in the mail a provider sends itself
+   * (default: APP_ORIGIN; Cognito's own mail ignores it).
    */
-  signUp(input: {
-    email: string;
-    password: string;
-    name?: string;
-  }): Promise<{ outcome: 'created' | 'exists' }>;
-  /** Confirms with the emailed code; the code is single-use and dies after 5 wrong guesses. */
+  signUp(input: { email: string; password: string; name?: string }, mail?: MailLinks): Promise<SignUpOutcome>;
+  /**
+   * Confirms with the emailed code; the code is single-use and dies after 5 wrong guesses. A code
+   * confirms only the registration it was sent for, so it can only ever activate the password of
+   * the sign-up that caused it (or of that registration, for a resent code).
+   */
   confirmSignUp(email: string, code: string): Promise<IdentityUser>;
   /** Sends a new confirmation code if the user exists and is unconfirmed; silently nothing otherwise. */
-  resendConfirmationCode(email: string): Promise<void>;
+  resendConfirmationCode(email: string, mail?: MailLinks): Promise<void>;
 
   /** USER_PASSWORD_AUTH. Tokens, or an MFA challenge when the user has TOTP on. One call to Cognito. */
   initiateAuth(email: string, password: string): Promise<AuthResult>;
@@ -129,7 +149,12 @@ export interface IdentityProvider {
    * for a password sign-in. Cognito: NOT_AVAILABLE_IN_MODE (the Hosted UI signs federated users in).
    */
   federatedSignIn(userId: string): Promise<AuthResult>;
-  /** Answers the SOFTWARE_TOKEN_MFA challenge with a TOTP or a one-use recovery code. */
+  /**
+   * Answers the SOFTWARE_TOKEN_MFA challenge with a TOTP or a one-use recovery code. A refusal of a
+   * challenge the adapter can tie to its user (a live or spent session of its own, a code the
+   * provider checked against that user's session) carries that user's id in the AppError's
+   * `subjectId`, so guessing against one account shows in its audit trail.
+   */
   respondToMfaChallenge(session: string, answer: MfaAnswer): Promise<{ tokens: Tokens; user: SignInUser }>;
   /** REFRESH_TOKEN_AUTH. The built-in provider rotates and treats reuse as theft (the family dies). */
   refresh(refreshToken: string): Promise<Tokens>;
@@ -139,11 +164,42 @@ export interface IdentityProvider {
   globalSignOut(userId: string): Promise<void>;
 
   /** Sends a reset code if the user exists and is confirmed; silently nothing otherwise. */
-  forgotPassword(email: string): Promise<void>;
-  /** ConfirmForgotPassword. Also ends every refresh token of the user. Never signs in. */
+  forgotPassword(email: string, mail?: MailLinks): Promise<void>;
+  /**
+   * ConfirmForgotPassword. Also ends every refresh token of the user. Never signs in. A new
+   * password equal to the current one is PASSWORD_REUSED, judged only once the code is known to be
+   * right (the code is then kept for another try). Cognito cannot compare with the current password
+   * (the pool keeps it); a pool with a password history refuses reuse, and that is PASSWORD_REUSED.
+   */
   confirmForgotPassword(email: string, code: string, newPassword: string): Promise<IdentityUser>;
   /** ChangePassword: requires the current password. */
   changePassword(userId: string, currentPassword: string, newPassword: string): Promise<void>;
+
+  /**
+   * Checks the user's current password before a sensitive change (re-authentication).
+   * INVALID_CREDENTIALS when it is wrong or the user has none (social sign-in only). Never signs
+   * in: no token, session or MFA challenge outlives the check.
+   */
+  verifyPassword(userId: string, password: string): Promise<void>;
+  /**
+   * Starts changing the user's sign-in address to `newEmail` (normalised; the caller has checked
+   * that no account has it): a 6-digit code goes to `newEmail`. Until confirmEmailChange the user
+   * keeps signing in with the old address only, and `newEmail` signs nobody in. A second call
+   * replaces the first, whose code dies. `caller` as for associateSoftwareToken (Cognito acts only
+   * with the user's own access token). `mail.linkOrigin` as for signUp.
+   */
+  startEmailChange(userId: string, newEmail: string, caller?: CallerToken, mail?: MailLinks): Promise<void>;
+  /**
+   * Confirms the pending change with its code: from now on the new address signs in and the old
+   * one does not. The code is single-use, expires (1 hour built-in, Cognito's own lifetime) and
+   * dies after 5 wrong guesses: all INVALID_CODE, as is "no change pending". ACCOUNT_EXISTS when
+   * another account took the address meanwhile (nothing changes). Ends no session: the caller does.
+   */
+  confirmEmailChange(
+    userId: string,
+    code: string,
+    caller?: CallerToken,
+  ): Promise<{ user: IdentityUser; previousEmail: string }>;
 
   /**
    * AssociateSoftwareToken: a new pending TOTP secret (base32); MFA is not on until verified.

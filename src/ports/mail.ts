@@ -1,15 +1,34 @@
 /**
  * The mail port: transactional mail the built-in identity provider and Gatehouse itself send
- * (confirmation and reset codes, notices). Cognito sends its own mail in AWS mode.
+ * (confirmation and reset codes, notices). Cognito sends its own codes in Cognito mode. Adapters
+ * are transports (the dev outbox, SMTP, SES); services/mail-delivery.ts wraps the chosen one with
+ * the send budget, retries and auditing, and that wrapper is the Mail everything else is given.
  *
- * Guarantees: `send` resolves once the message is accepted for delivery (stored, for the outbox),
- * rejects with UNAVAILABLE otherwise; recipients are already-normalised addresses. An adapter that
- * can show what it sent exposes `outbox` (the dev outbox only; never a real transport).
+ * Guarantees of every transport:
+ * - `send` resolves once the message is accepted for delivery (stored, for the outbox; accepted
+ *   by the SMTP server or SES otherwise). It rejects with a MailSendError saying whether trying
+ *   again later may succeed (`transient`) and the provider's own code for the failure, and
+ *   never with the message's content in it.
+ * - Each message goes out as multipart/alternative (text and HTML) From the configured mailbox,
+ *   to exactly one recipient, an already-normalised address. A message whose recipient or
+ *   subject holds a control character is refused (permanent), never sent: no value can add a
+ *   header.
+ * - An adapter that can show what it sent exposes `outbox` (the dev outbox only; never a real
+ *   transport). Its `list` includes a message from the moment `send` is called.
+ * - `close` ends pooled connections; no send is started after it.
  */
+import { AppError } from '../domain/errors.ts';
+import type { MailKind } from '../domain/mail-render.ts';
+
+export type { MailKind } from '../domain/mail-render.ts';
+
 export interface MailMessage {
   readonly to: string;
   readonly subject: string;
   readonly text: string;
+  readonly html: string;
+  /** What the message is for; the only thing about it that logs and the audit trail name. */
+  readonly kind: MailKind;
 }
 
 export interface StoredMail extends MailMessage {
@@ -20,4 +39,19 @@ export interface StoredMail extends MailMessage {
 export interface Mail {
   send(message: MailMessage): Promise<void>;
   readonly outbox?: { list(limit?: number): StoredMail[] };
+  close?(): Promise<void>;
+}
+
+/** A transport's refusal: UNAVAILABLE, with what the delivery layer needs to decide on a retry. */
+export class MailSendError extends AppError {
+  constructor(
+    /** True when the same message may be accepted later (an SMTP 4xx, a lost connection). */
+    readonly transient: boolean,
+    /** The provider's code: "SMTP 421", "ETIMEDOUT", "SES MessageRejected". Never content. */
+    readonly providerCode: string,
+    options?: { cause?: unknown },
+  ) {
+    super('UNAVAILABLE', `The message could not be sent (${providerCode}).`, options);
+    this.name = 'MailSendError';
+  }
 }

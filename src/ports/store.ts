@@ -113,8 +113,9 @@ export interface AuditQuery {
 }
 
 /**
- * A user's billing state as Gatehouse last learned it from verified webhooks (never from a
- * redirect). One per user; `customerId` links it to the provider's customer, one for one.
+ * A user's billing state as Gatehouse last learned it from the provider, by verified webhook or by
+ * asking it (reconciliation), never from a redirect. One per user; `customerId` links it to the
+ * provider's customer, one for one.
  */
 export interface SubscriptionRecord {
   readonly userId: string;
@@ -132,6 +133,15 @@ export interface SubscriptionRecord {
   readonly paymentFailedAt: number | null;
   /** `created` of the newest invoice event applied, so an older one arriving late changes nothing. */
   readonly lastInvoiceAt: number | null;
+  /** The price the subscription switches to when its period ends (a downgrade), else null. */
+  readonly scheduledPriceId: string | null;
+  /** Epoch seconds: when the user last opened a checkout that has not led to a subscription yet. */
+  readonly checkoutStartedAt: number | null;
+  /**
+   * Epoch seconds: when this record should next be compared with the provider (reconciliation),
+   * because a checkout is pending or a renewal is due; null when nothing is awaited.
+   */
+  readonly checkAfter: number | null;
   readonly updatedAt: string;
 }
 
@@ -243,6 +253,8 @@ export interface Store {
     /** Replaces the user's record (which must exist: linkCustomer made it). */
     put(record: SubscriptionRecord): Promise<void>;
     delete(userId: string): Promise<void>;
+    /** Users whose record is due for reconciliation (`checkAfter` <= now, epoch seconds), most overdue first. */
+    listDue(nowSeconds: number, limit: number): Promise<string[]>;
     /** Remembers a handled webhook event; false when it had been recorded before. */
     recordEvent(eventId: string, type: string, receivedAt: string): Promise<boolean>;
     hasEvent(eventId: string): Promise<boolean>;

@@ -4,9 +4,11 @@
  *
  * 1. Lock: disable the identity and void every session and token. From here nobody can sign in
  *    as this user or act with an old credential, whatever happens next.
- * 2. Data: the subscription (cancelled at the provider), file bytes then file records, then a sweep of the user's blob prefixes (photos, and
- *    any bytes a crash left without a record), the browser sessions, the linked social accounts,
- *    and the profile last.
+ * 2. Data: billing (open checkouts expired, subscriptions cancelled now, the provider's customer
+ *    deleted, so nothing bills the account again and its portal links die), file records then
+ *    file bytes (a file is never listed without its bytes), then a sweep of the user's blob
+ *    prefixes (photos, and any bytes a failure or a crash left without a record), the browser
+ *    sessions, the linked social accounts, and the profile last.
  * 3. Identity: deleted only when nothing it owns is left, so no data is ever without an owner.
  *
  * Every step is idempotent and retried (3 tries, backing off) on failures that may pass. If one
@@ -15,9 +17,10 @@
  */
 import { AppError, isAppError } from '../domain/errors.ts';
 import { audit } from './audit.ts';
-import { cancelForDeletion } from './billing.service.ts';
+import { closeBillingForDeletion } from './billing.service.ts';
 import type { Deps, RequestMeta } from './deps.ts';
 import { deleteAllFiles } from './files.service.ts';
+import { notify } from './notices.ts';
 import { revokeEverything } from './revocation.ts';
 
 const RETRIES = [50, 250];
@@ -68,7 +71,7 @@ export async function deleteAccount(
     if (profile?.enabled) await deps.store.profiles.put({ ...profile, enabled: false });
   });
 
-  await step(deps, 'cancel subscription', () => cancelForDeletion(deps, userId));
+  await step(deps, 'close billing', () => closeBillingForDeletion(deps, userId));
   const files = await step(deps, 'delete files', () => deleteAllFiles(deps, userId));
   await step(deps, 'sweep file bytes', () => sweepBlobs(deps, `files/${userId}/`));
   await step(deps, 'delete photos', () => sweepBlobs(deps, `photos/${userId}/`));
@@ -84,4 +87,11 @@ export async function deleteAccount(
     ip: meta?.ip ?? null,
     detail: { files },
   });
+  // To the address read before anything was deleted: the account cannot be asked any more.
+  await notify(
+    deps,
+    userId,
+    { kind: 'account-deleted', byAdministrator: actorId !== userId },
+    { to: user.email },
+  );
 }

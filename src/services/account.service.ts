@@ -7,6 +7,7 @@ import { otpauthUri } from '../domain/totp.ts';
 import { audit } from './audit.ts';
 import { policyCheck } from './auth.service.ts';
 import type { Deps, Principal, RequestMeta } from './deps.ts';
+import { notify } from './notices.ts';
 import { refreshProfile } from './profiles.ts';
 import { revokeEverything } from './revocation.ts';
 import { callerToken, sessionsKeepIdpToken } from './session-idp-token.ts';
@@ -47,6 +48,7 @@ export async function changePassword(
     });
   await revokeEverything(deps, principal.userId);
   await audit(deps, { type: 'auth.password.change', subjectId: principal.userId, ip: meta.ip });
+  await notify(deps, principal.userId, { kind: 'password-changed' }, { to: profile.email });
   if (principal.via !== 'cookie') return { newSessionCookie: null };
   const user = await deps.identity.adminGetUser(principal.userId);
   if (!user) return { newSessionCookie: null };
@@ -93,6 +95,7 @@ export async function verifyTotpSetup(
   const out = await deps.identity.verifySoftwareToken(principal.userId, code, callerToken(deps, principal));
   await refreshProfile(deps, principal.userId);
   await audit(deps, { type: 'auth.mfa.enabled', subjectId: principal.userId, ip: meta.ip });
+  await notify(deps, principal.userId, { kind: 'mfa-enabled' });
   return out;
 }
 
@@ -113,6 +116,7 @@ export async function disableTotp(
   });
   await refreshProfile(deps, principal.userId);
   await audit(deps, { type: 'auth.mfa.disabled', subjectId: principal.userId, ip: meta.ip });
+  await notify(deps, principal.userId, { kind: 'mfa-disabled' });
 }
 
 export async function regenerateRecoveryCodes(
@@ -123,5 +127,6 @@ export async function regenerateRecoveryCodes(
 ): Promise<{ recoveryCodes: string[] }> {
   const out = await deps.identity.regenerateRecoveryCodes(principal.userId, code);
   await audit(deps, { type: 'auth.mfa.recovery_codes', subjectId: principal.userId, ip: meta.ip });
+  await notify(deps, principal.userId, { kind: 'recovery-codes-regenerated' });
   return out;
 }

@@ -11,7 +11,7 @@ import type { Deps } from './deps.ts';
 export type AuditInput = Pick<AuditEvent, 'type'> & Partial<Omit<AuditEvent, 'id' | 'at' | 'type'>>;
 
 /** The event as stored, for a store write that records it in the same atomic step as its change. */
-export function auditEvent(deps: Deps, input: AuditInput): AuditEvent {
+export function auditEvent(deps: Pick<Deps, 'clock'>, input: AuditInput): AuditEvent {
   return {
     id: randomUUID(),
     at: new Date(deps.clock()).toISOString(),
@@ -25,7 +25,8 @@ export function auditEvent(deps: Deps, input: AuditInput): AuditEvent {
   };
 }
 
-export async function audit(deps: Deps, input: AuditInput): Promise<void> {
+/** Needs only the store, the clock and the log, so mail delivery (made before Deps) audits too. */
+export async function audit(deps: Pick<Deps, 'store' | 'clock' | 'log'>, input: AuditInput): Promise<void> {
   const event = auditEvent(deps, input);
   try {
     await deps.store.audit.append(event);

@@ -15,8 +15,10 @@ import { assertNotThrottled, clearFailures, recordFailure } from './account-thro
 import { changeGroup } from './admin.service.ts';
 import { audit } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
+import { mailContextOf, notify } from './notices.ts';
 import { syncProfile, syncSignIn } from './profiles.ts';
 import { revokeEverything, tokensPastMark } from './revocation.ts';
+import { poolMayMail, takeSendBudget } from './send-budget.ts';
 
 export const ADMIN_GROUP = 'admin';
 export const USER_GROUP = 'user';
@@ -28,6 +30,9 @@ export function policyCheck(deps: Deps, password: string, email: string, name?: 
     name: name ?? null,
   });
 }
+
+/** The request's link origin, for the mail the identity provider sends in answer. */
+const links = (meta: RequestMeta) => (meta.linkOrigin ? { linkOrigin: meta.linkOrigin } : {});
 
 /** Runs work after the response, logging (never surfacing) its failure. */
 function later(deps: Deps, what: string, work: () => Promise<unknown>): void {
@@ -43,21 +48,33 @@ export async function signUp(
 ): Promise<void> {
   const email = normalizeEmail(input.email);
   policyCheck(deps, input.password, email, input.name);
-  const { outcome } = await deps.identity.signUp({
-    email,
-    password: input.password,
-    ...(input.name ? { name: input.name } : {}),
-  });
+  const result = await deps.identity.signUp(
+    {
+      email,
+      password: input.password,
+      ...(input.name ? { name: input.name } : {}),
+    },
+    links(meta),
+  );
+  const { outcome } = result;
+  if (result.outcome === 'replaced') {
+    // An unconfirmed registration (perhaps someone else's pre-registration) gave way to this one.
+    await audit(deps, {
+      type: 'auth.signup.voided',
+      actorId: null,
+      subjectId: result.replacedUserId,
+      ip: meta.ip,
+      detail: { reason: 'unconfirmed account, signed up again' },
+    });
+  }
   if (outcome === 'exists') {
     // Tell the owner by mail instead of telling the caller.
     later(deps, 'already-registered notice', () =>
-      deps.mail.send(
-        alreadyRegisteredMail(
-          { serviceName: deps.config.serviceName, appOrigin: deps.config.appOrigin },
-          email,
-        ),
-      ),
+      deps.mail.send(alreadyRegisteredMail(mailContextOf(deps, meta.linkOrigin), email)),
     );
+  } else if (deps.identity.mode === 'cognito') {
+    // The pool mailed the code itself: it counts against the address's send budget all the same.
+    later(deps, 'send budget', () => takeSendBudget(deps, deps.config.mailBudgetPerHour, email));
   }
   await audit(deps, { type: 'auth.signup', ip: meta.ip, detail: { outcome } });
 }
@@ -98,15 +115,18 @@ export async function onboard(
     await changeGroup(deps, null, user.userId, ADMIN_GROUP, 'add', meta);
 }
 
-export async function resendCode(deps: Deps, rawEmail: string): Promise<void> {
+export async function resendCode(deps: Deps, rawEmail: string, meta: RequestMeta): Promise<void> {
   const email = normalizeEmail(rawEmail);
-  later(deps, 'resend confirmation code', () => deps.identity.resendConfirmationCode(email));
+  later(deps, 'resend confirmation code', async () => {
+    if (await poolMayMail(deps, 'confirmation-code', email))
+      await deps.identity.resendConfirmationCode(email, links(meta));
+  });
 }
 
 export async function forgotPassword(deps: Deps, rawEmail: string, meta: RequestMeta): Promise<void> {
   const email = normalizeEmail(rawEmail);
   later(deps, 'forgot password', async () => {
-    await deps.identity.forgotPassword(email);
+    if (await poolMayMail(deps, 'reset-code', email)) await deps.identity.forgotPassword(email, links(meta));
     await audit(deps, { type: 'auth.password.forgot', ip: meta.ip, detail: {} });
   });
 }
@@ -129,6 +149,7 @@ export async function resetPassword(
   await clearFailures(deps, 'code', email);
   await revokeEverything(deps, user.userId);
   await audit(deps, { type: 'auth.password.reset', subjectId: user.userId, ip: meta.ip });
+  await notify(deps, user.userId, { kind: 'password-reset' }, { to: user.email });
 }
 
 /** A sign-in's tokens, and the user's record as the sign-in left it (for a browser session). */
@@ -200,8 +221,12 @@ export async function answerMfa(
   try {
     out = await deps.identity.respondToMfaChallenge(input.session, answer);
   } catch (err) {
+    // Recorded against the account whose challenge it was, so an admin (and the owner, in their
+    // activity) sees codes being guessed; the actor is unknown.
     await audit(deps, {
       type: 'auth.mfa.challenge',
+      actorId: null,
+      subjectId: err instanceof AppError ? (err.subjectId ?? null) : null,
       ip: meta.ip,
       outcome: 'failure',
       detail: { reason: (err as AppError).code ?? 'ERROR' },

@@ -7,7 +7,9 @@ import type { Billing } from '../ports/billing.ts';
 import type { Blobs } from '../ports/blobs.ts';
 import type { Federation } from '../ports/federation.ts';
 import type { IdentityProvider } from '../ports/identity.ts';
+import type { Limits } from '../ports/limits.ts';
 import type { Mail } from '../ports/mail.ts';
+import type { Passkeys } from '../ports/passkeys.ts';
 import type { Secrets } from '../ports/secrets.ts';
 import type { Profile, Store, UserRecord } from '../ports/store.ts';
 
@@ -20,9 +22,13 @@ export interface Logger {
 export interface Deps {
   readonly config: Config;
   readonly identity: IdentityProvider;
+  /** Passkeys of the identity provider's users. */
+  readonly passkeys: Passkeys;
   /** Social sign-in: the configured providers (possibly none). */
   readonly federation: Federation;
   readonly store: Store;
+  /** Counters of the sensitive routes' rate limits, shared by every instance. */
+  readonly limits: Limits;
   readonly blobs: Blobs;
   readonly mail: Mail;
   readonly secrets: Secrets;
@@ -59,8 +65,13 @@ export interface SignedInUser extends UserRecord {
   readonly profile: Profile;
 }
 
-/** Where a request comes from, for audit and throttling. */
+/** Where a request comes from, for audit and throttling, and for the links mailed in answer. */
 export interface RequestMeta {
   readonly ip: string;
   readonly userAgent: string;
+  /**
+   * The origin links mailed for this request point at, when it is not APP_ORIGIN: set only for a
+   * browser on this machine at one of config.loopbackOrigins, never from Host or X-Forwarded-Host.
+   */
+  readonly linkOrigin?: string;
 }

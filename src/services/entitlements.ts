@@ -1,7 +1,18 @@
-/** A user's plan and entitlements, from the billing state that verified webhooks stored. */
-import { type Entitlements, entitlementsFor, type Plan, planOf } from '../domain/plans.ts';
+/** A user's plan and entitlements, from the billing state read from the provider (webhooks, reconciliation). */
+import { type BillingState, type Entitlements, entitlementsFor, type Plan, planOf } from '../domain/plans.ts';
 import type { Profile, SubscriptionRecord } from '../ports/store.ts';
 import type { Deps } from './deps.ts';
+
+/** The domain's view of a stored billing record (none: a new account). */
+export const billingStateOf = (
+  record: SubscriptionRecord | null,
+): Omit<BillingState, 'accountCreatedAt'> & { cancelAtPeriodEnd: boolean } => ({
+  paidPlan: record?.plan ?? null,
+  status: record?.status ?? null,
+  // A record holds a subscription id from the first subscription on: the trial is then used up.
+  hadSubscription: record?.subscriptionId != null,
+  cancelAtPeriodEnd: record?.cancelAtPeriodEnd ?? false,
+});
 
 /** What the plan allows, from the profile (the trial runs from its creation) and billing state. */
 export function entitlementsOf(
@@ -11,19 +22,14 @@ export function entitlementsOf(
   const record = user.billing;
   return entitlementsFor(
     deps.plans,
-    {
-      paidPlan: record?.plan ?? null,
-      status: record?.status ?? null,
-      accountCreatedAt: user.profile.createdAt,
-    },
+    { ...billingStateOf(record), accountCreatedAt: user.profile.createdAt },
     deps.clock(),
     { fileQuotaBytes: deps.config.fileQuotaBytes, fileMaxBytes: deps.config.fileMaxBytes },
   );
 }
 
 /**
- * Only the plan's id (an expired trial is still "trial"): what GET /api/users/me shows, on every
- * call, so it skips the trial's date arithmetic.
+ * Only the plan's id (a trial that ran out is still "trial"): what GET /api/users/me shows, on
+ * every call, so it skips the trial's date arithmetic.
  */
-export const planIdOf = (record: SubscriptionRecord | null): Plan =>
-  record ? planOf({ paidPlan: record.plan, status: record.status }) : 'trial';
+export const planIdOf = (record: SubscriptionRecord | null): Plan => planOf(billingStateOf(record));

@@ -3,15 +3,21 @@
  * tap that hashes it (SHA-256), counts it and keeps its first bytes for type sniffing. Limits are
  * enforced twice: while streaming (the blob adapter stops past the smaller of the file limit and
  * the quota left), and atomically when the record is written (the store checks the quota in the
- * same step as the insert, so racing uploads cannot overshoot it together). Whatever fails after
- * the bytes are stored removes them again: no record without bytes, no bytes without a record.
+ * same step as the insert, so racing uploads cannot overshoot it together).
+ *
+ * No record ever points at missing bytes: an upload stores the bytes before the record, and a
+ * delete removes the record before the bytes. What a crash or a failure leaves behind is the
+ * other way round, bytes without a record, which nobody can list or download and which
+ * files-collector.ts removes. An upload whose record was refused for the quota removes its bytes
+ * at once; one whose record write failed leaves them to the collector, because a write that
+ * timed out may still land.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { AppError, isAppError } from '../domain/errors.ts';
 import { attachmentHeader, cleanFileName, downloadType } from '../domain/file-names.ts';
 import type { Entitlements } from '../domain/plans.ts';
-import type { FileRecord, Page, Usage } from '../ports/store.ts';
+import type { AuditEvent, FileRecord, Page, Usage } from '../ports/store.ts';
 import { audit, auditEvent } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
 
@@ -66,9 +72,14 @@ export async function uploadFile(
   meta: RequestMeta,
 ): Promise<FileRecord> {
   const { userId } = user;
-  if (limits.trialExpired) {
+  if (!limits.uploadsAllowed) {
     upload.stream.destroy();
-    throw new AppError('PLAN_REQUIRED', 'Your trial has ended: choose a plan to upload files.');
+    throw new AppError(
+      'PLAN_REQUIRED',
+      limits.plan === 'trial'
+        ? 'Your trial has ended: choose a plan to upload files.'
+        : 'Uploading needs a paid plan: choose one on the billing page. Your files stay available.',
+    );
   }
   const left = limits.fileQuotaBytes - user.usage.bytes;
   const quotaBound = left < limits.fileMaxBytes;
@@ -128,19 +139,36 @@ export async function uploadFile(
     ip: meta.ip,
     detail: { file_id: id, size, content_type: record.contentType },
   });
-  let created = false;
-  try {
-    created = await deps.store.files.create(record, limits.fileQuotaBytes, event);
-  } finally {
-    if (!created) await deps.blobs.delete(key).catch(() => undefined);
-  }
-  if (!created) {
+  if (!(await createRecord(deps, record, limits.fileQuotaBytes, event))) {
+    await deps.blobs.delete(key).catch(() => undefined);
     throw new AppError(
       'QUOTA_EXCEEDED',
       `This upload would pass your storage quota (${limits.fileQuotaBytes} bytes).`,
     );
   }
   return record;
+}
+
+/**
+ * Writes the record with its audit event (one atomic step); false when the quota refused it. When
+ * the write fails, the record may still exist (a DynamoDB transaction that timed out after it was
+ * applied, its event with it): a strongly consistent read tells, and an applied write is reported
+ * as done. Otherwise the failure stands and the bytes stay for the collector, since a write still
+ * in flight could land after them being removed.
+ */
+async function createRecord(
+  deps: Deps,
+  record: FileRecord,
+  quotaBytes: number,
+  event: AuditEvent,
+): Promise<boolean> {
+  try {
+    return await deps.store.files.create(record, quotaBytes, event);
+  } catch (err) {
+    const landed = await deps.store.files.get(record.userId, record.id).catch(() => null);
+    if (landed) return true;
+    throw err;
+  }
 }
 
 export async function listFiles(
@@ -191,22 +219,32 @@ export async function deleteFile(deps: Deps, userId: string, id: string, meta: R
   if (!FILE_ID.test(id)) throw notFound();
   const record = await deps.store.files.get(userId, id);
   if (!record) throw notFound();
-  // Bytes first: if the record delete then fails, a retry finds the record and finishes the job,
-  // whereas the other order could strand bytes that no record points at.
-  await deps.blobs.delete(record.blobKey);
-  await deps.store.files.delete(userId, id);
+  await removeFile(deps, record);
   await audit(deps, { type: 'file.deleted', subjectId: userId, ip: meta.ip, detail: { file_id: id } });
 }
 
-/** Every file of a user, bytes then records; for account deletion. */
+/**
+ * The record first, so the file is never listed once its bytes may be gone; then the bytes. Once
+ * the record is gone the file is deleted for its owner: bytes that cannot be removed now (a crash,
+ * blob storage down) are the collector's.
+ */
+async function removeFile(deps: Deps, record: FileRecord): Promise<void> {
+  await deps.store.files.delete(record.userId, record.id);
+  try {
+    await deps.blobs.delete(record.blobKey);
+  } catch (err) {
+    deps.log.warn({ err, fileId: record.id }, 'file bytes left for the orphan collector');
+  }
+}
+
+/** Every file of a user, records then bytes; for account deletion. */
 export async function deleteAllFiles(deps: Deps, userId: string): Promise<number> {
   let deleted = 0;
   for (;;) {
     const page = await deps.store.files.list(userId, { limit: 200 });
     if (page.items.length === 0) return deleted;
     for (const f of page.items) {
-      await deps.blobs.delete(f.blobKey);
-      await deps.store.files.delete(userId, f.id);
+      await removeFile(deps, f);
       deleted++;
     }
   }

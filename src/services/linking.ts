@@ -26,6 +26,8 @@ import type { LinkedIdentity } from '../ports/store.ts';
 import { audit } from './audit.ts';
 import { onboard } from './auth.service.ts';
 import type { Deps, RequestMeta } from './deps.ts';
+import { notify, providerName } from './notices.ts';
+import { passkeyCount } from './passkeys.ts';
 import { identityFor, linkInPool, type PoolSignIn, poolIdentityOf, rejected } from './pool-links.ts';
 
 const unverified = () =>
@@ -160,10 +162,8 @@ export async function linkToSignedInUser(
     replaced = await linkInPool(deps, userId, source.signIn, identity);
   }
   // The user may have the link already (a repeated flow): that is success, not a conflict.
-  if (
-    !(await deps.store.identities.link(link)) &&
-    (await deps.store.identities.find(link.provider, link.subject))?.userId !== userId
-  ) {
+  const added = await deps.store.identities.link(link);
+  if (!added && (await deps.store.identities.find(link.provider, link.subject))?.userId !== userId) {
     throw inUse();
   }
   await audit(deps, {
@@ -172,17 +172,21 @@ export async function linkToSignedInUser(
     ip: meta.ip,
     detail: { provider: link.provider, ...(replaced ? { replacedPoolUser: replaced } : {}) },
   });
+  // A repeated flow changed nothing: no notice.
+  if (added)
+    await notify(deps, userId, { kind: 'provider-linked', provider: providerName(deps, link.provider) });
 }
 
 export async function listIdentities(
   deps: Deps,
   userId: string,
-): Promise<{ identities: LinkedIdentity[]; hasPassword: boolean }> {
-  const [identities, user] = await Promise.all([
+): Promise<{ identities: LinkedIdentity[]; hasPassword: boolean; passkeys: number }> {
+  const [identities, user, passkeys] = await Promise.all([
     deps.store.identities.listForUser(userId),
     deps.identity.adminGetUser(userId),
+    passkeyCount(deps, userId),
   ]);
-  return { identities, hasPassword: user?.hasPassword ?? false };
+  return { identities, hasPassword: user?.hasPassword ?? false, passkeys };
 }
 
 /** Removes the user's link to the provider, unless it is their last way to sign in. */
@@ -192,15 +196,16 @@ export async function unlinkIdentity(
   provider: string,
   meta: RequestMeta,
 ): Promise<void> {
-  const { identities, hasPassword } = await listIdentities(deps, userId);
+  const { identities, hasPassword, passkeys } = await listIdentities(deps, userId);
   const target = identities.find((l) => l.provider === provider);
   if (!target) throw new AppError('NOT_FOUND', 'No such linked account.');
-  if (!hasPassword && identities.length <= 1) {
+  // A passkey is a way in of its own.
+  if (!hasPassword && identities.length <= 1 && passkeys === 0) {
     throw new AppError(
       'LAST_SIGN_IN_METHOD',
       deps.identity.mode === 'cognito'
         ? 'This is your only way to sign in. Link another account first.'
-        : 'This is your only way to sign in. Set a password (Forgot password) or link another account first.',
+        : 'This is your only way to sign in. Set a password (Forgot password), add a passkey or link another account first.',
     );
   }
   // The pool first: a link it keeps would go on signing the user in whatever the store says.
@@ -211,4 +216,5 @@ export async function unlinkIdentity(
     throw new AppError('NOT_FOUND', 'No such linked account.');
   }
   await audit(deps, { type: 'auth.identity.unlinked', subjectId: userId, ip: meta.ip, detail: { provider } });
+  await notify(deps, userId, { kind: 'provider-removed', provider: providerName(deps, provider) });
 }

@@ -117,16 +117,19 @@ export async function listSessions(deps: Deps, userId: string): Promise<SessionR
   );
 }
 
+/** Signs one of the user's devices out; `actorId` when someone else does it (an administrator). */
 export async function revokeSession(
   deps: Deps,
   userId: string,
   publicId: string,
   meta: RequestMeta,
+  actorId: string = userId,
 ): Promise<boolean> {
   const deleted = await deps.store.sessions.deleteByPublicId(userId, publicId);
   if (deleted)
     await audit(deps, {
       type: 'session.revoked',
+      actorId,
       subjectId: userId,
       ip: meta.ip,
       detail: { session: publicId },

@@ -1,5 +1,6 @@
 /** The signed-in user's own record: GET /api/users/me (the hot path) and PUT /api/users/me. */
 import { AppError } from '../domain/errors.ts';
+import { normalizePhone } from '../domain/phone.ts';
 import type { Plan } from '../domain/plans.ts';
 import type { Address, Profile, SubscriptionRecord } from '../ports/store.ts';
 import { auditEvent } from './audit.ts';
@@ -72,7 +73,14 @@ export async function updateProfile(
   const next: Profile = {
     ...current,
     ...(trimmed !== undefined ? { name: trimmed } : {}),
-    ...(patch.phone_number !== undefined ? { phoneNumber: patch.phone_number } : {}),
+    ...(patch.phone_number !== undefined
+      ? {
+          phoneNumber:
+            patch.phone_number === null
+              ? null
+              : normalizePhone(patch.phone_number, deps.config.phoneDefaultCountry),
+        }
+      : {}),
     ...(patch.address !== undefined ? { address: cleanAddress(patch.address) } : {}),
     updatedAt: new Date(deps.clock()).toISOString(),
   };

@@ -30,13 +30,20 @@ billingContract('stripe (fake Stripe)', async () => {
         status: 'active',
         currentPeriodEnd: Math.floor(Date.now() / 1000) + 30 * 86_400,
       });
-      const { invoiceId } = fake.addInvoice({ customer, amount: 900 });
-      return { subscriptionId, invoiceId, amount: 900 };
+      const amount = priceId === 'price_premium' ? 2900 : 900;
+      const { invoiceId } = fake.addInvoice({ customer, amount, subscription: subscriptionId });
+      return { subscriptionId, invoiceId, amount };
+    },
+    async failRenewal(customer, subscriptionId) {
+      (fake.state.subscriptions.get(subscriptionId) as { status: string }).status = 'past_due';
+      return fake.addInvoice({ customer, amount: 900, status: 'open', subscription: subscriptionId })
+        .invoiceId;
     },
     cleanup: () => fake.close(),
   };
 });
 
+let seeds = 0;
 billingContract('simulator', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-sim-'));
   const billing = createSimulatorBilling({
@@ -44,8 +51,8 @@ billingContract('simulator', async () => {
     webhookSecret: SECRET,
     pagesUrl: 'http://localhost:3000/billing/simulator',
     prices: [
-      { id: 'price_sim_basic', amount: 900, currency: 'usd', interval: 'month' },
-      { id: 'price_sim_premium', amount: 2900, currency: 'usd', interval: 'month' },
+      { id: 'price_sim_basic', name: 'Basic', amount: 900, currency: 'usd', interval: 'month' },
+      { id: 'price_sim_premium', name: 'Premium', amount: 2900, currency: 'usd', interval: 'month' },
     ],
     log: quiet,
   });
@@ -64,7 +71,7 @@ billingContract('simulator', async () => {
     async subscribe(customerId, userId, priceId) {
       const session = await billing.createCheckoutSession(
         { customerId, priceId, userId, successUrl: 'http://x/ok', cancelUrl: 'http://x/no' },
-        `seed-${customerId}-${priceId}`,
+        `seed-${customerId}-${priceId}-${++seeds}`,
       );
       const before = events.length;
       await sim.completeCheckout(session.id, 'pay');
@@ -74,6 +81,18 @@ billingContract('simulator', async () => {
       const invoice = fresh.find((e) => e.type === 'invoice.paid')?.data.object;
       if (!sub || !invoice) throw new Error('paying did not announce a subscription and an invoice');
       return { subscriptionId: sub.id, invoiceId: invoice.id, amount: invoice.amount_paid ?? 0 };
+    },
+    async failRenewal(customerId) {
+      const { url } = await billing.createPortalSession(
+        { customerId, returnUrl: 'http://x/' },
+        `fail-${customerId}`,
+      );
+      const before = events.length;
+      await sim.portalAction(String(url.split('/').pop()), { kind: 'fail_renewal' });
+      await sim.idle();
+      const failed = events.slice(before).find((e) => e.type === 'invoice.payment_failed')?.data.object;
+      if (!failed) throw new Error('the failed renewal announced no invoice');
+      return failed.id;
     },
     async cleanup() {
       await sim.idle();

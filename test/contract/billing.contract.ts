@@ -20,6 +20,8 @@ export interface BillingPeer {
     userId: string,
     priceId: string,
   ): Promise<{ subscriptionId: string; invoiceId: string; amount: number }>;
+  /** The subscription's renewal fails: it is past due with an open invoice (its id). */
+  failRenewal(customerId: string, subscriptionId: string): Promise<string>;
   cleanup(): Promise<void>;
 }
 
@@ -118,6 +120,90 @@ export function billingContract(name: string, make: () => Promise<BillingPeer>):
       );
       const rest = await peer.billing.refundInvoice({ invoiceId }, 'refund-3');
       assert.equal(rest.amount, amount - 100);
+    });
+
+    const customer = async (tag: string) =>
+      (await peer.billing.createCustomer({ email: `${tag}@example.test`, userId: `u-${tag}` }, `key-${tag}`))
+        .customerId;
+
+    test('expireCheckoutSession ends an open session once; the open list no longer has it', async () => {
+      const customerId = await customer('g');
+      const input = {
+        customerId,
+        priceId: peer.prices[0],
+        userId: 'u-g',
+        successUrl: 'http://localhost:3000/ok',
+        cancelUrl: 'http://localhost:3000/no',
+      };
+      const a = await peer.billing.createCheckoutSession(input, 'co-g1');
+      const b = await peer.billing.createCheckoutSession(input, 'co-g2');
+      assert.deepEqual(
+        (await peer.billing.listOpenCheckoutSessions(customerId)).map((x) => x.id).sort(),
+        [a.id, b.id].sort(),
+      );
+      assert.equal(await peer.billing.expireCheckoutSession(a.id, 'exp-g1'), 'expired');
+      assert.equal(await peer.billing.expireCheckoutSession(a.id, 'exp-g2'), 'expired', 'twice is fine');
+      assert.deepEqual(
+        (await peer.billing.listOpenCheckoutSessions(customerId)).map((x) => x.id),
+        [b.id],
+      );
+    });
+
+    test('listSubscriptions lists the cancelled ones too; a price change is now, a scheduled one waits', async () => {
+      const customerId = await customer('h');
+      const first = await peer.subscribe(customerId, 'u-h', peer.prices[0]);
+      await peer.billing.cancelSubscription(first.subscriptionId, 'cancel-h1');
+      const second = await peer.subscribe(customerId, 'u-h', peer.prices[0]);
+      const listed = await peer.billing.listSubscriptions(customerId);
+      assert.deepEqual(
+        listed.map((x) => [x.id, x.status]).sort(),
+        [
+          [first.subscriptionId, 'canceled'],
+          [second.subscriptionId, 'active'],
+        ].sort(),
+      );
+      await peer.billing.changePrice(second.subscriptionId, peer.prices[1], 'change-h1');
+      assert.equal((await peer.billing.retrieveSubscription(second.subscriptionId))?.priceId, peer.prices[1]);
+      await peer.billing.schedulePriceChange(second.subscriptionId, peer.prices[0], 'down-h1');
+      const waiting = await peer.billing.retrieveSubscription(second.subscriptionId);
+      assert.deepEqual([waiting?.priceId, waiting?.scheduledPriceId], [peer.prices[1], peer.prices[0]]);
+      await peer.billing.schedulePriceChange(second.subscriptionId, null, 'keep-h1');
+      assert.equal((await peer.billing.retrieveSubscription(second.subscriptionId))?.scheduledPriceId, null);
+    });
+
+    test('refundSubscriptionPayments refunds what the subscription was paid, once', async () => {
+      const customerId = await customer('i');
+      const { subscriptionId, amount } = await peer.subscribe(customerId, 'u-i', peer.prices[1]);
+      const refund = await peer.billing.refundSubscriptionPayments(subscriptionId, 'refund-sub-i');
+      assert.equal(refund.amount, amount);
+      assert.deepEqual(await peer.billing.refundSubscriptionPayments(subscriptionId, 'refund-sub-i2'), {
+        amount: 0,
+        currency: null,
+      });
+    });
+
+    test('voidInvoice voids an open invoice, and again; a paid one is refused', async () => {
+      const customerId = await customer('j');
+      const { subscriptionId, invoiceId } = await peer.subscribe(customerId, 'u-j', peer.prices[0]);
+      const open = await peer.failRenewal(customerId, subscriptionId);
+      const owed = await peer.billing.listInvoices(customerId, 10, { subscriptionId, status: 'open' });
+      assert.deepEqual(
+        owed.map((i) => i.id),
+        [open],
+      );
+      await peer.billing.voidInvoice(open, 'void-j1');
+      await peer.billing.voidInvoice(open, 'void-j2');
+      const all = await peer.billing.listInvoices(customerId, 10);
+      assert.equal(all.find((i) => i.id === open)?.status, 'void');
+      await assert.rejects(peer.billing.voidInvoice(invoiceId, 'void-j3'), hasCode('BAD_REQUEST'));
+    });
+
+    test('deleteCustomer cancels what it had; deleting again succeeds', async () => {
+      const customerId = await customer('k');
+      const { subscriptionId } = await peer.subscribe(customerId, 'u-k', peer.prices[0]);
+      await peer.billing.deleteCustomer(customerId, 'del-k1');
+      assert.equal((await peer.billing.retrieveSubscription(subscriptionId))?.status, 'canceled');
+      await peer.billing.deleteCustomer(customerId, 'del-k2');
     });
 
     test('verifyWebhook accepts what the SDK signs with the secret, and nothing else', () => {

@@ -108,10 +108,13 @@ test('retrieveSubscription translates Stripe subscriptions, old and new shapes, 
     userId: 'u_1',
     priceId: 'price_premium',
     status: 'past_due',
+    created: NOW / 1000,
     currentPeriodEnd: end,
     cancelAtPeriodEnd: true,
+    scheduledPriceId: null,
   });
-  assert.equal(fake.requestsTo(`/v1/subscriptions/${id}`, 'GET').length, 1);
+  const [read] = fake.requestsTo(`/v1/subscriptions/${id}`, 'GET');
+  assert.deepEqual(read?.form, { 'expand[0]': 'schedule' }, 'a scheduled downgrade comes with it');
 
   const legacy = fake.addSubscription({
     customer,
@@ -196,12 +199,14 @@ test('listInvoices asks for one customer with the limit and returns summaries ne
     id: newest,
     number: fake.state.invoices.get(newest)?.number,
     status: 'open',
+    subscriptionId: null,
     amountDue: 1900,
     amountPaid: 0,
     currency: 'usd',
     created: t0 + 60 * DAY,
     hostedInvoiceUrl: `https://invoice.stripe.com/i/${newest}`,
     invoicePdf: `https://pay.stripe.com/invoice/${newest}/pdf`,
+    lines: [],
   });
   assert.equal(all[1]?.currency, 'eur');
   assert.equal(all[2]?.amountPaid, 900);

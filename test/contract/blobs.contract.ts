@@ -225,6 +225,36 @@ export function blobsContract(
       assert.deepEqual(seen, keys.filter((k) => k.startsWith('p/')).sort());
     });
 
+    test('list with modifiedBefore leaves out younger blobs; its pages still lead through all', async () => {
+      // Whole seconds apart: S3 dates objects to the second.
+      const pause = () => new Promise((r) => setTimeout(r, 1100));
+      for (const k of ['old/a', 'old/c', 'old/e']) await blobs.put(k, text(k), { contentType: 'text/plain' });
+      await pause();
+      const between = Date.now();
+      await pause();
+      for (const k of ['old/b', 'old/d']) await blobs.put(k, text(k), { contentType: 'text/plain' });
+      assert.deepEqual((await blobs.list('old/', { modifiedBefore: between })).keys, [
+        'old/a',
+        'old/c',
+        'old/e',
+      ]);
+      assert.deepEqual((await blobs.list('old/', { modifiedBefore: between - 60_000 })).keys, []);
+      assert.equal((await blobs.list('old/', { modifiedBefore: Date.now() + 60_000 })).keys.length, 5);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 10; pages++) {
+        const page = await blobs.list('old/', {
+          limit: 2,
+          modifiedBefore: between,
+          ...(cursor === undefined ? {} : { cursor }),
+        });
+        seen.push(...page.keys);
+        if (page.nextCursor === null) break;
+        cursor = page.nextCursor;
+      }
+      assert.deepEqual(seen, ['old/a', 'old/c', 'old/e']);
+    });
+
     test('keys outside the pattern are refused with BAD_REQUEST by every method', async () => {
       for (const key of BAD_KEYS) {
         const label = JSON.stringify(key.slice(0, 20));

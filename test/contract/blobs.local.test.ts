@@ -1,10 +1,13 @@
 /**
  * The blobs contract against the local-folder adapter, plus what only it can be checked for: no
  * temp file outlives a failed upload, nothing is written outside the root, permissions are
- * owner-only, blobs survive re-creation, and stale temp files from a dead process are swept.
+ * owner-only, blobs survive re-creation, temp files of a dead process are swept at start, and an
+ * upload racing the removal of its folder still lands.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import fsp, { mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -107,15 +110,51 @@ describe('local blobs on disk', () => {
     assert.equal((await blobs.head('x/y/z'))?.size, 1);
   });
 
-  test('temp files older than an hour are swept at start; younger ones are left to their writer', async () => {
+  test('at start, temp files of a process that is gone are removed however young (issue 17, item 5)', async () => {
     createLocalBlobs(root);
-    const old = join(root, '.tmp', 'dead.part');
-    const young = join(root, '.tmp', 'live.part');
-    await writeFile(old, 'x');
-    await writeFile(young, 'x');
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    assert.ok(dead);
+    const tmp = join(root, '.tmp');
+    // A crash mid-upload: a dead writer's part file, a second ago.
+    await writeFile(join(tmp, `${dead}-crashed.part`), Buffer.alloc(64 * 1024));
+    // Our own pid: a previous life of this server (a container restarts with the same pid).
+    await writeFile(join(tmp, `${process.pid}-previous-life.part`), 'x');
+    // Named before temp files carried their writer's pid.
+    await writeFile(join(tmp, 'unnamed.part'), 'x');
+    // Another running process's upload (a second server on the folder) is left to it...
+    await writeFile(join(tmp, `${process.ppid}-live.part`), 'x');
+    // ...unless an hour old: then its pid was reused by something else.
+    const abandoned = join(tmp, `${process.ppid}-abandoned.part`);
+    await writeFile(abandoned, 'x');
     const twoHoursAgo = new Date(Date.now() - 2 * 3600 * 1000);
-    await utimes(old, twoHoursAgo, twoHoursAgo);
+    await utimes(abandoned, twoHoursAgo, twoHoursAgo);
     createLocalBlobs(root);
-    assert.deepEqual(await readdir(join(root, '.tmp')), ['live.part']);
+    assert.deepEqual(await readdir(tmp), [`${process.ppid}-live.part`]);
+  });
+
+  test("an upload racing the deletion of its folder's last blob lands (issue 17, item 3)", async (t) => {
+    const blobs = createLocalBlobs(root);
+    await blobs.put('files/u1/last', generated(10), { contentType: 'text/plain' });
+    // The race, made certain: every time the upload is about to rename its temp file into
+    // files/u1/, a delete in that folder runs to its end first (removing the last blob, then the
+    // folders it left empty), as a concurrent DELETE can.
+    const realRename = fsp.rename;
+    let deletes = 0;
+    fsp.rename = async (from, to) => {
+      if (String(to).includes(join('files', 'u1'))) {
+        await blobs.delete(deletes === 0 ? 'files/u1/last' : 'files/u1/gone');
+        deletes++;
+      }
+      return realRename(from, to);
+    };
+    syncBuiltinESMExports();
+    t.after(() => {
+      fsp.rename = realRename;
+      syncBuiltinESMExports();
+    });
+    await blobs.put('files/u1/new', generated(10, 2), { contentType: 'text/plain' });
+    assert.ok(deletes > 0, 'the delete ran inside the upload');
+    assert.equal(await blobs.head('files/u1/last'), null);
+    assert.equal((await blobs.head('files/u1/new'))?.size, 10);
   });
 });

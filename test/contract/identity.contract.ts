@@ -63,12 +63,41 @@ export function identityContract(
       return r.tokens;
     };
 
-    test('sign-up of a taken email reports exists and mails nothing', async () => {
-      const e = email();
-      await idp.signUp({ email: e, password: PW });
+    test('sign-up of a confirmed or disabled email reports exists and mails nothing', async () => {
+      const { e } = await confirmed();
       const mails = h.mailCount(e);
       assert.deepEqual(await idp.signUp({ email: e, password: `${PW} other` }), { outcome: 'exists' });
       assert.equal(h.mailCount(e), mails);
+      await tokensOf(e);
+      const d = email();
+      await idp.signUp({ email: d, password: PW });
+      const held = await idp.adminGetUserByEmail(d);
+      assert.ok(held);
+      await idp.adminDisableUser(held.userId);
+      const before = h.mailCount(d);
+      assert.deepEqual(await idp.signUp({ email: d, password: `${PW} other` }), { outcome: 'exists' });
+      assert.equal(h.mailCount(d), before, 'an account an admin disabled is not started afresh');
+    });
+
+    test('sign-up of an unconfirmed email replaces it: old password and codes void, the new code confirms the new password', async () => {
+      const e = email();
+      const other = `${PW} of the first registrant`;
+      await idp.signUp({ email: e, password: other });
+      const first = await idp.adminGetUserByEmail(e);
+      assert.ok(first);
+      const oldCode = h.codeFor(e);
+      const mails = h.mailCount(e);
+      const again = await idp.signUp({ email: e, password: PW });
+      assert.deepEqual(again, { outcome: 'replaced', replacedUserId: first.userId });
+      assert.equal(h.mailCount(e), mails + 1, 'a fresh code is mailed');
+      const newCode = h.codeFor(e);
+      if (newCode !== oldCode) await rejectsWith(idp.confirmSignUp(e, oldCode), 'INVALID_CODE');
+      await rejectsWith(idp.initiateAuth(e, other), 'INVALID_CREDENTIALS');
+      const user = await idp.confirmSignUp(e, newCode);
+      assert.notEqual(user.userId, first.userId, 'a new registration, not the old one reworded');
+      assert.equal(await idp.adminGetUser(first.userId), null);
+      await tokensOf(e, PW);
+      await rejectsWith(idp.initiateAuth(e, other), 'INVALID_CREDENTIALS');
     });
 
     test('confirmation: wrong codes count, the fifth voids the code, a new code works once', async () => {
@@ -193,6 +222,18 @@ export function identityContract(
       await tokensOf(a, `${PW} new`);
     });
 
+    test('a reset to the current password is PASSWORD_REUSED, only with the right code, which stays good', async () => {
+      const { e } = await confirmed();
+      await idp.forgotPassword(e);
+      const code = h.codeFor(e);
+      const wrong = code === '000000' ? '000001' : '000000';
+      // Without the right code nothing is said about the password.
+      await rejectsWith(idp.confirmForgotPassword(e, wrong, PW), 'INVALID_CODE');
+      await rejectsWith(idp.confirmForgotPassword(e, code, PW), 'PASSWORD_REUSED');
+      await idp.confirmForgotPassword(e, code, `${PW} renewed`);
+      await tokensOf(e, `${PW} renewed`);
+    });
+
     test('forgot-password for unknown or unconfirmed users mails nothing', async () => {
       const u = email();
       await idp.forgotPassword(u);
@@ -204,6 +245,28 @@ export function identityContract(
       await rejectsWith(idp.changePassword(user.userId, `${PW}x`, `${PW} new`), 'INVALID_CREDENTIALS');
       await idp.changePassword(user.userId, PW, `${PW} new`);
       await tokensOf(e, `${PW} new`);
+    });
+
+    test('email change: verifyPassword, then the old address signs in until the code, which works once', async () => {
+      const { e, user } = await confirmed();
+      await rejectsWith(idp.verifyPassword(user.userId, `${PW}x`), 'INVALID_CREDENTIALS');
+      await idp.verifyPassword(user.userId, PW);
+      const caller = { accessToken: (await tokensOf(e)).accessToken };
+      const next = email();
+      await idp.startEmailChange(user.userId, next, caller);
+      const code = h.codeFor(next);
+      await tokensOf(e);
+      await rejectsWith(idp.initiateAuth(next, PW), 'INVALID_CREDENTIALS');
+      assert.equal((await idp.adminGetUser(user.userId))?.email, e, 'nothing changed yet');
+      const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+      await rejectsWith(idp.confirmEmailChange(user.userId, wrong, caller), 'INVALID_CODE');
+      const out = await idp.confirmEmailChange(user.userId, code, caller);
+      assert.equal(out.previousEmail, e);
+      assert.equal(out.user.email, next);
+      assert.equal(out.user.emailVerified, true);
+      await tokensOf(next);
+      await rejectsWith(idp.initiateAuth(e, PW), 'INVALID_CREDENTIALS');
+      await rejectsWith(idp.confirmEmailChange(user.userId, code, caller), 'INVALID_CODE');
     });
 
     test('TOTP: challenge, single-use codes, 5-attempt cap, one-use recovery codes, disable needs a code', async () => {
@@ -227,7 +290,7 @@ export function identityContract(
       // The same code in a new attempt, inside its window, is refused.
       const c2 = await idp.initiateAuth(e, PW);
       if (c2.kind !== 'challenge') throw new Error('expected a challenge');
-      await rejectsWith(idp.respondToMfaChallenge(c2.session, { totp: code }), 'INVALID_CODE');
+      await rejectsWith(idp.respondToMfaChallenge(c2.session, { totp: code }), 'CODE_ALREADY_USED');
       // Codes more than one step away are refused.
       await rejectsWith(
         idp.respondToMfaChallenge(c2.session, { totp: totpAt(secret, h.now() + 90_000) }),
@@ -254,7 +317,18 @@ export function identityContract(
       await idp.respondToMfaChallenge(c3.session, { recoveryCode: rc });
       const c4 = await idp.initiateAuth(e, PW);
       if (c4.kind !== 'challenge') throw new Error('expected a challenge');
-      await rejectsWith(idp.respondToMfaChallenge(c4.session, { recoveryCode: rc }), 'INVALID_CODE');
+      await rejectsWith(idp.respondToMfaChallenge(c4.session, { recoveryCode: rc }), 'RECOVERY_CODE_USED');
+      await rejectsWith(
+        idp.respondToMfaChallenge(c4.session, { recoveryCode: '0000-0000-0000-0000' }),
+        'INVALID_CODE',
+      );
+      // A code that signed in cannot then turn MFA off: it is spent for every use.
+      h.advance(30_000);
+      const now = totpAt(secret, h.now());
+      const c5 = await idp.initiateAuth(e, PW);
+      if (c5.kind !== 'challenge') throw new Error('expected a challenge');
+      await idp.respondToMfaChallenge(c5.session, { totp: now });
+      await rejectsWith(idp.disableSoftwareToken(user.userId, now), 'CODE_ALREADY_USED');
 
       await rejectsWith(idp.disableSoftwareToken(user.userId, '000000'), 'INVALID_CODE');
       h.advance(30_000);

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { AuditEvent, FileRecord, Profile, SessionRecord, Store } from '../../src/ports/store.ts';
+import { billingCases } from './store-billing.cases.ts';
 import { federationCases } from './store-federation.cases.ts';
 import { userCases } from './store-user.cases.ts';
 
@@ -116,6 +117,7 @@ export function storeContract(name: string, make: MakeStore): void {
 
     federationCases(() => store);
     userCases(() => store);
+    billingCases(() => store);
 
     describe('profiles', () => {
       test('put then get round-trips every field', async () => {

@@ -82,6 +82,10 @@ const adaBilling: SubscriptionRecord = {
   cancelAtPeriodEnd: false,
   paymentFailedAt: null,
   lastInvoiceAt: 1_790_000_000,
+  scheduledPriceId: 'price_basic',
+  checkoutStartedAt: null,
+  // A renewal due at the period's end: due for reconciliation from then.
+  checkAfter: 1_800_000_000,
   updatedAt: '2026-02-02T00:00:00.000Z',
 };
 
@@ -98,7 +102,18 @@ const legacy = {
     groups: [...p.groups],
   }),
   revocation: (userId: string, through: number) => ({ pk: `USER#${userId}`, sk: 'REVOCATION', through }),
-  billing: (r: SubscriptionRecord) => ({ pk: `USER#${r.userId}`, sk: 'BILLING', ...r }),
+  // Listed in the sparse BILLING_DUE index partition while due (the release before layout 2).
+  billing: (r: SubscriptionRecord) => ({
+    pk: `USER#${r.userId}`,
+    sk: 'BILLING',
+    ...r,
+    ...(r.checkAfter === null
+      ? {}
+      : {
+          gsi1pk: 'BILLING_DUE',
+          gsi1sk: `${String(r.checkAfter * 1000).padStart(15, '0')}#${r.userId}`,
+        }),
+  }),
   usage: (userId: string, bytes: number, count: number) => ({
     pk: `USER#${userId}`,
     sk: 'USAGE',
@@ -210,6 +225,9 @@ test('the migration merges each user into one item, counts usage from the files,
     const old = await db.send(new GetCommand({ TableName: table, Key: { pk: 'USER#u-ada', sk } }));
     assert.equal(old.Item, undefined, `${sk} is gone`);
   }
+  // Still due for reconciliation once its old item, which the index listed, is gone: its due mark.
+  assert.deepEqual(await store.billing.listDue(1_800_000_000, 10), ['u-ada']);
+  assert.deepEqual(await store.billing.listDue(1_799_999_998, 10), [], 'not before it is due');
   // The new release keeps counting from there.
   assert.equal(await store.files.create({ ...legacyFileRecord('u-ada', 'f3', 50) }, 1000), true);
   assert.deepEqual((await store.users.get('u-ada')).usage, { bytes: 350, count: 3 });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { translateSqliteError } from '../../src/adapters/store/sqlite/sqlite-errors.ts';
+import { translateSqliteError } from '../../src/adapters/shared/sqlite-errors.ts';
 import { createSqliteStore, SCHEMA_VERSION } from '../../src/adapters/store/sqlite/sqlite-store.ts';
 import { isAppError } from '../../src/domain/errors.ts';
 import type { AuditEvent, Profile, SessionRecord } from '../../src/ports/store.ts';
@@ -161,16 +161,15 @@ describe('sqlite store errors', () => {
     await store.close();
   });
 
-  test('busy, locked and I/O failures translate to UNAVAILABLE; others to INTERNAL', () => {
-    for (const code of [
-      'SQLITE_BUSY',
-      'SQLITE_BUSY_SNAPSHOT',
-      'SQLITE_LOCKED',
-      'SQLITE_IOERR_WRITE',
-      'SQLITE_FULL',
-    ]) {
+  test('busy, locked and I/O failures are UNAVAILABLE, a full disk STORAGE_FULL; others INTERNAL', () => {
+    for (const code of ['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_LOCKED', 'SQLITE_IOERR_WRITE']) {
       assert.equal(translateSqliteError(new Database.SqliteError('x', code)).code, 'UNAVAILABLE', code);
     }
+    const full = translateSqliteError(new Database.SqliteError('database or disk is full', 'SQLITE_FULL'));
+    assert.equal(full.code, 'STORAGE_FULL');
+    assert.equal(full.status, 507);
+    const enospc = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    assert.equal(translateSqliteError(enospc).code, 'STORAGE_FULL');
     assert.equal(
       translateSqliteError(new Database.SqliteError('x', 'SQLITE_CONSTRAINT_UNIQUE')).code,
       'CONFLICT',

@@ -1,6 +1,8 @@
 /**
- * The README's curl walk-through, run as written against `npm start`'s entry point on a fresh
- * DATA_DIR and a free port. If the README and the server disagree, this fails.
+ * The README's curl walk-through, run as written against a server started with nothing but PORT
+ * (a free one, not 3000) and a fresh DATA_DIR, with the same PORT in the walk-through's shell, as
+ * the README tells a reader who changed the port. If the README and the server disagree, this
+ * fails; before APP_ORIGIN followed PORT, step 9's checkout URL pointed at :3000 and printed 000.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -9,6 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { settings } from '../../src/config/settings.ts';
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -18,7 +21,13 @@ const freePort = () =>
     });
   });
 
-test('the README walk-through works as written', async (t) => {
+/** The environment without Gatehouse's settings: the server gets PORT and DATA_DIR, nothing else. */
+const withoutSettings = (env: NodeJS.ProcessEnv) => {
+  const names = new Set(Object.values(settings).map((s) => s.name));
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !names.has(name)));
+};
+
+test('the README walk-through works as written, on a port other than 3000', async (t) => {
   const curl = spawnSync('curl', ['--version']);
   assert.equal(curl.status, 0, 'curl is needed for this test: apt-get install curl');
   const readme = readFileSync('README.md', 'utf8');
@@ -26,19 +35,15 @@ test('the README walk-through works as written', async (t) => {
     readme,
   )?.[1];
   assert.ok(block, 'README has a walkthrough block');
-  assert.match(block, /^B=http:\/\/localhost:3000$/m);
+  assert.match(block, /^B=http:\/\/localhost:\$\{PORT:-3000\}$/m);
 
   const dir = mkdtempSync(join(tmpdir(), 'gh-readme-'));
-  const port = await freePort();
+  let port = await freePort();
+  while (port === 3000) port = await freePort();
   const origin = `http://localhost:${port}`;
+  const env = { ...withoutSettings(process.env), PORT: String(port) };
   const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      APP_ORIGIN: origin,
-      DATA_DIR: join(dir, 'data'),
-      LOG_LEVEL: 'warn',
-    },
+    env: { ...env, DATA_DIR: join(dir, 'data') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let serverOut = '';
@@ -57,9 +62,9 @@ test('the README walk-through works as written', async (t) => {
     await new Promise((r) => setTimeout(r, 100));
   }
 
-  const script = block.replace(/^B=http:\/\/localhost:3000$/m, `B=${origin}`);
-  const run = spawnSync('bash', ['-euo', 'pipefail', '-c', script], {
+  const run = spawnSync('bash', ['-euo', 'pipefail', '-c', block], {
     cwd: dir,
+    env,
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -75,8 +80,8 @@ test('the README walk-through works as written', async (t) => {
   assert.match(out, /^204$/m);
   assert.match(out, /"required_plan":"premium","locked":true/);
   assert.match(out, /"id":"premium","name":"Premium"/);
-  assert.match(out, /303 http:\/\/localhost:\d+\/billing\/return\?session_id=cs_test_/);
-  assert.match(out, /"plan":"basic","plan_name":"Basic","status":"active"/);
+  assert.match(out, new RegExp(`303 ${origin}/billing/return\\?session_id=cs_test_`));
+  assert.match(out, /"plan":"basic","plan_name":"Basic","state":"active","status":"active"/);
   assert.match(out, /"sessions":\[\{"id":/);
   assert.match(out, /Signed out on every device/);
   assert.match(out, /"code":"TOKEN_REVOKED"/);

@@ -1,6 +1,7 @@
 /**
  * The server as a process: first start creates DATA_DIR and a signing key, a restart keeps the
- * key, the dev-outbox warning appears when listening beyond loopback, and SIGTERM shuts down cleanly.
+ * key, the dev outbox refuses to face real users (beyond loopback, or NODE_ENV=production) unless
+ * ALLOW_DEV_OUTBOX=1, which starts with a warning, and SIGTERM shuts down cleanly.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -65,21 +66,123 @@ test('first start creates DATA_DIR and a key; the key survives a restart; SIGTER
     (k: { kid: string }) => k.kid,
   );
   assert.deepEqual(kids, [kid1]);
-  assert.doesNotMatch(second.output(), /dev mail outbox is the mail adapter while listening beyond loopback/);
+  assert.doesNotMatch(second.output(), /dev mail outbox is the mail adapter/);
   assert.equal(await stop(second.child), 0);
 });
 
-test('listening beyond loopback with the dev outbox logs a warning', async (t) => {
+test('the banner names the address actually served: PORT alone, or PORT=0 (a free port)', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'gh-proc-'));
   t.after(() => rmSync(root, { recursive: true, force: true }));
-  const s = await start({ DATA_DIR: join(root, 'data'), HOST: '0.0.0.0' });
+  const banner = (output: string) =>
+    output
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { msg: string; port?: number })
+      .find((l) => l.msg.startsWith('Gatehouse is '));
+  const s = await start({ DATA_DIR: join(root, 'data') });
+  assert.equal(
+    banner(s.output())?.msg,
+    `Gatehouse is ready at http://localhost:${s.port} (API docs at http://localhost:${s.port}/docs)`,
+  );
+  assert.equal(await stop(s.child), 0);
+
+  // PORT=0: the port is chosen before the app is built, so the origin and the banner name it.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...process.env, PORT: '0', DATA_DIR: join(root, 'data') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.after(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  let out = '';
+  child.stdout?.on('data', (d) => (out += d));
+  child.stderr?.on('data', (d) => (out += d));
+  // A busy machine (the whole suite beside it) can take tens of seconds to load tsx and start.
+  for (let i = 0; i < 600 && !banner(out); i++) await new Promise((r) => setTimeout(r, 100));
+  const line = banner(out);
+  assert.ok(line?.port && line.port > 0, out);
+  assert.equal(
+    line.msg,
+    `Gatehouse is ready at http://localhost:${line.port} (API docs at http://localhost:${line.port}/docs)`,
+  );
+  const me = await fetch(`http://127.0.0.1:${line.port}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: `http://127.0.0.1:${line.port}` },
+    body: JSON.stringify({ email: 'nobody@example.test', password: 'not the password of anyone here' }),
+  });
+  assert.equal(me.status, 401, 'the loopback origins follow the port chosen (401: wrong password, not 403)');
+  assert.equal(await stop(child), 0);
+});
+
+test('beyond loopback the banner names both the socket and APP_ORIGIN', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'gh-proc-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const s = await start({
+    DATA_DIR: join(root, 'data'),
+    HOST: '0.0.0.0',
+    APP_ORIGIN: 'https://app.example.com',
+    ALLOW_DEV_OUTBOX: '1',
+  });
+  assert.match(
+    s.output(),
+    new RegExp(
+      `"msg":"Gatehouse is listening on http://0\\.0\\.0\\.0:${s.port}, for APP_ORIGIN https://app\\.example\\.com \\(API docs at https://app\\.example\\.com/docs\\)"`,
+    ),
+  );
+  assert.equal(await stop(s.child), 0);
+});
+
+/** Runs the server until it exits by itself (or 20 s); its exit code and everything it wrote. */
+function runToExit(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: { ...process.env, PORT: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+  });
+}
+
+test('the dev outbox refuses to face real users: beyond loopback or in production, one line naming MAIL', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'gh-proc-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const cases = [
+    [{ HOST: '0.0.0.0' }, /the server listens on 0\.0\.0\.0/],
+    [{ HOST: '127.0.0.1', NODE_ENV: 'production' }, /NODE_ENV is production/],
+  ] as const;
+  for (const [env, why] of cases) {
+    const { code, stderr } = await runToExit({ DATA_DIR: join(root, 'data'), NODE_ENV: '', ...env });
+    assert.equal(code, 2, stderr);
+    const lines = stderr.trim().split('\n');
+    assert.equal(lines.length, 1, stderr);
+    assert.match(
+      lines[0] ?? '',
+      /^Configuration error: MAIL: is outbox \(the dev outbox: no mail leaves this server\)/,
+    );
+    assert.match(lines[0] ?? '', why);
+    assert.match(lines[0] ?? '', /Set MAIL=smtp or MAIL=ses, or ALLOW_DEV_OUTBOX=1/);
+  }
+  assert.equal(existsSync(join(root, 'data')), false, 'refused before any data was written');
+});
+
+test('with ALLOW_DEV_OUTBOX=1 it starts beyond loopback, and warns that nobody receives mail', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'gh-proc-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const s = await start({ DATA_DIR: join(root, 'data'), HOST: '0.0.0.0', ALLOW_DEV_OUTBOX: '1' });
   const warning = s
     .output()
     .split('\n')
-    .filter(Boolean)
+    .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as { level: number; msg: string })
     .find((l) => /dev mail outbox/.test(l.msg));
   assert.equal(warning?.level, 40);
+  assert.match(warning?.msg ?? '', /the server listens on 0\.0\.0\.0: real users will not receive mail/);
   assert.equal(await stop(s.child), 0);
 });
 
@@ -148,7 +251,7 @@ test('SECRETS=aws with a secret that cannot be read stops the start in one line,
     SECRETS_ENDPOINT: fake.endpoint,
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
-    // The SDK's own notice that its 2027 releases need Node 22 (this machine runs 20; the image 22).
+    // The SDK's notice that its 2027 releases need Node 22, in case this runs on an older Node.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   // spawnSync would block the fake's event loop in this very process: spawn and wait instead.

@@ -15,6 +15,8 @@ export interface SeedSubscription {
   readonly cancelAtPeriodEnd?: boolean;
   /** 'subscription': the pre-2025 shape, period end on the subscription itself (fallback path). */
   readonly periodEndOn?: 'items' | 'subscription';
+  /** Epoch seconds; now by default. */
+  readonly created?: number;
 }
 
 export interface SeedInvoice {
@@ -25,6 +27,8 @@ export interface SeedInvoice {
   readonly created?: number;
   /** How the invoice was paid; 'none' leaves a paid invoice without a payment record. */
   readonly payment?: 'payment_intent' | 'none';
+  /** The subscription it bills. */
+  readonly subscription?: string;
 }
 
 export function createSeeds(fake: ReturnType<typeof createFakeStripeState>) {
@@ -44,7 +48,7 @@ export function createSeeds(fake: ReturnType<typeof createFakeStripeState>) {
       const item = {
         id: stripeId('si'),
         object: 'subscription_item',
-        price: { id: input.priceId, object: 'price' },
+        price: { id: input.priceId, object: 'price', recurring: { interval: 'month' } },
         quantity: 1,
         subscription: id,
         ...(onItems ? period : {}),
@@ -57,7 +61,8 @@ export function createSeeds(fake: ReturnType<typeof createFakeStripeState>) {
         cancel_at_period_end: input.cancelAtPeriodEnd ?? false,
         metadata: input.userId ? { user_id: input.userId } : {},
         items: list([item], `/v1/subscription_items?subscription=${id}`),
-        created: fake.now(),
+        schedule: null,
+        created: input.created ?? fake.now(),
         canceled_at: null,
         ended_at: null,
         livemode: false,
@@ -83,6 +88,10 @@ export function createSeeds(fake: ReturnType<typeof createFakeStripeState>) {
         created: input.created ?? fake.now(),
         hosted_invoice_url: status === 'draft' ? null : `https://invoice.stripe.com/i/${id}`,
         invoice_pdf: status === 'draft' ? null : `https://pay.stripe.com/invoice/${id}/pdf`,
+        parent: input.subscription
+          ? { type: 'subscription_details', subscription_details: { subscription: input.subscription } }
+          : null,
+        lines: list([], `/v1/invoices/${id}/lines`),
         livemode: false,
       });
       if (status !== 'paid' || input.payment === 'none') return { invoiceId: id, paymentIntentId: null };

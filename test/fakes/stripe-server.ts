@@ -69,8 +69,43 @@ export async function startFakeStripe(opts: { secretKey?: string; clock?: () => 
     {
       method: 'GET',
       pattern: /^\/v1\/subscriptions\/([^/]+)$/,
-      handle: (_p, id) => api.retrieveSubscription(id),
+      handle: (p, id) => api.retrieveSubscription(p, id),
     },
+    { method: 'GET', pattern: /^\/v1\/subscriptions$/, handle: (p) => api.listSubscriptions(p) },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/subscriptions\/([^/]+)$/,
+      handle: (p, id) => api.updateSubscription(p, id),
+    },
+    { method: 'POST', pattern: /^\/v1\/subscription_schedules$/, handle: (p) => api.createSchedule(p) },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/subscription_schedules\/([^/]+)\/release$/,
+      handle: (p, id) => api.releaseSchedule(p, id),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/subscription_schedules\/([^/]+)$/,
+      handle: (p, id) => api.updateSchedule(p, id),
+    },
+    { method: 'GET', pattern: /^\/v1\/checkout\/sessions$/, handle: (p) => api.listCheckoutSessions(p) },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/checkout\/sessions\/([^/]+)$/,
+      handle: (p, id) => api.retrieveCheckoutSession(p, id),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/checkout\/sessions\/([^/]+)\/expire$/,
+      handle: (p, id) => api.expireCheckoutSession(p, id),
+    },
+    { method: 'GET', pattern: /^\/v1\/invoices\/([^/]+)$/, handle: (p, id) => api.retrieveInvoice(p, id) },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/invoices\/([^/]+)\/void$/,
+      handle: (p, id) => api.voidInvoice(p, id),
+    },
+    { method: 'DELETE', pattern: /^\/v1\/customers\/([^/]+)$/, handle: (p, id) => api.deleteCustomer(p, id) },
     {
       method: 'DELETE',
       pattern: /^\/v1\/subscriptions\/([^/]+)$/,

@@ -5,6 +5,7 @@
  * invoice's payments are `invoice_payment` objects. Tests seed it through stripe-seed.ts.
  */
 import { invalidRequest, missing, type Params, stripeId } from './stripe-form.ts';
+import { subscriptionApi } from './stripe-subscriptions.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -31,6 +32,7 @@ export function createFakeStripeState(clock: () => number) {
   const checkoutSessions = new Map<string, Obj>();
   const portalSessions = new Map<string, Obj>();
   const subscriptions = new Map<string, Obj>();
+  const schedules = new Map<string, Obj>();
   const invoices = new Map<string, Obj>();
   const invoicePayments = new Map<string, Obj>();
   const paymentIntents = new Map<string, PaymentIntentRecord>();
@@ -44,6 +46,8 @@ export function createFakeStripeState(clock: () => number) {
   };
 
   const api = {
+    ...subscriptionApi({ customers, checkoutSessions, subscriptions, schedules, invoices }, now),
+
     createCustomer(p: Params): Obj {
       const c = { id: stripeId('cus'), object: 'customer', created: now(), email: str(p.email) ?? null };
       const customer = { ...c, metadata: rec(p.metadata), livemode: false };
@@ -106,12 +110,6 @@ export function createFakeStripeState(clock: () => number) {
       return session;
     },
 
-    retrieveSubscription(id: string): Obj {
-      const s = subscriptions.get(id);
-      if (!s) throw missing('subscription', id, 'id');
-      return s;
-    },
-
     /** Stripe treats a cancelled subscription as gone: cancelling it again is "No such subscription". */
     cancelSubscription(id: string): Obj {
       const s = subscriptions.get(id);
@@ -126,9 +124,16 @@ export function createFakeStripeState(clock: () => number) {
         throw invalidRequest(400, 'Invalid integer: limit.', 'parameter_invalid_integer', 'limit');
       }
       const customer = str(p.customer);
+      const subscription = str(p.subscription);
+      const status = str(p.status);
+      const subscriptionOf = (i: Obj) =>
+        (i.parent as { subscription_details?: { subscription?: string } } | null)?.subscription_details
+          ?.subscription;
       // Newest first, as Stripe lists; ties keep the later-created one first.
       const all = [...invoices.values()]
         .filter((i) => !customer || i.customer === customer)
+        .filter((i) => !subscription || subscriptionOf(i) === subscription)
+        .filter((i) => !status || i.status === status)
         .map((inv, n) => ({ inv, n }))
         .sort((a, b) => Number(b.inv.created) - Number(a.inv.created) || b.n - a.n)
         .map((x) => x.inv);
@@ -187,6 +192,7 @@ export function createFakeStripeState(clock: () => number) {
       checkoutSessions,
       portalSessions,
       subscriptions,
+      schedules,
       invoices,
       invoicePayments,
       paymentIntents,

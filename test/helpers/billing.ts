@@ -37,6 +37,28 @@ export function captureEvents(b: Built): { type: string; payload: string }[] {
   return captured;
 }
 
+/** POST /api/billing/checkout for `plan`: the simulator's checkout page path. */
+export async function openCheckout(b: Built, headers: Record<string, string>, plan: 'basic' | 'premium') {
+  const res = await b.app.inject({
+    method: 'POST',
+    url: '/api/billing/checkout',
+    headers,
+    payload: { plan },
+  });
+  assert.equal(res.statusCode, 200, res.body);
+  return new URL(res.json().url as string).pathname;
+}
+
+/** Pays (or declines) a checkout page as the browser's form would. */
+export function payCheckout(b: Built, path: string, outcome = 'pay') {
+  return b.app.inject({
+    method: 'POST',
+    url: path,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost:3000' },
+    payload: `outcome=${outcome}`,
+  });
+}
+
 /** POST /api/billing/checkout for `plan` and pay (or decline) on the simulator's page. */
 export async function checkout(
   b: Built,
@@ -79,16 +101,47 @@ export async function portal(b: Built, headers: Record<string, string>, form: st
   return path;
 }
 
+/** GET /api/billing/subscription: the billing page's view (which may ask the provider first). */
 export async function subscription(b: Built, headers: Record<string, string>) {
   const res = await b.app.inject({ method: 'GET', url: '/api/billing/subscription', headers });
   assert.equal(res.statusCode, 200, res.body);
   return res.json() as {
     plan: string;
+    plan_name: string;
+    state: string;
     status: string;
     cancel_at_period_end: boolean;
     payment_failed: boolean;
     current_period_end: string | null;
+    scheduled_plan: string | null;
+    ended_plan: string | null;
     trial_ends_at: string | null;
+    uploads_allowed: boolean;
     mode: 'stripe' | 'simulator';
   };
+}
+
+/** The plan as stored, read without asking the provider (GET /api/users/me never reconciles). */
+export async function storedPlan(b: Built, headers: Record<string, string>): Promise<string> {
+  const res = await b.app.inject({ method: 'GET', url: '/api/users/me', headers });
+  assert.equal(res.statusCode, 200, res.body);
+  return res.json().plan as string;
+}
+
+/** POST /api/billing/change-plan. */
+export async function changePlan(b: Built, headers: Record<string, string>, plan: 'basic' | 'premium') {
+  return b.app.inject({ method: 'POST', url: '/api/billing/change-plan', headers, payload: { plan } });
+}
+
+export async function invoicesOf(b: Built, headers: Record<string, string>) {
+  const res = await b.app.inject({ method: 'GET', url: '/api/billing/invoices', headers });
+  assert.equal(res.statusCode, 200, res.body);
+  return res.json().invoices as {
+    id: string;
+    status: string;
+    amount_due: number;
+    amount_paid: number;
+    subscription_id: string | null;
+    lines: { description: string; amount: number; proration: boolean }[];
+  }[];
 }

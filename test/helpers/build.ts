@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, type TestContext } from 'node:test';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import pino from 'pino';
 import { buildApp, type GatehouseApp } from '../../src/app.ts';
 import { compose } from '../../src/composition.ts';
 import { loadConfig } from '../../src/config/config.ts';
-import { logOptions } from '../../src/http/plugins/request-log.ts';
+import { createLogger } from '../../src/http/plugins/request-log.ts';
+import type { StoredMail } from '../../src/ports/mail.ts';
 import type { Deps } from '../../src/services/deps.ts';
 import { refuseScans } from './refuse-scans.ts';
 
@@ -23,15 +23,16 @@ export interface Built {
   readonly app: GatehouseApp;
   readonly deps: Deps;
   readonly dataDir: string;
-  /** Every log line written so far, raw JSON. */
+  /** Every log line written so far, as written (JSON lines unless LOG_FORMAT=pretty). */
   logs(): string;
   /** Messages in the dev outbox addressed to `to`, newest first. */
-  mailTo(to: string): { subject: string; text: string }[];
-  /** The 6-digit code of the newest message to `to`. */
+  mailTo(to: string): StoredMail[];
+  /** The 6-digit code of the newest message to `to` that carries one. */
   codeFor(to: string): string;
   /**
-   * Runs `action` and waits (up to 5 s) for one more message to `to`: some mail is sent after the
-   * response, so that answers do not reveal whether an account exists.
+   * Runs `action` and waits (up to 5 s) for one more message to `to` (in Cognito mode, one more code
+   * the pool delivered): some mail is sent after the response, so that answers do not reveal
+   * whether an account exists.
    */
   expectMail<T>(to: string, action: () => Promise<T>): Promise<T>;
 }
@@ -44,10 +45,22 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
   }
 }
 
+/**
+ * A clock frozen in the middle of the current minute, for tests that count requests up to a rate
+ * limit: the sensitive routes' windows are the clock's minutes (ports/limits.ts), and a run that
+ * straddled two would count in both.
+ */
+export const midMinute = (): (() => number) => {
+  const frozen = Math.floor(Date.now() / 60_000) * 60_000 + 30_000;
+  return () => frozen;
+};
+
 export const TEST_DEFAULTS: Record<string, string> = {
   PASSWORD_HASH_COST: '10',
   RATE_LIMIT_AUTH_PER_MINUTE: '100000',
   RATE_LIMIT_PER_MINUTE: '1000000',
+  // Many tests ask for codes over and over; the budget's own tests set it low.
+  MAIL_BUDGET_PER_HOUR: '1000',
   LOG_LEVEL: 'info',
 };
 
@@ -113,7 +126,8 @@ export async function build(
       cb();
     },
   });
-  const logger = pino(logOptions(config.logLevel), sink);
+  // JSON lines unless a test asks for LOG_FORMAT=pretty (the sink is no terminal).
+  const logger = createLogger(config.logLevel, config.logFormat, sink);
   const composition = await compose(config, logger, { ...cognito, ...overrides }, clock);
   // A test that points the app at its own cognito-local: the codes are that instance's mail.
   const pool =
@@ -135,8 +149,10 @@ export async function build(
     );
   });
   const outbox = composition.deps.mail.outbox;
-  if (!outbox) throw new Error('tests expect the dev outbox');
-  const mailTo = (to: string) => outbox.list(1000).filter((m) => m.to === to);
+  const mailTo = (to: string) => {
+    if (!outbox) throw new Error('this app sends real mail (MAIL is not outbox): read it where it went');
+    return outbox.list(1000).filter((m) => m.to === to);
+  };
   return {
     app,
     deps: composition.deps,
@@ -144,14 +160,19 @@ export async function build(
     logs: () => logText,
     mailTo,
     async expectMail(to, action) {
-      const before = mailTo(to).length;
+      // In Cognito mode the pool mails the codes itself: count its deliveries instead.
+      const count = pool ? () => pool.mailCount(to) : () => mailTo(to).length;
+      const before = count();
       const result = await action();
-      await waitFor(() => mailTo(to).length > before, `mail to ${to}`);
+      await waitFor(() => count() > before, `mail to ${to}`);
       return result;
     },
     codeFor(to) {
       if (pool) return pool.codeFor(to);
-      const message = mailTo(to)[0];
+      // The newest message with a code: notices (which carry none) may have arrived since.
+      const message = mailTo(to).find(
+        (m) => m.kind === 'confirmation-code' || m.kind === 'reset-code' || m.kind === 'email-change-code',
+      );
       const code = message && /\b(\d{6})\b/.exec(message.text)?.[1];
       if (!code) throw new Error(`no code mailed to ${to}`);
       return code;

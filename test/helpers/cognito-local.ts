@@ -10,19 +10,16 @@
  * tested; the keys come from `jwksUri`. Codes are random and read from cognito-local's
  * "Confirmation Code Delivery" log lines.
  *
- * `endpoint` is a small proxy in front of cognito-local that records every call (`calls`) and
- * stands in for what cognito-local lacks; everything else passes through untouched:
- * - AdminUserGlobalSignOut, AdminLinkProviderForUser and AdminDisableProviderForUser get Cognito's
- *   empty success, or the Cognito error a test queued with `failNext` (Cognito's JSON error shape,
- *   so the SDK raises it as it would). What these do inside Cognito (tokens dying, whom a Hosted
- *   UI sign-in lands in) is Cognito's: tests play it through the Hosted UI stand-in, and the exact
- *   requests and errors are covered in test/unit/identity.cognito-*.test.ts.
- * - cognito-local cannot make the password-less user a Hosted UI sign-in makes: AdminGetUser
- *   answers for a sub named with `external` carry Cognito's UserStatus EXTERNAL_PROVIDER.
+ * `endpoint` is a proxy in front of cognito-local (test/helpers/cognito-local-proxy.ts) that records
+ * every call (`calls`) and makes the pool behave as Cognito documents where cognito-local does not:
+ * the operations it lacks (global sign-out, provider links) answered as Cognito would, refresh
+ * tokens revoked by a global sign-out, refreshed tokens keeping the sign-in's auth_time, a TOTP
+ * code accepted once, and password-less (Hosted UI) users. What happens inside Cognito beyond that
+ * (whom a Hosted UI sign-in lands in) tests play through the Hosted UI stand-in, and the exact
+ * requests and errors are covered in test/unit/identity.cognito-*.test.ts.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -34,6 +31,9 @@ import {
   CreateUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import pino from 'pino';
+import { createPoolProxy, type StubbedOperation } from './cognito-local-proxy.ts';
+
+export type { StubbedOperation } from './cognito-local-proxy.ts';
 
 export const COGNITO_LOCAL_POOL = 'us-east-1_TestPool1';
 export const COGNITO_LOCAL_REGION = 'us-east-1';
@@ -70,14 +70,6 @@ export const freePort = () =>
     });
   });
 
-/** The operations cognito-local lacks, which the proxy answers itself. */
-const STUBBED = [
-  'AdminUserGlobalSignOut',
-  'AdminLinkProviderForUser',
-  'AdminDisableProviderForUser',
-] as const;
-export type StubbedOperation = (typeof STUBBED)[number];
-
 let running: Promise<CognitoLocal> | null = null;
 
 /** `onCode` sees every code cognito-local "mails" (start:aws-local prints them). */
@@ -109,7 +101,13 @@ async function start(onCode?: (to: string, code: string) => void): Promise<Cogni
     `.cognito/db/${COGNITO_LOCAL_POOL}.json`,
     JSON.stringify({
       Users: {},
-      Options: { Id: COGNITO_LOCAL_POOL, UsernameAttributes: ['email'], AutoVerifiedAttributes: ['email'] },
+      Options: {
+        Id: COGNITO_LOCAL_POOL,
+        UsernameAttributes: ['email'],
+        AutoVerifiedAttributes: ['email'],
+        // As the Terraform pool: a changed address waits for its code (cognito-local honours this).
+        UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] },
+      },
     }),
   );
   writeFileSync(
@@ -147,64 +145,8 @@ async function start(onCode?: (to: string, code: string) => void): Promise<Cogni
     createDefaultServer(logger: unknown): Promise<{ start(): Promise<Server> }>;
   };
   const server = await (await createDefaultServer(pino({ level: 'info' }, sink))).start();
-  const upstream = `http://127.0.0.1:${port}`;
-  const globalSignOuts: string[] = [];
-  const calls: { operation: string; body: Record<string, unknown> }[] = [];
-  const failures = new Map<string, { type: string; message: string }[]>();
-  const externals = new Set<string>();
-  const proxy = createHttpServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const operation = String(req.headers['x-amz-target']).split('.').pop() ?? '';
-      try {
-        calls.push({ operation, body: JSON.parse(body.toString('utf8')) as Record<string, unknown> });
-      } catch {
-        calls.push({ operation, body: {} });
-      }
-      if ((STUBBED as readonly string[]).includes(operation)) {
-        const failure = failures.get(operation)?.shift();
-        const json = { 'content-type': 'application/x-amz-json-1.1' };
-        if (failure) {
-          res.writeHead(400, json).end(JSON.stringify({ __type: failure.type, message: failure.message }));
-          return;
-        }
-        if (operation === 'AdminUserGlobalSignOut') {
-          globalSignOuts.push(String((JSON.parse(body.toString('utf8')) as { Username?: unknown }).Username));
-        }
-        res.writeHead(200, json).end('{}');
-        return;
-      }
-      const out = httpRequest(
-        `${upstream}${req.url ?? '/'}`,
-        { method: req.method, headers: { ...req.headers, 'content-length': String(body.length) } },
-        (answer) => {
-          if (operation !== 'AdminGetUser' || answer.statusCode !== 200) {
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            answer.pipe(res);
-            return;
-          }
-          const parts: Buffer[] = [];
-          answer.on('data', (c: Buffer) => parts.push(c));
-          answer.on('end', () => {
-            const user = JSON.parse(Buffer.concat(parts).toString('utf8')) as {
-              UserAttributes?: { Name: string; Value: string }[];
-              UserStatus?: string;
-            };
-            const sub = user.UserAttributes?.find((a) => a.Name === 'sub')?.Value;
-            if (sub && externals.has(sub)) user.UserStatus = 'EXTERNAL_PROVIDER';
-            const text = JSON.stringify(user);
-            res
-              .writeHead(200, { ...answer.headers, 'content-length': String(Buffer.byteLength(text)) })
-              .end(text);
-          });
-        },
-      );
-      out.on('error', () => res.writeHead(502).end());
-      out.end(body);
-    });
-  });
+  const pool = createPoolProxy(`http://127.0.0.1:${port}`);
+  const proxy = pool.server;
   const proxyPort = await freePort();
   await new Promise<void>((resolve) => proxy.listen(proxyPort, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${proxyPort}`;
@@ -237,14 +179,10 @@ async function start(onCode?: (to: string, code: string) => void): Promise<Cogni
       return last.code;
     },
     mailCount: (email) => deliveries.filter((d) => d.to === email).length,
-    globalSignOuts,
-    calls,
-    failNext(operation, type, message) {
-      failures.set(operation, [...(failures.get(operation) ?? []), { type, message }]);
-    },
-    external(sub) {
-      externals.add(sub);
-    },
+    globalSignOuts: pool.globalSignOuts,
+    calls: pool.calls,
+    failNext: pool.failNext,
+    external: pool.external,
     async close() {
       proxy.closeAllConnections();
       await new Promise((resolve) => proxy.close(resolve));

@@ -179,6 +179,30 @@ describe('forgot, reset and change password', () => {
     await signIn(b, email, newPassword);
   });
 
+  test('reset to the current password: 400 PASSWORD_REUSED, said only with the right code, which then still works', async (t) => {
+    const b = await build(t);
+    const { email } = await tokenUser(b);
+    const forgot = () =>
+      b.app.inject({ method: 'POST', url: '/api/auth/forgot-password', payload: { email } });
+    await b.expectMail(email, forgot);
+    const code = b.codeFor(email);
+    const reset = (confirmation_code: string, new_password: string) =>
+      b.app.inject({
+        method: 'POST',
+        url: '/api/auth/reset-password',
+        payload: { email, confirmation_code, new_password },
+      });
+    const wrong = await reset(code === '000000' ? '000001' : '000000', PASSWORD);
+    assert.equal(wrong.json().error.code, 'INVALID_CODE', 'no word on the password without the code');
+    const same = await reset(code, PASSWORD);
+    assert.equal(same.statusCode, 400, same.body);
+    assert.equal(same.json().error.code, 'PASSWORD_REUSED');
+    assert.equal(same.json().error.message, 'That is your current password. Choose a new one.');
+    const renewed = await reset(code, `${PASSWORD} renewed`);
+    assert.equal(renewed.statusCode, 200, renewed.body);
+    await signIn(b, email, `${PASSWORD} renewed`);
+  });
+
   test('change-password needs the current password and signs other sessions out', async (t) => {
     const b = await build(t);
     const { email, tokens } = await tokenUser(b);

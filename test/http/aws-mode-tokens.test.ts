@@ -119,7 +119,7 @@ test('Cognito mode: only genuine access tokens of this pool and app client pass'
   }
 });
 
-test('Cognito mode: refresh with Cognito’s own (long) refresh token; sign-out everywhere voids earlier access tokens at once', async (t) => {
+test('Cognito mode: refresh with Cognito’s own (long) refresh token; sign-out everywhere voids earlier tokens at once', async (t) => {
   const b = await build(t, settings());
   const tokens = await signedIn(b);
   assert.ok(tokens.refresh_token.length > 512, 'a JWE, as Cognito’s are');
@@ -141,8 +141,14 @@ test('Cognito mode: refresh with Cognito’s own (long) refresh token; sign-out 
     assert.equal(res.statusCode, 401);
     assert.equal(res.json().error.code, 'TOKEN_REVOKED');
   }
-  // The refresh token's refusal after the mark cannot be shown here: cognito-local has no global
-  // sign-out and stamps refreshed tokens with a new auth_time (test/unit/refresh-mark.test.ts).
+  // The refresh token dies too (the pool's global sign-out and Gatehouse's mark, through the
+  // auth_time a refreshed token keeps: test/helpers/cognito-local-proxy.ts plays both as Cognito).
+  const after = await b.app.inject({
+    method: 'POST',
+    url: '/api/auth/refresh',
+    payload: { refresh_token: tokens.refresh_token },
+  });
+  assert.equal(after.statusCode, 401, after.body);
 });
 
 test('the API takes challenge sessions of Cognito’s size (up to 2048 characters, plus the user prefix)', async (t) => {

@@ -39,7 +39,7 @@ describe('AWS mode: the main journeys over HTTP', () => {
     const inject = b.app.inject.bind(b.app);
     const email = uniqueEmail('aws');
 
-    // Sign-up answers the same for a new and a taken email; the code comes from the pool.
+    // Sign-up answers the same for a new, an unconfirmed and a taken email; codes come from the pool.
     const signup = () =>
       inject({ method: 'POST', url: '/api/auth/signup', payload: { email, password: PASSWORD } });
     const first = await signup();
@@ -47,13 +47,16 @@ describe('AWS mode: the main journeys over HTTP', () => {
     const again = await signup();
     assert.equal(again.statusCode, 202);
     assert.deepEqual(again.json(), first.json());
-    assert.equal(local.mailCount(email), 1, 'a taken email gets no second code');
+    assert.equal(local.mailCount(email), 2, 'an unconfirmed sign-up starts afresh, with a new code');
     const confirm = await inject({
       method: 'POST',
       url: '/api/auth/confirm',
       payload: { email, confirmation_code: local.codeFor(email) },
     });
     assert.equal(confirm.statusCode, 200, confirm.body);
+    const taken = await signup();
+    assert.deepEqual(taken.json(), first.json());
+    assert.equal(local.mailCount(email), 2, 'a taken email gets no code');
 
     // A wrong password and an unknown user answer alike.
     const wrong = await inject({
@@ -106,7 +109,8 @@ describe('AWS mode: the main journeys over HTTP', () => {
     const mfa = await inject({
       method: 'POST',
       url: '/api/auth/mfa',
-      payload: { session, code: totpAt(secret, Date.now()) },
+      // The enrolment's code is spent (Cognito takes a code once): the next step's.
+      payload: { session, code: totpAt(secret, Date.now() + 30_000) },
     });
     assert.equal(mfa.statusCode, 200, mfa.body);
     const mfaTokens = mfa.json() as Tokens;

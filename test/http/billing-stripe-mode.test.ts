@@ -10,7 +10,7 @@ import { after, describe, test } from 'node:test';
 import { compose } from '../../src/composition.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { FAKE_STRIPE_KEY, startFakeStripe } from '../fakes/stripe-server.ts';
-import { postEvent, sign, subscription, WEBHOOK_SECRET } from '../helpers/billing.ts';
+import { postEvent, sign, storedPlan, subscription, WEBHOOK_SECRET } from '../helpers/billing.ts';
 import { build } from '../helpers/build.ts';
 import { bearer, tokenUser } from '../helpers/users.ts';
 
@@ -54,7 +54,13 @@ describe('billing in Stripe mode', () => {
     assert.equal(form['subscription_data[metadata][user_id]'], me.user_id);
     assert.equal(form.success_url, 'http://localhost:3000/billing/return?session_id={CHECKOUT_SESSION_ID}');
     assert.notEqual(sessions[0]?.headers['idempotency-key'], sessions[1]?.headers['idempotency-key']);
-    assert.equal((await subscription(b, h)).plan, 'trial', 'a checkout link grants nothing');
+    // The second checkout expired the first: only the newest can be paid.
+    const first = [...fake.state.checkoutSessions.values()].find((c) => c.status === 'expired');
+    assert.ok(first, 'the first session was expired');
+    const [expire] = fake.requestsTo(`/v1/checkout/sessions/${String(first.id)}/expire`, 'POST');
+    assert.equal(expire?.headers['idempotency-key'], `gatehouse-expire-${String(first.id)}`);
+    assert.equal([...fake.state.checkoutSessions.values()].filter((c) => c.status === 'open').length, 1);
+    assert.equal(await storedPlan(b, h), 'trial', 'a checkout link grants nothing');
 
     const customer = String(customers.length && (await b.deps.store.billing.get(me.user_id))?.customerId);
     const sub = fake.addSubscription({
@@ -82,10 +88,14 @@ describe('billing in Stripe mode', () => {
     });
     const res = await postEvent(b, payload, sign(payload));
     assert.equal(res.statusCode, 200, res.body);
+    assert.equal(await storedPlan(b, h), 'premium');
     const state = await subscription(b, h);
     assert.equal(state.plan, 'premium');
     assert.equal(state.mode, 'stripe');
-    assert.equal(fake.requestsTo(`/v1/subscriptions/${sub}`, 'GET').length, 1);
+    const reads = fake.requestsTo('/v1/subscriptions', 'GET');
+    assert.ok(
+      reads.length >= 1 && reads.every((r) => r.form.customer === customer && r.form.status === 'all'),
+    );
 
     fake.failNext(500, 3);
     const replay = JSON.stringify({ ...JSON.parse(payload), id: 'evt_stripe_mode_2' });

@@ -1,7 +1,17 @@
 /** Billing on the simulator: the whole paid journey, driven by signed webhooks through HTTP. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { checkout, portal, simulatorOf, subscription, WEBHOOK_SECRET } from '../helpers/billing.ts';
+import {
+  changePlan,
+  checkout,
+  invoicesOf,
+  openCheckout,
+  payCheckout,
+  portal,
+  simulatorOf,
+  subscription,
+  WEBHOOK_SECRET,
+} from '../helpers/billing.ts';
 import { build } from '../helpers/build.ts';
 import { filePart } from '../helpers/uploads.ts';
 import { bearer, tokenUser, uniqueEmail } from '../helpers/users.ts';
@@ -14,11 +24,12 @@ describe('billing with the simulator', () => {
     const plans = res.json().plans;
     assert.deepEqual(
       plans.map((p: { id: string }) => p.id),
-      ['trial', 'basic', 'premium'],
+      ['free', 'trial', 'basic', 'premium'],
     );
     assert.equal(plans[0].price, 0);
-    assert.equal(plans[0].trial_days, 14);
-    assert.ok(plans[1].price > 0 && plans[2].price > plans[1].price);
+    assert.equal(plans[1].price, 0);
+    assert.equal(plans[1].trial_days, 14);
+    assert.ok(plans[2].price > 0 && plans[3].price > plans[2].price);
     assert.ok(plans.every((p: { features: string[] }) => p.features.length > 0));
   });
 
@@ -51,7 +62,7 @@ describe('billing with the simulator', () => {
     assert.equal(locked('team-insights'), false);
     assert.equal(locked('forecast'), true);
     const files = (await b.app.inject({ method: 'GET', url: '/api/files', headers: h })).json();
-    assert.equal(files.usage.quota_bytes, 5368709120, "the basic plan's quota");
+    assert.equal(files.usage.quota_bytes, 5000000000, "the basic plan's quota");
 
     const again = await b.app.inject({
       method: 'POST',
@@ -59,38 +70,47 @@ describe('billing with the simulator', () => {
       headers: h,
       payload: { plan: 'premium' },
     });
-    assert.equal(again.statusCode, 409, 'a second subscription goes through the portal instead');
+    assert.equal(again.statusCode, 409, 'a second subscription is a plan change instead');
 
-    const portalPath = await portal(b, h, 'price=price_sim_premium');
-    // The portal sends the browser back to the app's billing page, which watches for the change.
-    const portalPage = (await b.app.inject({ method: 'GET', url: portalPath })).body;
-    assert.match(portalPage, /href="http:\/\/localhost:3000\/billing\?from=portal"/);
+    const upgrade = await changePlan(b, h, 'premium');
+    assert.equal(upgrade.statusCode, 200, upgrade.body);
+    assert.equal(upgrade.json().effective, 'now');
     await sim.idle();
     assert.equal((await subscription(b, h)).plan, 'premium');
     const premiumData = (await b.app.inject({ method: 'GET', url: '/api/data', headers: h })).json();
     assert.ok(premiumData.data.every((d: { locked: boolean }) => !d.locked));
+    // The portal sends the browser back to the app's billing page, which watches for changes.
+    const portalPath = await portal(b, h, 'action=renew');
+    const portalPage = (await b.app.inject({ method: 'GET', url: portalPath })).body;
+    assert.match(portalPage, /href="http:\/\/localhost:3000\/billing\?from=portal"/);
+    await sim.idle();
 
-    const invoices = (await b.app.inject({ method: 'GET', url: '/api/billing/invoices', headers: h })).json()
-      .invoices;
+    // The upgrade's proration and the renewal are on one invoice, as Stripe bills them.
+    const invoices = await invoicesOf(b, h);
     assert.equal(invoices.length, 2);
     assert.deepEqual(
-      invoices.map((i: { amount_paid: number; status: string }) => [i.amount_paid, i.status]),
-      [
-        [2900, 'paid'],
-        [900, 'paid'],
-      ],
+      invoices.map((i) => i.status),
+      ['paid', 'paid'],
+    );
+    assert.equal(invoices[1]?.amount_paid, 900);
+    assert.deepEqual(
+      invoices[0]?.lines.map((l) => l.proration),
+      [true, true, false],
     );
 
     await portal(b, h, 'action=cancel');
     await sim.idle();
     const ending = await subscription(b, h);
     assert.equal(ending.plan, 'premium', 'access lasts until the period ends');
-    assert.equal(ending.cancel_at_period_end, true);
+    assert.equal(ending.state, 'canceling');
+    assert.ok(ending.current_period_end, 'the page says until when');
 
     await portal(b, h, 'action=cancel_now');
     await sim.idle();
     const after = await subscription(b, h);
-    assert.equal(after.plan, 'trial');
+    assert.equal(after.plan, 'free', 'a paid plan that ended leaves the free tier, not a trial');
+    assert.equal(after.state, 'ended');
+    assert.equal(after.trial_ends_at, null);
     assert.equal(after.status, 'canceled');
 
     // An administrator refunds the premium invoice in part; the refund comes back as an event.
@@ -99,7 +119,7 @@ describe('billing with the simulator', () => {
       method: 'POST',
       url: '/api/admin/refunds',
       headers: bearer(admin.tokens.access_token),
-      payload: { invoice_id: invoices[0].id, amount: 1000 },
+      payload: { invoice_id: invoices[0]?.id, amount: 1000 },
     });
     assert.equal(refund.statusCode, 200, refund.body);
     assert.deepEqual(
@@ -110,7 +130,7 @@ describe('billing with the simulator', () => {
       method: 'POST',
       url: '/api/admin/refunds',
       headers: h,
-      payload: { invoice_id: invoices[0].id },
+      payload: { invoice_id: invoices[0]?.id },
     });
     assert.equal(denied.statusCode, 403);
     await sim.idle();
@@ -137,7 +157,9 @@ describe('billing with the simulator', () => {
     await sim.idle();
     const failing = await subscription(b, h);
     assert.equal(failing.status, 'past_due');
+    assert.equal(failing.state, 'past_due');
     assert.equal(failing.payment_failed, true);
+    assert.equal(failing.current_period_end, null, 'no renewal date while the payment is failing');
     assert.equal(failing.plan, 'basic', 'still basic until the subscription itself ends');
     await portal(b, h, 'action=renew');
     await sim.idle();
@@ -146,13 +168,24 @@ describe('billing with the simulator', () => {
     assert.equal(fixed.payment_failed, false);
   });
 
-  test('declining on the checkout page changes nothing and returns to the cancel URL', async (t) => {
+  test('a declined card keeps the checkout open, says nothing was charged, and changes nothing', async (t) => {
     const b = await build(t);
     const h = bearer((await tokenUser(b)).tokens.access_token);
-    const { redirect } = await checkout(b, h, 'premium', 'decline');
-    assert.match(redirect, /\/billing\/return\?canceled=1$/);
+    const path = await openCheckout(b, h, 'premium');
+    const declined = await payCheckout(b, path, 'decline');
+    assert.equal(declined.statusCode, 303);
+    assert.equal(declined.headers.location, path, 'back to the same checkout, as Stripe keeps its page');
+    const page = (await b.app.inject({ method: 'GET', url: path })).body;
+    assert.match(page, /The card was declined/);
+    assert.match(page, /Nothing was charged/);
+    assert.match(page, /href="http:\/\/localhost:3000\/billing\/return\?canceled=1"/, 'a way back');
     await simulatorOf(b).idle();
+    const back = await b.app.inject({ method: 'GET', url: '/billing/return?canceled=1' });
+    assert.match(back.body, /Checkout canceled/);
+    assert.match(back.body, /Nothing was charged/);
+    assert.doesNotMatch(back.body, /Confirming your payment/);
     assert.equal((await subscription(b, h)).plan, 'trial');
+    assert.deepEqual(await invoicesOf(b, h), []);
   });
 
   test('the simulator pages refuse cross-site posts and reused sessions', async (t) => {
@@ -204,6 +237,8 @@ describe('billing with the simulator', () => {
     const h = bearer(again.json().access_token);
     const sub = await subscription(b, h);
     assert.equal(sub.status, 'trial_expired');
+    assert.equal(sub.state, 'trial_ended');
+    assert.equal(sub.uploads_allowed, false);
     const more = filePart('more', 'b.txt');
     const refused = await b.app.inject({
       method: 'POST',
@@ -244,6 +279,7 @@ describe('billing with the simulator', () => {
     const b = await build(t);
     const page = await b.app.inject({ method: 'GET', url: '/billing/return?session_id=cs_test_x' });
     assert.match(page.body, /<script src="\/billing\/assets\/return.js" defer><\/script>/);
+    assert.doesNotMatch(page.body, /<script>|<style>| style="/);
     assert.match(page.body, /Test mode/);
     const js = await b.app.inject({ method: 'GET', url: '/billing/assets/return.js' });
     assert.equal(js.statusCode, 200);

@@ -124,6 +124,10 @@ describe('linking providers in Cognito mode', () => {
     );
     assert.deepEqual(linked?.detail, { provider: 'google', replacedPoolUser: google.sub });
     assert.equal(linked?.outcome, 'success');
+    // The owner is told, in this mode too (Cognito mails only its own codes).
+    const linkedNotice = b.mailTo(pw.email).filter((m) => m.kind === 'notice.provider-linked');
+    assert.equal(linkedNotice.length, 1);
+    assert.match(linkedNotice[0]?.text ?? '', /^Google was linked to your Gatehouse account on /m);
 
     // Cognito now signs the Google account in as the password user: the same account here.
     const again = await googleSignIn(b, linkedPerson({ sub: pw.userId, email: pw.email }, google.subject));
@@ -138,6 +142,11 @@ describe('linking providers in Cognito mode', () => {
       '/security?linked=google',
     );
     assert.deepEqual(callsSince(repeat, 'AdminLinkProviderForUser'), []);
+    assert.equal(
+      b.mailTo(pw.email).filter((m) => m.kind === 'notice.provider-linked').length,
+      1,
+      'no second notice',
+    );
     // A second Google account cannot join while one is linked.
     const second = await federatedUser();
     assert.equal(await link(b, pw.cookie, second.person), '/security?oauth_error=IDENTITY_IN_USE');
@@ -166,6 +175,10 @@ describe('linking providers in Cognito mode', () => {
       (e) => e.type,
     );
     assert.ok(types.includes('auth.identity.unlinked'));
+    assert.match(
+      b.mailTo(pw.email).find((m) => m.kind === 'notice.provider-removed')?.text ?? '',
+      /^Google was removed from your Gatehouse account on /m,
+    );
     assert.equal((await remove(b, pw.cookie, 'google')).statusCode, 404);
     assert.equal(callsSince(unmark, 'AdminDisableProviderForUser').length, 1);
   });

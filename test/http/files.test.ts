@@ -79,7 +79,7 @@ describe('files', () => {
       assert.equal(res.statusCode, 200, res.body);
       const body = res.json();
       assert.ok(body.files.length <= 2);
-      assert.deepEqual(body.usage, { bytes: 5000, count: 5, quota_bytes: 100000, file_max_bytes: 104857600 });
+      assert.deepEqual(body.usage, { bytes: 5000, count: 5, quota_bytes: 100000, file_max_bytes: 100000000 });
       seen.push(...body.files.map((f: { id: string }) => f.id));
       cursor = body.next_cursor;
       if (!cursor) break;

@@ -136,17 +136,51 @@ describe('operations', () => {
       headers: { 'x-forwarded-for': '203.0.113.9' },
     });
     assert.equal(proxied.statusCode, 403);
-    assert.deepEqual(Object.keys(messages[0]).sort(), ['at', 'id', 'subject', 'text', 'to']);
+    assert.deepEqual(Object.keys(messages[0]).sort(), ['at', 'html', 'id', 'kind', 'subject', 'text', 'to']);
+    assert.equal(messages[0].kind, 'confirmation-code');
+    assert.match(messages[0].html, /^<!doctype html>/);
   });
 
-  test('GET /api/client-config gives the web app the password policy and whether the mailbox is served', async (t) => {
-    const b = await build(t, { PASSWORD_MIN_LENGTH: '20', PASSWORD_MAX_LENGTH: '200', SERVICE_NAME: 'Acme' });
+  test("GET /api/dev/mail/:id/html serves a message's HTML part sandboxed, to loopback clients only", async (t) => {
+    const b = await build(t);
+    const { email } = await signUp(b);
+    const [message] = b.deps.mail.outbox?.list() ?? [];
+    assert.ok(message && message.to === email);
+    const page = await b.app.inject({ url: `/api/dev/mail/${message.id}/html`, remoteAddress: '127.0.0.1' });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.headers['content-type'] ?? '', /^text\/html; charset=utf-8/);
+    const csp = page.headers['content-security-policy'];
+    assert.match(String(csp), /default-src 'none'/);
+    assert.match(String(csp), /\bsandbox\b/);
+    assert.match(String(csp), /frame-ancestors 'self'/);
+    assert.ok(page.body.includes(message.html.replace(/<head>/i, '<head><base target="_blank">')));
+    const remote = await b.app.inject({
+      url: `/api/dev/mail/${message.id}/html`,
+      remoteAddress: '203.0.113.9',
+    });
+    assert.equal(remote.statusCode, 403);
+    const missing = await b.app.inject({
+      url: '/api/dev/mail/00000000-0000-4000-8000-000000000000/html',
+      remoteAddress: '127.0.0.1',
+    });
+    assert.equal(missing.statusCode, 404);
+  });
+
+  test('GET /api/client-config gives the web app the password policy, the phone country and whether the mailbox is served', async (t) => {
+    const b = await build(t, {
+      PASSWORD_MIN_LENGTH: '20',
+      PASSWORD_MAX_LENGTH: '200',
+      SERVICE_NAME: 'Acme',
+      PHONE_DEFAULT_COUNTRY: 'de',
+    });
     const local = await b.app.inject({ url: '/api/client-config', remoteAddress: '127.0.0.1' });
     assert.equal(local.statusCode, 200);
     assert.deepEqual(local.json(), {
       service_name: 'Acme',
       password: { min_length: 20, max_length: 200 },
+      phone_default_country: 'DE',
       dev_mailbox: true,
+      passkeys: true,
     });
     assert.equal(local.headers['cache-control'], 'no-cache');
     // Exactly when GET /api/dev/mail would refuse the caller, the app does not offer the mailbox.
@@ -211,11 +245,18 @@ describe('operations', () => {
     }
     // A path that is neither a page of the app nor the server's is the app's not-found page with a
     // real 404, never cached; the app's own page list decides (APP_PAGES).
-    for (const url of ['/nope', '/signin/extra', '/Files']) {
+    for (const url of ['/nope', '/signin/extra', '/Files', '/admin/users/', '/admin/users/a/b']) {
       const page = await b.app.inject({ url });
       assert.equal(page.statusCode, 404, url);
       assert.match(String(page.headers['content-type']), /^text\/html; charset=utf-8/, url);
       assert.equal(page.headers['cache-control'], 'no-cache', url);
+    }
+    // Pages whose address carries an id (a user on the admin console) are pages too.
+    for (const url of [
+      '/admin/users/3f1c2b9e-77aa-4c1e-9d0b-5e2a1c7d8f00',
+      '/admin/audit?type=auth.signin',
+    ]) {
+      assert.equal((await b.app.inject({ url })).statusCode, 200, url);
     }
     const css = await b.app.inject({ url: '/assets/base.css' });
     assert.equal(css.statusCode, 200);

@@ -27,14 +27,47 @@ describe('browser session', () => {
     assert.equal(cookie?.path, '/');
   });
 
-  test('GET /api/session answers the user and a CSRF token; 401 without a cookie', async (t) => {
+  test('GET /api/session answers the user and a CSRF token, and { user: null } to a signed-out browser', async (t) => {
     const b = await build(t);
     const u = await cookieUser(b);
     const res = await b.app.inject({ url: '/api/session', headers: { cookie: u.cookie } });
     assert.equal(res.statusCode, 200);
     assert.equal(res.json().user.user_id, u.userId);
     assert.equal(res.json().csrf_token, u.csrf);
-    assert.equal((await b.app.inject({ url: '/api/session' })).statusCode, 401);
+    // Nobody signed in is an answer, not an error: the web app asks on every page.
+    const none = await b.app.inject({ url: '/api/session' });
+    assert.equal(none.statusCode, 200);
+    assert.deepEqual(none.json(), { user: null });
+    assert.equal(none.headers['set-cookie'], undefined);
+    // A cookie whose session has ended: signed out too, and the browser is told to drop it.
+    await b.app.inject({ method: 'DELETE', url: '/api/session', headers: { cookie: u.cookie, ...ORIGIN } });
+    const ended = await b.app.inject({ url: '/api/session', headers: { cookie: u.cookie } });
+    assert.equal(ended.statusCode, 200);
+    assert.deepEqual(ended.json(), { user: null });
+    assert.equal(ended.cookies.find((c) => c.name === 'gh_session')?.value, '');
+    // A credential that fails is still refused: a bad Bearer token is a 401, as on every route.
+    const forged = await b.app.inject({
+      url: '/api/session',
+      headers: { authorization: 'Bearer not.a.token' },
+    });
+    assert.equal(forged.statusCode, 401);
+    // An API client's valid token answers with its user, and no CSRF token (it needs none).
+    const api = await b.app.inject({
+      url: '/api/session',
+      headers: bearer((await signIn(b, u.email)).access_token),
+    });
+    assert.equal(api.statusCode, 200, api.body);
+    assert.equal(api.json().user.user_id, u.userId);
+    assert.equal(api.json().csrf_token, undefined);
+    // The contract says so: OpenAPI lists the signed-out answer beside the signed-in one.
+    const doc = (await b.app.inject({ url: '/openapi.json' })).json();
+    const ok = doc.paths['/api/session'].get.responses['200'].content['application/json'].schema;
+    const shapes = (ok.anyOf ?? ok.oneOf) as { properties: { user: { type?: string } } }[];
+    assert.deepEqual(
+      shapes.map((x) => x.properties.user.type ?? 'object'),
+      ['object', 'null'],
+      JSON.stringify(ok),
+    );
   });
 
   test('DELETE /api/session clears the cookie and revokes the session server-side', async (t) => {

@@ -1,11 +1,13 @@
 /**
- * Issue 7, item 5: .github/workflows/ci.yml, checked line by line (no YAML parser is installed):
- * actions pinned to full commit SHAs with their release in a comment, a read-only token,
- * superseded runs cancelled, and the jobs the issue lists.
+ * Issue 7, item 5 and issue 18, items 3 and 5: .github/workflows/ci.yml, checked line by line (no
+ * YAML parser is installed): actions pinned to full commit SHAs with their release in a comment, a
+ * read-only token, superseded runs cancelled, the jobs the issues list, moto in every job whose tests start it,
+ * and the image built, run and probed (Docker runs on GitHub's machines, not on these).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 
 const workflow = readFileSync('.github/workflows/ci.yml', 'utf8');
@@ -58,12 +60,13 @@ test('the jobs typecheck, lint, run unit/contract/e2e tests and the Terraform ch
     'node scripts/run-tests.mjs test/infra',
     'terraform_version: $' + '{{ env.TERRAFORM_VERSION }}',
     'GATEHOUSE_TF_MIRROR=',
+    'init -backend=false -input=false -lockfile=readonly',
     'shellcheck',
   ]) {
     assert.ok(workflow.includes(step), step);
   }
   const jobs = topLevel('jobs').filter((l) => /^ {2}\S/.test(l));
-  assert.deepEqual(jobs, ['  typecheck-lint:', '  test:', '  e2e:', '  infra:']);
+  assert.deepEqual(jobs, ['  typecheck-lint:', '  test:', '  e2e:', '  infra:', '  image:']);
   assert.equal(
     (workflow.match(/timeout-minutes: \d+/g) ?? []).length,
     jobs.length,
@@ -71,12 +74,14 @@ test('the jobs typecheck, lint, run unit/contract/e2e tests and the Terraform ch
   );
 });
 
+/** The lines of one job, as text. */
+const job = (name: string) => {
+  const start = lines.indexOf(`  ${name}:`);
+  const end = lines.findIndex((l, i) => i > start && /^ {2}\S/.test(l));
+  return lines.slice(start, end < 0 ? undefined : end).join('\n');
+};
+
 test('every job that starts DynamoDB Local has Java 17, and no job can leave the AWS pass out', () => {
-  const job = (name: string) => {
-    const start = lines.indexOf(`  ${name}:`);
-    const end = lines.findIndex((l, i) => i > start && /^ {2}\S/.test(l));
-    return lines.slice(start, end < 0 ? undefined : end).join('\n');
-  };
   assert.match(
     job('test'),
     /uses: actions\/setup-java@[0-9a-f]{40}[^\n]*\n\s+with:\n\s+distribution: temurin\n\s+java-version: "17"/,
@@ -92,4 +97,57 @@ test('under CI the test runner refuses to run the embedded pass alone', () => {
   });
   assert.equal(run.status, 1);
   assert.match(run.stderr, /CI runs the AWS pass too/);
+});
+
+/** Every test file under test/, relative to the repository (as the runner's filters match them). */
+const testFiles = (readdirSync('test', { recursive: true }) as string[])
+  .filter((f) => f.endsWith('.test.ts'))
+  .map((f) => join('test', f));
+
+test('every job whose tests start moto installs it first, the version these machines have', () => {
+  const version = /^ {2}MOTO_VERSION: (\d+\.\d+\.\d+)$/m.exec(workflow)?.[1];
+  assert.ok(version, 'MOTO_VERSION is pinned');
+  const motoTests = testFiles.filter((f) => readFileSync(f, 'utf8').includes("helpers/moto.ts'"));
+  assert.ok(motoTests.includes(join('test', 'infra', 'moto-apply.test.ts')), motoTests.join());
+  const needing = [];
+  for (const name of ['test', 'e2e', 'infra']) {
+    const body = job(name);
+    const run = /node scripts\/run-tests\.mjs ([^\n]+)/.exec(body);
+    assert.ok(run, `the ${name} job runs tests`);
+    const filters = (run[1] ?? '').trim().split(/\s+/);
+    const uses = motoTests.filter((f) => filters.some((filter) => f.includes(filter)));
+    if (uses.length === 0) continue;
+    needing.push(name);
+    const where = `the ${name} job runs ${uses.join(', ')}`;
+    assert.match(body, /uses: actions\/setup-python@[0-9a-f]{40} # v\d/, where);
+    assert.match(body, /python -m pip install --quiet "moto\[server\]==\$\{MOTO_VERSION\}"/, where);
+    assert.ok(body.indexOf('Install moto') < body.indexOf(run[0]), `${where}: moto is installed before`);
+  }
+  assert.ok(needing.includes('infra'), 'the apply test runs in the infra job');
+  const local = spawnSync('python3', ['-m', 'pip', 'show', 'moto'], { encoding: 'utf8' });
+  assert.equal(/^Version: (.+)$/m.exec(local.stdout)?.[1], version, 'CI runs the moto these machines have');
+});
+
+test('the image job builds the image, runs it as production does and probes /health and /', () => {
+  const image = job('image');
+  assert.match(image, /timeout-minutes: \d+/);
+  assert.match(image, /- run: scripts\/test-local\.sh --port 3000\n/);
+  assert.match(image, /- if: always\(\)\n\s+run: scripts\/test-local-cleanup\.sh --image/);
+  // What the script does, so the job's name stays true.
+  const script = readFileSync('scripts/test-local.sh', 'utf8');
+  for (const line of [
+    /docker build -t "\$image" "\$root"/,
+    /docker run -d --name "\$name" \\\n\s+--read-only/,
+    /curl -fsS "\$base\/health"/,
+    /home_status="\$\(curl -sS -o \/dev\/null -w '%\{http_code\}' "\$base\/"\)"/,
+    /\[ "\$home_status" = 200 \] \|\| die/,
+    /\[ "\$code" = 0 \] \|\| die "the server did not exit cleanly on SIGTERM/,
+  ])
+    assert.match(script, line);
+  // The image runs the Node.js line CI tests, and the workflow tests the lines the package allows.
+  const base = /^ARG NODE_IMAGE=node:(\d+)\./m.exec(readFileSync('Dockerfile', 'utf8'))?.[1];
+  assert.ok(
+    base && workflow.includes(`node: [22, ${base}]`),
+    `the image's Node ${base} is in the test matrix`,
+  );
 });

@@ -78,6 +78,9 @@ test('the runtime files the Dockerfile assembles start a server that behaves lik
   const env = {
     ...process.env,
     NODE_ENV: 'production',
+    // The image's own defaults with the embedded adapters: production refuses the dev outbox
+    // unless told it is meant (a real deployment sets MAIL=ses or smtp instead).
+    ALLOW_DEV_OUTBOX: '1',
     HOST: '127.0.0.1',
     PORT: String(port),
     DATA_DIR: dataDir,

@@ -1,8 +1,9 @@
 /**
- * Issue 7, item 4: the release scripts. shellcheck passes on each (and on .ci/run); each has
- * `set -euo pipefail` and prints its usage on -h/--help and on wrong or missing arguments; and
- * build-and-push.sh, run against stand-ins for aws, docker, git and terraform that record their
- * arguments, makes the calls a release and a rollback need, in order. shellcheck must be installed
+ * Issue 7, item 4 and issue 18 (immutable tags, promotion): the release scripts. shellcheck passes
+ * on each (and on .ci/run); each has `set -euo pipefail` and prints its usage on -h/--help and on
+ * wrong or missing arguments; and build-and-push.sh, run against stand-ins for aws, docker, git
+ * and terraform that record their arguments, makes the calls a release, a promotion to prod and a
+ * rollback need, in order, and never moves a tag. shellcheck must be installed
  * (apt-get install shellcheck): without it this file fails.
  */
 import assert from 'node:assert/strict';
@@ -43,7 +44,8 @@ for (const script of scripts) {
 }
 
 // Stand-ins for the outside tools: each appends its arguments to calls.log, and answers the few
-// questions the script asks (does the image exist, which digest does a tag point at).
+// questions the script asks from files in FAKE_STATE: an image <repository name>:<tag> exists when
+// the file of that name does, holding its digest; the dev service runs the tag in dev-running.
 const bin = mkdtempSync(join(tmpdir(), 'gatehouse-fake-tools-'));
 after(() => rmSync(bin, { recursive: true, force: true }));
 // `first` runs before the call is logged: the reader of a pipe logs only once the writer is done,
@@ -55,26 +57,36 @@ const fake = (name: string, body: string, first = '') => {
   );
   chmodSync(join(bin, name), 0o755);
 };
+const DEV = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/gatehouse-dev';
+const PROD = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/gatehouse-prod';
 fake(
   'aws',
-  `case "$1 $2" in
+  `arg() { local want="$1"; shift; while [ $# -gt 0 ]; do [ "$1" = "$want" ] && { echo "$2"; return; }; shift; done; }
+case "$1 $2" in
   "ecr get-login-password") echo password ;;
   "ecr describe-images")
+    image="$FAKE_STATE/$(arg --repository-name "$@"):$(arg --image-ids "$@" | cut -d= -f2)"
+    [ -e "$image" ] || exit 254
+    cat "$image" ;;
+  "apprunner describe-service")
     case "$*" in
-      *imageTag=dev* | *imageTag=prod*) echo sha256:old ;;
-      *imageTag=0123456789ab*) [ -e "$FAKE_STATE/pushed" ] || exit 254; echo sha256:new ;;
-      *imageTag=feedfacecafe*) echo sha256:older ;;
-      *) exit 254 ;;
+      *ImageIdentifier*) echo "${DEV}:$(cat "$FAKE_STATE/dev-running")" ;;
+      *) printf '{\\n    "ImageRepository": {\\n        "ImageIdentifier": "%s:0000000000aa",\\n        "ImageConfiguration": {\\n            "RuntimeEnvironmentVariables": {\\n                "STORE": "dynamodb"\\n            },\\n            "Port": "3000"\\n        },\\n        "ImageRepositoryType": "ECR"\\n    },\\n    "AutoDeploymentsEnabled": false\\n}\\n' "$(arg --service-arn "$@" | grep -q prod && echo "${PROD}" || echo "${DEV}")" ;;
     esac ;;
-  "ecr batch-get-image") case "$*" in *MediaType*) echo application/vnd.oci.image.manifest.v1+json ;; *) echo '{"schemaVersion":2}' ;; esac ;;
-  "ecr put-image") ;;
-  "apprunner start-deployment") echo op-42 ;;
+  "apprunner update-service")
+    file="$(arg --source-configuration "$@")"
+    tr -d ' \\n' < "\${file#file://}" >> "$FAKE_LOG"; echo >> "$FAKE_LOG"
+    echo op-42 ;;
+  "apprunner list-operations") echo SUCCEEDED ;;
   *) echo "unexpected aws call" >&2; exit 3 ;;
 esac`,
 );
 fake(
   'docker',
-  `case "$1" in push) touch "$FAKE_STATE/pushed" ;; esac`,
+  `case "$1 $2" in
+  "push "*) echo sha256:new > "$FAKE_STATE/\${2##*/}" ;;
+  "buildx imagetools") ref="$(echo "$*" | grep -o -- '--tag [^ ]*' | cut -d' ' -f2)"; cp "$FAKE_STATE/gatehouse-dev:\${ref##*:}" "$FAKE_STATE/\${ref##*/}" ;;
+esac`,
   '[ "$1" = login ] && cat > /dev/null',
 );
 fake(
@@ -88,15 +100,24 @@ esac`,
 fake(
   'terraform',
   `case "$*" in
-  *"output -raw ecr_repository_url"*) echo 123456789012.dkr.ecr.eu-west-1.amazonaws.com/gatehouse-dev ;;
-  *"output -raw service_arn"*) echo arn:aws:apprunner:eu-west-1:123456789012:service/gatehouse-dev/abc ;;
+  *envs/dev*"output -raw ecr_repository_url"*) echo ${DEV} ;;
+  *envs/prod*"output -raw ecr_repository_url"*) echo ${PROD} ;;
+  *envs/dev*"output -raw service_arn"*) echo arn:aws:apprunner:eu-west-1:123456789012:service/gatehouse-dev/abc ;;
+  *envs/prod*"output -raw service_arn"*) echo arn:aws:apprunner:eu-west-1:123456789012:service/gatehouse-prod/def ;;
 esac`,
 );
 
-async function release(args: string[], extraEnv: Record<string, string> = {}) {
+/** Runs the script against the stand-ins; `images` are the images already in ECR (name:tag -> digest). */
+async function release(
+  args: string[],
+  extraEnv: Record<string, string> = {},
+  images: Record<string, string> = {},
+) {
   const state = mkdtempSync(join(bin, 'state-'));
   const log = join(state, 'calls.log');
   writeFileSync(log, '');
+  writeFileSync(join(state, 'dev-running'), 'feedfacecafe');
+  for (const [image, digest] of Object.entries(images)) writeFileSync(join(state, image), `${digest}\n`);
   const env = {
     PATH: `${bin}:/usr/bin:/bin`,
     HOME: state,
@@ -105,8 +126,22 @@ async function release(args: string[], extraEnv: Record<string, string> = {}) {
     ...extraEnv,
   };
   const r = await run('bash', ['scripts/build-and-push.sh', ...args], { env });
-  return { ...r, calls: readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) };
+  const calls = readFileSync(log, 'utf8').trim().split('\n').filter(Boolean);
+  const step = (pattern: RegExp) => {
+    const i = calls.findIndex((c) => pattern.test(c));
+    assert.ok(i >= 0, `expected a call matching ${pattern} in:\n${calls.join('\n')}`);
+    return i;
+  };
+  return { ...r, calls, step };
 }
+
+/** The source configuration the service was updated with (logged by the aws stand-in), parsed. */
+const deployed = (calls: string[]) => {
+  const i = calls.findIndex((c) => c.startsWith('aws apprunner update-service'));
+  return JSON.parse(calls[i + 1] ?? 'null') as {
+    ImageRepository: { ImageIdentifier: string; ImageConfiguration: { RuntimeEnvironmentVariables: object } };
+  };
+};
 
 test('build-and-push.sh without --env prints its usage and stops', async () => {
   const r = await release([]);
@@ -126,30 +161,25 @@ test('build-and-push.sh names a missing tool instead of failing halfway', async 
   assert.match(r.stderr, /aws not found on PATH/);
 });
 
-test('build-and-push.sh releases: build, push under the git SHA, move the env tag, deploy', async () => {
-  const r = await release(['--env', 'dev']);
+test('dev: build, push under the git SHA, point the service at that image', async () => {
+  const r = await release(['--env', 'dev', '--wait']);
   assert.equal(r.code, 0, r.stderr);
-  const repo = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/gatehouse-dev';
-  const step = (pattern: RegExp) => {
-    const i = r.calls.findIndex((c) => pattern.test(c));
-    assert.ok(i >= 0, `expected a call matching ${pattern} in:\n${r.calls.join('\n')}`);
-    return i;
-  };
   // `aws ecr get-login-password | docker login`: both ends of one pipe start together, so either
   // may log first; the pair as a whole comes between the lookup and the build.
   const login = [
-    step(/^aws ecr get-login-password --region eu-west-1$/),
-    step(/^docker login --username AWS --password-stdin 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com$/),
+    r.step(/^aws ecr get-login-password --region eu-west-1$/),
+    r.step(
+      /^docker login --username AWS --password-stdin 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com$/,
+    ),
   ];
   const order = [
-    step(/^terraform -chdir=\S+\/infra\/terraform\/envs\/dev output -raw ecr_repository_url$/),
+    r.step(/^terraform -chdir=\S+\/infra\/terraform\/envs\/dev output -raw ecr_repository_url$/),
     Math.min(...login),
     Math.max(...login),
-    step(new RegExp(`^docker build --platform linux/amd64 .*-t ${repo}:0123456789ab `)),
-    step(new RegExp(`^docker push ${repo}:0123456789ab$`)),
-    step(/^aws ecr put-image --region eu-west-1 --repository-name gatehouse-dev --image-tag dev /),
-    step(
-      /^aws apprunner start-deployment --region eu-west-1 --service-arn arn:aws:apprunner:eu-west-1:123456789012:service\/gatehouse-dev\/abc /,
+    r.step(new RegExp(`^docker build --platform linux/amd64 .*-t ${DEV}:0123456789ab `)),
+    r.step(new RegExp(`^docker push ${DEV}:0123456789ab$`)),
+    r.step(
+      /^aws apprunner update-service --region eu-west-1 --service-arn arn:aws:apprunner:eu-west-1:123456789012:service\/gatehouse-dev\/abc /,
     ),
   ];
   assert.deepEqual(
@@ -157,29 +187,82 @@ test('build-and-push.sh releases: build, push under the git SHA, move the env ta
     [...order].sort((a, b) => a - b),
     'calls happen in this order',
   );
-  assert.match(r.stdout, /started \(operation op-42\)/);
+  assert.ok(!r.calls.some((c) => c.startsWith('aws ecr put-image')), 'no tag is ever moved');
+  const config = deployed(r.calls);
+  assert.equal(config.ImageRepository.ImageIdentifier, `${DEV}:0123456789ab`);
+  assert.deepEqual(config.ImageRepository.ImageConfiguration.RuntimeEnvironmentVariables, {
+    STORE: 'dynamodb',
+  });
+  assert.match(r.stdout, /started \(operation op-42\)[\s\S]*Deployment succeeded/);
 });
 
-test('build-and-push.sh --tag rolls back without building', async () => {
-  const r = await release(['--env', 'prod', '--tag', 'feedfacecafe'], {
-    ECR_REPOSITORY_URL: '123456789012.dkr.ecr.us-east-1.amazonaws.com/gatehouse-prod',
-    APP_RUNNER_SERVICE_ARN: 'arn:aws:apprunner:us-east-1:123456789012:service/gatehouse-prod/def',
-  });
+test('dev: an image already in ECR is not rebuilt', async () => {
+  const r = await release(['--env', 'dev'], {}, { 'gatehouse-dev:0123456789ab': 'sha256:old' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(!r.calls.some((c) => c.startsWith('docker ')), r.calls.join('\n'));
+  assert.equal(deployed(r.calls).ImageRepository.ImageIdentifier, `${DEV}:0123456789ab`);
+});
+
+test('--tag rolls back to an image in the repository, building nothing', async () => {
+  const r = await release(
+    ['--env', 'dev', '--tag', 'feedfacecafe'],
+    {
+      ECR_REPOSITORY_URL: DEV,
+      APP_RUNNER_SERVICE_ARN: 'arn:aws:apprunner:eu-west-1:123456789012:service/gatehouse-dev/abc',
+    },
+    { 'gatehouse-dev:feedfacecafe': 'sha256:older' },
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.ok(!r.calls.some((c) => c.startsWith('docker ') || c.startsWith('terraform ')), r.calls.join('\n'));
-  assert.ok(r.calls.some((c) => /^aws ecr put-image .*--image-tag prod /.test(c)));
-  assert.ok(r.calls.some((c) => c.startsWith('aws apprunner start-deployment')));
-  assert.match(r.stdout, /now points at feedfacecafe \(sha256:older; was sha256:old\)/);
+  assert.equal(deployed(r.calls).ImageRepository.ImageIdentifier, `${DEV}:feedfacecafe`);
+  const missing = await release(['--env', 'dev', '--tag', 'deadbeef0000']);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /no image .*gatehouse-dev:deadbeef0000 in ECR/);
 });
 
-test('build-and-push.sh --no-deploy pushes before the service exists', async () => {
+test('prod: the image dev runs is promoted by digest, never rebuilt, then deployed', async () => {
+  const r = await release(['--env', 'prod'], {}, { 'gatehouse-dev:feedfacecafe': 'sha256:tested' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(!r.calls.some((c) => /^docker (build|push) /.test(c)), 'nothing is built for prod');
+  const order = [
+    r.step(
+      /^aws apprunner describe-service .*gatehouse-dev\/abc --query Service\.SourceConfiguration\.ImageRepository\.ImageIdentifier/,
+    ),
+    r.step(new RegExp(`^docker buildx imagetools create --tag ${PROD}:feedfacecafe ${DEV}@sha256:tested$`)),
+    r.step(/^aws apprunner update-service --region eu-west-1 --service-arn \S+gatehouse-prod\/def /),
+  ];
+  assert.deepEqual(
+    order,
+    [...order].sort((a, b) => a - b),
+    'calls happen in this order',
+  );
+  assert.equal(deployed(r.calls).ImageRepository.ImageIdentifier, `${PROD}:feedfacecafe`);
+  assert.match(
+    r.stdout,
+    /Promoted .*gatehouse-dev:feedfacecafe to .*gatehouse-prod:feedfacecafe \(sha256:tested\)/,
+  );
+});
+
+test('prod: a tag already in prod is deployed as it is (rollback)', async () => {
+  const r = await release(
+    ['--env', 'prod', '--tag', 'feedfacecafe'],
+    {},
+    { 'gatehouse-prod:feedfacecafe': 'sha256:x' },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(!r.calls.some((c) => c.startsWith('docker ')), r.calls.join('\n'));
+  assert.equal(deployed(r.calls).ImageRepository.ImageIdentifier, `${PROD}:feedfacecafe`);
+});
+
+test('--no-deploy pushes before the service exists', async () => {
   const r = await release(['--env', 'dev', '--no-deploy']);
   assert.equal(r.code, 0, r.stderr);
-  assert.ok(r.calls.some((c) => /^aws ecr put-image .*--image-tag dev /.test(c)));
+  assert.ok(r.calls.some((c) => c.startsWith(`docker push ${DEV}:0123456789ab`)));
   assert.ok(
     !r.calls.some((c) => c.includes('service_arn') || c.startsWith('aws apprunner')),
     r.calls.join('\n'),
   );
+  assert.match(r.stdout, /Tag: 0123456789ab/);
 });
 
 test('build-and-push.sh refuses to tag uncommitted changes with a commit SHA', async () => {

@@ -1,82 +1,27 @@
 /**
  * Issue 7, item 3: the Terraform under infra/terraform, checked offline. For every module and
- * environment, in a temporary copy of the tree (so no .terraform folder or lock file lands in the
- * repo): `terraform init -backend=false` against a local provider mirror, `validate`, and
- * `terraform test` (mocked AWS provider); then `fmt -check` over the tree, and static rules on the
- * .tf files: the provider constraint, no secret values, sensitive outputs, documented modules.
+ * environment, in a temporary copy of the tree (terraform-kit.ts): `terraform init -backend=false`
+ * against a local provider mirror (the environments with their committed lock files, read-only),
+ * `validate`, and `terraform test` (mocked AWS provider); then `fmt -check` over the tree, and
+ * static rules on the .tf files: the provider constraint, no secret values, sensitive outputs,
+ * documented modules, IAM actions that match the calls the adapters make.
  * A missing terraform binary or mirror fails every test here, locally and in CI.
  */
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { pool, type RunResult, requireTool, run } from './tools.ts';
+import { prepareTerraform, type TerraformSetup as Setup, TREE } from './terraform-kit.ts';
+import { pool, type RunResult, run } from './tools.ts';
 
-const TREE = 'infra/terraform';
 const ROOTS = [
   ...readdirSync(join(TREE, 'modules')).map((m) => `modules/${m}`),
   ...readdirSync(join(TREE, 'envs')).map((e) => `envs/${e}`),
 ].sort();
-const platform = `${process.platform}_${process.arch === 'x64' ? 'amd64' : process.arch}`;
-
-/** A folder in unpacked mirror layout holding an AWS provider for this platform. */
-function findMirror(): string {
-  const tfrc = readFileSync(join(TREE, 'offline.tfrc'), 'utf8');
-  const candidates = [
-    process.env.GATEHOUSE_TF_MIRROR,
-    /path\s*=\s*"([^"]+)"/.exec(tfrc)?.[1],
-    join(homedir(), '.terraform.d', 'plugins'),
-    join(homedir(), '.local', 'share', 'terraform', 'plugins'),
-    '/usr/local/share/terraform/plugins',
-    '/usr/share/terraform/plugins',
-  ].filter((c): c is string => Boolean(c));
-  for (const dir of candidates) {
-    const aws = join(dir, 'registry.terraform.io', 'hashicorp', 'aws');
-    if (existsSync(aws) && readdirSync(aws).some((v) => existsSync(join(aws, v, platform)))) return dir;
-  }
-  throw new Error(
-    `No hashicorp/aws provider mirror for ${platform} in ${candidates.join(', ')}. Point GATEHOUSE_TF_MIRROR at a folder holding registry.terraform.io/hashicorp/aws/<version>/${platform}/ (a plugin cache filled by one online \`terraform init\` is one).`,
-  );
-}
-
-interface Setup {
-  terraform: string;
-  work: string;
-  env: NodeJS.ProcessEnv;
-}
-
-function prepare(): Setup {
-  const terraform = requireTool(
-    'terraform',
-    process.env.TERRAFORM_BIN,
-    'https://developer.hashicorp.com/terraform/install (or set TERRAFORM_BIN)',
-  );
-  const mirror = findMirror();
-  const work = mkdtempSync(join(tmpdir(), 'gatehouse-tf-'));
-  cpSync(TREE, join(work, 'terraform'), {
-    recursive: true,
-    filter: (src) => !['.terraform', '.terraform.lock.hcl', 'terraform.tfstate'].includes(basename(src)),
-  });
-  const cliConfig = join(work, 'offline.tfrc');
-  writeFileSync(
-    cliConfig,
-    `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["registry.terraform.io/*/*"]\n  }\n}\n`,
-  );
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    TF_CLI_CONFIG_FILE: cliConfig,
-    TF_IN_AUTOMATION: '1',
-    TF_INPUT: '0',
-    CHECKPOINT_DISABLE: '1',
-  };
-  delete env.TF_PLUGIN_CACHE_DIR;
-  return { terraform, work, env };
-}
 
 let setup: Setup | Error;
 try {
-  setup = prepare();
+  setup = prepareTerraform();
 } catch (err) {
   setup = err instanceof Error ? err : new Error(String(err));
 }
@@ -105,7 +50,13 @@ async function checkRoot(s: Setup, root: string): Promise<RootReport> {
   };
   try {
     const failure =
-      (await tf('init', ['init', '-backend=false', '-input=false'])) ??
+      (await tf('init', [
+        'init',
+        '-backend=false',
+        '-input=false',
+        // The environments' lock files are committed: the provider installed must match them.
+        ...(root.startsWith('envs/') ? ['-lockfile=readonly'] : []),
+      ])) ??
       (await tf('validate', ['validate'])) ??
       (existsSync(join(cwd, 'tests')) ? await tf('test', ['test']) : 'no tests/ folder');
     return failure ? { steps, failure } : { steps };
@@ -183,15 +134,20 @@ test('no secret value in any .tf file; secret-looking inputs and outputs are sen
     if (!file.endsWith('.tf')) continue;
     const source = readFileSync(file, 'utf8');
     assert.doesNotMatch(source, /AKIA[0-9A-Z]{16}|sk_(live|test)_|-----BEGIN|aws_secret_access_key/i, file);
+    // A secret value reaches Secrets Manager only through the write-only argument, from another
+    // resource's attribute or a sensitive variable: never a literal, never into the state.
     assert.doesNotMatch(
       source,
-      /aws_secretsmanager_secret_version|secret_string/,
-      `${file}: secret values are set with the CLI`,
+      /\bsecret_string\s*=|secret_binary/,
+      `${file}: secret values stay out of the state`,
     );
+    for (const m of source.matchAll(/secret_string_wo\s*=\s*(.+)/g)) {
+      assert.doesNotMatch(m[1] ?? '', /"/, `${file}: no literal secret value (${m[0]})`);
+    }
     for (const kind of ['variable', 'output'] as const) {
       for (const b of blocks(source, kind)) {
-        // Names and ARNs of secrets are not secret; their values are.
-        if (!/secret|password/i.test(b.name) || /_(arn|id|name)$/.test(b.name)) continue;
+        // Names, ARNs and recovery windows of secrets are not secret; their values are.
+        if (!/secret|password/i.test(b.name) || /_(arn|id|name|in_days)$/.test(b.name)) continue;
         assert.match(b.body, /^\s*sensitive\s*=\s*true/m, `${file}: ${kind} ${b.name} must be sensitive`);
         assert.doesNotMatch(
           b.body,
@@ -217,41 +173,32 @@ test('each module README names what it provisions, its inputs and its outputs', 
   }
 });
 
-/**
- * Cognito operations that IAM does not authorize: the user's own token or the app client does
- * (sign-up, sign-in, codes, TOTP enrolment, token revocation). Every other operation the Cognito
- * adapter sends needs the service's IAM policy.
- */
-const PUBLIC_COGNITO_OPERATIONS = new Set([
-  'SignUp',
-  'ConfirmSignUp',
-  'ResendConfirmationCode',
-  'ForgotPassword',
-  'ConfirmForgotPassword',
-  'InitiateAuth',
-  'RespondToAuthChallenge',
-  'RevokeToken',
-  'AssociateSoftwareToken',
-  'VerifySoftwareToken',
-  'SetUserMFAPreference',
-]);
+test('App Runner resources that cannot be deleted while in use are created before destroyed', () => {
+  const app = readFileSync(join(TREE, 'modules/app/main.tf'), 'utf8');
+  const block = /resource "aws_apprunner_auto_scaling_configuration_version" "this" \{([\s\S]*?)\n\}/.exec(
+    app,
+  )?.[1];
+  assert.ok(block, 'the auto scaling configuration is in modules/app');
+  assert.match(block, /lifecycle \{\s*create_before_destroy = true\s*\}/);
+});
 
-test("the service's IAM policy allows every Cognito admin operation the adapter sends", () => {
-  const dir = 'src/adapters/identity/cognito';
-  const sent = new Set(
-    readdirSync(dir)
-      .filter((f) => f.endsWith('.ts'))
-      .flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/\b([A-Z][A-Za-z]+)Command\b/g)])
-      .map((m) => m[1] ?? ''),
+test('the environments commit their provider lock files, good for every platform', () => {
+  const locks = ['dev', 'prod'].map((env) =>
+    readFileSync(join(TREE, 'envs', env, '.terraform.lock.hcl'), 'utf8'),
   );
-  const variables = readFileSync(join(TREE, 'modules/app/variables.tf'), 'utf8');
-  const block = /variable "user_pool_actions" \{[\s\S]*?default = \[([\s\S]*?)\]/.exec(variables)?.[1] ?? '';
-  const allowed = new Set([...block.matchAll(/"cognito-idp:([A-Za-z]+)"/g)].map((m) => m[1]));
-  assert.ok(sent.has('AdminLinkProviderForUser') && sent.has('InitiateAuth'), 'the adapter was read');
-  const missing = [...sent].filter((op) => !PUBLIC_COGNITO_OPERATIONS.has(op) && !allowed.has(op));
-  assert.deepEqual(missing, [], 'add these to user_pool_actions in infra/terraform/modules/app');
-  for (const op of ['AdminLinkProviderForUser', 'AdminDisableProviderForUser', 'AdminDeleteUser'])
-    assert.ok(allowed.has(op), op);
+  assert.equal(locks[0], locks[1], 'dev and prod pin the same provider build');
+  const lock = locks[0] ?? '';
+  assert.match(lock, /provider "registry\.terraform\.io\/hashicorp\/aws" \{\n\s+version\s+= "5\.\d+\.\d+"/);
+  // h1: the unpacked package of one platform (the mirror's, checked by init -lockfile=readonly
+  // above); zh: the registry's signed checksums of every platform's zip, so an init from the
+  // registry on macOS or Windows accepts the lock too.
+  assert.ok((lock.match(/"h1:[A-Za-z0-9+/=]{44}"/g) ?? []).length >= 1);
+  assert.ok(
+    (lock.match(/"zh:[0-9a-f]{64}"/g) ?? []).length >= 10,
+    'the registry checksums of every platform',
+  );
+  const ignored = readFileSync('.gitignore', 'utf8');
+  assert.doesNotMatch(ignored, /^infra\/\*\*\/\.terraform\.lock\.hcl$/m);
 });
 
 test('the environments keep state in S3 with a lock, configured at init', () => {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { describe, test } from 'node:test';
+import { describe, type TestContext, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { totpAt } from '../../src/domain/totp.ts';
 import { type Built, build } from '../helpers/build.ts';
@@ -525,11 +525,13 @@ describe('headers (SECURITY 35)', () => {
 });
 
 describe('logs (SECURITY 36)', () => {
-  test('SECURITY 36: a full scripted run logs no password, token, code, cookie or signature, and CRLF stays escaped', async (t) => {
+  // Both log formats: the readable one formats what pino has already redacted, and must not let
+  // CRLF in an input start a line of its own either.
+  const scriptedRun = async (t: TestContext, format: 'json' | 'pretty') => {
     // Real time plus a movable offset: sessions re-issued after a revocation need time to pass.
     const clock = { offset: 0 };
     const now = () => Date.now() + clock.offset;
-    const b = await build(t, {}, now);
+    const b = await build(t, { LOG_FORMAT: format }, now);
     const email = uniqueEmail('logs');
     const P1 = 'lanterns drift over quiet violet harbours';
     const P2 = 'a second passphrase after the reset';
@@ -711,7 +713,10 @@ describe('logs (SECURITY 36)', () => {
       ok(await post('/api/auth/mfa', { session: ch4, code: totp3 }), 200, 'mfa').json() as Tokens,
     );
     ok(
-      await b.app.inject({ url: '/api/users/me', headers: { ...bearer(t4.access_token), cookie: cookie4 } }),
+      await b.app.inject({
+        url: '/api/users/me',
+        headers: { ...bearer(t4.access_token), cookie: cookie4 },
+      }),
       200,
       'me with both',
     );
@@ -751,12 +756,18 @@ describe('logs (SECURITY 36)', () => {
     await post('/api/auth/forgot-password', { email: `${email}\r\n${FORGED}` });
     await new Promise((r) => setTimeout(r, 20));
 
-    // The log: every line is one JSON object; nothing secret in it; no forged line.
+    // The log: every line is one JSON object (or, pretty, an entry or an indented continuation
+    // of one); nothing secret in it; no forged line.
     const logs = b.logs();
     const lines = logs.split('\n').filter((l) => l.length > 0);
     assert.ok(lines.length >= 30, `the run was logged (${lines.length} lines)`);
     assert.ok(!logs.includes('\r'), 'no raw CR in the log');
     for (const line of lines) {
+      if (format === 'pretty') {
+        assert.match(line, /^(\d\d:\d\d:\d\d\.\d{3} (INFO |WARN |ERROR|DEBUG) | {4})/, line);
+        assert.ok(!line.trimStart().startsWith(FORGED), `forged line: ${line}`);
+        continue;
+      }
       let parsed: unknown;
       assert.doesNotThrow(
         () => {
@@ -781,6 +792,10 @@ describe('logs (SECURITY 36)', () => {
       );
     }
     // Control: the mails with these codes were written to the log, masked.
-    assert.ok(logs.includes('your confirmation code is ******'), 'mail lines are logged, codes masked');
-  });
+    assert.ok(logs.includes('Your confirmation code is ******'), 'mail lines are logged, codes masked');
+  };
+  for (const format of ['json', 'pretty'] as const) {
+    test(`SECURITY 36: a full scripted run logs no password, token, code, cookie or signature, and CRLF stays escaped (LOG_FORMAT=${format})`, (t) =>
+      scriptedRun(t, format));
+  }
 });

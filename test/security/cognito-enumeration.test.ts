@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import {
+  AdminDeleteUserCommand,
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
   CognitoIdentityProviderClient,
@@ -106,6 +107,15 @@ test('SECURITY 9 (Cognito mode): a taken email at sign-up answers exactly like a
     .on(SignUpCommand, { Username: KNOWN })
     .rejects(cognitoError('UsernameExistsException', 'User already exists'));
   cognito.on(SignUpCommand, { Username: GHOST }).resolves({ UserConfirmed: false, UserSub: SUB });
+  cognito.on(AdminGetUserCommand, { Username: KNOWN }).resolves({
+    Username: SUB,
+    UserAttributes: [
+      { Name: 'sub', Value: SUB },
+      { Name: 'email', Value: KNOWN },
+    ],
+    UserStatus: 'CONFIRMED',
+    Enabled: true,
+  });
   const signUp = (email: string) =>
     b.app.inject({ method: 'POST', url: '/api/auth/signup', payload: { email, password: PASSWORD } });
   const taken = await signUp(KNOWN);
@@ -113,4 +123,30 @@ test('SECURITY 9 (Cognito mode): a taken email at sign-up answers exactly like a
   assert.equal(fresh.statusCode, 202, fresh.body);
   assert.deepEqual(comparable(taken), comparable(fresh));
   assert.equal(cognito.commandCalls(SignUpCommand).length, 2);
+});
+
+test('SECURITY 9 (Cognito mode): a sign-up over an unconfirmed registration answers exactly like a new one', async (t) => {
+  const b = await build(t, settings);
+  cognito
+    .on(SignUpCommand, { Username: KNOWN })
+    .rejectsOnce(cognitoError('UsernameExistsException', 'User already exists'))
+    .resolves({ UserConfirmed: false, UserSub: 'a-new-sub' });
+  cognito.on(SignUpCommand, { Username: GHOST }).resolves({ UserConfirmed: false, UserSub: SUB });
+  cognito.on(AdminGetUserCommand, { Username: KNOWN }).resolves({
+    Username: SUB,
+    UserAttributes: [
+      { Name: 'sub', Value: SUB },
+      { Name: 'email', Value: KNOWN },
+    ],
+    UserStatus: 'UNCONFIRMED',
+    Enabled: true,
+  });
+  cognito.on(AdminDeleteUserCommand).resolves({});
+  const signUp = (email: string) =>
+    b.app.inject({ method: 'POST', url: '/api/auth/signup', payload: { email, password: PASSWORD } });
+  const replacing = await signUp(KNOWN);
+  const fresh = await signUp(GHOST);
+  assert.equal(fresh.statusCode, 202, fresh.body);
+  assert.deepEqual(comparable(replacing), comparable(fresh));
+  assert.equal(cognito.commandCalls(AdminDeleteUserCommand).length, 1, 'the unconfirmed user was replaced');
 });

@@ -23,6 +23,36 @@ describe('config schema', () => {
     assert.ok(Object.isFrozen(c));
   });
 
+  test('APP_ORIGIN follows PORT unless it is set', () => {
+    assert.equal(loadConfig({ PORT: '3101' }).appOrigin, 'http://localhost:3101');
+    assert.equal(loadConfig({ PORT: '3101', APP_ORIGIN: '' }).appOrigin, 'http://localhost:3101');
+    assert.equal(loadConfig({ PORT: '80' }).appOrigin, 'http://localhost');
+    assert.equal(
+      loadConfig({ PORT: '3101', APP_ORIGIN: 'https://app.example.com' }).appOrigin,
+      'https://app.example.com',
+    );
+  });
+
+  test('on loopback with the default APP_ORIGIN the app is also 127.0.0.1 and [::1] at PORT, and only then', () => {
+    const same = ['http://localhost:3101', 'http://127.0.0.1:3101', 'http://[::1]:3101'];
+    assert.deepEqual(loadConfig({ PORT: '3101' }).loopbackOrigins, same);
+    assert.deepEqual(loadConfig({ PORT: '3101', HOST: 'localhost' }).loopbackOrigins, same);
+    assert.deepEqual(loadConfig({ PORT: '3101', HOST: '::1' }).loopbackOrigins, same);
+    assert.ok(Object.isFrozen(loadConfig({}).loopbackOrigins));
+    // Nothing is loosened beyond this machine, nor when the operator has said what the origin is,
+    // even if what they said is the default itself.
+    assert.deepEqual(loadConfig({ PORT: '3101', HOST: '0.0.0.0' }).loopbackOrigins, []);
+    assert.deepEqual(loadConfig({ PORT: '3101', HOST: '192.168.1.20' }).loopbackOrigins, []);
+    assert.deepEqual(loadConfig({ PORT: '3101', APP_ORIGIN: 'http://localhost:3101' }).loopbackOrigins, []);
+    assert.deepEqual(loadConfig({ APP_ORIGIN: 'https://app.example.com' }).loopbackOrigins, []);
+  });
+
+  test('LOG_FORMAT: pretty, json, or empty for "pretty on a terminal"', () => {
+    assert.equal(loadConfig({}).logFormat, null);
+    assert.equal(loadConfig({ LOG_FORMAT: 'pretty' }).logFormat, 'pretty');
+    assert.equal(loadConfig({ LOG_FORMAT: 'json' }).logFormat, 'json');
+  });
+
   test('values are parsed and typed', () => {
     const c = loadConfig({
       PORT: '8080',
@@ -36,6 +66,8 @@ describe('config schema', () => {
     assert.deepEqual(c.adminEmails, ['root@example.com']);
     assert.equal(c.trustProxyHops, 1);
     assert.equal(c.appOrigin, 'https://app.example.com');
+    assert.equal(loadConfig({}).phoneDefaultCountry, 'US');
+    assert.equal(loadConfig({ PHONE_DEFAULT_COUNTRY: ' fr ' }).phoneDefaultCountry, 'FR');
   });
 
   test('social sign-in settings: an issuer may have a path; loopback http is a local stand-in', () => {
@@ -60,12 +92,16 @@ describe('config schema', () => {
     [{ APP_ORIGIN: 'not a url' }, 'APP_ORIGIN'],
     [{ APP_ORIGIN: 'https://a.example/path' }, 'APP_ORIGIN'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ LOG_FORMAT: 'yaml' }, 'LOG_FORMAT'],
+    [{ PORT: 'abc', APP_ORIGIN: '' }, 'PORT'],
     [{ CORS_ORIGINS: 'ftp://x.example' }, 'CORS_ORIGINS'],
     [{ IDENTITY_PROVIDER: 'okta' }, 'IDENTITY_PROVIDER'],
     [{ PASSWORD_MIN_LENGTH: '4' }, 'PASSWORD_MIN_LENGTH'],
     [{ PASSWORD_MIN_LENGTH: '64', PASSWORD_MAX_LENGTH: '64' }, 'never'],
     [{ SESSION_IDLE_TTL_SECONDS: '999999', SESSION_TTL_SECONDS: '3600' }, 'SESSION_IDLE_TTL_SECONDS'],
     [{ ADMIN_EMAILS: 'not-an-email' }, 'ADMIN_EMAILS'],
+    [{ PHONE_DEFAULT_COUNTRY: 'UK' }, 'PHONE_DEFAULT_COUNTRY'],
+    [{ PHONE_DEFAULT_COUNTRY: 'GBR' }, 'PHONE_DEFAULT_COUNTRY'],
     // Social sign-in: tokens and secrets never travel over plain http off this machine.
     [{ GOOGLE_ISSUER: 'http://accounts.example' }, 'GOOGLE_ISSUER'],
     [{ OIDC_ISSUER: 'http://sso.example/realm', OIDC_CLIENT_ID: 'x' }, 'OIDC_ISSUER'],

@@ -56,7 +56,9 @@ test('sign-in: every translation', async () => {
     ['PasswordResetRequiredException', 'Password reset required for the user', 'INVALID_CREDENTIALS'],
     ['UserNotConfirmedException', 'User is not confirmed.', 'USER_NOT_CONFIRMED'],
     ['NotAuthorizedException', 'User is disabled.', 'USER_DISABLED'],
-    ['TooManyRequestsException', 'Too many requests', 'TOO_MANY_REQUESTS'],
+    // Throttling that outlasted the SDK's retries: Cognito is unavailable to us, 503 not 429.
+    ['TooManyRequestsException', 'Too many requests', 'UNAVAILABLE'],
+    ['LimitExceededException', 'Rate exceeded', 'UNAVAILABLE'],
     ['InternalErrorException', 'Internal error', 'UNAVAILABLE'],
   ];
   for (const [name, message, code] of cases) {
@@ -64,6 +66,30 @@ test('sign-in: every translation', async () => {
     const err = await failure(idp.initiateAuth(EMAIL, 'some password'));
     assert.equal(err.code, code, `${name}: ${message}`);
     assert.equal(err.message.includes(message), false, 'Cognito’s own message never reaches the caller');
+  }
+});
+
+test("a call that got no answer after the SDK's retries (timeouts, refused connections) is UNAVAILABLE", async () => {
+  const idp = makeIdp();
+  // What the SDK raises when every attempt timed out: its metadata counts attempts, no status.
+  const timedOut = Object.assign(new Error('a request has exceeded the configured 5000 ms requestTimeout.'), {
+    name: 'TimeoutError',
+    code: 'ETIMEDOUT',
+    $metadata: { attempts: 3, totalRetryDelay: 1200 },
+  });
+  const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), {
+    code: 'ECONNREFUSED',
+    $metadata: { attempts: 3, totalRetryDelay: 300 },
+  });
+  for (const err of [timedOut, refused]) {
+    cognito.on(SignUpCommand).rejects(err);
+    cognito.on(InitiateAuthCommand).rejects(err);
+    assert.equal(
+      (await failure(idp.signUp({ email: EMAIL, password: 'p' }))).code,
+      'UNAVAILABLE',
+      err.message,
+    );
+    assert.equal((await failure(idp.initiateAuth(EMAIL, 'p'))).code, 'UNAVAILABLE', err.message);
   }
 });
 
@@ -83,18 +109,22 @@ test('enumeration: unknown user, wrong password and the lockout are one answer',
   assert.equal(new Set(answers.map((a) => JSON.stringify(a))).size, 1);
 });
 
-test('sign-up: a taken email answers like a new one and nothing else is called; other failures translate', async () => {
+test('sign-up: a confirmed taken email answers like a new one and only the user is read; other failures translate', async () => {
   const idp = makeIdp();
+  stubUser();
   cognito.on(SignUpCommand).rejects(cognitoError('UsernameExistsException', 'User already exists'));
   assert.deepEqual(await idp.signUp({ email: EMAIL, password: 'pw pw pw pw pw pw' }), { outcome: 'exists' });
-  assert.equal(cognito.calls().length, 1);
+  assert.deepEqual(
+    cognito.calls().map((c) => (c.args[0] as { constructor: { name: string } }).constructor.name),
+    ['SignUpCommand', 'AdminGetUserCommand'],
+  );
   cognito.on(SignUpCommand).resolves({ UserConfirmed: false, UserSub: SUB });
   assert.deepEqual(await idp.signUp({ email: EMAIL, password: 'pw pw pw pw pw pw' }), { outcome: 'created' });
   const cases: Case[] = [
     ['InvalidPasswordException', 'Password did not conform with policy', 'INVALID_PASSWORD'],
     ['InvalidParameterException', 'Invalid email address format.', 'VALIDATION_FAILED'],
     ['CodeDeliveryFailureException', 'Unable to deliver', 'UNAVAILABLE'],
-    ['TooManyRequestsException', 'Too many requests', 'TOO_MANY_REQUESTS'],
+    ['TooManyRequestsException', 'Too many requests', 'UNAVAILABLE'],
   ];
   for (const [name, message, code] of cases) {
     cognito.on(SignUpCommand).rejects(cognitoError(name, message));
@@ -121,14 +151,21 @@ test('codes: wrong, expired, spent, over-guessed and unknown-user codes are one 
   }
   cognito.on(ConfirmForgotPasswordCommand).rejects(cognitoError('InvalidPasswordException'));
   assert.equal((await failure(idp.confirmForgotPassword(EMAIL, '123456', 'short'))).code, 'INVALID_PASSWORD');
+  // A pool with a password history refuses a recent password (the current one among them).
+  cognito
+    .on(ConfirmForgotPasswordCommand)
+    .rejects(cognitoError('PasswordHistoryPolicyViolationException', 'Provided password cannot be used.'));
+  const reused = await failure(idp.confirmForgotPassword(EMAIL, '123456', 'p p p p p p p p'));
+  assert.equal(reused.code, 'PASSWORD_REUSED');
+  assert.equal(reused.message, 'Choose a password you have not used recently on this account.');
 });
 
-test('MFA challenge: wrong and replayed codes are INVALID_CODE; a dead session is INVALID_MFA_SESSION', async () => {
+test('MFA challenge: a wrong code is INVALID_CODE, a replayed one CODE_ALREADY_USED; a dead session is INVALID_MFA_SESSION', async () => {
   const idp = makeIdp();
   const session = wrapped('cognito-session');
   const cases: Case[] = [
     ['CodeMismatchException', 'Invalid code received for user', 'INVALID_CODE'],
-    ['ExpiredCodeException', 'Your software token has already been used once.', 'INVALID_CODE'],
+    ['ExpiredCodeException', 'Your software token has already been used once.', 'CODE_ALREADY_USED'],
     ['NotAuthorizedException', 'Invalid session for the user, session is expired.', 'INVALID_MFA_SESSION'],
     [
       'NotAuthorizedException',

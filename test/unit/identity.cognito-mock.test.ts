@@ -261,6 +261,8 @@ test('change password: a sign-in proves the current one, AdminSetUserPassword se
   assert.equal(onlyInput(cognito.commandCalls(RevokeTokenCommand)).Token, 'proof');
   cognito.on(AdminSetUserPasswordCommand).rejects(cognitoError('InvalidPasswordException'));
   await rejectsWith(idp.changePassword(SUB, 'right', 'short'), 'INVALID_PASSWORD');
+  cognito.on(AdminSetUserPasswordCommand).rejects(cognitoError('PasswordHistoryPolicyViolationException'));
+  await rejectsWith(idp.changePassword(SUB, 'right', 'an older one, still remembered'), 'PASSWORD_REUSED');
 });
 
 test('NOT_AVAILABLE_IN_MODE, never a silent success: recovery codes, MFA off, enrolment without the user’s token, other challenges', async () => {

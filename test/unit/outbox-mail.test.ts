@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { createOutboxMail } from '../../src/adapters/mail/outbox/outbox-mail.ts';
 import { isAppError } from '../../src/domain/errors.ts';
+import { type MailMessage, MailSendError } from '../../src/ports/mail.ts';
 
 describe('outbox mail', () => {
   let dir: string;
@@ -23,10 +24,12 @@ describe('outbox mail', () => {
   });
 
   const quiet = () => undefined;
-  const msg = (n: number) => ({
+  const msg = (n: number): MailMessage => ({
     to: `user${n}@example.com`,
     subject: `Subject ${n}`,
     text: `Your code is 12345${n}.`,
+    html: `<p>Your code is <b>12345${n}</b>.</p>`,
+    kind: 'confirmation-code',
   });
 
   test('each message is printed to the log with its recipient, subject and text', async () => {
@@ -36,6 +39,8 @@ describe('outbox mail', () => {
       to: 'ada@example.com',
       subject: 'Confirm your email',
       text: 'Your code is 123456.\nIt expires in 24 hours.',
+      html: '<p>Your code is 123456.</p>',
+      kind: 'confirmation-code',
     });
     assert.equal(lines.length, 1);
     const [line = ''] = lines;
@@ -111,14 +116,57 @@ describe('outbox mail', () => {
     assert.equal((await stat(file)).mode & 0o777, 0o600);
   });
 
-  test('a message that cannot be stored is UNAVAILABLE, and is neither listed nor logged', async () => {
+  test('a message that cannot be stored is UNAVAILABLE (permanent), and is neither listed nor logged', async () => {
     const lines: string[] = [];
     const mail = createOutboxMail({ file, log: (m) => lines.push(m) });
     // The file's place is taken by a folder, so appending fails.
     await rm(file, { force: true });
     await mkdir(file);
-    await assert.rejects(mail.send(msg(1)), (e: unknown) => isAppError(e) && e.code === 'UNAVAILABLE');
+    await assert.rejects(
+      mail.send(msg(1)),
+      (e: unknown) => isAppError(e) && e.code === 'UNAVAILABLE' && e instanceof MailSendError && !e.transient,
+    );
     assert.deepEqual(mail.outbox?.list(), []);
     assert.deepEqual(lines, []);
+  });
+
+  test('a message is listed, both parts and its kind, from the moment send is called', async () => {
+    const mail = createOutboxMail({ file, log: quiet });
+    const sending = mail.send(msg(1));
+    const [listed] = mail.outbox?.list() ?? [];
+    assert.equal(listed?.html, '<p>Your code is <b>123451</b>.</p>');
+    assert.equal(listed?.kind, 'confirmation-code');
+    await sending;
+    assert.deepEqual(createOutboxMail({ file, log: quiet }).outbox?.list(), [listed]);
+  });
+
+  test('a subject or recipient with CR or LF is refused for good, and nothing is stored', async () => {
+    const mail = createOutboxMail({ file, log: quiet });
+    for (const bad of [
+      { ...msg(1), subject: 'Hello\r\nBcc: evil@evil.test' },
+      { ...msg(1), to: 'ada@example.com\nBcc: evil@evil.test' },
+    ]) {
+      await assert.rejects(
+        mail.send(bad),
+        (e: unknown) => e instanceof MailSendError && !e.transient && e.providerCode === 'UNSAFE_HEADER',
+      );
+    }
+    assert.deepEqual(mail.outbox?.list(), []);
+  });
+
+  test('lines written before messages had an HTML part are skipped, the rest still load', async () => {
+    await mkdir(join(dir, 'mail'), { recursive: true });
+    await appendFile(
+      file,
+      `${JSON.stringify({ id: 'old', at: new Date().toISOString(), to: 'a@b.test', subject: 's', text: 't' })}\n`,
+    );
+    const mail = createOutboxMail({ file, log: quiet });
+    await mail.send(msg(2));
+    assert.deepEqual(
+      createOutboxMail({ file, log: quiet })
+        .outbox?.list()
+        .map((m) => m.to),
+      ['user2@example.com'],
+    );
   });
 });

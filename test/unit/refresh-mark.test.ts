@@ -2,8 +2,9 @@
  * The revocation mark applies to refresh tokens as well (services/auth.service.ts refresh): a
  * family opened before the user's mark is refused, and revoked at the provider, even when the
  * provider still honours it, as Cognito would after a global sign-out that failed once the mark
- * was set. Real Cognito keeps the sign-in's auth_time in refreshed tokens; the stand-in here does
- * the same (cognito-local does not, so this is shown with a stand-in).
+ * was set. Real Cognito keeps the sign-in's auth_time in refreshed tokens; the stand-in identity
+ * here does the same, and a provider that still honours the family is what the test needs (the
+ * cognito-local proxy revokes on global sign-out, as Cognito does).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

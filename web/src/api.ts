@@ -5,6 +5,7 @@
  * stable code; a 401 sends the app to sign-in and back afterwards (see app.tsx).
  */
 import type { Static, TSchema } from 'typebox';
+import type { AdminInvoices, AdminUserDetail } from '../../src/http/schemas/admin.ts';
 import type {
   Challenge,
   ConfirmBody,
@@ -13,6 +14,7 @@ import type {
   ResetBody,
   SessionAnswer,
   SessionList,
+  SessionState,
   SignInBody,
   SignUpAnswer,
   SignUpBody,
@@ -21,6 +23,7 @@ import type {
   User,
 } from '../../src/http/schemas/auth.ts';
 import type {
+  ChangePlanAnswer,
   InvoicesAnswer,
   PlansAnswer,
   RefundAnswer,
@@ -29,12 +32,14 @@ import type {
   UrlAnswer,
 } from '../../src/http/schemas/billing.ts';
 import type { ErrorBody, Message } from '../../src/http/schemas/common.ts';
+import type { EmailChangeAnswer } from '../../src/http/schemas/email-change.ts';
 import type {
   IdentitiesAnswer,
   UrlAnswer as LinkAnswer,
   ProvidersAnswer,
 } from '../../src/http/schemas/oauth.ts';
 import type { ClientConfigAnswer, DevMailAnswer } from '../../src/http/schemas/ops.ts';
+import type { OptionsAnswer, PasskeyAnswer, PasskeyList } from '../../src/http/schemas/passkeys.ts';
 import type {
   ActivityList,
   AdminUser,
@@ -60,6 +65,7 @@ export type StoredFile = S<typeof FileAnswer>['file'];
 export type Sessions = S<typeof SessionList>;
 export type Activity = S<typeof ActivityList>;
 export type AdminUsers = S<typeof AdminUserList>;
+export type AdminUserView = S<typeof AdminUserDetail>;
 export type Audit = S<typeof AuditList>;
 export type ProfilePatch = S<typeof ProfileUpdateBody>;
 export type TotpSetup = S<typeof TotpSetupAnswer>;
@@ -68,6 +74,7 @@ export type Identities = S<typeof IdentitiesAnswer>;
 export type ClientConfig = S<typeof ClientConfigAnswer>;
 export type DevMail = S<typeof DevMailAnswer>['messages'];
 export type DemoData = S<typeof DataAnswer>;
+export type Passkeys = S<typeof PasskeyList>['passkeys'];
 export type UserFilter = Omit<S<typeof AdminUserQuery>, 'limit'>;
 export type AuditFilter = Omit<S<typeof AuditQueryParams>, 'limit'>;
 
@@ -149,8 +156,9 @@ type SignInAnswer = S<typeof SessionAnswer> | S<typeof Challenge>;
 
 export const api = {
   session: async () => {
-    const out = await call<S<typeof SessionAnswer>>('GET', '/api/session', undefined, { quiet401: true });
-    csrfToken = (out as { csrf_token?: string }).csrf_token ?? null;
+    // 200 either way: { user, csrf_token } when signed in, { user: null } when not (no console error).
+    const out = await call<S<typeof SessionState>>('GET', '/api/session', undefined, { quiet401: true });
+    csrfToken = ('csrf_token' in out ? out.csrf_token : undefined) ?? null;
     return out;
   },
   signIn: (body: S<typeof SignInBody>) =>
@@ -166,6 +174,13 @@ export const api = {
   reset: (body: S<typeof ResetBody>) => call<S<typeof Message>>('POST', '/api/auth/reset-password', body),
   changePassword: (current_password: string, new_password: string) =>
     call<S<typeof Message>>('POST', '/api/auth/change-password', { current_password, new_password }),
+  changeEmail: (new_email: string, current_password?: string) =>
+    call<S<typeof Message>>('POST', '/api/users/me/email', {
+      new_email,
+      ...(current_password ? { current_password } : {}),
+    }),
+  confirmEmailChange: (code: string) =>
+    call<S<typeof EmailChangeAnswer>>('POST', '/api/users/me/email/confirm', { code }),
   totpSetup: () => call<TotpSetup>('POST', '/api/auth/mfa/totp/setup'),
   totpVerify: (code: string) =>
     call<S<typeof TotpVerifyAnswer>>('POST', '/api/auth/mfa/totp/verify', { code }),
@@ -185,6 +200,8 @@ export const api = {
   invoices: () => call<{ invoices: Invoices }>('GET', '/api/billing/invoices'),
   checkout: (plan: 'basic' | 'premium') =>
     call<S<typeof UrlAnswer>>('POST', '/api/billing/checkout', { plan }),
+  changePlan: (plan: 'basic' | 'premium') =>
+    call<S<typeof ChangePlanAnswer>>('POST', '/api/billing/change-plan', { plan }),
   portal: () => call<S<typeof UrlAnswer>>('POST', '/api/billing/portal'),
   adminUsers: (filter: UserFilter) =>
     call<AdminUsers>('GET', `/api/admin/users${query({ limit: '25', ...filter })}`),
@@ -192,8 +209,16 @@ export const api = {
     call<S<typeof AdminUser>>('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, patch),
   adminDeleteUser: (id: string) =>
     call<S<typeof Message>>('DELETE', `/api/admin/users/${encodeURIComponent(id)}`),
-  adminRefund: (body: S<typeof RefundBody>) =>
-    call<S<typeof RefundAnswer>>('POST', '/api/admin/refunds', body),
+  adminUser: (id: string) => call<AdminUserView>('GET', `/api/admin/users/${encodeURIComponent(id)}`),
+  adminUserInvoices: (id: string) =>
+    call<S<typeof AdminInvoices>>('GET', `/api/admin/users/${encodeURIComponent(id)}/invoices`),
+  adminSignOutSession: (id: string, session: string) =>
+    call<void>(
+      'DELETE',
+      `/api/admin/users/${encodeURIComponent(id)}/sessions/${encodeURIComponent(session)}`,
+    ),
+  adminRefund: (id: string, body: S<typeof RefundBody>) =>
+    call<S<typeof RefundAnswer>>('POST', `/api/admin/users/${encodeURIComponent(id)}/refunds`, body),
   adminAudit: (filter: AuditFilter) =>
     call<Audit>('GET', `/api/admin/audit${query({ limit: '50', ...filter })}`),
   /** The social sign-in buttons to show (none when no provider is configured). */
@@ -208,6 +233,24 @@ export const api = {
   unlinkIdentity: (provider: string) =>
     call<void>('DELETE', `/api/users/me/identities/${encodeURIComponent(provider)}`),
   clientConfig: () => call<ClientConfig>('GET', '/api/client-config'),
+  passkeys: () => call<S<typeof PasskeyList>>('GET', '/api/users/me/passkeys'),
+  /** Options for @simplewebauthn/browser's startRegistration; the challenge rides in a cookie. */
+  passkeyOptions: () =>
+    call<S<typeof OptionsAnswer>>('POST', '/api/users/me/passkeys/options', undefined, {
+      noChangeEvent: true,
+    }),
+  addPasskey: (name: string, response: unknown) =>
+    call<S<typeof PasskeyAnswer>>('POST', '/api/users/me/passkeys', { name, response }),
+  renamePasskey: (id: string, name: string) =>
+    call<S<typeof PasskeyAnswer>>('PATCH', `/api/users/me/passkeys/${encodeURIComponent(id)}`, { name }),
+  removePasskey: (id: string) => call<void>('DELETE', `/api/users/me/passkeys/${encodeURIComponent(id)}`),
+  passkeySignInOptions: () =>
+    call<S<typeof OptionsAnswer>>('POST', '/api/session/passkey/options', undefined, {
+      quiet401: true,
+      noChangeEvent: true,
+    }),
+  passkeySignIn: (response: unknown) =>
+    call<S<typeof SessionAnswer>>('POST', '/api/session/passkey', { response }, { quiet401: true }),
   devMail: () => call<S<typeof DevMailAnswer>>('GET', '/api/dev/mail'),
 };
 

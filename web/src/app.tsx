@@ -4,14 +4,20 @@
  * Pages other than the landing and sign-in are split into chunks of their own, loaded on demand.
  */
 import { lazy, type ReactNode, Suspense, useEffect, useRef } from 'react';
-import { APP_PAGES, type AppPage, isAppPage } from '../../src/http/schemas/pages.ts';
+import {
+  ADMIN_USER_PAGE,
+  ADMIN_USER_TITLE,
+  APP_PAGES,
+  type AppPage,
+  isAppPage,
+} from '../../src/http/schemas/pages.ts';
 import { setUnauthenticatedHandler } from './api.ts';
 import { AuthProvider, useAuth } from './auth.tsx';
-import { loadClientConfig } from './config.ts';
+import { loadClientConfig, useClientConfig } from './config.ts';
 import { Header } from './header.tsx';
 import { Landing } from './pages/landing.tsx';
 import { SignIn } from './pages/signin.tsx';
-import { Router, useRouter } from './router.tsx';
+import { Link, Router, useRouter } from './router.tsx';
 import { Loading } from './ui.tsx';
 
 const SignUp = lazy(() => import('./pages/signup.tsx'));
@@ -27,7 +33,14 @@ const Billing = lazy(() => import('./pages/billing.tsx'));
 const Admin = lazy(() => import('./pages/admin.tsx'));
 const NotFound = lazy(() => import('./pages/not-found.tsx'));
 
-type PrivatePage = '/dashboard' | '/account' | '/security' | '/files' | '/billing' | '/admin';
+type PrivatePage =
+  | '/dashboard'
+  | '/account'
+  | '/security'
+  | '/files'
+  | '/billing'
+  | '/admin'
+  | '/admin/audit';
 // Every page of APP_PAGES is in exactly one of these two tables (the types check it).
 const PUBLIC: Record<Exclude<AppPage, PrivatePage>, () => ReactNode> = {
   '/': () => <Landing />,
@@ -45,6 +58,7 @@ const PRIVATE: Record<PrivatePage, () => ReactNode> = {
   '/files': () => <FilesPage />,
   '/billing': () => <Billing />,
   '/admin': () => <Admin />,
+  '/admin/audit': () => <Admin />,
 };
 
 function Routes() {
@@ -54,7 +68,8 @@ function Routes() {
 
   const firstPath = useRef(path);
   useEffect(() => {
-    document.title = isAppPage(path) && path !== '/' ? `${APP_PAGES[path]} · Gatehouse` : 'Gatehouse';
+    const title = isAppPage(path) ? APP_PAGES[path] : ADMIN_USER_PAGE.test(path) ? ADMIN_USER_TITLE : null;
+    document.title = title && path !== '/' ? `${title} · Gatehouse` : 'Gatehouse';
     // After an in-app navigation (not the first load, where the skip link comes first), move focus
     // to the new page's heading, as a full page load would, for screen readers and keyboards.
     if (firstPath.current === path) return;
@@ -74,7 +89,13 @@ function Routes() {
   }, [navigate, setUser]);
 
   const page = isAppPage(path) ? path : undefined;
-  const privatePage = page && page in PRIVATE ? PRIVATE[page as PrivatePage] : undefined;
+  // A user's page on the admin console carries their id in its address.
+  const privatePage =
+    page && page in PRIVATE
+      ? PRIVATE[page as PrivatePage]
+      : ADMIN_USER_PAGE.test(path)
+        ? PRIVATE['/admin']
+        : undefined;
   if (privatePage) {
     if (user === undefined) return <Loading />;
     if (user === null) {
@@ -89,6 +110,24 @@ function Routes() {
     return privatePage();
   }
   return (page && page in PUBLIC ? PUBLIC[page as Exclude<AppPage, PrivatePage>] : () => <NotFound />)();
+}
+
+/** The API's docs, and on a development machine (the outbox is the mail adapter) its mailbox. */
+function Footer() {
+  const config = useClientConfig();
+  return (
+    <footer className="site-footer">
+      <p>
+        Gatehouse · <a href="/docs">API documentation</a>
+        {config?.dev_mailbox ? (
+          <>
+            {' '}
+            · <Link to="/mailbox">Dev mailbox</Link> <span className="badge">this machine only</span>
+          </>
+        ) : null}
+      </p>
+    </footer>
+  );
 }
 
 export function App() {
@@ -107,11 +146,7 @@ export function App() {
             <Routes />
           </Suspense>
         </main>
-        <footer className="site-footer">
-          <p>
-            Gatehouse · <a href="/docs">API docs</a> · <a href="/openapi.json">OpenAPI</a>
-          </p>
-        </footer>
+        <Footer />
       </AuthProvider>
     </Router>
   );

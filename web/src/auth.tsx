@@ -1,4 +1,7 @@
-/** Who is signed in, from GET /api/session; refreshed after sign-in, profile changes and sign-out. */
+/**
+ * Who is signed in, from GET /api/session (200 with `user: null` when nobody is, so a signed-out
+ * page logs no error); refreshed after sign-in, profile changes and sign-out.
+ */
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
 import { api, type Me } from './api.ts';
 
@@ -23,6 +26,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       setUser(me);
       return me;
     } catch {
+      // The server cannot be reached: nothing can be shown as signed in.
       setUser(null);
       return null;
     }

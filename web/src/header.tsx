@@ -6,12 +6,10 @@
 import { useEffect, useState } from 'react';
 import { api } from './api.ts';
 import { useAuth } from './auth.tsx';
-import { useClientConfig } from './config.ts';
 import { Link, useRouter } from './router.tsx';
 
 export function Header() {
   const { user, setUser } = useAuth();
-  const config = useClientConfig();
   const { navigate, location } = useRouter();
   const [open, setOpen] = useState(false);
   // biome-ignore lint/correctness/useExhaustiveDependencies: close the menu whenever the page changes.
@@ -24,7 +22,10 @@ export function Header() {
   }, [open]);
 
   const nav = (to: string, label: string) => (
-    <Link to={to} aria-current={location.path === to ? 'page' : undefined}>
+    <Link
+      to={to}
+      aria-current={location.path === to || location.path.startsWith(`${to}/`) ? 'page' : undefined}
+    >
       {label}
     </Link>
   );
@@ -62,10 +63,7 @@ export function Header() {
                 {user.groups.includes('admin') ? nav('/admin', 'Admin') : null}
               </>
             ) : (
-              <>
-                {nav('/#plans', 'Plans')}
-                {config?.dev_mailbox ? nav('/mailbox', 'Mailbox') : null}
-              </>
+              nav('/#plans', 'Plans')
             )}
           </nav>
           <div className="user-menu">

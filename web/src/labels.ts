@@ -6,7 +6,7 @@
 
 export const EVENT_LABELS: Record<string, string> = {
   'auth.signup': 'Account created',
-  'auth.signup.voided': 'Unconfirmed sign-up replaced by a social sign-in',
+  'auth.signup.voided': 'Unconfirmed sign-up replaced',
   'auth.identity.linked': 'Sign-in provider linked',
   'auth.identity.unlinked': 'Sign-in provider removed',
   'auth.confirm': 'Email confirmed',
@@ -16,9 +16,15 @@ export const EVENT_LABELS: Record<string, string> = {
   'auth.mfa.enabled': 'Two-step verification turned on',
   'auth.mfa.disabled': 'Two-step verification turned off',
   'auth.mfa.recovery_codes': 'Recovery codes issued',
+  'auth.passkey.added': 'Passkey added',
+  'auth.passkey.renamed': 'Passkey renamed',
+  'auth.passkey.removed': 'Passkey removed',
+  'auth.passkey.counter_regressed': 'Copied passkey refused',
   'auth.password.change': 'Password changed',
   'auth.password.forgot': 'Password reset requested',
   'auth.password.reset': 'Password reset',
+  'auth.email.change_requested': 'Email change requested',
+  'auth.email.changed': 'Email address changed',
   'session.revoked': 'Signed out a device',
   'profile.updated': 'Profile updated',
   'profile.photo.updated': 'Photo changed',
@@ -29,6 +35,12 @@ export const EVENT_LABELS: Record<string, string> = {
   'billing.subscription.changed': 'Subscription changed',
   'billing.payment.succeeded': 'Payment succeeded',
   'billing.payment.failed': 'Payment failed',
+  'billing.plan.change_requested': 'Plan change requested',
+  'billing.subscription.ended': 'Subscription ended',
+  'billing.subscription.duplicate_canceled': 'Second subscription refunded and canceled',
+  'billing.subscription.orphan_canceled': 'Subscription without an account refunded and canceled',
+  'billing.subscription.canceled_for_deletion': 'Subscription canceled with the account',
+  'billing.invoice.voided': 'Invoice voided: not owed',
   'billing.refund.created': 'Refund issued',
   'billing.charge.refunded': 'Charge refunded',
   'user.enabled': 'Account enabled',
@@ -38,6 +50,7 @@ export const EVENT_LABELS: Record<string, string> = {
   'user.deleted': 'Account deleted',
   'admin.users.viewed': 'Admin viewed users',
   'admin.audit.viewed': 'Admin viewed the audit trail',
+  'admin.user.viewed': 'Admin viewed an account',
 };
 
 /** A readable label for any event type, known or not ("file.uploaded" -> "File uploaded"). */

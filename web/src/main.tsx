@@ -5,6 +5,7 @@ import './styles/base.css';
 import './styles/layout.css';
 import './styles/pages.css';
 import './styles/account.css';
+import './styles/admin.css';
 
 const root = document.getElementById('root');
 if (root) {

@@ -1,6 +1,6 @@
 /**
- * A small client-side router on the History API: the current path as state, links that push
- * without reloading, and `returnTo` for the sign-in round trip (same-origin paths only).
+ * A small client-side router on the History API: the current path as state, and links that push
+ * without reloading. Where sign-in may return to is return-to.ts's.
  */
 import {
   type AnchorHTMLAttributes,
@@ -49,19 +49,6 @@ export function Router({ children }: { children: ReactNode }) {
 }
 
 export const useRouter = () => useContext(RouterContext);
-
-/** A same-origin path to return to after sign-in, or null: never another origin or scheme. */
-export function safeReturnTo(value: string | null): string | null {
-  if (!value?.startsWith('/') || value.startsWith('//') || value.includes('\\')) return null;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
-  if (/[\u0000-\u001f]/.test(value)) return null;
-  try {
-    const url = new URL(value, window.location.origin);
-    return url.origin === window.location.origin ? `${url.pathname}${url.search}` : null;
-  } catch {
-    return null;
-  }
-}
 
 export function Link({ to, children, ...rest }: { to: string } & AnchorHTMLAttributes<HTMLAnchorElement>) {
   const { navigate } = useRouter();

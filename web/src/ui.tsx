@@ -73,12 +73,13 @@ export function Button({
   busy?: boolean;
   kind?: 'primary' | 'secondary' | 'danger' | 'link';
 } & React.ButtonHTMLAttributes<HTMLButtonElement>) {
+  // After the spread: a caller's `disabled={false}` must not re-enable a button that is working.
   return (
     <button
+      {...rest}
       className={`btn btn-${kind}`}
       disabled={busy || rest.disabled}
       aria-busy={busy || undefined}
-      {...rest}
     >
       {busy ? <span className="spinner" aria-hidden="true" /> : null}
       {children}
@@ -106,13 +107,16 @@ export function Card({
   title,
   children,
   actions,
+  id,
 }: {
   title?: string;
   children: ReactNode;
   actions?: ReactNode;
+  /** For links to this part of the page (#invoices). */
+  id?: string;
 }) {
   return (
-    <section className="card">
+    <section className="card" id={id}>
       {title ? (
         <header className="card-head">
           <h2>{title}</h2>
@@ -136,7 +140,9 @@ export const messageOf = (err: unknown): string =>
 export function fieldOf(err: unknown): string | null {
   if (!(err instanceof ApiError)) return null;
   if (err.code.startsWith('PASSWORD_')) return 'password';
-  if (err.code === 'INVALID_CODE' || err.code === 'CODE_EXPIRED') return 'code';
+  if (['INVALID_CODE', 'CODE_EXPIRED', 'CODE_ALREADY_USED', 'RECOVERY_CODE_USED'].includes(err.code))
+    return 'code';
+  if (err.code === 'INVALID_PHONE_NUMBER') return 'phone_number';
   if (err.code === 'INVALID_EMAIL') return 'email';
   // Only where a signed-in user retypes their password (sign-in keeps it about the whole form).
   if (err.code === 'INVALID_CREDENTIALS') return 'current_password';
@@ -152,20 +158,35 @@ export function fieldOf(err: unknown): string | null {
 export type FormError = { field: string | null; message: string } | null;
 export const formError = (err: unknown): FormError => ({ field: fieldOf(err), message: messageOf(err) });
 
+const SIZE_UNITS = ['kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
+
+/**
+ * A size in the user's language with decimal units, which match their numbers (1 MB is 1,000,000
+ * bytes, as plans and storage makers count): "45 MB", "1.5 kB", "45 Mo" in French.
+ */
 export const formatBytes = (n: number): string => {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
+  if (n < 1000)
+    return new Intl.NumberFormat(undefined, { style: 'unit', unit: 'byte', unitDisplay: 'long' }).format(n);
+  let v = n / 1000;
   let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
+  while (v >= 1000 && i < SIZE_UNITS.length - 1) {
+    v /= 1000;
     i++;
   }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+  return new Intl.NumberFormat(undefined, {
+    style: 'unit',
+    unit: SIZE_UNITS[i],
+    unitDisplay: 'short',
+    maximumFractionDigits: v < 10 ? 1 : 0,
+  }).format(v);
 };
 
 export const formatDate = (iso: string | number): string =>
   new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** The day alone, in the user's language ("12 Mar 2025", "Mar 12, 2025"). */
+export const formatDay = (iso: string | number): string =>
+  new Date(iso).toLocaleDateString(undefined, { dateStyle: 'medium' });
 
 /** Copies text to the clipboard and says so (in the button and to screen readers). */
 export function CopyButton({ text, label }: { text: string; label: string }) {

@@ -4,8 +4,10 @@
  * src/domain/email.ts, passwords through src/domain/password-policy.ts (with the server's length
  * window and service name from GET /api/client-config, and the same common-password list, loaded
  * on demand), and every other field against the patterns the request schemas are built from
- * (src/http/schemas/formats.ts). Each function answers the message to show, or null when the value
- * passes. The server stays the judge: whatever it still refuses comes back next to the field.
+ * (src/http/schemas/formats.ts); phone numbers go through src/domain/phone.ts on the profile page
+ * (its library stays out of the other pages). Each function answers the message to show, or null
+ * when the value passes. The server stays the judge: whatever it still refuses comes back next to
+ * the field.
  */
 import { useEffect, useState } from 'react';
 import { normalizeEmail } from '../../src/domain/email.ts';
@@ -16,7 +18,7 @@ import {
   type PasswordPolicy,
   parseCommonPasswords,
 } from '../../src/domain/password-policy.ts';
-import { COUNTRY, E164, GROUP, NO_CONTROL, SIX_DIGITS } from '../../src/http/schemas/formats.ts';
+import { COUNTRY, GROUP, NO_CONTROL, SIX_DIGITS } from '../../src/http/schemas/formats.ts';
 import { useClientConfig } from './config.ts';
 
 /** The message of the domain's refusal, or null when the check passes. */
@@ -104,14 +106,6 @@ export function passwordProgress(password: string, rules: PasswordRules | null):
 
 export const codeProblem = (code: string): string | null =>
   new RegExp(SIX_DIGITS).test(code.trim()) ? null : 'Enter the 6-digit code.';
-
-/** A phone number as typed ("+44 20 7946 0958") in the form the API takes ("+442079460958"). */
-export const compactPhone = (phone: string) => phone.replace(/[\s().-]/g, '');
-
-export const phoneProblem = (phone: string): string | null =>
-  !phone.trim() || new RegExp(E164).test(compactPhone(phone))
-    ? null
-    : 'Use the international form with the country code, e.g. +44 20 7946 0958.';
 
 export const countryProblem = (country: string): string | null =>
   !country || new RegExp(COUNTRY).test(country) ? null : 'Use the two-letter country code, e.g. GB or US.';

@@ -1,139 +1,179 @@
 /**
- * Server-rendered billing pages: the return page after checkout, and the simulator's checkout and
- * portal, each marked as test mode. Every value is HTML-escaped; no inline script or style, so the
- * strict page CSP holds.
+ * Server-rendered billing pages: the return page after checkout (both modes), and the simulator's
+ * checkout and portal, each in the app's look (page-kit.ts), marked as test mode, with dates and
+ * amounts in the reader's language and a way back to the app on every screen. They say what
+ * happened to the money in plain words: what is charged, that a decline charged nothing, until when
+ * a cancelled plan lasts, which invoices are owed.
  */
-import type { SimulatorCheckout, SimulatorPortal } from '../../ports/billing.ts';
+import type {
+  InvoiceSummary,
+  SimulatorCheckout,
+  SimulatorPortal,
+  SubscriptionSnapshot,
+} from '../../ports/billing.ts';
+import { type Formats, type Frame, type Html, html, layout } from './page-kit.ts';
 
-const escapeHtml = (value: unknown): string =>
-  String(value).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** A tagged template that escapes every interpolated value unless it is already Html. */
-class Html {
-  constructor(readonly text: string) {}
-}
-export const html = (strings: TemplateStringsArray, ...values: unknown[]): Html =>
-  new Html(
-    strings.reduce((out, s, i) => {
-      const v = values[i - 1];
-      const part =
-        v instanceof Html
-          ? v.text
-          : Array.isArray(v)
-            ? v.map((x) => (x instanceof Html ? x.text : escapeHtml(x))).join('')
-            : escapeHtml(v);
-      return out + part + s;
-    }),
-  );
-
-export const money = (amount: number, currency: string): string =>
-  new Intl.NumberFormat('en', { style: 'currency', currency: currency.toUpperCase() }).format(amount / 100);
-
-const date = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
-
-function layout(title: string, body: Html, opts: { testMode: boolean; script?: string }): string {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title>
-<link rel="icon" href="/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/assets/base.css">
-<link rel="stylesheet" href="/billing/assets/billing.css">
-${opts.script ? html`<script src="${opts.script}" defer></script>` : ''}
-</head>
-<body>
-${opts.testMode ? html`<div class="test-mode" role="note">Test mode: the local billing simulator. No real payment is taken.</div>` : ''}
-<main>${body}</main>
-</body>
-</html>`.text;
-}
-
-export function returnPage(testMode: boolean): string {
+export function returnPage(frame: Frame, canceled: boolean): string {
+  if (canceled) {
+    return layout(
+      'Checkout canceled',
+      html`<section class="card" aria-live="polite">
+<h1>Checkout canceled</h1>
+<p>Nothing was charged, and your plan has not changed. You can choose a plan again at any time.</p>
+<div class="form-actions"><a class="btn btn-primary" href="/billing" id="back">Back to billing</a></div>
+</section>`,
+      frame,
+      { script: '/billing/assets/return.js' },
+    );
+  }
   return layout(
-    'Your plan',
-    html`<div class="card" aria-live="polite">
+    'Confirming your payment',
+    html`<section class="card" aria-live="polite">
 <h1 id="status">Confirming your payment…</h1>
-<p id="detail" class="muted">This takes a moment: your plan changes as soon as the payment is confirmed.</p>
-<div class="row"><a class="button secondary" href="/billing">Back to billing</a></div>
-</div>`,
-    { testMode, script: '/billing/assets/return.js' },
+<p id="detail" class="muted">The payment went through; your plan changes as soon as the billing provider confirms it, usually within seconds.</p>
+<div class="form-actions"><a class="btn btn-secondary" href="/billing?from=checkout" id="back">Back to billing</a></div>
+</section>`,
+    frame,
+    { script: '/billing/assets/return.js' },
   );
 }
 
-export function checkoutPage(c: SimulatorCheckout, planName: string, action: string): string {
-  const open = c.status === 'open';
-  return layout(
-    `Checkout: ${planName}`,
-    html`<div class="card">
+export function checkoutPage(
+  c: SimulatorCheckout,
+  planName: string,
+  action: string,
+  f: Formats,
+  frame: Frame,
+) {
+  const price = f.money(c.amount, c.currency);
+  const back = html`<p><a href="${c.cancelUrl}">← Back to Gatehouse</a> <span class="muted">(nothing is charged)</span></p>`;
+  let body: Html;
+  if (c.status === 'open') {
+    body = html`${back}
+<section class="card">
 <p class="muted">Subscribe to</p>
 <h1>${planName}</h1>
-<p class="amount">${money(c.amount, c.currency)} <span class="muted">per ${c.interval}</span></p>
-<p class="muted">Billed to ${c.email}</p>
+<p class="amount">${price} <span class="per">per ${c.interval}</span></p>
+<p class="muted wrap">Billed to ${c.email}, every ${c.interval} until you cancel. Today's charge: ${price}.</p>
 ${
-  open
-    ? html`<form method="post" action="${action}" class="row">
-<button type="submit" name="outcome" value="pay">Pay ${money(c.amount, c.currency)} (test)</button>
-<button type="submit" name="outcome" value="decline" class="secondary">Decline</button>
-</form>`
-    : html`<p class="status-bad">This checkout session is ${c.status}.</p>`
+  c.declined
+    ? html`<div class="notice notice-error" role="alert"><strong>The card was declined.</strong> Nothing was charged. Try again, or go back to Gatehouse.</div>`
+    : ''
 }
-</div>`,
-    { testMode: true },
-  );
+<p class="test-card">Test card ending in 4242</p>
+<form method="post" action="${action}" class="form-actions">
+<button type="submit" name="outcome" value="pay" class="btn btn-primary">Pay ${price}</button>
+<button type="submit" name="outcome" value="decline" class="btn btn-secondary">Simulate a declined card</button>
+</form>
+</section>`;
+  } else {
+    const paid = c.status === 'complete';
+    body = html`<section class="card">
+<h1>${paid ? 'This checkout is paid' : 'This checkout has expired'}</h1>
+<p>${
+      paid
+        ? 'It was paid already; it cannot be paid twice.'
+        : 'A newer checkout was opened, or this one was closed. It can no longer be paid, and nothing was charged.'
+    }</p>
+<div class="form-actions"><a class="btn btn-primary" href="${paid ? '/billing' : c.cancelUrl}">Back to Gatehouse</a></div>
+</section>`;
+  }
+  return layout(`Checkout: ${planName}`, body, frame);
+}
+
+function statusLine(sub: SubscriptionSnapshot, f: Formats, names: Record<string, string>): Html {
+  if (sub.status === 'past_due')
+    return html`<span class="badge badge-warn">Payment failed</span> The renewal payment failed; Stripe retries it. Update the card to keep the plan.`;
+  if (sub.status === 'unpaid')
+    return html`<span class="badge badge-warn">Unpaid</span> Payments stopped after failed retries.`;
+  if (sub.cancelAtPeriodEnd)
+    return html`<span class="badge badge-warn">Canceled</span> Paid features remain until ${f.date(sub.currentPeriodEnd)}; nothing more is charged.`;
+  const next = sub.scheduledPriceId ? (names[sub.scheduledPriceId] ?? sub.scheduledPriceId) : null;
+  return html`<span class="badge badge-on">Active</span> Renews on ${f.date(sub.currentPeriodEnd)}${
+    next ? html`, as ${next}` : ''
+  }.`;
+}
+
+const INVOICE_STATUS: Record<InvoiceSummary['status'], string> = {
+  paid: 'Paid',
+  open: 'Open: owed',
+  void: 'Void: not owed',
+  draft: 'Draft',
+  uncollectible: 'Uncollectible',
+};
+
+function invoiceTable(invoices: readonly InvoiceSummary[], f: Formats): Html {
+  if (invoices.length === 0) return html`<p class="muted">No invoices yet.</p>`;
+  return html`<table class="table table-stack"><thead><tr><th scope="col">Invoice</th><th scope="col">Date</th><th scope="col">Amount</th><th scope="col">Status</th></tr></thead><tbody>${invoices.map(
+    (i) =>
+      html`<tr><td>${i.number ?? i.id}${
+        i.lines.length > 1
+          ? html`<ul class="lines">${i.lines.map(
+              (l) =>
+                html`<li><span>${l.description}</span> <span class="nowrap">${f.money(l.amount, i.currency)}</span></li>`,
+            )}</ul>`
+          : ''
+      }</td><td data-label="Date">${f.date(i.created)}</td><td data-label="Amount">${f.money(
+        i.status === 'paid' ? i.amountPaid : i.amountDue,
+        i.currency,
+      )}</td><td data-label="Status"><span class="badge${
+        i.status === 'paid' ? ' badge-on' : i.status === 'open' ? ' badge-warn' : ''
+      }">${INVOICE_STATUS[i.status]}</span></td></tr>`,
+  )}</tbody></table>`;
 }
 
 export function portalPage(
   p: SimulatorPortal,
   names: Record<string, string>,
   action: string,
+  f: Formats,
+  frame: Frame,
   notice?: string,
 ): string {
   const sub = p.subscription;
-  const button = (name: string, value: string, label: string, secondary = true) =>
-    html`<button type="submit" name="${name}" value="${value}"${secondary ? html` class="secondary"` : ''}>${label}</button>`;
+  const button = (name: string, value: string, label: string, kind = 'secondary') =>
+    html`<button type="submit" name="${name}" value="${value}" class="btn btn-${kind}">${label}</button>`;
+  const back = html`<a class="btn btn-primary" href="${p.returnUrl}">Return to Gatehouse</a>`;
   const subscriptionCard = sub
-    ? html`<div class="card">
-<h1>${names[sub.priceId] ?? sub.priceId}</h1>
-<p>Status: <span class="${sub.status === 'active' ? 'status-good' : 'status-bad'}">${sub.status}</span>${
-        sub.cancelAtPeriodEnd
-          ? html` · ends on ${date(sub.currentPeriodEnd)}`
-          : html` · renews on ${date(sub.currentPeriodEnd)}`
-      }</p>
+    ? html`<section class="card">
+<h2>${names[sub.priceId] ?? sub.priceId}</h2>
+<p>${statusLine(sub, f, names)}</p>
 <form method="post" action="${action}">
-<div class="row">${p.prices
-        .filter((x) => x.id !== sub.priceId)
-        .map((x) =>
-          button('price', x.id, `Switch to ${names[x.id] ?? x.id} (${money(x.amount, x.currency)})`, false),
-        )}</div>
-<div class="row">${
+<div class="form-actions">${
         sub.cancelAtPeriodEnd
-          ? button('action', 'resume', 'Keep my subscription')
-          : button('action', 'cancel', 'Cancel at period end')
-      }${button('action', 'cancel_now', 'Cancel now')}</div>
-<p class="muted">Simulate what Stripe would do later:</p>
-<div class="row">${button('action', 'renew', 'A renewal that succeeds')}${button('action', 'fail_renewal', 'A renewal whose payment fails')}</div>
+          ? button('action', 'resume', 'Keep my subscription', 'primary')
+          : button('action', 'cancel', 'Cancel at the end of the period')
+      }${button('action', 'cancel_now', 'Cancel now', 'danger')}</div>
+<h3 class="section-title">Simulate what Stripe does later</h3>
+<p class="muted small">${
+        sub.status === 'past_due'
+          ? 'Stripe retries the failed payment over the following days.'
+          : sub.cancelAtPeriodEnd
+            ? 'When the period ends, the subscription ends.'
+            : 'When the period ends, Stripe bills the next one (with any upgrade credit and charge on it).'
+      }</p>
+<div class="form-actions">${
+        sub.status === 'past_due'
+          ? html`${button('action', 'renew', 'The retry succeeds')}${button('action', 'fail_renewal', 'The retry fails too')}`
+          : html`${button('action', 'renew', 'The period ends: paid')}${
+              sub.cancelAtPeriodEnd ? '' : button('action', 'fail_renewal', 'The period ends: payment fails')
+            }`
+      }</div>
 </form>
-</div>`
-    : html`<div class="card"><h1>No active subscription</h1><p class="muted">Choose a plan in the app to subscribe.</p></div>`;
+</section>`
+    : html`<section class="card"><h2>No active subscription</h2><p class="muted">Choose a plan in Gatehouse to subscribe.</p></section>`;
   return layout(
     'Billing portal',
-    html`${notice ? html`<div class="card" role="status">${notice}</div>` : ''}
-<p class="muted">Signed in to billing as ${p.email}</p>
+    html`<div class="page-head"><h1>Billing portal</h1>${back}</div>
+${notice ? html`<div class="notice notice-success" role="status">${notice}</div>` : ''}
+<p class="muted wrap">Signed in to billing as ${p.email}</p>
 ${subscriptionCard}
-<div class="card">
-<h1>Invoices</h1>
-${
-  p.invoices.length === 0
-    ? html`<p class="muted">No invoices yet.</p>`
-    : html`<table><thead><tr><th>Number</th><th>Date</th><th>Amount</th><th>Status</th></tr></thead><tbody>${p.invoices.map(
-        (i) =>
-          html`<tr><td>${i.number ?? i.id}</td><td>${date(i.created)}</td><td>${money(i.amountDue, i.currency)}</td><td>${i.status}</td></tr>`,
-      )}</tbody></table>`
-}
-</div>
-<div class="row"><a class="button" href="${p.returnUrl}">Return to the app</a></div>`,
-    { testMode: true },
+<section class="card">
+<h2>Invoices</h2>
+${invoiceTable(p.invoices, f)}
+</section>
+<div class="form-actions">${back}</div>`,
+    frame,
+    { home: p.returnUrl, wide: true },
   );
 }

@@ -1,14 +1,16 @@
 // The page Stripe (or the simulator) sends the browser back to. The plan changes only when the
-// signed webhook lands, so this page asks the API, with backoff, until it sees a paid plan.
+// signed webhook lands, so this page asks the API, with backoff, until it sees a paid plan. Either
+// way the billing page stops waiting for a checkout: a canceled one will never land, and a paid
+// one is confirmed here.
 (() => {
+  try {
+    sessionStorage.removeItem('gatehouse.checkout');
+  } catch {
+    // Storage refused (privacy mode): nothing was waiting.
+  }
   const status = document.getElementById('status');
   const detail = document.getElementById('detail');
   if (!status || !detail) return;
-  if (new URLSearchParams(location.search).has('canceled')) {
-    status.textContent = 'Checkout canceled';
-    detail.textContent = 'Nothing was charged. You can choose a plan again at any time.';
-    return;
-  }
   let delay = 500;
   const started = Date.now();
   const check = async () => {
@@ -21,7 +23,7 @@
       }
       if (res.ok) {
         const sub = await res.json();
-        if (sub.plan !== 'trial') {
+        if (sub.plan === 'basic' || sub.plan === 'premium') {
           status.textContent = `You are on ${sub.plan_name}`;
           detail.textContent = 'Payment confirmed. Thank you!';
           document.body.dataset.plan = sub.plan;
@@ -32,7 +34,8 @@
       // The network blinked; the next try will tell.
     }
     if (Date.now() - started > 120000) {
-      detail.textContent = 'Still waiting for the payment confirmation. Reload this page in a minute.';
+      detail.textContent =
+        'The confirmation is taking longer than usual. Your payment is safe: the plan appears on the billing page as soon as it is confirmed.';
       return;
     }
     delay = Math.min(delay * 1.6, 5000);

@@ -9,7 +9,9 @@
  * An Authorization header, when present, is the only credential considered; a malformed one is a
  * 401, never a 500. Cookie-authenticated unsafe requests must come from an allowed origin
  * (Origin / Sec-Fetch-Site), or, from non-browser clients that send neither, carry the session's
- * CSRF token in X-CSRF-Token.
+ * CSRF token in X-CSRF-Token. Allowed origins: APP_ORIGIN, CORS_ORIGINS, and, only while the app
+ * serves loopback with the default APP_ORIGIN, the same port at localhost, 127.0.0.1 and [::1]
+ * (config.loopbackOrigins). A refusal is logged with the Origin seen and the one expected.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -37,6 +39,8 @@ declare module 'fastify' {
      */
     authenticateWith<T>(read: AlongsideRead<T>): (request: FastifyRequest) => Promise<void>;
     sessionCookie: SessionCookie;
+    /** config.loopbackOrigins, for `meta`: the origins mail links may point at besides APP_ORIGIN. */
+    loopbackOrigins: ReadonlySet<string>;
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -50,10 +54,16 @@ declare module 'fastify' {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export const meta = (request: FastifyRequest): RequestMeta => ({
-  ip: request.ip,
-  userAgent: String(request.headers['user-agent'] ?? '').slice(0, 256),
-});
+export const meta = (request: FastifyRequest): RequestMeta => {
+  const origin = request.headers.origin;
+  return {
+    ip: request.ip,
+    userAgent: String(request.headers['user-agent'] ?? '').slice(0, 256),
+    // A browser on this machine gets links to the address it is at (localhost or 127.0.0.1): its
+    // session cookie lives there. Any other Origin, or none, gets APP_ORIGIN's links.
+    ...(origin !== undefined && request.server.loopbackOrigins.has(origin) ? { linkOrigin: origin } : {}),
+  };
+};
 
 const unauthenticated = () => new AppError('UNAUTHENTICATED', 'Sign in to continue.');
 
@@ -69,7 +79,17 @@ export function bearerToken(request: FastifyRequest): string | null {
 }
 
 export function createOriginCheck(deps: Deps) {
-  const allowed = new Set([deps.config.appOrigin, ...deps.config.corsOrigins]);
+  const { appOrigin, loopbackOrigins, corsOrigins } = deps.config;
+  const allowed = new Set([appOrigin, ...loopbackOrigins, ...corsOrigins]);
+  // One line an operator can act on: what came, what was expected, and the setting that decides.
+  const refused = (request: FastifyRequest, what: string) => {
+    const where = `${request.method} ${request.url.split('?')[0]?.slice(0, 200)}`;
+    deps.log.warn(
+      { expected: appOrigin, reqId: request.id },
+      `Refused ${where}: ${what}. APP_ORIGIN is ${appOrigin}; if people open the app at another address, set APP_ORIGIN to it (or list that origin in CORS_ORIGINS).`,
+    );
+    return new AppError('ORIGIN_REJECTED', 'Cross-site requests are not allowed.');
+  };
   return (request: FastifyRequest, session: SessionRecord | null): void => {
     if (SAFE_METHODS.has(request.method)) return;
     // "null" is what a browser sends for a form post under Referrer-Policy: no-referrer (our pages'
@@ -78,12 +98,13 @@ export function createOriginCheck(deps: Deps) {
     const origin = request.headers.origin === 'null' ? undefined : request.headers.origin;
     const site = request.headers['sec-fetch-site'];
     if (origin !== undefined) {
-      if (!allowed.has(origin)) throw new AppError('ORIGIN_REJECTED', 'Cross-site requests are not allowed.');
+      if (!allowed.has(origin))
+        throw refused(request, `its Origin is ${JSON.stringify(origin.slice(0, 200))}`);
       return;
     }
     if (site !== undefined) {
       if (site !== 'same-origin' && site !== 'none')
-        throw new AppError('ORIGIN_REJECTED', 'Cross-site requests are not allowed.');
+        throw refused(request, `Sec-Fetch-Site is ${JSON.stringify(site.slice(0, 40))}`);
       return;
     }
     // Neither header: not a browser, so no ambient-credential attack, but a cookie still needs its CSRF token.
@@ -104,6 +125,7 @@ export const authPlugin = fp(
     const cookie = createSessionCookie(deps.config);
     const checkOrigin = createOriginCheck(deps);
     app.decorate('sessionCookie', cookie);
+    app.decorate('loopbackOrigins', new Set(deps.config.loopbackOrigins));
     app.decorateRequest('principal', null);
     app.decorateRequest('session', null);
     app.decorateRequest('user', null);

@@ -2,12 +2,17 @@
  * The one place errors become responses: { error: { code, message } } with a stable code. AppErrors
  * keep their code and message; Fastify's own errors (validation, body size, media type, bad JSON)
  * get codes too; anything else is a 500 whose message and stack stay in the log. Unknown paths are
- * 404, and known paths called with the wrong method are 405 with an Allow header.
+ * 404, and known paths called with the wrong method are 405 with an Allow header. A 503 (a backing
+ * service that stayed unreachable or throttled after the adapter's own retries) says when to try
+ * again: Retry-After, in seconds.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import FindMyWay from 'find-my-way';
 import { AppError, type ErrorCode } from '../../domain/errors.ts';
+
+/** Long enough for a throttled or restarting backing service to recover; short enough for a person. */
+export const RETRY_AFTER_SECONDS = 5;
 
 const send = (
   reply: import('fastify').FastifyReply,
@@ -89,6 +94,7 @@ export const errorHandler = fp(
     app.setErrorHandler((err: FastifyError, request, reply) => {
       if (err instanceof AppError) {
         if (err.status >= 500) request.log.error({ err, reqId: request.id }, 'request failed');
+        if (err.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
         return send(
           reply,
           err.status,

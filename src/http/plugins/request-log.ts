@@ -5,6 +5,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import pino from 'pino';
+import { prettyDestination } from './pretty-log.ts';
 
 export const REDACT_PATHS = [
   'req.headers.authorization',
@@ -30,6 +32,23 @@ export const logOptions = (level: string) => ({
   level,
   redact: { paths: REDACT_PATHS, censor: '[redacted]' },
 });
+
+/**
+ * The process's logger: LOG_FORMAT, or when unset, readable lines on a terminal and JSON lines
+ * otherwise (a pipe, a file, a container's log driver). Both write synchronously from this thread.
+ */
+export function createLogger(
+  level: string,
+  format: 'pretty' | 'json' | null,
+  out: { write(s: string): unknown; isTTY?: boolean } = process.stdout,
+) {
+  if ((format ?? (out.isTTY ? 'pretty' : 'json')) === 'pretty')
+    return pino(logOptions(level), prettyDestination(out));
+  // To standard output, pino's own synchronous writer (sonic-boom on fd 1), as before.
+  return out === process.stdout
+    ? pino(logOptions(level))
+    : pino(logOptions(level), out as pino.DestinationStream);
+}
 
 export const requestLog = fp(
   async (app: FastifyInstance) => {

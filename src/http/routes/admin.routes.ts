@@ -3,15 +3,12 @@
  * after authentication, before the body is parsed, so a non-admin learns nothing but 403. Every
  * admin action, reads of users and of the audit trail included, is itself audited.
  */
-import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../domain/errors.ts';
-import type { Plan } from '../../domain/plans.ts';
-import type { AuditEvent, Profile } from '../../ports/store.ts';
+import type { Profile } from '../../ports/store.ts';
 import { deleteAccount } from '../../services/account-deletion.ts';
 import { listAudit, listUsers, updateUser } from '../../services/admin.service.ts';
 import { audit } from '../../services/audit.ts';
 import { refundInvoice } from '../../services/billing.service.ts';
-import { entitlementsOf } from '../../services/entitlements.ts';
 import { meta } from '../plugins/auth.ts';
 import { RefundAnswer, RefundBody } from '../schemas/billing.ts';
 import { Message } from '../schemas/common.ts';
@@ -24,44 +21,17 @@ import {
   AuditQueryParams,
   UserIdParams,
 } from '../schemas/users.ts';
+import { actor, adminUserOut, eventOut, peopleOf, requireAdmin } from './admin-kit.ts';
+import { adminUserRoutes } from './admin-user.routes.ts';
+import { refundOut } from './outputs.ts';
 import { type App, type RouteOptions, signedIn } from './route-kit.ts';
 
-const userOut = (p: Profile, plan: Plan) => ({
-  user_id: p.userId,
-  email: p.email,
-  name: p.name,
-  enabled: p.enabled,
-  email_verified: p.emailVerified,
-  mfa_enabled: p.mfaEnabled,
-  groups: [...p.groups],
-  plan,
-  created_at: p.createdAt,
-});
-
-const eventOut = (e: AuditEvent) => ({
-  id: e.id,
-  at: e.at,
-  type: e.type,
-  actor_id: e.actorId,
-  subject_id: e.subjectId,
-  ip: e.ip,
-  outcome: e.outcome,
-  detail: e.detail,
-});
-
-const actor = (request: FastifyRequest) =>
-  (request.principal as NonNullable<FastifyRequest['principal']>).userId;
-
-async function requireAdmin(request: FastifyRequest): Promise<void> {
-  if (!request.principal?.groups.includes('admin')) {
-    throw new AppError('FORBIDDEN', 'This needs the admin role.');
-  }
-}
-
-export async function adminRoutes(app: App, { deps }: RouteOptions) {
-  const withPlan = async (p: Profile) =>
-    userOut(p, entitlementsOf(deps, { profile: p, billing: await deps.store.billing.get(p.userId) }).plan);
+export async function adminRoutes(app: App, opts: RouteOptions) {
+  const { deps } = opts;
+  const withPlan = (p: Profile) => adminUserOut(deps, p);
   const guard = [app.authenticate, requireAdmin];
+  // Not `opts`: it carries this plugin's prefix, which the child would add a second time.
+  await app.register(adminUserRoutes, { deps, verifier: opts.verifier });
 
   app.get(
     '/users',
@@ -166,6 +136,7 @@ export async function adminRoutes(app: App, { deps }: RouteOptions) {
       });
       return {
         events: page.items.map(eventOut),
+        users: await peopleOf(deps, page.items),
         ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}),
       };
     },
@@ -193,12 +164,7 @@ export async function adminRoutes(app: App, { deps }: RouteOptions) {
         },
         meta(request),
       );
-      return {
-        refund_id: refund.refundId,
-        amount: refund.amount,
-        currency: refund.currency,
-        status: refund.status,
-      };
+      return refundOut(refund);
     },
   );
 }

@@ -82,7 +82,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
       },
     },
     async (request, reply) => {
-      await auth.resendCode(deps, request.body.email);
+      await auth.resendCode(deps, request.body.email, meta(request));
       return reply.status(202).send({ message: ACCEPTED });
     },
   );

@@ -1,53 +1,84 @@
 /**
  * Billing pages outside /api: the return page after checkout (both modes), and, in simulator mode
- * only, the simulator's checkout and portal standing in for Stripe's hosted pages. Their forms post
+ * only, the simulator's checkout and portal standing in for Stripe's hosted pages, in the web
+ * app's own stylesheet (read from its build at start) and the reader's language. Their forms post
  * application/x-www-form-urlencoded (parsed here, a few fields, small) and must come from the app's
  * own origin. The session id or portal token in the URL is the capability, as with Stripe's pages.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { assetPath } from '../../config/paths.ts';
 import { AppError } from '../../domain/errors.ts';
+import type { PlanTable } from '../../domain/plans.ts';
 import type { BillingSimulator, SimulatorAction } from '../../ports/billing.ts';
 import { checkoutPage, portalPage, returnPage } from '../pages/billing-pages.ts';
+import { appStyles, type Frame, formatsFor } from '../pages/page-kit.ts';
 import type { App, RouteOptions } from './route-kit.ts';
 
 const FORM = ['application/x-www-form-urlencoded'] as const;
 const hidden = { hide: true } as const;
 const Token = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{8,128}$' }) });
 const ACTIONS = new Set(['cancel', 'resume', 'cancel_now', 'renew', 'fail_renewal']);
+const DONE: Record<string, string> = {
+  cancel: 'Canceled: the plan lasts until the end of the period, and nothing more is charged.',
+  resume: 'Your subscription carries on: it renews at the end of the period.',
+  cancel_now: 'Canceled now: paid features have ended, and nothing more is charged.',
+  renew: 'Done: the period ended and was paid.',
+  fail_renewal: 'Done: the payment failed. Gatehouse now asks you to update your card.',
+};
 
 const asset = (name: string) => readFileSync(assetPath('src/http/pages', name), 'utf8');
 
 export async function billingPageRoutes(app: App, { deps }: RouteOptions) {
   const css = asset('billing.css');
-  const returnJs = asset('billing-return.js');
-  const testMode = deps.billing.mode === 'simulator';
-  const page = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').send(body);
+  const scripts: Record<string, string> = {
+    'return.js': asset('billing-return.js'),
+    'pages.js': asset('billing-page.js'),
+  };
+  const index = assetPath('dist', 'web', 'index.html');
+  const styles = appStyles(existsSync(index) ? readFileSync(index, 'utf8') : null);
+  const frameFor = (request: FastifyRequest): Frame => ({
+    styles,
+    testMode: deps.billing.mode === 'simulator',
+    locale: formatsFor(request.headers['accept-language']).locale,
+  });
 
   app.get('/billing/assets/billing.css', { schema: hidden }, async (_r, reply) =>
     reply.header('cache-control', 'public, max-age=3600').type('text/css; charset=utf-8').send(css),
   );
-  app.get('/billing/assets/return.js', { schema: hidden }, async (_r, reply) =>
-    reply
-      .header('cache-control', 'public, max-age=3600')
-      .type('text/javascript; charset=utf-8')
-      .send(returnJs),
+  app.get<{ Params: { name: string } }>(
+    '/billing/assets/:name',
+    { schema: { ...hidden, params: Type.Object({ name: Type.String({ pattern: '^[a-z]+\\.js$' }) }) } },
+    async (request, reply) => {
+      const body = scripts[request.params.name];
+      if (!body) throw new AppError('NOT_FOUND', 'No such file.');
+      return reply
+        .header('cache-control', 'public, max-age=3600')
+        .type('text/javascript; charset=utf-8')
+        .send(body);
+    },
   );
-  app.get('/billing/return', { schema: hidden }, async (_r, reply) => page(reply, returnPage(testMode)));
+  app.get('/billing/return', { schema: hidden }, async (request, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .send(returnPage(frameFor(request), (request.query as { canceled?: string }).canceled === '1')),
+  );
 
   const simulator = deps.billing.simulator;
-  if (simulator) await simulatorPages(app, deps.config.appOrigin, simulator, deps.plans.plans);
+  if (simulator) await simulatorPages(app, deps.config.appOrigin, simulator, deps.plans, frameFor);
 }
 
 async function simulatorPages(
   app: App,
   origin: string,
   sim: BillingSimulator,
-  plans: readonly { id: string; name: string }[],
+  plans: PlanTable,
+  frameFor: (request: FastifyRequest) => Frame,
 ) {
-  const names: Record<string, string> = Object.fromEntries(plans.map((p) => [`price_sim_${p.id}`, p.name]));
+  const names: Record<string, string> = Object.fromEntries(
+    plans.plans.map((p) => [`price_sim_${p.id}`, p.name]),
+  );
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
     { parseAs: 'string', bodyLimit: 2048 },
@@ -66,7 +97,8 @@ async function simulatorPages(
     const value = (request.body as Record<string, unknown> | undefined)?.[name];
     return typeof value === 'string' ? value : undefined;
   };
-  const html = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').send(body);
+  const html = (reply: FastifyReply, body: string) =>
+    reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
 
   app.get(
     '/billing/simulator/checkout/:id',
@@ -74,9 +106,16 @@ async function simulatorPages(
     async (request, reply) => {
       const c = await sim.getCheckout(request.params.id);
       if (!c) throw new AppError('NOT_FOUND', 'No such checkout session.');
+      const f = formatsFor(request.headers['accept-language']);
       return html(
         reply,
-        checkoutPage(c, names[c.priceId] ?? c.priceId, `/billing/simulator/checkout/${c.id}`),
+        checkoutPage(
+          c,
+          names[c.priceId] ?? c.priceId,
+          `/billing/simulator/checkout/${c.id}`,
+          f,
+          frameFor(request),
+        ),
       );
     },
   );
@@ -88,8 +127,9 @@ async function simulatorPages(
       const outcome = field(request, 'outcome');
       if (outcome !== 'pay' && outcome !== 'decline')
         throw new AppError('VALIDATION_FAILED', 'Choose pay or decline.');
-      const { redirectUrl } = await sim.completeCheckout(request.params.id, outcome);
-      return reply.redirect(redirectUrl, 303);
+      const done = await sim.completeCheckout(request.params.id, outcome);
+      // A decline stays on the checkout page, which now says the card was declined.
+      return reply.redirect(done?.redirectUrl ?? `/billing/simulator/checkout/${request.params.id}`, 303);
     },
   );
 
@@ -107,7 +147,9 @@ async function simulatorPages(
           portal,
           names,
           `/billing/simulator/portal/${request.params.id}`,
-          done ? 'Done: Stripe would now send its events, and so does the simulator.' : undefined,
+          formatsFor(request.headers['accept-language']),
+          frameFor(request),
+          done && Object.hasOwn(DONE, done) ? DONE[done] : undefined,
         ),
       );
     },
@@ -117,15 +159,10 @@ async function simulatorPages(
     { config: { contentTypes: FORM }, schema: { ...hidden, params: Token } },
     async (request, reply) => {
       sameOrigin(request);
-      const price = field(request, 'price');
       const kind = field(request, 'action');
-      let action: SimulatorAction;
-      if (price && names[price]) action = { kind: 'change', priceId: price };
-      else if (kind && ACTIONS.has(kind))
-        action = { kind: kind as Exclude<SimulatorAction['kind'], 'change'> };
-      else throw new AppError('VALIDATION_FAILED', 'Unknown portal action.');
-      await sim.portalAction(request.params.id, action);
-      return reply.redirect(`/billing/simulator/portal/${request.params.id}?done=1`, 303);
+      if (!kind || !ACTIONS.has(kind)) throw new AppError('VALIDATION_FAILED', 'Unknown portal action.');
+      await sim.portalAction(request.params.id, { kind } as SimulatorAction);
+      return reply.redirect(`/billing/simulator/portal/${request.params.id}?done=${kind}`, 303);
     },
   );
 }

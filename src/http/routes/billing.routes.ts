@@ -1,5 +1,6 @@
 /** /api/billing: plans, checkout and portal links, the subscription, invoices. */
 import {
+  changePlan,
   listInvoices,
   listPlans,
   openPortal,
@@ -8,12 +9,15 @@ import {
 } from '../../services/billing.service.ts';
 import { meta } from '../plugins/auth.ts';
 import {
+  ChangePlanAnswer,
+  ChangePlanBody,
   CheckoutBody,
   InvoicesAnswer,
   PlansAnswer,
   SubscriptionAnswer,
   UrlAnswer,
 } from '../schemas/billing.ts';
+import { invoiceOut } from './outputs.ts';
 import { type App, type RouteOptions, signedIn, signedInUser } from './route-kit.ts';
 
 export async function billingRoutes(app: App, { deps }: RouteOptions) {
@@ -40,12 +44,29 @@ export async function billingRoutes(app: App, { deps }: RouteOptions) {
         tags: ['Billing'],
         summary: 'A checkout page for a paid plan (Stripe Checkout, or the local simulator)',
         description:
-          'The plan changes only when the verified webhook arrives, never on the redirect back. 409 CONFLICT when a subscription exists: use the portal.',
+          "The plan changes only from the provider's own state (its verified webhook, or the app asking it), never on the redirect back. Opening a checkout expires the ones opened before it. 409 CONFLICT when a subscription exists: change it with POST /api/billing/change-plan.",
         body: CheckoutBody,
         response: { 200: UrlAnswer },
       },
     },
     async (request) => startCheckout(deps, profileOf(request), request.body.plan, meta(request)),
+  );
+
+  app.post(
+    '/change-plan',
+    {
+      preParsing: app.authenticate,
+      schema: {
+        security: signedIn,
+        tags: ['Billing'],
+        summary: 'Switch the subscription to another paid plan',
+        description:
+          'An upgrade takes effect now, prorated as Stripe does by default: a credit for the unused time on the old plan and a charge for the rest of the period on the new one, both on the next invoice. A downgrade takes effect when the period ends; choosing the current plan drops a waiting downgrade. 409 CONFLICT without a live subscription, while a payment is failing, or while the subscription is set to end. The plan shown changes when the webhook arrives.',
+        body: ChangePlanBody,
+        response: { 200: ChangePlanAnswer },
+      },
+    },
+    async (request) => changePlan(deps, await profileOf(request), request.body.plan, meta(request)),
   );
 
   app.post(
@@ -72,11 +93,13 @@ export async function billingRoutes(app: App, { deps }: RouteOptions) {
       schema: {
         security: signedIn,
         tags: ['Billing'],
-        summary: 'The current plan and subscription status; poll it after checkout',
+        summary: 'The current plan and subscription state; poll it after checkout',
+        description:
+          'Also compares the stored state with the billing provider at most once a minute per user, so a lost webhook does not leave the page wrong.',
         response: { 200: SubscriptionAnswer },
       },
     },
-    async (request) => subscriptionView(deps, signedInUser(request)),
+    async (request) => subscriptionView(deps, signedInUser(request), { reconcile: true }),
   );
 
   app.get(
@@ -92,19 +115,7 @@ export async function billingRoutes(app: App, { deps }: RouteOptions) {
     },
     async (request) => {
       const invoices = await listInvoices(deps, profileOf(request).userId);
-      return {
-        invoices: invoices.map((i) => ({
-          id: i.id,
-          number: i.number,
-          status: i.status,
-          amount_due: i.amountDue,
-          amount_paid: i.amountPaid,
-          currency: i.currency,
-          created_at: new Date(i.created * 1000).toISOString(),
-          hosted_invoice_url: i.hostedInvoiceUrl,
-          invoice_pdf: i.invoicePdf,
-        })),
-      };
+      return { invoices: invoices.map(invoiceOut) };
     },
   );
 }

@@ -1,15 +1,15 @@
 /** /api/users/me/identities: the signed-in user's linked social accounts (the security page). */
 
 import { Type } from 'typebox';
-import type { Deps, RequestMeta } from '../../services/deps.ts';
+import type { RequestMeta } from '../../services/deps.ts';
 import { listIdentities, unlinkIdentity } from '../../services/linking.ts';
 import { meta } from '../plugins/auth.ts';
 import { IdentitiesAnswer, ProviderParams } from '../schemas/oauth.ts';
+import { identityOut, providerNames } from './outputs.ts';
 import { type App, type RouteOptions, signedIn } from './route-kit.ts';
 
 export async function identitiesRoutes(app: App, { deps }: RouteOptions) {
   const tags = ['Social sign-in'];
-  const names = (d: Deps) => new Map(d.federation.providers.map((p) => [p.id, p.name]));
   const userId = (request: { principal: { userId: string } | null }) =>
     (request.principal as NonNullable<typeof request.principal>).userId;
 
@@ -25,16 +25,12 @@ export async function identitiesRoutes(app: App, { deps }: RouteOptions) {
       },
     },
     async (request) => {
-      const { identities, hasPassword } = await listIdentities(deps, userId(request));
-      const known = names(deps);
+      const { identities, hasPassword, passkeys } = await listIdentities(deps, userId(request));
+      const known = providerNames(deps);
       return {
-        identities: identities.map((l) => ({
-          provider: l.provider,
-          provider_name: known.get(l.provider) ?? l.provider,
-          email: l.email,
-          linked_at: l.linkedAt,
-        })),
+        identities: identities.map((l) => identityOut(l, known)),
         password_set: hasPassword,
+        passkeys,
       };
     },
   );

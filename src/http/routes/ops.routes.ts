@@ -1,7 +1,8 @@
 /**
  * Operations: /health (alive, no I/O), /ready (every adapter answers; the checks' outcome is kept
  * for a few seconds), the built-in provider's JWKS and OpenID discovery document, and the dev mail
- * outbox (loopback clients only, only while the outbox is the mail adapter).
+ * outbox (loopback clients only, only while the outbox is the mail adapter): the messages as JSON,
+ * and each one's HTML part as the page the Mailbox shows in a sandboxed frame.
  */
 
 import type { FastifyRequest } from 'fastify';
@@ -138,7 +139,8 @@ export async function opsRoutes(app: App, { deps }: RouteOptions) {
     {
       schema: {
         tags,
-        summary: 'Settings the web app follows: the password policy, whether the dev mailbox is served',
+        summary:
+          "Settings the web app follows: the password policy, the phone numbers' default country, whether the dev mailbox is served",
         response: { 200: ClientConfigAnswer },
       },
     },
@@ -147,7 +149,9 @@ export async function opsRoutes(app: App, { deps }: RouteOptions) {
       return {
         service_name: deps.config.serviceName,
         password: { min_length: deps.passwordPolicy.minLength, max_length: deps.passwordPolicy.maxLength },
+        phone_default_country: deps.config.phoneDefaultCountry,
         dev_mailbox: outbox !== undefined && isLocalClient(request),
+        passkeys: deps.identity.mode === 'builtin',
       };
     },
   );
@@ -180,6 +184,34 @@ export async function opsRoutes(app: App, { deps }: RouteOptions) {
           .filter((m) => !to || m.to === to)
           .slice(0, limit);
         return { messages };
+      },
+    );
+
+    app.get(
+      '/api/dev/mail/:id/html',
+      {
+        // A page, not an API answer: kept out of the OpenAPI document like the other pages.
+        schema: {
+          hide: true,
+          params: Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
+        },
+      },
+      async (request, reply) => {
+        if (!isLocalClient(request)) {
+          throw new AppError('LOOPBACK_ONLY', 'The dev outbox is only served to this machine.');
+        }
+        const message = outbox.list().find((m) => m.id === request.params.id);
+        if (!message) throw new AppError('NOT_FOUND', 'No such message in the dev outbox.');
+        // The mail as sent, in a sandbox: its inline styles apply, nothing else loads or runs, and
+        // only the Mailbox page may frame it. Its links open in a new tab rather than in the frame.
+        reply
+          .header(
+            'content-security-policy',
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox",
+          )
+          .header('x-frame-options', 'SAMEORIGIN')
+          .type('text/html; charset=utf-8');
+        return message.html.replace(/<head>/i, '<head><base target="_blank">');
       },
     );
   }

@@ -7,13 +7,17 @@ import type { Deps } from '../../services/deps.ts';
 import { createSession, endSession, listSessions, revokeSession } from '../../services/sessions.service.ts';
 import { activeProfile, meOf } from '../../services/users.service.ts';
 import { createOriginCheck, meta } from '../plugins/auth.ts';
-import { Challenge, MfaBody, SessionAnswer, SessionList, SignInBody } from '../schemas/auth.ts';
+import { Challenge, MfaBody, SessionAnswer, SessionList, SessionState, SignInBody } from '../schemas/auth.ts';
+import { sessionOut } from './outputs.ts';
 import { type App, credentialLimit, type RouteOptions, signedIn, signedInUser } from './route-kit.ts';
 
 type Reply = FastifyReply;
 
-/** The browser's session after a sign-in, answered from the record the sign-in left (no read). */
-async function startSession(
+/**
+ * Opens the browser session of a user who just proved who they are (password+TOTP, or a passkey),
+ * answered from the record the sign-in left (no read).
+ */
+export async function startSession(
   app: App,
   deps: Deps,
   request: FastifyRequest,
@@ -75,18 +79,37 @@ export async function sessionRoutes(app: App, { deps }: RouteOptions) {
     },
   );
 
+  /** The caller, as app.authenticate judges it; false for a browser that is not signed in. */
+  const signedInNow = async (request: FastifyRequest, reply: Reply): Promise<boolean> => {
+    try {
+      await app.authenticate(request);
+      return true;
+    } catch (err) {
+      // A Bearer caller sent a credential that failed: that stays an error (401).
+      const signedOut =
+        err instanceof AppError &&
+        (err.code === 'UNAUTHENTICATED' || err.code === 'SESSION_EXPIRED') &&
+        request.headers.authorization === undefined;
+      if (!signedOut) throw err;
+      // A cookie whose session has ended is dropped, so the browser stops sending it.
+      if (err.code === 'SESSION_EXPIRED') app.sessionCookie.clear(reply);
+      return false;
+    }
+  };
+
   app.get(
     '/session',
     {
-      preParsing: app.authenticate,
       schema: {
-        security: signedIn,
+        security: [{}, ...signedIn],
         tags,
-        summary: 'The signed-in browser user, with the CSRF token for non-browser clients',
-        response: { 200: SessionAnswer },
+        summary:
+          'Who is signed in: the user, with the CSRF token for non-browser clients, or { user: null } when nobody is (no cookie, or its session has ended)',
+        response: { 200: SessionState },
       },
     },
-    async (request) => {
+    async (request, reply) => {
+      if (!(await signedInNow(request, reply))) return { user: null };
       const user = signedInUser(request);
       return {
         user: meOf(user.profile, user.billing),
@@ -129,14 +152,7 @@ export async function sessionRoutes(app: App, { deps }: RouteOptions) {
       const principal = request.principal as NonNullable<typeof request.principal>;
       const sessions = await listSessions(deps, principal.userId);
       return {
-        sessions: sessions.map((s) => ({
-          id: s.publicId,
-          device: s.userAgent || 'Unknown device',
-          ip: s.ip,
-          created_at: new Date(s.createdAt).toISOString(),
-          last_seen_at: new Date(s.lastSeenAt).toISOString(),
-          current: s.idHash === principal.sessionIdHash,
-        })),
+        sessions: sessions.map((s) => ({ ...sessionOut(s), current: s.idHash === principal.sessionIdHash })),
       };
     },
   );

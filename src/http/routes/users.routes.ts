@@ -1,5 +1,6 @@
 /** /api/users/me: the signed-in user's profile, photo and account deletion. */
 import { deleteAccount } from '../../services/account-deletion.ts';
+import { listOwnActivity } from '../../services/activity.ts';
 import { PHOTO_URL_SECONDS, readPhoto, removePhoto, setPhoto } from '../../services/photo.service.ts';
 import { meOf, updateProfile } from '../../services/users.service.ts';
 import { meta } from '../plugins/auth.ts';
@@ -61,7 +62,8 @@ export async function usersRoutes(app: App, { deps }: RouteOptions) {
       schema: {
         security: signedIn,
         tags: ['Users'],
-        summary: 'Update name, phone number (E.164) and postal address; null clears a field',
+        summary:
+          'Update name, phone number (national or international, stored in E.164) and postal address; null clears a field',
         description:
           'Any other field (email, groups, plan, user_id...) is refused with 400 VALIDATION_FAILED.',
         body: ProfileUpdateBody,
@@ -170,14 +172,15 @@ export async function usersRoutes(app: App, { deps }: RouteOptions) {
         tags: ['Users'],
         summary:
           'Recent activity on your account (sign-ins, failures, MFA, password, files, billing), newest first',
+        description:
+          "Bookkeeping (group changes, administrators' views) is left out, so a page may hold fewer events than `limit`: follow next_cursor while there is one.",
         querystring: ActivityQuery,
         response: { 200: ActivityList },
       },
     },
     async (request) => {
       const { limit = '20', cursor } = request.query;
-      const page = await deps.store.audit.list({
-        subjectId: userId(request),
+      const page = await listOwnActivity(deps, userId(request), {
         limit: Number(limit),
         ...(cursor ? { cursor } : {}),
       });

@@ -15,7 +15,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { assetPath } from '../../config/paths.ts';
-import { isAppPage } from '../schemas/pages.ts';
+import { isAppPath } from '../schemas/pages.ts';
 import type { App, RouteOptions } from './route-kit.ts';
 
 const TYPES: Record<string, string> = {
@@ -101,7 +101,7 @@ export async function webRoutes(app: App, _opts: RouteOptions) {
     if (SERVER_PATHS.some((p) => path.startsWith(p)) || path.startsWith('/assets/') || extname(path) !== '') {
       return reply.callNotFound();
     }
-    if (!isAppPage(path)) reply.status(404);
+    if (!isAppPath(path)) reply.status(404);
     if (!index)
       return reply
         .header('cache-control', 'no-cache')

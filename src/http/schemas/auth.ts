@@ -69,7 +69,7 @@ export const User = Type.Object(
     mfa_enabled: Type.Boolean(),
     groups: Type.Array(Type.String()),
     address: Type.Optional(AddressOut),
-    plan: StringEnum(['trial', 'basic', 'premium']),
+    plan: StringEnum(['free', 'trial', 'basic', 'premium']),
     created_at: Type.String(),
     photo_url: Type.Optional(
       Type.String({
@@ -90,6 +90,14 @@ export const SessionAnswer = Type.Object(
   { user: User, csrf_token: Type.Optional(Type.String()) },
   { additionalProperties: false },
 );
+/**
+ * GET /api/session: who is signed in. Nobody (no cookie, or one whose session has ended) is an
+ * answer too, not an error: every signed-out page asks, and a browser logs every 401 it gets.
+ */
+export const SessionState = Type.Union([
+  SessionAnswer,
+  Type.Object({ user: Type.Null() }, { additionalProperties: false, description: 'Signed out' }),
+]);
 export const SessionList = Type.Object(
   {
     sessions: Type.Array(

@@ -8,8 +8,11 @@
 export const SIX_DIGITS = '^[0-9]{6}$';
 /** A recovery code or a TOTP code at the MFA step (hex groups with dashes, or six digits). */
 export const MFA_CODE = { minLength: 6, maxLength: 32, pattern: '^[0-9a-fA-F-]+$' } as const;
-/** Phone numbers in E.164: a plus, a non-zero digit, at most 15 digits in all. */
-export const E164 = '^\\+[1-9][0-9]{1,14}$';
+/**
+ * A phone number as a person types it: digits, + ("(+1) 415 ..." too) and the usual separators.
+ * Whether it is a number at all is src/domain/phone.ts's call (libphonenumber-js).
+ */
+export const PHONE_INPUT = '^[0-9 +().\\-/]{1,40}$';
 /** ISO 3166-1 alpha-2 country codes. */
 export const COUNTRY = '^[A-Za-z]{2}$';
 /** Free text: no control characters (they break logs, headers and layouts). */

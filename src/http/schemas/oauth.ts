@@ -79,6 +79,7 @@ export const IdentitiesAnswer = Type.Object(
     password_set: Type.Boolean({
       description: 'False for an account made by social sign-in without a password',
     }),
+    passkeys: Type.Integer({ description: 'How many passkeys the user has (each is a way to sign in)' }),
   },
   { additionalProperties: false },
 );

@@ -11,9 +11,13 @@ export const ClientConfigAnswer = Type.Object(
       },
       { additionalProperties: false },
     ),
+    phone_default_country: Type.String({
+      description: 'Country (ISO 3166-1 alpha-2) of phone numbers typed without a country code',
+    }),
     dev_mailbox: Type.Boolean({
       description: 'GET /api/dev/mail answers this caller (the dev outbox, loopback clients only)',
     }),
+    passkeys: Type.Boolean({ description: 'Passkeys can be added and used to sign in (built-in identity)' }),
   },
   { additionalProperties: false },
 );
@@ -27,7 +31,11 @@ export const DevMailAnswer = Type.Object(
           at: Type.String(),
           to: Type.String(),
           subject: Type.String(),
-          text: Type.String(),
+          text: Type.String({ description: 'The plain-text part' }),
+          html: Type.String({ description: 'The HTML part (also at GET /api/dev/mail/{id}/html)' }),
+          kind: Type.String({
+            description: 'What the message is for, e.g. confirmation-code, notice.password-changed',
+          }),
         },
         { additionalProperties: false },
       ),

@@ -17,9 +17,17 @@ export const APP_PAGES = {
   '/security': 'Security',
   '/files': 'Files',
   '/billing': 'Billing',
-  '/admin': 'Administration',
+  '/admin': 'Users · Administration',
+  '/admin/audit': 'Audit trail · Administration',
 } as const satisfies Record<string, string>;
 
 export type AppPage = keyof typeof APP_PAGES;
 
 export const isAppPage = (path: string): path is AppPage => Object.hasOwn(APP_PAGES, path);
+
+/** Pages whose address carries an id: the path pattern and the page's title. */
+export const ADMIN_USER_PAGE = /^\/admin\/users\/[A-Za-z0-9_-]{1,128}$/;
+export const ADMIN_USER_TITLE = 'User · Administration';
+
+/** Whether the web app has a page at this path (the server answers 200 for it, else 404). */
+export const isAppPath = (path: string): boolean => isAppPage(path) || ADMIN_USER_PAGE.test(path);

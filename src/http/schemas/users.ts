@@ -1,7 +1,7 @@
 /** Schemas of the profile, photo, files, data and admin routes. */
 import { Type } from 'typebox';
 import { Body, NullableString, StringEnum } from './common.ts';
-import { COUNTRY, E164, GROUP, MAX_GROUPS, NO_CONTROL, PROFILE_MAX } from './formats.ts';
+import { COUNTRY, GROUP, MAX_GROUPS, NO_CONTROL, PHONE_INPUT, PROFILE_MAX } from './formats.ts';
 
 /** No control characters (they break logs, headers and layouts) in any free text field. */
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: NO_CONTROL });
@@ -34,7 +34,13 @@ const nullable = <T extends ReturnType<typeof Type.String> | typeof AddressIn>(s
 export const ProfileUpdateBody = Body({
   name: Type.Optional(nullable(Text(PROFILE_MAX.name))),
   phone_number: Type.Optional(
-    nullable(Type.String({ pattern: E164, description: 'E.164, e.g. +14155550123' })),
+    nullable(
+      Type.String({
+        pattern: PHONE_INPUT,
+        description:
+          'International (+44 20 7946 0958) or national, read as a number of PHONE_DEFAULT_COUNTRY (020 7946 0958); stored and answered in E.164 (+442079460958). Not a phone number: 400 INVALID_PHONE_NUMBER',
+      }),
+    ),
   ),
   address: Type.Optional(nullable(AddressIn)),
 });
@@ -83,13 +89,13 @@ export const FileAnswer = Type.Object({ file: FileOut }, { additionalProperties:
 
 export const DataAnswer = Type.Object(
   {
-    plan: StringEnum(['trial', 'basic', 'premium']),
+    plan: StringEnum(['free', 'trial', 'basic', 'premium']),
     data: Type.Array(
       Type.Object(
         {
           id: Type.String(),
           title: Type.String(),
-          required_plan: StringEnum(['trial', 'basic', 'premium']),
+          required_plan: StringEnum(['free', 'trial', 'basic', 'premium']),
           locked: Type.Boolean(),
           body: Type.Optional(Type.String()),
         },
@@ -118,7 +124,7 @@ export const AdminUser = Type.Object(
     email_verified: Type.Boolean(),
     mfa_enabled: Type.Boolean(),
     groups: Type.Array(Type.String()),
-    plan: StringEnum(['trial', 'basic', 'premium']),
+    plan: StringEnum(['free', 'trial', 'basic', 'premium']),
     created_at: Type.String(),
   },
   { additionalProperties: false },
@@ -162,6 +168,13 @@ export const AuditList = Type.Object(
         },
         { additionalProperties: false },
       ),
+    ),
+    users: Type.Record(
+      Type.String(),
+      Type.Object({ email: Type.String(), name: NullableString() }, { additionalProperties: false }),
+      {
+        description: 'The people the events name (actor_id, subject_id), by id; a deleted account is absent',
+      },
     ),
     next_cursor: Type.Optional(Type.String()),
   },

@@ -20,7 +20,7 @@ import type { Browser, Page } from 'playwright-core';
 import { freePort, startCognitoLocal } from '../../helpers/cognito-local.ts';
 import { federatedPoolUser, hostedUiSettings, linkedPerson, startHostedUi } from '../../helpers/hosted-ui.ts';
 import { type LocalOp, startOidcProvider } from '../../helpers/oidc-provider.ts';
-import { checkA11y, launchChromium, PASSWORD, startServer } from './browser-kit.ts';
+import { checkA11y, launchChromium, PASSWORD, startServer, TEST_SPEED } from './browser-kit.ts';
 
 const GOOGLE = { client_id: 'gatehouse-google', client_secret: 'google-secret-0123456789' };
 
@@ -37,7 +37,7 @@ after(async () => {
 
 /** dist/server.js on `port` with `env`, stopped after the file's tests. */
 async function serve(port: number, env: Record<string, string>): Promise<void> {
-  const server = await startServer(port, env);
+  const server = await startServer(port, { ...TEST_SPEED, ...env });
   cleanups.push(() => server.stop());
 }
 

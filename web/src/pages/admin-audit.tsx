@@ -1,138 +1,182 @@
-/** The audit trail on the admin page: filter by event type, outcome of a user, page back in time. */
+/**
+ * The audit trail on the admin console: every event as a sentence (audit-text.tsx) with links to
+ * the people and things it is about, newest first, a page at a time, filtered by kind of event and
+ * by user. The user is chosen by typing their email or name, never by pasting an id; the filters
+ * live in the address (/admin/audit?user=...&type=...), so a user's page can link to their history.
+ */
 import { useEffect, useState } from 'react';
-import { type Audit, type AuditFilter, api } from '../api.ts';
-import { EVENT_LABELS, eventLabel } from '../labels.ts';
-import { usePaged } from '../paged.ts';
-import { Button, formatDate, Loading, Notice } from '../ui.tsx';
+import { type AdminUsers, type AuditFilter, api } from '../api.ts';
+import { EventSentence } from '../audit-text.tsx';
+import { useCursorPages } from '../cursor-pages.ts';
+import { EVENT_LABELS } from '../labels.ts';
+import { useRouter } from '../router.tsx';
+import { Button, Card, formatDate, Loading, Notice } from '../ui.tsx';
+import { Pager } from './admin-users.tsx';
 
-type Event = Audit['events'][number];
+type Person = { id: string; label: string };
 
-/** The event's details worth reading (empty and false values left out). */
-const detailText = (detail: Event['detail']) =>
-  Object.entries(detail)
-    .filter(([, v]) => v !== null && v !== false && v !== '')
-    .map(([k, v]) => `${k.replaceAll('_', ' ')}: ${String(v)}`)
-    .join(' · ');
+/** Events grouped for the filter, in the order an operator thinks of them. */
+const GROUPS: [string, RegExp][] = [
+  ['Sign-in and sign-up', /^auth\.(signup|confirm|signin|signout|identity)/],
+  ['Security', /^(auth\.(mfa|password)|session\.)/],
+  ['Account', /^(user|profile|file)\./],
+  ['Billing', /^billing\./],
+  ['Administration', /^admin\./],
+];
 
-/** A user as the admin knows them: their email when the users list has shown it, else a short id. */
-function Who({ id, emails }: { id: string; emails: Record<string, string> }) {
-  const email = emails[id];
-  return email ? (
-    <span>{email}</span>
-  ) : (
-    <span className="mono" title={id}>
-      {id.slice(0, 8)}…
-    </span>
+/** Choosing a user by typing the start of their email or name. */
+function UserChooser({ chosen, onChoose }: { chosen: Person | null; onChoose: (p: Person | null) => void }) {
+  const [text, setText] = useState('');
+  const [matches, setMatches] = useState<AdminUsers['users'] | null>(null);
+  useEffect(() => {
+    const typed = text.trim();
+    if (!typed) return setMatches(null);
+    let live = true;
+    const t = setTimeout(() => {
+      api.adminUsers({ search: typed }).then(
+        (page) => live && setMatches(page.users.slice(0, 6)),
+        () => live && setMatches([]),
+      );
+    }, 250);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [text]);
+  if (chosen) {
+    return (
+      <div className="filter-chip">
+        <span className="label">User</span>
+        <span className="chip">
+          {chosen.label}
+          <button
+            type="button"
+            aria-label={`Show every user, not only ${chosen.label}`}
+            onClick={() => onChoose(null)}
+          >
+            ×
+          </button>
+        </span>
+      </div>
+    );
+  }
+  return (
+    <div className="chooser">
+      <label>
+        User
+        <input
+          type="search"
+          placeholder="Email or name"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
+      </label>
+      {matches ? (
+        <ul className="matches" aria-label="Matching users">
+          {matches.length === 0 ? <li className="muted small">No user matches.</li> : null}
+          {matches.map((u) => (
+            <li key={u.user_id}>
+              <button
+                type="button"
+                className="btn btn-link btn-small"
+                onClick={() => {
+                  setText('');
+                  onChoose({ id: u.user_id, label: u.email });
+                }}
+              >
+                {u.email}
+                {u.name ? ` (${u.name})` : ''}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
   );
 }
 
-export function AuditTrail({
-  subject,
-  onSubject,
-  emails,
-}: {
-  /** Emails of the users seen so far, by id. */
-  emails: Record<string, string>;
-  /** The user the trail is narrowed to (chosen from the users list), or null for everyone. */
-  subject: { id: string; email: string } | null;
-  onSubject: (s: { id: string; email: string } | null) => void;
-}) {
-  const [type, setType] = useState('');
-  const filter: AuditFilter = { ...(type ? { type } : {}), ...(subject ? { subject_id: subject.id } : {}) };
-  const events = usePaged(async (cursor) => {
-    const page = await api.adminAudit({ ...filter, ...(cursor ? { cursor } : {}) });
-    return { items: page.events, next: page.next_cursor };
-  }, JSON.stringify(filter));
+export function AuditTrail() {
+  const { location } = useRouter();
+  const [type, setType] = useState(location.query.get('type') ?? '');
+  const [user, setUser] = useState<Person | null>(() => {
+    const id = location.query.get('user');
+    return id ? { id, label: id } : null;
+  });
   useEffect(() => {
-    void events.reload();
-  }, [events.reload]);
+    const q = new URLSearchParams({ ...(user ? { user: user.id } : {}), ...(type ? { type } : {}) });
+    const text = q.toString();
+    window.history.replaceState(null, '', `/admin/audit${text ? `?${text}` : ''}`);
+  }, [user, type]);
+
+  const filter: AuditFilter = { ...(type ? { type } : {}), ...(user ? { subject_id: user.id } : {}) };
+  const pages = useCursorPages(async (cursor) => {
+    const page = await api.adminAudit({ ...filter, ...(cursor ? { cursor } : {}) });
+    // Each event with the people its page names.
+    return { items: page.events.map((event) => ({ event, people: page.users })), next: page.next_cursor };
+  }, JSON.stringify(filter));
+  // A user chosen by the address is shown by their email once an event names them.
+  const known = user ? pages.items?.[0]?.people[user.id] : undefined;
+  useEffect(() => {
+    if (known && user && user.label === user.id) setUser({ id: user.id, label: known.email });
+  }, [known, user]);
 
   return (
-    <section id="audit" className="card" aria-labelledby="audit-title">
-      <header className="card-head">
-        <h2 id="audit-title">Audit trail</h2>
-        <Button kind="secondary" className="btn btn-secondary btn-small" onClick={events.reload}>
+    <div>
+      <div className="page-head">
+        <h1 tabIndex={-1}>Audit trail</h1>
+        <Button kind="secondary" busy={pages.loading} onClick={() => void pages.reload()}>
           Refresh
         </Button>
-      </header>
-      <search className="filters" aria-label="Audit trail filters">
-        <label>
-          Event
-          <select value={type} onChange={(e) => setType(e.target.value)}>
-            <option value="">Every event</option>
-            {Object.entries(EVENT_LABELS).map(([t, label]) => (
-              <option key={t} value={t}>
-                {label} ({t})
-              </option>
+      </div>
+      <Card>
+        <search className="filters" aria-label="Filter the audit trail">
+          <label>
+            Event
+            <select value={type} onChange={(e) => setType(e.target.value)}>
+              <option value="">Every event</option>
+              {GROUPS.map(([group, re]) => (
+                <optgroup key={group} label={group}>
+                  {Object.entries(EVENT_LABELS)
+                    .filter(([t]) => re.test(t))
+                    .map(([t, label]) => (
+                      <option key={t} value={t}>
+                        {label}
+                      </option>
+                    ))}
+                </optgroup>
+              ))}
+            </select>
+          </label>
+          <UserChooser chosen={user} onChoose={setUser} />
+        </search>
+        {pages.error ? (
+          <Notice kind="error">
+            {pages.error}{' '}
+            <Button kind="link" onClick={() => void pages.reload()}>
+              Try again
+            </Button>
+          </Notice>
+        ) : null}
+        {!pages.items && !pages.error ? <Loading /> : null}
+        {pages.items?.length === 0 ? <p className="empty">No event matches these filters.</p> : null}
+        {pages.items?.length ? (
+          <ol className="list compact events" aria-label="Events, newest first">
+            {pages.items.map(({ event: e, people }) => (
+              <li key={e.id} className={e.outcome === 'failure' ? 'event-failed' : undefined}>
+                <span>
+                  {e.outcome === 'failure' ? <span className="badge badge-warn">Failed</span> : null}{' '}
+                  <EventSentence event={e} people={people} />
+                </span>
+                <span className="muted small nowrap">
+                  {formatDate(e.at)}
+                  {e.ip ? ` · ${e.ip}` : ''}
+                </span>
+              </li>
             ))}
-          </select>
-        </label>
-        <div className="filter-chip">
-          <span className="label">User</span>
-          {subject ? (
-            <span className="chip">
-              {subject.email}
-              <button
-                type="button"
-                aria-label={`Show every user, not only ${subject.email}`}
-                onClick={() => onSubject(null)}
-              >
-                ×
-              </button>
-            </span>
-          ) : (
-            <span className="muted small">Everyone (choose "Activity" on a user to narrow)</span>
-          )}
-        </div>
-      </search>
-      {events.error ? <Notice kind="error">{events.error}</Notice> : null}
-      {!events.items && !events.error ? <Loading /> : null}
-      {events.items?.length === 0 ? <p className="empty">No event matches these filters.</p> : null}
-      {events.items?.length ? (
-        <table className="table table-stack compact">
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Event</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">User</th>
-              <th scope="col">Address</th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.items.map((e) => (
-              <tr key={e.id}>
-                <td className="nowrap">{formatDate(e.at)}</td>
-                <td data-label="Event" title={e.type}>
-                  {eventLabel(e.type)}
-                  {Object.keys(e.detail).length ? (
-                    <div className="muted small">{detailText(e.detail)}</div>
-                  ) : null}
-                </td>
-                <td data-label="Outcome">
-                  <span className={`badge ${e.outcome === 'failure' ? 'badge-warn' : 'badge-on'}`}>
-                    {e.outcome}
-                  </span>
-                </td>
-                <td data-label="User" className="small">
-                  {e.subject_id ? <Who id={e.subject_id} emails={emails} /> : '—'}
-                  {e.actor_id && e.actor_id !== e.subject_id ? (
-                    <div className="muted">
-                      by <Who id={e.actor_id} emails={emails} />
-                    </div>
-                  ) : null}
-                </td>
-                <td data-label="Address">{e.ip ?? '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-      {events.next ? (
-        <Button kind="secondary" onClick={events.more}>
-          Show older events
-        </Button>
-      ) : null}
-    </section>
+          </ol>
+        ) : null}
+        <Pager pages={pages} what="events" newer="Newer events" older="Older events" />
+      </Card>
+    </div>
   );
 }

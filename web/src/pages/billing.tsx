@@ -1,42 +1,58 @@
 /**
- * Billing: the current plan, kept live, the plans to choose from, the portal and the invoices.
- * A plan changes only when the provider's signed webhook lands, never on the redirect back, so
- * the page watches for it: after a checkout (until the plan it was for shows), after a visit to
- * the portal (for a while, showing each change as it lands), and whenever the tab comes back
- * into view (a payment finished in another tab shows at once).
+ * Billing: the current plan and what its state means (one label, one sentence), the plans to
+ * choose or switch to, the portal and the invoices. A plan changes only when the provider's signed
+ * webhook lands, never on the redirect back, so the page watches for it: after a paid checkout
+ * (only when the return page sends the browser here: a declined or abandoned checkout waits for
+ * nothing), after a plan switch or a visit to the portal (for a while, showing each change as it
+ * lands), and whenever the tab comes back into view.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { api, type Invoices, type Plans, type Subscription } from '../api.ts';
 import { useAuth } from '../auth.tsx';
+import { useConfirm } from '../dialog.tsx';
 import { useRouter } from '../router.tsx';
-import { Button, Card, formatDate, Loading, messageOf, Notice } from '../ui.tsx';
-import { InvoiceTable, money, PlanCard } from './billing-parts.tsx';
+import { Button, Card, Loading, messageOf, Notice } from '../ui.tsx';
+import { formatDay, InvoiceTable, money, PlanCard, stateText } from './billing-parts.tsx';
 
 /** Set when the user leaves for checkout: the plan the page then waits for. */
 const PENDING = 'gatehouse.checkout';
 /** Set when the user leaves for the portal: the subscription as it was, to notice what changed. */
 const BEFORE_PORTAL = 'gatehouse.portal';
-const WATCH_MS = { checkout: 120_000, portal: 30_000 };
+/** A portal visit may have changed nothing: its watch is short. A plan switch is known to come. */
+const WATCH_MS = { checkout: 120_000, change: 30_000, portal: 10_000 };
 
-type Watch = { kind: 'checkout'; plan: string } | { kind: 'portal'; before: string | null } | null;
-/** What the portal can change; a difference means its webhook has landed. */
+type Watch =
+  | { kind: 'checkout'; plan: string }
+  | { kind: 'change' | 'portal'; before: string | null; message: string }
+  | null;
+/** What a portal visit or a plan switch can change; a difference means its webhook has landed. */
 const state = (s: Subscription) =>
-  JSON.stringify([s.plan, s.status, s.cancel_at_period_end, s.current_period_end, s.payment_failed]);
+  JSON.stringify([s.plan, s.state, s.current_period_end, s.scheduled_plan, s.payment_failed]);
+const PAID = new Set(['active', 'canceling', 'past_due', 'unpaid']);
+
+function initialWatch(query: URLSearchParams): Watch {
+  const plan = sessionStorage.getItem(PENDING);
+  // Only a paid checkout's return page sends the browser here with from=checkout.
+  if (plan && query.get('from') === 'checkout') return { kind: 'checkout', plan };
+  sessionStorage.removeItem(PENDING);
+  if (query.get('from') !== 'portal') return null;
+  return {
+    kind: 'portal',
+    before: sessionStorage.getItem(BEFORE_PORTAL),
+    message: 'Checking for the changes you made in the billing portal…',
+  };
+}
 
 export default function Billing() {
   const { refresh } = useAuth();
   const { location, navigate } = useRouter();
+  const [dialog, confirm] = useConfirm();
   const [sub, setSub] = useState<Subscription | null>(null);
   const [plans, setPlans] = useState<Plans | null>(null);
   const [invoices, setInvoices] = useState<Invoices | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
-  const [watch, setWatch] = useState<Watch>(() => {
-    const plan = sessionStorage.getItem(PENDING);
-    if (plan) return { kind: 'checkout', plan };
-    if (location.query.get('from') !== 'portal') return null;
-    return { kind: 'portal', before: sessionStorage.getItem(BEFORE_PORTAL) };
-  });
+  const [watch, setWatch] = useState<Watch>(() => initialWatch(location.query));
 
   const load = useCallback(async () => {
     try {
@@ -99,7 +115,7 @@ export default function Billing() {
     };
   }, [watch]);
 
-  const go = async (action: () => Promise<{ url: string }>, label: string, plan?: string) => {
+  const leave = async (action: () => Promise<{ url: string }>, label: string, plan?: string) => {
     setBusy(label);
     setError(null);
     try {
@@ -126,10 +142,79 @@ export default function Billing() {
       <Loading />
     );
   }
-  const paid = sub.plan !== 'trial';
-  const portal = () => go(api.portal, 'portal');
+
+  const portal = () => leave(api.portal, 'portal');
+  const text = stateText(sub);
+  const subscribed = PAID.has(sub.state);
+  const renewal = sub.current_period_end ? formatDay(sub.current_period_end) : null;
+
+  const switchTo = async (p: Plans[number]) => {
+    const upgrade = p.price > (plans?.find((x) => x.id === sub.plan)?.price ?? 0);
+    const keep = p.id === sub.plan;
+    const price = `${money(p.price, p.currency)} a ${p.interval}`;
+    const ok =
+      keep ||
+      (await confirm(
+        upgrade
+          ? {
+              title: `Switch to ${p.name} now?`,
+              body: `You get ${p.name} at once. Your next invoice credits the unused part of ${sub.plan_name} and charges ${p.name} for the rest of this period, on top of the renewal at ${price}.`,
+              action: `Switch to ${p.name}`,
+            }
+          : {
+              title: `Switch to ${p.name} at renewal?`,
+              body: `You keep ${sub.plan_name} until ${renewal}; from then on you pay ${price}. Nothing is refunded for the current period.`,
+              action: `Switch on ${renewal}`,
+            },
+      ));
+    if (!ok) return;
+    setBusy(p.id);
+    setError(null);
+    try {
+      await api.changePlan(p.id as 'basic' | 'premium');
+      setWatch({
+        kind: 'change',
+        before: state(sub),
+        message: keep ? `Keeping ${p.name}…` : `Switching to ${p.name}…`,
+      });
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const planAction = (p: Plans[number]) => {
+    if (!subscribed) {
+      return (
+        <Button
+          busy={busy === p.id}
+          onClick={() => leave(() => api.checkout(p.id as 'basic' | 'premium'), p.id, p.id)}
+        >
+          {sub.state === 'ended' ? 'Subscribe to' : 'Upgrade to'} {p.name} · {money(p.price, p.currency)}
+        </Button>
+      );
+    }
+    if (sub.state !== 'active') return null;
+    if (p.id === sub.plan) {
+      return sub.scheduled_plan ? (
+        <Button kind="secondary" busy={busy === p.id} onClick={() => switchTo(p)}>
+          Keep {p.name}
+        </Button>
+      ) : null;
+    }
+    if (p.id === sub.scheduled_plan) return <p className="muted small">Starts on {renewal}</p>;
+    const upgrade = p.price > (plans?.find((x) => x.id === sub.plan)?.price ?? 0);
+    return (
+      <Button kind={upgrade ? 'primary' : 'secondary'} busy={busy === p.id} onClick={() => switchTo(p)}>
+        {upgrade ? `Switch to ${p.name} now` : `Switch to ${p.name} at renewal`}
+      </Button>
+    );
+  };
+
   return (
     <div>
+      {dialog}
       <h1 tabIndex={-1}>Billing</h1>
       {error ? <Notice kind="error">{error}</Notice> : null}
       {watch ? (
@@ -137,13 +222,13 @@ export default function Billing() {
           <span className="spinner" aria-hidden="true" />{' '}
           {watch.kind === 'checkout'
             ? 'Confirming your payment: your plan changes here as soon as it is confirmed.'
-            : 'Checking for the changes you made in the billing portal…'}
+            : watch.message}
         </Notice>
       ) : null}
       <Card
         title="Your plan"
         actions={
-          paid ? (
+          subscribed ? (
             <Button kind="secondary" busy={busy === 'portal'} onClick={portal}>
               Manage subscription
             </Button>
@@ -153,30 +238,24 @@ export default function Billing() {
         <p className="plan-now" aria-live="polite" data-testid="current-plan">
           <strong>{sub.plan_name}</strong>{' '}
           <span
-            className={`badge${sub.status === 'active' || sub.status === 'trialing' ? ' badge-on' : ' badge-warn'}`}
+            className={`badge${text.tone === 'on' ? ' badge-on' : text.tone === 'warn' ? ' badge-warn' : ''}`}
           >
-            {sub.status.replaceAll('_', ' ')}
+            {text.label}
           </span>
         </p>
-        {sub.trial_ends_at && sub.plan === 'trial' ? (
-          <p className="muted">
-            {sub.status === 'trial_expired' ? 'Your trial ended' : 'Your trial ends'}{' '}
-            {formatDate(sub.trial_ends_at)}.
-          </p>
-        ) : null}
-        {sub.current_period_end ? (
-          <p className="muted">
-            {sub.cancel_at_period_end ? 'Ends' : 'Renews'} {formatDate(sub.current_period_end)}
-            {sub.cancel_at_period_end ? ': you keep it until then.' : '.'}
-          </p>
-        ) : null}
-        {sub.payment_failed ? (
-          <Notice kind="error">
-            The last payment failed.{' '}
-            <Button kind="link" onClick={portal}>
-              Update your payment method
-            </Button>
-          </Notice>
+        <p data-testid="plan-sentence">{text.sentence}</p>
+        {sub.payment_failed || sub.state === 'canceling' ? (
+          <div className="form-actions">
+            {sub.payment_failed ? (
+              <Button busy={busy === 'portal'} onClick={portal}>
+                Update your payment method
+              </Button>
+            ) : (
+              <Button kind="secondary" busy={busy === 'portal'} onClick={portal}>
+                Keep my subscription
+              </Button>
+            )}
+          </div>
         ) : null}
         {sub.mode === 'simulator' ? (
           <p className="muted small">
@@ -187,25 +266,21 @@ export default function Billing() {
       {plans ? (
         <section aria-labelledby="plans-heading">
           <h2 id="plans-heading" className="section-title">
-            {paid ? 'Change plan' : 'Choose a plan'}
+            {sub.state === 'active' ? 'Change plan' : 'Choose a plan'}
           </h2>
+          {subscribed && sub.state !== 'active' ? (
+            <p className="muted">
+              {sub.state === 'canceling'
+                ? 'To change plan, keep your subscription first.'
+                : 'To change plan, update your payment method first.'}
+            </p>
+          ) : null}
           <div className="plans">
             {plans
-              .filter((p) => p.id !== 'trial')
+              .filter((p) => p.price > 0)
               .map((p) => (
                 <PlanCard key={p.id} plan={p} current={p.id === sub.plan}>
-                  {p.id === sub.plan ? null : paid ? (
-                    <Button kind="secondary" busy={busy === 'portal'} onClick={portal}>
-                      Switch to {p.name} in the portal
-                    </Button>
-                  ) : (
-                    <Button
-                      busy={busy === p.id}
-                      onClick={() => go(() => api.checkout(p.id as 'basic' | 'premium'), p.id, p.id)}
-                    >
-                      Upgrade to {p.name} · {money(p.price, p.currency)}
-                    </Button>
-                  )}
+                  {planAction(p)}
                 </PlanCard>
               ))}
           </div>

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { api } from '../api.ts';
+import { CodeInput } from '../code-input.tsx';
 import { useClientConfig } from '../config.ts';
-import { useForm } from '../form.ts';
+import { useAction, useForm } from '../form.ts';
 import { Link, useRouter } from '../router.tsx';
 import { Button, Card, Field, Notice } from '../ui.tsx';
 import { codeProblem, emailProblem } from '../validate.ts';
@@ -13,7 +14,8 @@ export default function Confirm() {
   // The link in the message carries the code: it arrives filled in.
   const [code, setCode] = useState((location.query.get('code') ?? '').replace(/\D/g, '').slice(0, 6));
   const [resent, setResent] = useState<string | null>(null);
-  const [resending, setResending] = useState(false);
+  const resending = useAction();
+  const fromLink = Boolean(location.query.get('code'));
   const form = useForm({ email: emailProblem(email), code: codeProblem(code) });
 
   const submit = form.submit(async () => {
@@ -21,17 +23,16 @@ export default function Confirm() {
     navigate(`/signin?confirmed=1&email=${encodeURIComponent(email.trim())}`);
   });
 
-  const resend = async () => {
+  const resend = () => {
     if (emailProblem(email)) return form.leave('email')();
-    setResent(null);
-    setResending(true);
-    try {
-      setResent((await api.resend({ email: email.trim() })).message);
-    } catch (err) {
-      form.fail(err);
-    } finally {
-      setResending(false);
-    }
+    void resending.run('resend', async () => {
+      setResent(null);
+      try {
+        setResent((await api.resend({ email: email.trim() })).message);
+      } catch (err) {
+        form.fail(err);
+      }
+    });
   };
 
   return (
@@ -39,6 +40,8 @@ export default function Confirm() {
       <h1 tabIndex={-1}>Confirm your email</h1>
       {location.query.get('unconfirmed') ? (
         <Notice kind="info">Your account is not confirmed yet. Enter the code we sent you.</Notice>
+      ) : fromLink ? (
+        <p className="muted">The code from your email is filled in: confirm to finish.</p>
       ) : (
         <p className="muted">
           We sent a 6-digit code to {email || 'your address'}. It is valid for a limited time.
@@ -61,32 +64,29 @@ export default function Confirm() {
             onBlur={form.leave('email')}
             error={form.show('email')}
           />
-          <Field
+          <CodeInput
             label="Confirmation code"
-            name="code"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            maxLength={6}
             value={code}
-            onChange={(e) => {
-              setCode(e.target.value.replace(/\D/g, ''));
+            onChange={(c) => {
+              setCode(c);
               form.changed('code');
             }}
             onBlur={form.leave('code')}
             error={form.show('code')}
+            submitWhenComplete={!emailProblem(email)}
           />
           <div className="form-actions">
             <Button type="submit" busy={form.busy}>
               Confirm
             </Button>
-            <Button type="button" kind="link" busy={resending} onClick={resend}>
+            <Button type="button" kind="link" busy={resending.busy === 'resend'} onClick={resend}>
               Send a new code
             </Button>
           </div>
         </form>
         {config?.dev_mailbox ? (
           <p className="below-form">
-            Running Gatehouse locally? Codes land in the <Link to="/mailbox">dev mailbox</Link>.
+            No mail server on this machine: your code is in the <Link to="/mailbox">dev mailbox</Link>.
           </p>
         ) : null}
       </Card>

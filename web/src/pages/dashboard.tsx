@@ -1,6 +1,7 @@
 /**
- * The signed-in home: the account's next steps and the plan-gated data feed (GET /api/data), where
- * items above the user's plan show as locked with the way to unlock them.
+ * The signed-in home: the account's next steps and the plan-gated data feed (GET /api/data). Items
+ * above the user's plan are listed together under the feed, each with the plan that includes it,
+ * and one link leads to the plans.
  */
 import { useEffect, useState } from 'react';
 import { api, type DemoData, type Plans } from '../api.ts';
@@ -26,7 +27,7 @@ function NextSteps() {
   const steps = [
     { done: user.mfa_enabled, label: 'Turn on two-step verification', to: '/security' },
     { done: Boolean(user.photo_url), label: 'Add a profile photo', to: '/account' },
-    { done: user.plan !== 'trial', label: 'Choose a plan', to: '/billing' },
+    { done: user.plan === 'basic' || user.plan === 'premium', label: 'Choose a plan', to: '/billing' },
   ];
   const left = steps.filter((s) => !s.done).length;
   return (
@@ -69,26 +70,36 @@ function DataFeed({ names }: { names: Record<string, string> }) {
       (e) => setError(messageOf(e)),
     );
   }, [user?.plan]);
+  const open = data?.data.filter((item) => !item.locked) ?? [];
+  const locked = data?.data.filter((item) => item.locked) ?? [];
   return (
     <Card title="Your data feed">
       {error ? <Notice kind="error">{error}</Notice> : null}
       {!data && !error ? <Loading /> : null}
-      {data?.data.length === 0 ? <p className="empty">Nothing in the feed yet.</p> : null}
+      {data && open.length === 0 ? <p className="empty">Nothing in your feed yet.</p> : null}
       <ul className="feed">
-        {data?.data.map((item) => (
-          <li key={item.id} className={item.locked ? 'locked' : undefined}>
+        {open.map((item) => (
+          <li key={item.id}>
             <h3>{item.title}</h3>
-            {item.locked ? (
-              <p className="muted">
-                <span className="badge">Locked</span> Included with{' '}
-                {names[item.required_plan] ?? 'a paid plan'}. <Link to="/billing">Upgrade to unlock it</Link>
-              </p>
-            ) : (
-              <p>{item.body}</p>
-            )}
+            <p>{item.body}</p>
           </li>
         ))}
       </ul>
+      {locked.length ? (
+        <section className="upsell" aria-labelledby="upsell-title">
+          <h3 id="upsell-title">More in your feed with a paid plan</h3>
+          <ul>
+            {locked.map((item) => (
+              <li key={item.id}>
+                {item.title} <span className="badge">{names[item.required_plan] ?? 'Paid plans'}</span>
+              </li>
+            ))}
+          </ul>
+          <Link to="/billing" className="btn btn-secondary btn-small">
+            Compare plans
+          </Link>
+        </section>
+      ) : null}
     </Card>
   );
 }

@@ -1,10 +1,18 @@
+/**
+ * Files: the quota, a drop zone (a "Choose files" button on touch screens, where nothing can be
+ * dragged), and one list where uploads in progress or failed sit on top of the stored files. When
+ * the list cannot be read again (the network dropped), the last good one stays on screen with the
+ * reason and a Retry, and the page reads it again by itself once the browser is back online.
+ */
 import { type DragEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { api, type Files } from '../api.ts';
 import { useConfirm } from '../dialog.tsx';
+import { useAction } from '../form.ts';
 import { Button, Card, formatBytes, formatDate, Loading, messageOf, Notice } from '../ui.tsx';
-import { Transfers, useTransfers } from './file-transfers.tsx';
+import { TransferRow, useTransfers } from './file-transfers.tsx';
 
 type Usage = Files['usage'];
+type StoredFile = Files['files'][number];
 
 /** How much of the quota is used, as a bar that turns amber, then red, as it fills. */
 function QuotaMeter({ usage }: { usage: Usage }) {
@@ -24,39 +32,81 @@ function QuotaMeter({ usage }: { usage: Usage }) {
   );
 }
 
+/** Why the list could not be read, with a Retry; what was shown before stays below it. */
+function LoadProblem({
+  message,
+  stale,
+  onRetry,
+  busy,
+}: {
+  message: string;
+  stale: boolean;
+  onRetry: () => void;
+  busy: boolean;
+}) {
+  const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
+  return (
+    <Notice kind="error">
+      {stale
+        ? 'This list may be out of date: it could not be refreshed. '
+        : 'Your files could not be loaded. '}
+      {offline ? 'You are offline; it refreshes by itself when you are back online.' : message}{' '}
+      <Button kind="link" busy={busy} onClick={onRetry}>
+        Try again
+      </Button>
+    </Notice>
+  );
+}
+
 export default function FilesPage() {
   const [data, setData] = useState<Files | null>(null);
-  const [more, setMore] = useState<Files['files']>([]);
-  const [error, setError] = useState<string | null>(null);
+  const [more, setMore] = useState<StoredFile[]>([]);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
   const [over, setOver] = useState(false);
   const [dialog, confirm] = useConfirm();
+  const action = useAction();
   const input = useRef<HTMLInputElement>(null);
 
   const load = useCallback(async () => {
+    setLoading(true);
     try {
       setData(await api.files());
       setMore([]);
-      setError(null);
+      setLoadError(null);
     } catch (err) {
-      setError(messageOf(err));
+      setLoadError(messageOf(err));
+    } finally {
+      setLoading(false);
     }
   }, []);
   useEffect(() => {
     void load();
+    // Back online: read the list again instead of waiting for a reload.
+    const online = () => void load();
+    window.addEventListener('online', online);
+    return () => window.removeEventListener('online', online);
   }, [load]);
   const transfers = useTransfers(data?.usage ?? null, load);
+  const { clearDone } = transfers;
+  // A fresh list holds every file uploaded so far: their upload rows give way to them.
+  useEffect(() => {
+    if (data) clearDone();
+  }, [data, clearDone]);
 
-  const loadMore = async () => {
-    if (!data?.next_cursor) return;
-    try {
-      const page = await api.files(data.next_cursor);
-      setMore((m) => [...m, ...page.files]);
-      setData({ ...data, next_cursor: page.next_cursor });
-    } catch (err) {
-      setError(messageOf(err));
-    }
-  };
-  const remove = async (f: Files['files'][number]) => {
+  const loadMore = () =>
+    action.run('more', async () => {
+      if (!data?.next_cursor) return;
+      try {
+        const page = await api.files(data.next_cursor);
+        setMore((m) => [...m, ...page.files]);
+        setData({ ...data, next_cursor: page.next_cursor });
+      } catch (err) {
+        setLoadError(messageOf(err));
+      }
+    });
+  const remove = async (f: StoredFile) => {
     const ok = await confirm({
       title: `Delete ${f.name}?`,
       body: <p>The file is deleted for good ({formatBytes(f.size)} freed). This cannot be undone.</p>,
@@ -64,12 +114,15 @@ export default function FilesPage() {
       danger: true,
     });
     if (!ok) return;
-    try {
-      await api.deleteFile(f.id);
-      await load();
-    } catch (err) {
-      setError(messageOf(err));
-    }
+    await action.run(f.id, async () => {
+      setActionError(null);
+      try {
+        await api.deleteFile(f.id);
+        await load();
+      } catch (err) {
+        setActionError(`${f.name} was not deleted: ${messageOf(err)}`);
+      }
+    });
   };
   const drop = (e: DragEvent) => {
     e.preventDefault();
@@ -78,6 +131,7 @@ export default function FilesPage() {
   };
 
   const files = [...(data?.files ?? []), ...more];
+  const rows = transfers.list.length + files.length;
   return (
     <div>
       {dialog}
@@ -101,7 +155,7 @@ export default function FilesPage() {
           <svg className="dropzone-icon" viewBox="0 0 24 24" width="32" height="32" aria-hidden="true">
             <path d="M12 16V4m0 0-4 4m4-4 4 4M4 16v3a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-3" />
           </svg>
-          <p>
+          <p className="drag-only">
             <strong>{over ? 'Drop to upload' : 'Drag files here'}</strong> or
           </p>
           <Button kind="secondary" onClick={() => input.current?.click()}>
@@ -126,12 +180,14 @@ export default function FilesPage() {
           ) : null}
         </div>
       </Card>
-      <Transfers state={transfers} />
       <Card title="Your files">
-        {error ? <Notice kind="error">{error}</Notice> : null}
-        {!data && !error ? <Loading /> : null}
-        {data && files.length === 0 ? <p className="empty">No files yet. Drop one above.</p> : null}
-        {files.length ? (
+        {loadError ? (
+          <LoadProblem message={loadError} stale={data !== null} onRetry={() => void load()} busy={loading} />
+        ) : null}
+        {actionError ? <Notice kind="error">{actionError}</Notice> : null}
+        {!data && !loadError ? <Loading /> : null}
+        {data && rows === 0 ? <p className="empty">No files yet. Choose some above to upload them.</p> : null}
+        {rows ? (
           <table className="table table-stack">
             <thead>
               <tr>
@@ -144,6 +200,9 @@ export default function FilesPage() {
               </tr>
             </thead>
             <tbody>
+              {transfers.list.map((t) => (
+                <TransferRow key={t.key} transfer={t} transfers={transfers} />
+              ))}
               {files.map((f) => (
                 <tr key={f.id}>
                   <td className="file-name">
@@ -166,6 +225,7 @@ export default function FilesPage() {
                         kind="danger"
                         className="btn btn-danger btn-small"
                         aria-label={`Delete ${f.name}`}
+                        busy={action.busy === f.id}
                         onClick={() => remove(f)}
                       >
                         Delete
@@ -178,7 +238,7 @@ export default function FilesPage() {
           </table>
         ) : null}
         {data?.next_cursor ? (
-          <Button kind="secondary" onClick={loadMore}>
+          <Button kind="secondary" busy={action.busy === 'more'} onClick={loadMore}>
             Show more files
           </Button>
         ) : null}

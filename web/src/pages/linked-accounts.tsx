@@ -28,7 +28,7 @@ export function LinkedAccounts() {
     );
   }
   const linked = new Set(data.identities.map((i) => i.provider));
-  const onlyWayIn = !data.password_set && data.identities.length <= 1;
+  const onlyWayIn = !data.password_set && data.identities.length <= 1 && data.passkeys === 0;
   const remove = async (provider: string) => {
     setBusy(provider);
     setError(null);
@@ -86,7 +86,7 @@ export function LinkedAccounts() {
       {onlyWayIn && linking ? (
         <p className="hint">
           This is your only way to sign in. To remove it, first set a password with “Forgot password” on the
-          sign-in page, or link another provider.
+          sign-in page, add a passkey, or link another provider.
         </p>
       ) : null}
       {unlinked.map((p) => (

@@ -1,5 +1,6 @@
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { api, type DevMail } from '../api.ts';
+import { useClientConfig } from '../config.ts';
 import { Link } from '../router.tsx';
 import { Button, Card, formatDate, Loading, messageOf, Notice } from '../ui.tsx';
 
@@ -23,8 +24,60 @@ function linked(text: string): ReactNode[] {
   });
 }
 
+type Message = DevMail[number];
+
+/**
+ * One message: its text part, with this app's links clickable, and on demand its HTML part as
+ * sent, in a sandboxed frame (GET /api/dev/mail/:id/html: its styles apply, nothing runs).
+ */
+function MailCard({ m }: { m: Message }) {
+  const [showHtml, setShowHtml] = useState(false);
+  return (
+    <Card>
+      <article className="mail" aria-label={`Message to ${m.to}`}>
+        <header>
+          <strong>{m.subject}</strong>
+          <span className="muted small">
+            to {m.to} · {formatDate(m.at)}
+          </span>
+        </header>
+        <pre>{linked(m.text)}</pre>
+        {m.html ? (
+          <div className="mail-html">
+            <Button kind="link" aria-expanded={showHtml} onClick={() => setShowHtml(!showHtml)}>
+              {showHtml ? 'Hide the HTML version' : 'Show the HTML version'}
+            </Button>
+            {showHtml ? (
+              <iframe
+                title={`HTML version: ${m.subject}`}
+                src={`/api/dev/mail/${encodeURIComponent(m.id)}/html`}
+                sandbox="allow-popups allow-popups-to-escape-sandbox"
+              />
+            ) : null}
+          </div>
+        ) : null}
+      </article>
+    </Card>
+  );
+}
+
 /** The dev outbox (GET /api/dev/mail): what the server would have e-mailed, on this machine only. */
 export default function Mailbox() {
+  const config = useClientConfig();
+  if (config && !config.dev_mailbox) {
+    return (
+      <div className="narrow">
+        <h1 tabIndex={-1}>Dev mailbox</h1>
+        <Notice kind="info">
+          There is no mailbox here: messages go out by email. Check your inbox (and its spam folder).
+        </Notice>
+      </div>
+    );
+  }
+  return <Outbox />;
+}
+
+function Outbox() {
   const [messages, setMessages] = useState<DevMail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [checking, setChecking] = useState(false);
@@ -54,7 +107,8 @@ export default function Mailbox() {
       </div>
       <p className="muted page-lead">
         While Gatehouse runs without a mail server, every message it would send lands here, newest first (only
-        on this machine). The page checks for new ones every few seconds.
+        on this machine), as text and as the HTML version mail programs show. The page checks for new ones
+        every few seconds.
       </p>
       {error ? (
         <Notice kind="error">
@@ -71,17 +125,7 @@ export default function Mailbox() {
       ) : null}
       <div className="stack">
         {messages?.map((m) => (
-          <Card key={m.id}>
-            <article className="mail" aria-label={`Message to ${m.to}`}>
-              <header>
-                <strong>{m.subject}</strong>
-                <span className="muted small">
-                  to {m.to} · {formatDate(m.at)}
-                </span>
-              </header>
-              <pre>{linked(m.text)}</pre>
-            </article>
-          </Card>
+          <MailCard key={m.id} m={m} />
         ))}
       </div>
     </div>

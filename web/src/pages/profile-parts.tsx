@@ -9,7 +9,18 @@ import { PhotoEditor } from './photo-editor.tsx';
 
 const TYPES = ['image/png', 'image/jpeg', 'image/webp'];
 
-export function PhotoCard({ me, onChanged }: { me: Me; onChanged: () => Promise<void> }) {
+export function PhotoCard({
+  me,
+  onChanged,
+  current,
+  onAct,
+}: {
+  me: Me;
+  onChanged: () => Promise<void>;
+  /** Whether this card was acted on last (only then its notices show). */
+  current: boolean;
+  onAct: () => void;
+}) {
   const [file, setFile] = useState<File | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -20,6 +31,7 @@ export function PhotoCard({ me, onChanged }: { me: Me; onChanged: () => Promise<
   const pick = (e: ChangeEvent<HTMLInputElement>) => {
     const chosen = e.target.files?.[0];
     e.target.value = '';
+    onAct();
     setError(null);
     setDone(null);
     if (!chosen) return;
@@ -28,6 +40,9 @@ export function PhotoCard({ me, onChanged }: { me: Me; onChanged: () => Promise<
   };
   const remove = async () => {
     if (!(await confirm({ title: 'Remove your photo?', action: 'Remove photo', danger: true }))) return;
+    onAct();
+    setError(null);
+    setDone(null);
     setRemoving(true);
     try {
       await api.deletePhoto();
@@ -62,7 +77,7 @@ export function PhotoCard({ me, onChanged }: { me: Me; onChanged: () => Promise<
               {(me.name ?? me.email).slice(0, 1).toUpperCase()}
             </div>
           )}
-          {done ? <Notice kind="success">{done}</Notice> : null}
+          {done && current ? <Notice kind="success">{done}</Notice> : null}
           <p className="muted">
             PNG, JPEG or WebP. You choose how it is framed before it is sent; it is stored without its
             metadata (camera, location).
@@ -88,7 +103,7 @@ export function PhotoCard({ me, onChanged }: { me: Me; onChanged: () => Promise<
           />
         </div>
       )}
-      {error ? <Notice kind="error">{error}</Notice> : null}
+      {error && current ? <Notice kind="error">{error}</Notice> : null}
     </Card>
   );
 }

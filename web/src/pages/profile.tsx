@@ -1,10 +1,26 @@
+/**
+ * The profile: details (name, phone, address), the photo, and the account's deletion. Phone
+ * numbers are read with the server's own rules (src/domain/phone.ts: libphonenumber-js, in this
+ * page's chunk only), nationally for the server's default country. Each card says how its last
+ * action went, and only the card acted on last says anything, so an old "saved" never sits next to
+ * a newer photo error.
+ */
 import { useEffect, useState } from 'react';
+import {
+  countryName,
+  displayPhone,
+  foreignExample,
+  parsePhone,
+  phoneProblem,
+} from '../../../src/domain/phone.ts';
 import { PROFILE_MAX } from '../../../src/http/schemas/formats.ts';
 import { ApiError, api, type Me } from '../api.ts';
 import { useAuth } from '../auth.tsx';
+import { useClientConfig } from '../config.ts';
 import { useForm } from '../form.ts';
-import { Button, Card, Field, formatDate, Loading, messageOf, Notice } from '../ui.tsx';
-import { compactPhone, countryProblem, phoneProblem, textProblem } from '../validate.ts';
+import { Button, Card, Field, formatDay, Loading, messageOf, Notice } from '../ui.tsx';
+import { countryProblem, textProblem } from '../validate.ts';
+import { ChangeEmail } from './change-email.tsx';
 import { DeleteAccount, PhotoCard } from './profile-parts.tsx';
 
 const FIELDS = ['name', 'phone', 'line1', 'line2', 'city', 'region', 'postal_code', 'country'] as const;
@@ -12,9 +28,10 @@ type Values = Record<(typeof FIELDS)[number], string>;
 /** Unsaved edits survive a sign-in round trip (a 401 while saving): kept in this tab only. */
 const DRAFT = 'gatehouse.profile-draft';
 
-const valuesOf = (me: Me): Values => ({
+const valuesOf = (me: Me, phoneCountry: string | null): Values => ({
   name: me.name ?? '',
-  phone: me.phone_number ?? '',
+  phone:
+    me.phone_number && phoneCountry ? displayPhone(me.phone_number, phoneCountry) : (me.phone_number ?? ''),
   line1: me.address?.line1 ?? '',
   line2: me.address?.line2 ?? '',
   city: me.address?.city ?? '',
@@ -33,13 +50,27 @@ function takeDraft(): Values | null {
   }
 }
 
-function Details({ me, onSaved }: { me: Me; onSaved: (me: Me) => void }) {
+function Details({
+  me,
+  phoneCountry,
+  onSaved,
+  current,
+  onAct,
+}: {
+  me: Me;
+  /** The server's PHONE_DEFAULT_COUNTRY; null until it is known (the server then judges alone). */
+  phoneCountry: string | null;
+  onSaved: (me: Me) => void;
+  /** Whether this card was acted on last (only then its notice shows). */
+  current: boolean;
+  onAct: () => void;
+}) {
   const [draft] = useState(takeDraft);
-  const [v, setV] = useState<Values>(draft ?? valuesOf(me));
+  const [v, setV] = useState<Values>(draft ?? valuesOf(me, phoneCountry));
   const [saved, setSaved] = useState<string | null>(null);
   const problems = {
     name: textProblem(v.name, PROFILE_MAX.name),
-    phone: phoneProblem(v.phone),
+    phone: phoneCountry ? phoneProblem(v.phone, phoneCountry, navigator.language) : null,
     line1: textProblem(v.line1, PROFILE_MAX.line1),
     line2: textProblem(v.line2, PROFILE_MAX.line2),
     city: textProblem(v.city, PROFILE_MAX.city),
@@ -66,6 +97,7 @@ function Details({ me, onSaved }: { me: Me; onSaved: (me: Me) => void }) {
   );
 
   const submit = form.submit(async () => {
+    onAct();
     setSaved(null);
     const t = (s: string) => s.trim();
     const address = Object.fromEntries(
@@ -76,7 +108,9 @@ function Details({ me, onSaved }: { me: Me; onSaved: (me: Me) => void }) {
     const out = await api
       .updateMe({
         name: t(v.name) || null,
-        phone_number: t(v.phone) ? compactPhone(v.phone) : null,
+        phone_number: t(v.phone)
+          ? ((phoneCountry && parsePhone(t(v.phone), phoneCountry)?.e164) ?? t(v.phone))
+          : null,
         address: Object.keys(address).length ? address : null,
       })
       .catch((err: unknown) => {
@@ -84,7 +118,7 @@ function Details({ me, onSaved }: { me: Me; onSaved: (me: Me) => void }) {
         if (err instanceof ApiError && err.status === 401) sessionStorage.setItem(DRAFT, JSON.stringify(v));
         throw err;
       });
-    setV(valuesOf(out.user));
+    setV(valuesOf(out.user, phoneCountry));
     onSaved(out.user);
     setSaved('Your profile is saved.');
   });
@@ -92,7 +126,7 @@ function Details({ me, onSaved }: { me: Me; onSaved: (me: Me) => void }) {
   return (
     <Card title="Your details">
       <form onSubmit={submit} noValidate>
-        {saved ? <Notice kind="success">{saved}</Notice> : null}
+        {saved && current ? <Notice kind="success">{saved}</Notice> : null}
         {draft && !saved ? (
           <Notice kind="info">Your unsaved changes are back: save them when ready.</Notice>
         ) : null}
@@ -104,14 +138,23 @@ function Details({ me, onSaved }: { me: Me; onSaved: (me: Me) => void }) {
           readOnly
           hint={
             me.email_verified
-              ? 'Confirmed. It is your sign-in name and cannot be changed here.'
+              ? 'Confirmed. It is your sign-in name: change it in "Change email address".'
               : 'Not confirmed'
           }
         />
         {field('name', 'Name', 'name')}
         {field('phone', 'Phone', 'tel', {
           type: 'tel',
-          hint: 'With the country code, e.g. +44 20 7946 0958.',
+          hint: phoneCountry
+            ? `As you dial it at home (${countryName(phoneCountry, navigator.language)}), or with + and the country code, e.g. ${foreignExample(phoneCountry)}.`
+            : 'With its country code, e.g. +44 20 7946 0958.',
+          // Shown as it is dialled at home, or internationally: what the user will see saved.
+          onBlur: () => {
+            form.leave('phone')();
+            const parsed = phoneCountry ? parsePhone(v.phone.trim(), phoneCountry) : null;
+            if (parsed && phoneCountry)
+              setV((now) => ({ ...now, phone: displayPhone(parsed.e164, phoneCountry) }));
+          },
         })}
         {field('line1', 'Street address', 'address-line1')}
         {field('line2', 'Address line 2 (optional)', 'address-line2')}
@@ -133,8 +176,10 @@ function Details({ me, onSaved }: { me: Me; onSaved: (me: Me) => void }) {
 
 export default function Profile() {
   const { setUser } = useAuth();
+  const config = useClientConfig();
   const [me, setMe] = useState<Me | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [acted, setActed] = useState<'details' | 'photo' | null>(null);
   useEffect(() => {
     api.me().then(setMe, (e) => setError(messageOf(e)));
   }, []);
@@ -158,12 +203,24 @@ export default function Profile() {
     <div>
       <h1 tabIndex={-1}>Profile</h1>
       <p className="muted page-lead">
-        Member since {formatDate(me.created_at)} · Plan: {me.plan.charAt(0).toUpperCase() + me.plan.slice(1)}
+        Member since {formatDay(me.created_at)} · Plan: {me.plan.charAt(0).toUpperCase() + me.plan.slice(1)}
       </p>
       <div className="grid-2">
-        <Details me={me} onSaved={changed} />
+        <Details
+          me={me}
+          phoneCountry={config?.phone_default_country ?? null}
+          onSaved={changed}
+          current={acted === 'details'}
+          onAct={() => setActed('details')}
+        />
         <div className="stack">
-          <PhotoCard me={me} onChanged={async () => changed(await api.me())} />
+          <PhotoCard
+            me={me}
+            onChanged={async () => changed(await api.me())}
+            current={acted === 'photo'}
+            onAct={() => setActed('photo')}
+          />
+          <ChangeEmail me={me} onChanged={changed} />
           <DeleteAccount />
         </div>
       </div>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { api } from '../api.ts';
+import { CodeInput } from '../code-input.tsx';
 import { useForm } from '../form.ts';
 import { Link, useRouter } from '../router.tsx';
 import { Button, Card, Field, Notice } from '../ui.tsx';
@@ -11,6 +12,7 @@ export default function Reset() {
   const [email, setEmail] = useState(location.query.get('email') ?? '');
   // The link in the message carries the code: it arrives filled in.
   const [code, setCode] = useState((location.query.get('code') ?? '').replace(/\D/g, '').slice(0, 6));
+  const [fromLink] = useState(code.length === 6);
   const [password, setPassword] = useState('');
   const rules = usePasswordRules();
   const problems = {
@@ -27,8 +29,10 @@ export default function Reset() {
     <div className="narrow">
       <h1 tabIndex={-1}>Choose a new password</h1>
       <p className="muted">
-        If {email || 'the address'} has an account, a 6-digit code is on its way. Resetting signs you out
-        everywhere else.
+        {fromLink
+          ? 'The code from your email is filled in: choose your new password.'
+          : `If ${email || 'the address'} has an account, a 6-digit code is on its way.`}{' '}
+        Resetting signs you out everywhere else.
       </p>
       <Card>
         <form onSubmit={submit} noValidate>
@@ -46,15 +50,11 @@ export default function Reset() {
             onBlur={form.leave('email')}
             error={form.show('email')}
           />
-          <Field
-            label="Code"
-            name="code"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            maxLength={6}
+          <CodeInput
+            label="Code from the email"
             value={code}
-            onChange={(e) => {
-              setCode(e.target.value.replace(/\D/g, ''));
+            onChange={(c) => {
+              setCode(c);
               form.changed('code');
             }}
             onBlur={form.leave('code')}

@@ -1,12 +1,14 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { type Activity, api, onChange, type Sessions, type TotpSetup } from '../api.ts';
 import { useAuth } from '../auth.tsx';
-import { useForm } from '../form.ts';
+import { CodeInput } from '../code-input.tsx';
+import { useAction, useForm } from '../form.ts';
 import { deviceLabel, eventLabel } from '../labels.ts';
 import { Button, Card, Field, formatDate, Loading, messageOf, Notice } from '../ui.tsx';
 import { codeProblem, passwordProblem, usePasswordRules } from '../validate.ts';
 import { LinkedAccounts } from './linked-accounts.tsx';
 import { NewPasswordField } from './new-password.tsx';
+import { PasskeysCard } from './passkeys-card.tsx';
 import { RecoveryCodes, SecretKey } from './totp-parts.tsx';
 
 function ChangePassword() {
@@ -71,49 +73,46 @@ function TwoStep() {
   const [recovery, setRecovery] = useState<string[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const start = async () => {
+  const sending = useRef(false);
+  /** Runs one request at a time (a double click sends once), showing it is working. */
+  const once = async (act: () => Promise<void>) => {
+    if (sending.current) return;
+    sending.current = true;
     setBusy(true);
     setError(null);
     try {
-      setSetup(await api.totpSetup());
+      await act();
     } catch (err) {
       setError(messageOf(err));
     } finally {
+      sending.current = false;
       setBusy(false);
     }
   };
-  const verify = async (e: FormEvent) => {
+  const start = () =>
+    once(async () => {
+      setSetup(await api.totpSetup());
+    });
+  const verify = (e: FormEvent) => {
     e.preventDefault();
     if (codeProblem(code)) return setError(codeProblem(code));
-    setBusy(true);
-    setError(null);
-    try {
+    return once(async () => {
       const out = await api.totpVerify(code.trim());
       setRecovery(out.recovery_codes ?? []);
       setSetup(null);
       setCode('');
       await refresh();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
-  const disable = async (e: FormEvent) => {
+  const disable = (e: FormEvent) => {
     e.preventDefault();
     if (codeProblem(code)) return setError(codeProblem(code));
-    setBusy(true);
-    setError(null);
-    try {
+    return once(async () => {
       await api.totpDisable(code.trim());
       setCode('');
       setRecovery(null);
       await refresh();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   if (recovery) {
     return (
@@ -135,14 +134,10 @@ function TwoStep() {
           <span className="badge badge-on">On</span> Sign-in asks for a code from your authenticator app.
         </p>
         <form onSubmit={disable} noValidate>
-          <Field
+          <CodeInput
             label="Code from your app, to turn it off"
-            name="code"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            maxLength={6}
             value={code}
-            onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
+            onChange={setCode}
             error={error}
           />
           <Button type="submit" kind="danger" busy={busy}>
@@ -168,15 +163,12 @@ function TwoStep() {
         />
         <SecretKey secret={setup.secret} />
         <form onSubmit={verify} noValidate>
-          <Field
+          <CodeInput
             label="Code from your app"
-            name="code"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            maxLength={6}
             value={code}
-            onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
+            onChange={setCode}
             error={error}
+            submitWhenComplete
           />
           <Button type="submit" busy={busy}>
             Turn on
@@ -204,6 +196,7 @@ function TwoStep() {
 function SessionsCard() {
   const [sessions, setSessions] = useState<Sessions['sessions'] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const action = useAction();
   const load = useCallback(() => {
     api.sessions().then(
       (s) => setSessions(s.sessions),
@@ -231,14 +224,17 @@ function SessionsCard() {
             {s.current ? null : (
               <Button
                 kind="secondary"
-                onClick={async () => {
-                  try {
-                    await api.revokeSession(s.id);
-                    load();
-                  } catch (err) {
-                    setError(messageOf(err));
-                  }
-                }}
+                busy={action.busy === s.id}
+                onClick={() =>
+                  action.run(s.id, async () => {
+                    try {
+                      await api.revokeSession(s.id);
+                      load();
+                    } catch (err) {
+                      setError(messageOf(err));
+                    }
+                  })
+                }
                 aria-label={`Sign out ${deviceLabel(s.device)}, last seen ${formatDate(s.last_seen_at)}`}
               >
                 Sign out
@@ -293,6 +289,7 @@ export default function Security() {
       <h1 tabIndex={-1}>Security</h1>
       <div className="grid-2">
         <TwoStep />
+        <PasskeysCard />
         <ChangePassword />
         <LinkedAccounts />
         <SessionsCard />

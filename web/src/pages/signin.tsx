@@ -1,7 +1,17 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import {
+  browserSupportsWebAuthn,
+  browserSupportsWebAuthnAutofill,
+  startAuthentication,
+  WebAuthnAbortService,
+} from '@simplewebauthn/browser';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiError, api } from '../api.ts';
 import { useAuth } from '../auth.tsx';
-import { Link, safeReturnTo, useRouter } from '../router.tsx';
+import { CodeInput } from '../code-input.tsx';
+import { useClientConfig } from '../config.ts';
+import { passkeyProblem } from '../passkey-problem.ts';
+import { safeReturnTo } from '../return-to.ts';
+import { Link, useRouter } from '../router.tsx';
 import { oauthErrorMessage, SocialButtons } from '../social.tsx';
 import { Button, Card, Field, messageOf, Notice } from '../ui.tsx';
 import { codeProblem, emailProblem } from '../validate.ts';
@@ -15,6 +25,8 @@ export function SignIn() {
   const [code, setCode] = useState('');
   const [useRecovery, setUseRecovery] = useState(false);
   const [busy, setBusy] = useState(false);
+  // One request at a time: a double click or a second Enter must not send twice.
+  const sending = useRef(false);
   const [error, setError] = useState<string | null>(null);
   const [touched, setTouched] = useState(false);
   const returnTo = safeReturnTo(location.query.get('return_to')) ?? '/dashboard';
@@ -31,14 +43,65 @@ export function SignIn() {
   }, [socialMfa]);
 
   const done = (user: Parameters<typeof setUser>[0]) => {
+    // Back to the password step: signed out again soon after, this page must start afresh even if
+    // React never drew the page in between.
+    setChallenge(null);
+    setCode('');
+    setUseRecovery(false);
+    setPassword('');
     setUser(user);
     navigate(returnTo, true);
   };
 
+  // Passkeys: the button, and the browser's autofill on the email field (conditional UI), which
+  // waits quietly until the person picks a passkey there; a new ceremony (the button) cancels it.
+  const passkeysOffered = useClientConfig()?.passkeys === true && browserSupportsWebAuthn();
+  const [passkeyBusy, setPasskeyBusy] = useState(false);
+  const withPasskey = async (autofill: boolean) => {
+    const { options } = await api.passkeySignInOptions();
+    const response = await startAuthentication({
+      optionsJSON: options as never,
+      useBrowserAutofill: autofill,
+    });
+    setPasskeyBusy(true);
+    setError(null);
+    done((await api.passkeySignIn(response)).user);
+  };
+  const passkeyButton = async () => {
+    setPasskeyBusy(true);
+    setError(null);
+    try {
+      await withPasskey(false);
+    } catch (err) {
+      setError(passkeyProblem(err));
+    } finally {
+      setPasskeyBusy(false);
+    }
+  };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: started once per page, when offered
+  useEffect(() => {
+    if (!passkeysOffered || challenge) return;
+    let live = true;
+    void browserSupportsWebAuthnAutofill().then((yes) => {
+      if (!yes || !live) return;
+      withPasskey(true).catch((err) => {
+        // An autofill request cancelled by the button, or by leaving the page, is no error.
+        const name = (err as { name?: string; code?: string }).code ?? (err as Error).name;
+        if (live && name !== 'ERROR_CEREMONY_ABORTED' && name !== 'AbortError') setError(passkeyProblem(err));
+        setPasskeyBusy(false);
+      });
+    });
+    return () => {
+      live = false;
+      WebAuthnAbortService.cancelCeremony();
+    };
+  }, [passkeysOffered, challenge]);
+
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setTouched(true);
-    if (emailProblem(email) || !password) return;
+    if (emailProblem(email) || !password || sending.current) return;
+    sending.current = true;
     setBusy(true);
     setError(null);
     try {
@@ -52,6 +115,7 @@ export function SignIn() {
       }
       setError(messageOf(err));
     } finally {
+      sending.current = false;
       setBusy(false);
     }
   };
@@ -65,6 +129,8 @@ export function SignIn() {
         : null
       : codeProblem(code);
     if (problem) return setError(problem);
+    if (sending.current) return;
+    sending.current = true;
     setBusy(true);
     setError(null);
     try {
@@ -77,6 +143,7 @@ export function SignIn() {
       }
       setError(messageOf(err));
     } finally {
+      sending.current = false;
       setBusy(false);
     }
   };
@@ -92,16 +159,28 @@ export function SignIn() {
                 ? 'Enter one of the recovery codes you saved when you turned on two-step verification. Each works once.'
                 : 'Enter the 6-digit code from your authenticator app.'}
             </p>
-            <Field
-              label={useRecovery ? 'Recovery code' : 'Authentication code'}
-              name="code"
-              inputMode={useRecovery ? 'text' : 'numeric'}
-              autoComplete="one-time-code"
-              autoFocus
-              value={code}
-              onChange={(e) => setCode(e.target.value)}
-              error={error}
-            />
+            {useRecovery ? (
+              <Field
+                label="Recovery code"
+                name="code"
+                autoComplete="off"
+                autoCapitalize="none"
+                spellCheck={false}
+                autoFocus
+                value={code}
+                onChange={(e) => setCode(e.target.value)}
+                error={error}
+              />
+            ) : (
+              <CodeInput
+                label="Authentication code"
+                value={code}
+                onChange={setCode}
+                error={error}
+                autoFocus
+                submitWhenComplete
+              />
+            )}
             <Button type="submit" busy={busy}>
               Verify and sign in
             </Button>
@@ -149,7 +228,7 @@ export function SignIn() {
             label="Email"
             name="email"
             type="email"
-            autoComplete="username"
+            autoComplete={passkeysOffered ? 'username webauthn' : 'username'}
             value={email}
             onChange={(e) => setEmail(e.target.value)}
             onBlur={() => setTouched(true)}
@@ -168,6 +247,13 @@ export function SignIn() {
             Sign in
           </Button>
         </form>
+        {passkeysOffered ? (
+          <div className="passkey-signin">
+            <Button type="button" kind="secondary" busy={passkeyBusy} onClick={passkeyButton}>
+              Sign in with a passkey
+            </Button>
+          </div>
+        ) : null}
         <p className="below-form">
           <Link to="/forgot-password">Forgot your password?</Link> · New here?{' '}
           <Link to="/signup">Create an account</Link>

@@ -29,9 +29,16 @@ module "stack" {
   max_instances   = var.max_instances
   max_concurrency = var.max_concurrency
 
+  egress                = var.egress
+  availability_zone_ids = var.availability_zone_ids
+  image_tag             = var.image_tag
+
   mfa_configuration         = var.mfa_configuration
-  ses_identity_arn          = var.ses_identity_arn
-  ses_from_address          = var.ses_from_address
+  ses_identity              = var.ses_identity
+  ses_region                = var.ses_region
+  ses_configuration_set     = var.ses_configuration_set
+  mail_from                 = var.mail_from
+  mail_reply_to             = var.mail_reply_to
   allow_localhost_callbacks = true
   social_client_ids         = var.social_client_ids
   social_client_secrets     = var.social_client_secrets

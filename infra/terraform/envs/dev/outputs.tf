@@ -39,7 +39,7 @@ output "bucket_name" {
 }
 
 output "secret_id" {
-  description = "Secrets Manager secret to fill with the AWS CLI."
+  description = "Secrets Manager secret the app reads (SECRETS_ID); Terraform writes its first value, further entries go in with the AWS CLI."
   value       = module.stack.secret_id
 }
 
@@ -65,8 +65,13 @@ output "hosted_ui_domain" {
 }
 
 output "nat_gateway_count" {
-  description = "NAT gateways running."
+  description = "NAT gateways running (0 with egress = \"default\")."
   value       = module.stack.nat_gateway_count
+}
+
+output "instance_role_arn" {
+  description = "Role the running app uses."
+  value       = module.stack.instance_role_arn
 }
 
 output "custom_domain_dns_target" {

@@ -70,14 +70,50 @@ variable "mfa_configuration" {
   default     = "OPTIONAL"
 }
 
-variable "ses_identity_arn" {
-  description = "Verified SES identity for Cognito's email, or null for Cognito's own sender."
+variable "ses_identity" {
+  description = "Verified SES identity (domain or address) the app and Cognito send mail through; null: Cognito's own sender and the dev outbox."
   type        = string
   default     = null
 }
 
-variable "ses_from_address" {
-  description = "From address for Cognito's email through SES."
+variable "ses_region" {
+  description = "Region of the SES identity; null: region."
+  type        = string
+  default     = null
+}
+
+variable "ses_configuration_set" {
+  description = "SES configuration set to send through, or null."
+  type        = string
+  default     = null
+}
+
+variable "mail_from" {
+  description = "MAIL_FROM, such as Gatehouse <no-reply@example.com>: an address of ses_identity."
+  type        = string
+  default     = null
+}
+
+variable "mail_reply_to" {
+  description = "MAIL_REPLY_TO, a plain address, or null."
+  type        = string
+  default     = null
+}
+
+variable "egress" {
+  description = "default (App Runner's own egress) or vpc (VPC connector, private subnets, NAT gateways); dev: App Runner's own egress: no VPC, no NAT gateway (about $37 a month less idle)."
+  type        = string
+  default     = "default"
+}
+
+variable "availability_zone_ids" {
+  description = "With egress = \"vpc\": two zone IDs for the subnets, or null to pick two App Runner serves."
+  type        = list(string)
+  default     = null
+}
+
+variable "image_tag" {
+  description = "Tag (git SHA) of the image the service is created with, as scripts/build-and-push.sh pushed it; later releases are the script's."
   type        = string
   default     = null
 }

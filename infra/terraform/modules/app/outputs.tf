@@ -27,3 +27,8 @@ output "custom_domain_validation_records" {
   description = "DNS records that prove ownership of the custom domain (create them at your DNS host)."
   value       = one(aws_apprunner_custom_domain_association.this[*].certificate_validation_records)
 }
+
+output "instance_policy" {
+  description = "The instance role's policy document (JSON): everything the app may do on AWS."
+  value       = aws_iam_role_policy.instance.policy
+}

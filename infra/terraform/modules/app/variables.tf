@@ -8,14 +8,15 @@ variable "image_repository_url" {
   type        = string
 }
 
-variable "image_repository_arn" {
-  description = "ARN of that repository; the access role may pull from it only."
+variable "access_role_arn" {
+  description = "Role App Runner pulls the image with (modules/registry's, created before the service)."
   type        = string
 }
 
 variable "image_tag" {
-  description = "Tag App Runner deploys; the release script moves it (the environment name) to each new image."
+  description = "Tag (a git SHA) of the image the service is created with; later deployments are scripts/build-and-push.sh's, and Terraform leaves the running image alone. Required to create the service."
   type        = string
+  default     = null
 }
 
 variable "port" {
@@ -76,8 +77,9 @@ variable "max_concurrency" {
 }
 
 variable "vpc_connector_arn" {
-  description = "VPC connector the service's outbound traffic goes through."
+  description = "VPC connector the service's outbound traffic goes through; null uses App Runner's default egress (no VPC, no NAT gateway)."
   type        = string
+  default     = null
 }
 
 variable "custom_domain" {
@@ -95,16 +97,25 @@ variable "table_actions" {
   description = "DynamoDB actions the service may perform on its table."
   type        = list(string)
   default = [
-    "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem",
-    "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
-    "dynamodb:TransactGetItems", "dynamodb:TransactWriteItems", "dynamodb:ConditionCheckItem",
-    "dynamodb:DescribeTable",
+    "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem", "dynamodb:TransactWriteItems",
   ]
 }
 
 variable "bucket_arn" {
   description = "ARN of the S3 bucket whose objects the service may read and write."
   type        = string
+}
+
+variable "bucket_object_prefixes" {
+  description = "Key prefixes the app writes under (src/services: files/ and photos/); objects elsewhere in the bucket are out of its reach."
+  type        = list(string)
+  default     = ["files/", "photos/"]
+
+  validation {
+    condition     = length(var.bucket_object_prefixes) > 0 && alltrue([for p in var.bucket_object_prefixes : can(regex("^[A-Za-z0-9_-]+/$", p))])
+    error_message = "Each prefix is one folder name ending in a slash, such as files/."
+  }
 }
 
 variable "secret_arn" {
@@ -124,7 +135,7 @@ variable "user_pool_actions" {
     "cognito-idp:AdminGetUser", "cognito-idp:AdminUserGlobalSignOut", "cognito-idp:AdminAddUserToGroup",
     "cognito-idp:AdminRemoveUserFromGroup", "cognito-idp:AdminListGroupsForUser",
     "cognito-idp:AdminDisableUser", "cognito-idp:AdminEnableUser", "cognito-idp:AdminDeleteUser",
-    "cognito-idp:AdminUpdateUserAttributes", "cognito-idp:AdminSetUserPassword",
+    "cognito-idp:AdminSetUserPassword",
     "cognito-idp:AdminLinkProviderForUser", "cognito-idp:AdminDisableProviderForUser",
     "cognito-idp:ListUsers", "cognito-idp:DescribeUserPool",
   ]
@@ -140,4 +151,22 @@ variable "kms_key_arns" {
   description = "Customer managed KMS keys of the table, bucket or secret, if any; the service may use these only."
   type        = list(string)
   default     = []
+}
+
+variable "ses_identity_arn" {
+  description = "ARN of the verified SES identity (domain or address) the app sends mail from; null gives the service no SES permission."
+  type        = string
+  default     = null
+}
+
+variable "ses_configuration_set_arn" {
+  description = "ARN of the SES configuration set the app names when sending (SES_CONFIGURATION_SET), or null."
+  type        = string
+  default     = null
+}
+
+variable "mail_from" {
+  description = "MAIL_FROM, such as Gatehouse <no-reply@example.com>: the service may send from this address only."
+  type        = string
+  default     = null
 }

@@ -78,9 +78,11 @@ resource "aws_cognito_user_pool" "this" {
 
   # Cognito's own sender is capped at about 50 emails a day: real traffic needs SES.
   email_configuration {
-    email_sending_account = var.ses_identity_arn == null ? "COGNITO_DEFAULT" : "DEVELOPER"
-    source_arn            = var.ses_identity_arn
-    from_email_address    = var.ses_identity_arn == null ? null : var.ses_from_address
+    email_sending_account  = var.ses_identity_arn == null ? "COGNITO_DEFAULT" : "DEVELOPER"
+    source_arn             = var.ses_identity_arn
+    from_email_address     = var.ses_identity_arn == null ? null : var.ses_from_address
+    reply_to_email_address = var.ses_identity_arn == null ? null : var.ses_reply_to_address
+    configuration_set      = var.ses_identity_arn == null ? null : var.ses_configuration_set
   }
 
   verification_message_template {

@@ -58,3 +58,8 @@ output "authenticated_role_arn" {
   description = "ARN of the role signed-in users get through the identity pool."
   value       = aws_iam_role.authenticated.arn
 }
+
+output "email_sending_account" {
+  description = "Who sends Cognito's email: COGNITO_DEFAULT (Cognito's own sender) or DEVELOPER (the SES identity)."
+  value       = aws_cognito_user_pool.this.email_configuration[0].email_sending_account
+}

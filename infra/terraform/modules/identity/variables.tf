@@ -38,6 +38,18 @@ variable "ses_from_address" {
   default     = null
 }
 
+variable "ses_reply_to_address" {
+  description = "Reply-To address of Cognito's email when ses_identity_arn is set, or null."
+  type        = string
+  default     = null
+}
+
+variable "ses_configuration_set" {
+  description = "SES configuration set Cognito's email goes through when ses_identity_arn is set, or null."
+  type        = string
+  default     = null
+}
+
 variable "domain_prefix" {
   description = "Prefix of the Hosted UI domain: https://<prefix>.auth.<region>.amazoncognito.com. Globally unique per region."
   type        = string

@@ -1,11 +1,21 @@
+# Zones are chosen by ID, not by name: a name such as us-east-1a points at a different physical
+# zone in each account, while an ID (use1-az1) is the same everywhere, and App Runner's VPC
+# connector serves some zone IDs only. Local and Wavelength zones (opt-in) are never candidates.
 data "aws_availability_zones" "available" {
   state = "available"
+
+  filter {
+    name   = "opt-in-status"
+    values = ["opt-in-not-required"]
+  }
 }
 
 data "aws_region" "current" {}
 
 locals {
-  azs = slice(data.aws_availability_zones.available.names, 0, 2)
+  candidate_zone_ids = [for id in data.aws_availability_zones.available.zone_ids : id if !contains(var.excluded_zone_ids, id)]
+  azs = (var.availability_zone_ids != null ? var.availability_zone_ids :
+  slice(local.candidate_zone_ids, 0, min(2, length(local.candidate_zone_ids))))
   # One NAT gateway is the largest fixed cost of the stack; prod pays for one per AZ so an AZ
   # outage does not cut the other AZ's egress.
   nat_count = var.single_nat_gateway ? 1 : length(local.azs)
@@ -17,6 +27,13 @@ resource "aws_vpc" "this" {
   enable_dns_hostnames = true
 
   tags = { Name = var.name }
+
+  lifecycle {
+    precondition {
+      condition     = length(local.azs) == 2
+      error_message = "Two availability zones are needed: set availability_zone_ids to two zone IDs App Runner serves in this region (aws ec2 describe-availability-zones lists the IDs)."
+    }
+  }
 }
 
 # The default security group allows all traffic between its members; nothing should use it.
@@ -37,9 +54,9 @@ resource "aws_internet_gateway" "this" {
 resource "aws_subnet" "public" {
   count = length(local.azs)
 
-  vpc_id            = aws_vpc.this.id
-  availability_zone = local.azs[count.index]
-  cidr_block        = cidrsubnet(var.cidr_block, 8, count.index)
+  vpc_id               = aws_vpc.this.id
+  availability_zone_id = local.azs[count.index]
+  cidr_block           = cidrsubnet(var.cidr_block, 8, count.index)
 
   # Only the NAT gateways live here, with their own Elastic IPs.
   map_public_ip_on_launch = false
@@ -50,9 +67,9 @@ resource "aws_subnet" "public" {
 resource "aws_subnet" "private" {
   count = length(local.azs)
 
-  vpc_id            = aws_vpc.this.id
-  availability_zone = local.azs[count.index]
-  cidr_block        = cidrsubnet(var.cidr_block, 8, count.index + 10)
+  vpc_id               = aws_vpc.this.id
+  availability_zone_id = local.azs[count.index]
+  cidr_block           = cidrsubnet(var.cidr_block, 8, count.index + 10)
 
   map_public_ip_on_launch = false
 

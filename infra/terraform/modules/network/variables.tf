@@ -25,3 +25,20 @@ variable "extra_egress_ports" {
   type        = list(number)
   default     = [587]
 }
+
+variable "availability_zone_ids" {
+  description = "The two zone IDs (such as use1-az1, use1-az2) of the subnets; null picks the region's first two available zone IDs outside excluded_zone_ids."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.availability_zone_ids == null || length(coalesce(var.availability_zone_ids, [])) == 2
+    error_message = "availability_zone_ids names exactly two zone IDs."
+  }
+}
+
+variable "excluded_zone_ids" {
+  description = "Zone IDs never picked by default: use1-az3 (us-east-1), where App Runner's VPC connector (like several newer services) does not run. Add any zone the connector refuses in your region."
+  type        = list(string)
+  default     = ["use1-az3"]
+}

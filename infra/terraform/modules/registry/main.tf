@@ -1,8 +1,10 @@
-# Images are tagged with the git SHA they were built from (never rewritten by the scripts) and
-# with the environment name (dev, prod), which moves to the image each environment runs.
+# Images are tagged with the git SHA they were built from, and tags are immutable: a tag names one
+# image for good, so what dev tested is byte for byte what prod runs (scripts/build-and-push.sh
+# promotes the digest to prod's repository instead of rebuilding), and no push can silently change
+# what a running service or a rollback points at.
 resource "aws_ecr_repository" "this" {
   name                 = var.name
-  image_tag_mutability = "MUTABLE"
+  image_tag_mutability = "IMMUTABLE"
   force_delete         = var.force_delete
 
   image_scanning_configuration {
@@ -21,7 +23,7 @@ resource "aws_ecr_lifecycle_policy" "this" {
     rules = [
       {
         rulePriority = 1
-        description  = "Drop untagged images (superseded layers of re-pushed tags)"
+        description  = "Drop untagged images (layers of interrupted pushes)"
         selection = {
           tagStatus   = "untagged"
           countType   = "sinceImagePushed"
@@ -39,6 +41,48 @@ resource "aws_ecr_lifecycle_policy" "this" {
           countNumber = var.keep_images
         }
         action = { type = "expire" }
+      },
+    ]
+  })
+}
+
+# The role App Runner pulls this repository's images with. It lives here, not with the service,
+# so that it exists from the first, targeted apply (docs/deploy.md): IAM takes a while to make a
+# new role assumable everywhere, and App Runner refuses to create a service whose access role it
+# cannot assume yet.
+resource "aws_iam_role" "apprunner_access" {
+  name = "${var.name}-apprunner-access"
+
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "build.apprunner.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+# This repository only. GetAuthorizationToken has no resource-level permissions, so it alone is
+# granted on "*".
+resource "aws_iam_role_policy" "apprunner_access" {
+  name = "pull-image"
+  role = aws_iam_role.apprunner_access.id
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "Login"
+        Effect   = "Allow"
+        Action   = ["ecr:GetAuthorizationToken"]
+        Resource = ["*"]
+      },
+      {
+        Sid      = "Pull"
+        Effect   = "Allow"
+        Action   = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:DescribeImages"]
+        Resource = [aws_ecr_repository.this.arn]
       },
     ]
   })

@@ -19,3 +19,16 @@ variable "recovery_window_in_days" {
     error_message = "recovery_window_in_days must be 0 or from 7 to 30."
   }
 }
+
+variable "initial_value" {
+  description = "Settings the secret starts with, such as { COGNITO_CLIENT_SECRET = <from the user pool client> }. Write-only: kept in neither plan nor state; entries added later with the AWS CLI stay."
+  type        = map(string)
+  default     = {}
+  sensitive   = true
+}
+
+variable "initial_value_version" {
+  description = "Raise it to make Terraform write initial_value again (replacing the whole secret value, entries added with the CLI included)."
+  type        = number
+  default     = 1
+}

@@ -20,7 +20,7 @@ output "hosted_ui_callback_urls" {
 
 output "app_environment" {
   description = "Environment variables of the service (identifiers only, no secret values)."
-  value       = module.app.environment
+  value       = local.environment
 }
 
 output "ecr_repository_url" {
@@ -75,8 +75,13 @@ output "identity_pool_id" {
 }
 
 output "nat_gateway_count" {
-  description = "NAT gateways running (the largest idle cost)."
-  value       = module.network.nat_gateway_count
+  description = "NAT gateways running (the largest idle cost; 0 with egress = \"default\")."
+  value       = var.egress == "vpc" ? module.network[0].nat_gateway_count : 0
+}
+
+output "instance_role_arn" {
+  description = "Role the running app uses (its policy is the app's whole AWS permission)."
+  value       = module.app.instance_role_arn
 }
 
 output "custom_domain_dns_target" {
@@ -87,4 +92,19 @@ output "custom_domain_dns_target" {
 output "custom_domain_validation_records" {
   description = "DNS records proving ownership of the custom domain."
   value       = module.app.custom_domain_validation_records
+}
+
+output "egress" {
+  description = "How the service reaches the internet: default (App Runner's egress) or vpc."
+  value       = var.egress
+}
+
+output "secret_recovery_window_in_days" {
+  description = "Days a destroyed secret stays restorable (0: deleted at once, so the stack can be re-created the same day)."
+  value       = module.secrets.recovery_window_in_days
+}
+
+output "instance_policy" {
+  description = "The instance role's policy document (JSON): all the app may do on AWS."
+  value       = module.app.instance_policy
 }

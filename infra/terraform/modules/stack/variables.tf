@@ -9,13 +9,30 @@ variable "name" {
 }
 
 variable "environment" {
-  description = "Environment name (dev, prod); also the image tag App Runner deploys unless image_tag is set."
+  description = "Environment name (dev, prod)."
   type        = string
 }
 
 variable "production" {
-  description = "Production safeguards: deletion protection, no force-destroy, a NAT gateway per AZ, 30-day secret recovery."
+  description = "Production safeguards: deletion protection, no force-destroy, a NAT gateway per AZ (with egress = \"vpc\"), 30-day secret recovery (0 otherwise), a mail sender required."
   type        = bool
+}
+
+variable "egress" {
+  description = "How the service reaches the internet: default (App Runner's own egress: no VPC, no NAT gateway) or vpc (a VPC connector into private subnets behind NAT gateways, for private resources or fixed egress rules)."
+  type        = string
+  default     = "default"
+
+  validation {
+    condition     = contains(["default", "vpc"], var.egress)
+    error_message = "egress must be default or vpc."
+  }
+}
+
+variable "availability_zone_ids" {
+  description = "With egress = \"vpc\": the two zone IDs of the subnets (such as use1-az1, use1-az2); null picks two that App Runner's connector serves."
+  type        = list(string)
+  default     = null
 }
 
 variable "adapters" {
@@ -54,7 +71,7 @@ variable "custom_domain" {
 }
 
 variable "image_tag" {
-  description = "Image tag App Runner deploys; null uses the environment name, which scripts/build-and-push.sh moves."
+  description = "Tag (git SHA) of the image the service is created with, as scripts/build-and-push.sh pushed it; needed to create the service. Later releases are the script's: Terraform leaves the running image alone."
   type        = string
   default     = null
 }
@@ -112,16 +129,55 @@ variable "mfa_configuration" {
   default     = "OPTIONAL"
 }
 
-variable "ses_identity_arn" {
-  description = "Verified SES identity for Cognito's email; null uses Cognito's own sender (about 50 emails a day)."
+variable "ses_identity" {
+  description = "Verified SES identity (a domain such as example.com, or one address) that the app (MAIL=ses) and Cognito send mail through; null: Cognito's own sender (about 50 emails a day) and, outside production, the app's dev outbox."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.ses_identity != null || !var.production || contains(keys(var.app_settings), "MAIL")
+    error_message = "Production needs a mail sender: set ses_identity and mail_from, or MAIL=smtp with SMTP_HOST, SMTP_PORT and SMTP_USER in app_settings (SMTP_PASSWORD goes in the secret)."
+  }
+}
+
+variable "ses_region" {
+  description = "Region of the SES identity (SES_REGION); null: the stack's region."
   type        = string
   default     = null
 }
 
-variable "ses_from_address" {
-  description = "From address for Cognito's email through SES."
+variable "ses_configuration_set" {
+  description = "SES configuration set to send through (SES_CONFIGURATION_SET; Cognito's email too), or null."
   type        = string
   default     = null
+}
+
+variable "mail_from" {
+  description = "MAIL_FROM with a display name, such as Gatehouse <no-reply@example.com>; an address of ses_identity. The service may send from this address only."
+  type        = string
+  default     = null
+
+  validation {
+    # The address (in angle brackets after a display name, or alone) is the identity itself, or
+    # one at the identity's domain or a subdomain of it, as SES allows.
+    condition = var.ses_identity == null || try(
+      strcontains(var.ses_identity, "@")
+      ? lower(regex("([^<>\\s@]+@[^<>\\s@]+)>?\\s*$", var.mail_from)[0]) == lower(var.ses_identity)
+      : can(regex("@(?:[^<>\\s@]+\\.)?${replace(lower(var.ses_identity), ".", "\\.")}>?\\s*$", lower(var.mail_from))),
+    false)
+    error_message = "With ses_identity, mail_from is required, such as \"Gatehouse <no-reply@example.com>\", and its address must belong to the identity (that address, or one at that domain)."
+  }
+}
+
+variable "mail_reply_to" {
+  description = "MAIL_REPLY_TO: a plain address replies go to, or null."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.mail_reply_to == null || can(regex("^[^@<>\\s]+@[^@<>\\s]+$", coalesce(var.mail_reply_to, "-")))
+    error_message = "mail_reply_to is one plain address, such as support@example.com."
+  }
 }
 
 variable "cognito_domain_prefix" {

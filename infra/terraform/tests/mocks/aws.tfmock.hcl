@@ -9,8 +9,15 @@ mock_data "aws_region" {
   defaults = { name = "us-east-1" }
 }
 
+mock_data "aws_partition" {
+  defaults = { partition = "aws" }
+}
+
 mock_data "aws_availability_zones" {
-  defaults = { names = ["us-east-1a", "us-east-1b", "us-east-1c"] }
+  defaults = {
+    names    = ["us-east-1a", "us-east-1b", "us-east-1c"]
+    zone_ids = ["use1-az6", "use1-az1", "use1-az2"]
+  }
 }
 
 mock_resource "aws_cognito_user_pool" {
@@ -27,6 +34,10 @@ mock_resource "aws_cognito_identity_pool" {
 
 mock_resource "aws_iam_role" {
   defaults = { arn = "arn:aws:iam::123456789012:role/gatehouse-mock" }
+}
+
+mock_resource "aws_cognito_user_pool_client" {
+  defaults = { id = "0123456789abcdefghijklmnop", client_secret = "mock-client-secret" }
 }
 
 mock_resource "aws_dynamodb_table" {

@@ -1,16 +1,24 @@
 /**
  * The simulator's records dressed as Stripe objects (the fields Gatehouse and typical webhook
- * handlers read, with Stripe's names and id prefixes), and the port's snapshots of them.
+ * handlers read, with Stripe's names and id prefixes, in the shapes of the API version the SDK
+ * pins), and the port's snapshots of them.
  */
 import { randomBytes } from 'node:crypto';
-import type { InvoiceSummary, SubscriptionSnapshot, SubscriptionStatus } from '../../../ports/billing.ts';
-import type { InvoiceRow, SubscriptionRow } from './simulator-db.ts';
+import type {
+  InvoiceLine,
+  InvoiceSummary,
+  SubscriptionSnapshot,
+  SubscriptionStatus,
+} from '../../../ports/billing.ts';
+import type { CheckoutRow, InvoiceRow, SubscriptionRow } from './simulator-db.ts';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** Stripe-like ids: a prefix and 24 random letters and digits. */
 export const stripeId = (prefix: string): string =>
   `${prefix}_${[...randomBytes(24)].map((b) => ALPHABET[b % ALPHABET.length]).join('')}`;
+
+export const linesOf = (i: InvoiceRow): InvoiceLine[] => JSON.parse(i.lines) as InvoiceLine[];
 
 export const subscriptionObject = (s: SubscriptionRow) => ({
   id: s.id,
@@ -21,6 +29,8 @@ export const subscriptionObject = (s: SubscriptionRow) => ({
   created: s.created,
   livemode: false,
   metadata: { user_id: s.user_id },
+  // Stripe shows a scheduled downgrade as a subscription schedule attached to the subscription.
+  schedule: s.scheduled_price_id ? `sub_sched_${s.id.slice(4)}` : null,
   items: {
     object: 'list',
     data: [
@@ -28,6 +38,8 @@ export const subscriptionObject = (s: SubscriptionRow) => ({
         id: `si_${s.id.slice(4)}`,
         object: 'subscription_item',
         price: { id: s.price_id, object: 'price' },
+        quantity: 1,
+        current_period_start: s.current_period_start,
         current_period_end: s.current_period_end,
       },
     ],
@@ -47,7 +59,35 @@ export const invoiceObject = (i: InvoiceRow) => ({
   livemode: false,
   hosted_invoice_url: null,
   invoice_pdf: null,
+  lines: {
+    object: 'list',
+    data: linesOf(i).map((l, n) => ({
+      id: `il_${i.id.slice(3)}${n}`,
+      object: 'line_item',
+      amount: l.amount,
+      currency: i.currency,
+      description: l.description,
+      parent: {
+        type: 'subscription_item_details',
+        subscription_item_details: { subscription: i.subscription_id, proration: l.proration },
+      },
+    })),
+  },
   parent: { type: 'subscription_details', subscription_details: { subscription: i.subscription_id } },
+});
+
+export const checkoutObject = (c: CheckoutRow, subscriptionId: string | null) => ({
+  id: c.id,
+  object: 'checkout.session',
+  mode: 'subscription',
+  status: c.status,
+  payment_status: c.status === 'complete' ? 'paid' : 'unpaid',
+  customer: c.customer_id,
+  subscription: subscriptionId,
+  client_reference_id: c.user_id,
+  metadata: { user_id: c.user_id },
+  created: c.created,
+  livemode: false,
 });
 
 export const chargeObject = (i: InvoiceRow, refunded: number) => ({
@@ -67,18 +107,22 @@ export const toSnapshot = (s: SubscriptionRow): SubscriptionSnapshot => ({
   userId: s.user_id,
   priceId: s.price_id,
   status: s.status as SubscriptionStatus,
+  created: s.created,
   currentPeriodEnd: s.current_period_end,
   cancelAtPeriodEnd: s.cancel_at_period_end === 1,
+  scheduledPriceId: s.scheduled_price_id,
 });
 
 export const toInvoiceSummary = (i: InvoiceRow): InvoiceSummary => ({
   id: i.id,
   number: i.number,
   status: i.status as InvoiceSummary['status'],
+  subscriptionId: i.subscription_id,
   amountDue: i.amount_due,
   amountPaid: i.amount_paid,
   currency: i.currency,
   created: i.created,
   hostedInvoiceUrl: null,
   invoicePdf: null,
+  lines: linesOf(i),
 });

@@ -12,6 +12,7 @@ import Stripe from 'stripe';
 import { AppError } from '../../../domain/errors.ts';
 import type { Billing, BillingEvent, InvoiceSummary, SubscriptionSnapshot } from '../../../ports/billing.ts';
 import { verifyStripeSignature } from '../shared/stripe-signature.ts';
+import { subscriptionChanges } from './stripe-changes.ts';
 import { isResourceMissing, type StripeLog, translateStripeError } from './stripe-errors.ts';
 import { paidPaymentOf, toInvoiceSummary, toSubscriptionSnapshot } from './stripe-objects.ts';
 
@@ -97,6 +98,33 @@ export function createStripeBilling(opts: StripeBillingOptions): Billing {
       return { id: session.id, url: session.url };
     },
 
+    async listOpenCheckoutSessions(customerId) {
+      requireId(customerId, 'customer');
+      const page = await call('listOpenCheckoutSessions', () =>
+        stripe.checkout.sessions.list({ customer: customerId, status: 'open', limit: MAX_LIST }),
+      );
+      return page.data.map((c) => ({ id: c.id, created: c.created })).sort((a, b) => b.created - a.created);
+    },
+
+    async expireCheckoutSession(sessionId, idempotencyKey) {
+      requireId(sessionId, 'checkout session');
+      try {
+        await stripe.checkout.sessions.expire(sessionId, {}, { idempotencyKey });
+        return 'expired';
+      } catch (err) {
+        // Stripe refuses to expire a session that is no longer open: it was paid or expired first.
+        if (!(err instanceof Stripe.errors.StripeInvalidRequestError)) {
+          throw translateStripeError(err, 'expireCheckoutSession', opts.log);
+        }
+        if (isResourceMissing(err)) return 'expired';
+        const session = await call('expireCheckoutSession', () =>
+          stripe.checkout.sessions.retrieve(sessionId),
+        );
+        if (session.status === 'open') throw translateStripeError(err, 'expireCheckoutSession', opts.log);
+        return session.status === 'complete' ? 'complete' : 'expired';
+      }
+    },
+
     async createPortalSession({ customerId, returnUrl }, idempotencyKey) {
       const session = await call('createPortalSession', () =>
         stripe.billingPortal.sessions.create(
@@ -107,10 +135,23 @@ export function createStripeBilling(opts: StripeBillingOptions): Billing {
       return { url: session.url };
     },
 
+    async deleteCustomer(customerId, idempotencyKey) {
+      requireId(customerId, 'customer');
+      try {
+        await stripe.customers.del(customerId, {}, { idempotencyKey });
+      } catch (err) {
+        if (isResourceMissing(err)) return;
+        throw translateStripeError(err, 'deleteCustomer', opts.log);
+      }
+    },
+
     async retrieveSubscription(subscriptionId): Promise<SubscriptionSnapshot | null> {
       if (!subscriptionId) return null;
       try {
-        return toSubscriptionSnapshot(await stripe.subscriptions.retrieve(subscriptionId));
+        // The schedule, expanded, holds a downgrade waiting for the period's end.
+        return toSubscriptionSnapshot(
+          await stripe.subscriptions.retrieve(subscriptionId, { expand: ['schedule'] }),
+        );
       } catch (err) {
         if (isResourceMissing(err)) return null;
         throw translateStripeError(err, 'retrieveSubscription', opts.log);
@@ -129,10 +170,33 @@ export function createStripeBilling(opts: StripeBillingOptions): Billing {
       }
     },
 
-    async listInvoices(customerId, limit): Promise<InvoiceSummary[]> {
+    async listSubscriptions(customerId) {
+      requireId(customerId, 'customer');
+      const page = await call('listSubscriptions', () =>
+        stripe.subscriptions.list({
+          customer: customerId,
+          // Without it Stripe leaves out cancelled subscriptions.
+          status: 'all',
+          limit: MAX_LIST,
+          expand: ['data.schedule'],
+        }),
+      );
+      return page.data.map(toSubscriptionSnapshot).sort((a, b) => b.created - a.created);
+    },
+
+    ...subscriptionChanges(stripe, call, requireId, opts.log),
+
+    async listInvoices(customerId, limit, filter): Promise<InvoiceSummary[]> {
       requireId(customerId, 'customer');
       const n = Math.min(MAX_LIST, Math.max(1, Math.floor(limit)));
-      const page = await call('listInvoices', () => stripe.invoices.list({ customer: customerId, limit: n }));
+      const page = await call('listInvoices', () =>
+        stripe.invoices.list({
+          customer: customerId,
+          limit: n,
+          ...(filter?.subscriptionId ? { subscription: filter.subscriptionId } : {}),
+          ...(filter?.status ? { status: filter.status } : {}),
+        }),
+      );
       // Stripe lists newest first already; sorting again keeps the port's promise explicit.
       return page.data
         .map(toInvoiceSummary)

@@ -58,8 +58,38 @@ export function toSubscriptionSnapshot(sub: Stripe.Subscription): SubscriptionSn
     userId: typeof userId === 'string' && userId !== '' ? userId : null,
     priceId,
     status: toStatus(sub.status),
+    created: typeof sub.created === 'number' ? sub.created : 0,
     currentPeriodEnd: periodEnd,
     cancelAtPeriodEnd: sub.cancel_at_period_end === true,
+    scheduledPriceId: scheduledPriceOf(sub, priceId, periodEnd),
+  };
+}
+
+/**
+ * The price a subscription schedule (Stripe's way of holding a downgrade until the period ends)
+ * switches to at the current period's end; null without one, or when the schedule was not
+ * expanded (then the caller asked for no more than the subscription).
+ */
+function scheduledPriceOf(sub: Stripe.Subscription, priceId: string, periodEnd: number): string | null {
+  const schedule = sub.schedule;
+  if (!schedule || typeof schedule === 'string' || schedule.status !== 'active') return null;
+  const next = schedule.phases.find((p) => p.start_date >= periodEnd);
+  const price = next ? idOf(next.items[0]?.price) : null;
+  return price && price !== priceId ? price : null;
+}
+
+/** The subscription an invoice bills, in the current API's shape and the pre-2025 one. */
+function invoiceSubscription(inv: Stripe.Invoice): string | null {
+  const legacy = (inv as unknown as { subscription?: string | { id?: string } | null }).subscription;
+  return idOf(inv.parent?.subscription_details?.subscription) ?? idOf(legacy);
+}
+
+function toLine(line: Stripe.InvoiceLineItem) {
+  const legacy = (line as unknown as { proration?: unknown }).proration;
+  return {
+    description: line.description ?? '',
+    amount: line.amount,
+    proration: line.parent?.subscription_item_details?.proration === true || legacy === true,
   };
 }
 
@@ -72,12 +102,15 @@ export function toInvoiceSummary(inv: Stripe.Invoice): InvoiceSummary {
     // (shown, never refundable) rather than fail the whole list.
     status:
       inv.status && INVOICE_STATUSES.has(inv.status) ? (inv.status as InvoiceSummary['status']) : 'draft',
+    subscriptionId: invoiceSubscription(inv),
     amountDue: inv.amount_due,
     amountPaid: inv.amount_paid,
     currency: inv.currency,
     created: inv.created,
     hostedInvoiceUrl: inv.hosted_invoice_url ?? null,
     invoicePdf: inv.invoice_pdf ?? null,
+    // The first page of lines comes with the invoice; a subscription invoice has a few.
+    lines: (inv.lines?.data ?? []).map(toLine),
   };
 }
 

@@ -6,7 +6,8 @@
  *   no ACL: the bucket blocks public access.
  * - `get` and `head` of a missing key are null; deleting a missing key succeeds (S3 answers 204).
  * - Listing pages in S3's key order (UTF-8 binary) with StartAfter and an opaque cursor that
- *   encodes the last key returned; a cursor that does not decode to a valid key is BAD_REQUEST.
+ *   encodes the last key S3 returned; a cursor that does not decode to a valid key is BAD_REQUEST.
+ *   `modifiedBefore` filters each page by LastModified.
  * - `signedUrl` presigns one GetObject with the response Content-Type and Content-Disposition,
  *   for at most MAX_SIGNED_URL_SECONDS.
  * - Failures of the service (unreachable, 5xx, throttled, access denied) raise UNAVAILABLE with a
@@ -133,8 +134,14 @@ export function createS3Blobs(opts: S3BlobsOptions): Blobs & { close(): void } {
           }),
         ),
       );
-      const keys = (out.Contents ?? []).map((o) => o.Key ?? '').filter((k) => k !== '');
-      const last = keys[keys.length - 1];
+      const all = (out.Contents ?? []).filter((o) => (o.Key ?? '') !== '');
+      const before = listOpts.modifiedBefore;
+      // LastModified of a multipart upload is when it began, earlier than when its object appeared.
+      const keys = all
+        .filter((o) => before === undefined || (o.LastModified?.getTime() ?? 0) < before)
+        .map((o) => o.Key ?? '');
+      // The cursor is the last key S3 returned, kept or not, so filtered pages still move on.
+      const last = all[all.length - 1]?.Key;
       return { keys, nextCursor: out.IsTruncated && last ? Buffer.from(last).toString('base64url') : null };
     },
 

@@ -5,6 +5,7 @@
  * them: s3rver keeps the aws-chunked framing of a checksummed streamed body in the stored bytes.
  */
 import { S3Client } from '@aws-sdk/client-s3';
+import { awsClientSettings, BUDGETS } from '../../shared/aws-client.ts';
 
 export interface S3ClientOptions {
   readonly region: string;
@@ -30,6 +31,8 @@ export function makeS3Client(opts: S3ClientOptions): S3Client {
   const forcePathStyle = pathStyle(opts);
   return new S3Client({
     region: opts.region,
+    // SlowDown, 500/503 and hung calls: bounded retries and per-attempt deadlines (shared/aws-client.ts).
+    ...awsClientSettings(BUDGETS.s3),
     ...(opts.credentials ? { credentials: opts.credentials } : {}),
     ...(forcePathStyle ? { forcePathStyle: true } : {}),
     ...(local

@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-cognito-identity';
 import { AppError } from '../../../domain/errors.ts';
 import type { AwsCredentials, AwsCredentialsBroker } from '../../../ports/aws-credentials.ts';
+import { awsClientSettings, BUDGETS } from '../../shared/aws-client.ts';
 
 export interface IdentityPoolCredentialsOptions {
   readonly region: string;
@@ -38,7 +39,11 @@ export function createIdentityPoolCredentials(opts: IdentityPoolCredentialsOptio
 } {
   const client =
     opts.client ??
-    new CognitoIdentityClient({ region: opts.region, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}) });
+    new CognitoIdentityClient({
+      region: opts.region,
+      ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+      ...awsClientSettings(BUDGETS.cognito),
+    });
   const unavailable = (err: unknown): AppError => {
     // The reason goes to the log (a misconfigured pool or role is an operator's problem); the caller
     // gets one stable answer.

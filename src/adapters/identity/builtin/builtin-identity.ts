@@ -8,8 +8,16 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../domain/errors.ts';
 import { confirmationMail, resetMail } from '../../../domain/messages.ts';
-import type { AuthResult, IdentityProvider, IdentityUser } from '../../../ports/identity.ts';
+import type {
+  AuthResult,
+  IdentityProvider,
+  IdentityUser,
+  MailLinks,
+  SignUpOutcome,
+} from '../../../ports/identity.ts';
+import type { Passkeys } from '../../../ports/passkeys.ts';
 import { openSqlite } from '../../shared/sqlite.ts';
+import { translateStorageFailures } from '../../shared/sqlite-errors.ts';
 import { codeHash, sixDigits } from './codes.ts';
 import {
   type BuiltinIdentityOptions,
@@ -22,7 +30,9 @@ import {
   toIdentityUser,
   type UserRow,
 } from './context.ts';
+import { createEmailChange } from './email-change.ts';
 import * as mfa from './mfa.ts';
+import { createBuiltinPasskeys } from './passkeys.ts';
 import { hashPassword, verifyPassword } from './password-hash.ts';
 import { IDENTITY_SCHEMA } from './schema.ts';
 import { createSigningKeys } from './signing-keys.ts';
@@ -33,6 +43,8 @@ export type { BuiltinIdentityOptions } from './context.ts';
 export interface BuiltinIdentity extends IdentityProvider {
   /** Adds a new signing key; the previous one keeps verifying until its tokens expire. */
   rotateKeys(): Promise<{ kid: string; retired: string[]; deleted: string[] }>;
+  /** Passkeys of these users, in the same database (ports/passkeys.ts). */
+  readonly passkeys: Passkeys;
 }
 
 const badCredentials = () => new AppError('INVALID_CREDENTIALS', 'Incorrect email or password.');
@@ -58,20 +70,25 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
   const ts = tokenStatements(ctx);
   const iso = () => new Date(clock()).toISOString();
   const send = (message: Parameters<typeof opts.mail.send>[0]) => opts.mail.send(message);
+  const emailChange = createEmailChange(ctx);
 
-  const issueCode = async (row: UserRow, purpose: 'confirm' | 'reset'): Promise<void> => {
+  const issueCode = async (row: UserRow, purpose: 'confirm' | 'reset', links?: MailLinks): Promise<void> => {
     const code = sixDigits();
     const ttl = purpose === 'confirm' ? CONFIRM_CODE_TTL : RESET_CODE_TTL;
     q.setCode.run(row.id, purpose, codeHash(row.id, purpose, code), ctx.nowSec() + ttl);
+    const context = links?.linkOrigin
+      ? { ...opts.mailContext, appOrigin: links.linkOrigin }
+      : opts.mailContext;
     await send(
       purpose === 'confirm'
-        ? confirmationMail(opts.mailContext, row.email, code)
-        : resetMail(opts.mailContext, row.email, code),
+        ? confirmationMail(context, row.email, code)
+        : resetMail(context, row.email, code),
     );
   };
 
   /** Checks and spends a code. Wrong guesses count; the fifth voids the code. */
-  const spendCode = (row: UserRow | undefined, purpose: 'confirm' | 'reset', code: string): UserRow => {
+  /** The row when its live code for `purpose` is `code`; a wrong guess counts toward voiding it. */
+  const checkCode = (row: UserRow | undefined, purpose: 'confirm' | 'reset', code: string): UserRow => {
     if (!row) throw badCode();
     const stored = q.getCode.get(row.id, purpose);
     if (!stored || stored.expires_at <= ctx.nowSec() || stored.attempts >= MAX_CODE_ATTEMPTS) throw badCode();
@@ -80,8 +97,12 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
       if (stored.attempts + 1 >= MAX_CODE_ATTEMPTS) q.deleteCode.run(row.id, purpose);
       throw badCode();
     }
-    if (q.deleteCode.run(row.id, purpose).changes !== 1) throw badCode();
     return row;
+  };
+  const spendCode = (row: UserRow | undefined, purpose: 'confirm' | 'reset', code: string): UserRow => {
+    const checked = checkCode(row, purpose, code);
+    if (q.deleteCode.run(checked.id, purpose).changes !== 1) throw badCode();
+    return checked;
   };
 
   const mustGet = (userId: string): UserRow => {
@@ -90,8 +111,7 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
     return row;
   };
 
-  /** The rest of a sign-in once the person is known: account state, then MFA or tokens. */
-  const signInVerified = async (row: UserRow): Promise<AuthResult> => {
+  const assertMaySignIn = (row: UserRow): void => {
     if (row.status !== 'CONFIRMED') {
       throw new AppError(
         'USER_NOT_CONFIRMED',
@@ -99,6 +119,11 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
       );
     }
     if (row.enabled !== 1) throw new AppError('USER_DISABLED', 'This account has been disabled.');
+  };
+
+  /** The rest of a sign-in once the person is known: account state, then MFA or tokens. */
+  const signInVerified = async (row: UserRow): Promise<AuthResult> => {
+    assertMaySignIn(row);
     const authTime = ctx.nowSec();
     if (row.mfa_secret)
       return {
@@ -115,26 +140,38 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
     q.deleteMfaSessionsOf.run(userId);
   };
 
-  return {
+  // A full disk (sign-up, sign-in and refresh all write) is STORAGE_FULL, never a bare SQLite error.
+  return translateStorageFailures<BuiltinIdentity>({
     mode: 'builtin',
     issuer: opts.issuer,
     clientId: opts.clientId,
     getJwks: () => ctx.keys.jwks(),
     rotateKeys: () => ctx.keys.rotate(),
+    passkeys: createBuiltinPasskeys(ctx, {
+      assertMaySignIn,
+      issueTokens: (user, authTime) => issueNewTokens(ctx, ts, user, authTime),
+      toUser: (row) => toIdentityUser(ctx, row),
+    }),
 
-    async signUp({ email, password, name }) {
-      // Hash first in both branches so a taken email answers in the same time as a free one.
+    async signUp({ email, password, name }, links): Promise<SignUpOutcome> {
+      // Hash first in every branch so a taken email answers in the same time as a free one.
       const hash = await hashPassword(password, opts.hashCost);
-      if (q.userByEmail.get(email)) return { outcome: 'exists' };
       const id = randomUUID();
-      try {
+      // Nobody has proved control of the address through an unconfirmed registration (it may be
+      // someone else's pre-registration, or one a crash left without its mail), so a new sign-up
+      // takes its place: its row goes, and with it (ON DELETE CASCADE) every code sent for it,
+      // since codes are bound to the user id. One transaction, so no confirmation falls between.
+      const outcome = db.transaction((): SignUpOutcome => {
+        const existing = q.userByEmail.get(email);
+        if (existing && (existing.status !== 'UNCONFIRMED' || existing.enabled !== 1)) {
+          return { outcome: 'exists' };
+        }
+        if (existing) q.deleteUser.run(existing.id);
         q.insertUser.run({ id, email, name: name ?? null, password_hash: hash, now: iso() });
-      } catch (err) {
-        if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return { outcome: 'exists' };
-        throw err;
-      }
-      await issueCode(mustGet(id), 'confirm');
-      return { outcome: 'created' };
+        return existing ? { outcome: 'replaced', replacedUserId: existing.id } : { outcome: 'created' };
+      })();
+      if (outcome.outcome !== 'exists') await issueCode(mustGet(id), 'confirm', links);
+      return outcome;
     },
 
     async confirmSignUp(email, code) {
@@ -145,9 +182,9 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
       return toIdentityUser(ctx, mustGet(row.id));
     },
 
-    async resendConfirmationCode(email) {
+    async resendConfirmationCode(email, links) {
       const row = q.userByEmail.get(email);
-      if (row?.status === 'UNCONFIRMED') await issueCode(row, 'confirm');
+      if (row?.status === 'UNCONFIRMED') await issueCode(row, 'confirm', links);
     },
 
     async initiateAuth(email, password): Promise<AuthResult> {
@@ -189,12 +226,18 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
       endAllSessions(userId);
     },
 
-    async forgotPassword(email) {
+    async forgotPassword(email, links) {
       const row = q.userByEmail.get(email);
-      if (row?.status === 'CONFIRMED' && row.enabled === 1) await issueCode(row, 'reset');
+      if (row?.status === 'CONFIRMED' && row.enabled === 1) await issueCode(row, 'reset', links);
     },
 
     async confirmForgotPassword(email, code, newPassword): Promise<IdentityUser> {
+      // Only a holder of the right code learns whether the new password is the current one; the
+      // code then stays valid for a second try.
+      const checked = checkCode(q.userByEmail.get(email), 'reset', code);
+      if (checked.password_hash && (await verifyPassword(newPassword, checked.password_hash))) {
+        throw new AppError('PASSWORD_REUSED', 'That is your current password. Choose a new one.');
+      }
       const hash = await hashPassword(newPassword, opts.hashCost);
       const row = spendCode(q.userByEmail.get(email), 'reset', code);
       db.transaction(() => {
@@ -211,6 +254,11 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
       }
       q.setPassword.run(await hashPassword(newPassword, opts.hashCost), iso(), userId);
     },
+
+    verifyPassword: (userId, password) => emailChange.verifyPassword(userId, password),
+    startEmailChange: (userId, newEmail, _caller, links) =>
+      emailChange.startEmailChange(userId, newEmail, links),
+    confirmEmailChange: (userId, code) => emailChange.confirmEmailChange(userId, code),
 
     async associateSoftwareToken(userId) {
       return mfa.associate(ctx, mustGet(userId));
@@ -268,5 +316,5 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
     async close() {
       db.close();
     },
-  };
+  });
 }

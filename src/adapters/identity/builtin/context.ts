@@ -92,6 +92,9 @@ export function prepare(db: Db) {
     useRecovery: db.prepare(
       'UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL',
     ),
+    recoverySpent: db.prepare<[string, string], { used_at: number }>(
+      'SELECT used_at FROM recovery_codes WHERE user_id = ? AND code_hash = ? AND used_at IS NOT NULL',
+    ),
     insertMfaSession: db.prepare(
       'INSERT INTO mfa_sessions (session_hash, user_id, auth_time, expires_at) VALUES (?, ?, ?, ?)',
     ),

@@ -1,7 +1,9 @@
 /**
  * TOTP MFA of the built-in provider: enrolment (pending secret, then verify), the sign-in challenge
  * with its per-session attempt cap, single-use codes through a compare-and-set on the last accepted
- * step, and one-use recovery codes stored hashed.
+ * step, and one-use recovery codes stored hashed. A refused code says why: wrong, a right code whose
+ * step was used already (CODE_ALREADY_USED), or a recovery code spent before (RECOVERY_CODE_USED);
+ * each counts toward the attempt cap all the same.
  */
 import { AppError } from '../../../domain/errors.ts';
 import { matchTotp, newTotpSecret } from '../../../domain/totp.ts';
@@ -9,12 +11,31 @@ import type { IdentityUser, MfaAnswer } from '../../../ports/identity.ts';
 import { opaqueToken, recoveryCode, sha256 } from './codes.ts';
 import { type Ctx, MAX_CODE_ATTEMPTS, MFA_SESSION_TTL, toIdentityUser, type UserRow } from './context.ts';
 
-const wrongCode = () =>
-  new AppError('INVALID_CODE', 'That code is not valid. Enter the current code from your app.');
-const deadSession = () =>
+// `subjectId`: whose challenge it was, for the audit trail (ports/identity.ts).
+const subject = (subjectId?: string) => (subjectId ? { subjectId } : {});
+const wrongCode = (subjectId?: string) =>
+  new AppError(
+    'INVALID_CODE',
+    'That code is not valid. Enter the current code from your app.',
+    subject(subjectId),
+  );
+const usedCode = (subjectId?: string) =>
+  new AppError(
+    'CODE_ALREADY_USED',
+    'That code has been used already. Wait for your app to show the next one, then enter it.',
+    subject(subjectId),
+  );
+const usedRecovery = (subjectId?: string) =>
+  new AppError(
+    'RECOVERY_CODE_USED',
+    'That recovery code has been used already. Each works once: try another.',
+    subject(subjectId),
+  );
+const deadSession = (subjectId?: string) =>
   new AppError(
     'INVALID_MFA_SESSION',
     'This sign-in attempt has expired or had too many wrong codes. Sign in again.',
+    { ...(subjectId ? { subjectId } : {}) },
   );
 
 export function startChallenge(ctx: Ctx, userId: string, authTime: number): string {
@@ -24,18 +45,25 @@ export function startChallenge(ctx: Ctx, userId: string, authTime: number): stri
   return session;
 }
 
-/** Accepts a TOTP code for the user at most once: the step must be newer than the last one used. */
-export function consumeTotp(
-  ctx: Ctx,
-  row: UserRow,
-  code: string,
-  secret: string | null = row.mfa_secret,
-): boolean {
-  if (!secret) return false;
-  const fresh = ctx.q.userById.get(row.id);
-  const step = matchTotp(secret, code, ctx.now(), fresh?.totp_last_step ?? null);
-  if (step === null) return false;
-  return ctx.q.claimTotpStep.run(step, row.id, step).changes === 1;
+/**
+ * Accepts a TOTP code for the user at most once: the step must be newer than the last one used.
+ * Null when accepted, else the error to give: a right code of a step already used, or a wrong one.
+ */
+function consumeTotp(ctx: Ctx, row: UserRow, code: string, secret = row.mfa_secret): AppError | null {
+  if (!secret) return wrongCode(row.id);
+  const last = ctx.q.userById.get(row.id)?.totp_last_step ?? null;
+  const step = matchTotp(secret, code, ctx.now(), last);
+  if (step !== null && ctx.q.claimTotpStep.run(step, row.id, step).changes === 1) return null;
+  // Lost the race to a concurrent answer, or the code's step is spent: used, not wrong.
+  const any = matchTotp(secret, code, ctx.now(), null);
+  const spent = ctx.q.userById.get(row.id)?.totp_last_step ?? null;
+  return any !== null && spent !== null && any <= spent ? usedCode(row.id) : wrongCode(row.id);
+}
+
+function consumeRecovery(ctx: Ctx, row: UserRow, code: string): AppError | null {
+  const hash = sha256(code.trim().toLowerCase());
+  if (ctx.q.useRecovery.run(ctx.nowSec(), row.id, hash).changes === 1) return null;
+  return ctx.q.recoverySpent.get(row.id, hash) ? usedRecovery(row.id) : wrongCode(row.id);
 }
 
 function newRecoveryCodes(ctx: Ctx, userId: string): string[] {
@@ -56,28 +84,25 @@ export function answerChallenge(
   const s = ctx.q.getMfaSession.get(hash);
   if (!s || s.expires_at <= ctx.nowSec() || s.attempts >= MAX_CODE_ATTEMPTS) {
     if (s) ctx.q.deleteMfaSession.run(hash);
-    throw deadSession();
+    throw deadSession(s?.user_id);
   }
   const row = ctx.q.userById.get(s.user_id);
   if (row?.enabled !== 1) {
     ctx.q.deleteMfaSession.run(hash);
-    throw deadSession();
+    throw deadSession(s.user_id);
   }
-  const ok =
-    'totp' in answer
-      ? consumeTotp(ctx, row, answer.totp)
-      : ctx.q.useRecovery.run(ctx.nowSec(), row.id, sha256(answer.recoveryCode.trim().toLowerCase()))
-          .changes === 1;
-  if (!ok) {
+  const refused =
+    'totp' in answer ? consumeTotp(ctx, row, answer.totp) : consumeRecovery(ctx, row, answer.recoveryCode);
+  if (refused) {
     ctx.q.failMfaSession.run(hash);
     if (s.attempts + 1 >= MAX_CODE_ATTEMPTS) {
       ctx.q.deleteMfaSession.run(hash);
-      throw deadSession();
+      throw deadSession(row.id);
     }
-    throw wrongCode();
+    throw refused;
   }
   // The session is single-use: a second answer, even a right one, starts from the password again.
-  if (ctx.q.deleteMfaSession.run(hash).changes !== 1) throw deadSession();
+  if (ctx.q.deleteMfaSession.run(hash).changes !== 1) throw deadSession(row.id);
   return { user: toIdentityUser(ctx, row), authTime: s.auth_time };
 }
 
@@ -100,7 +125,8 @@ export function verify(ctx: Ctx, row: UserRow, code: string): { recoveryCodes: s
 
 export function disable(ctx: Ctx, row: UserRow, code: string): void {
   if (!row.mfa_secret) throw new AppError('MFA_NOT_ENABLED', 'Two-step verification is not on.');
-  if (!consumeTotp(ctx, row, code)) throw wrongCode();
+  const refused = consumeTotp(ctx, row, code);
+  if (refused) throw refused;
   ctx.db.transaction(() => {
     ctx.q.disableMfa.run(new Date(ctx.now()).toISOString(), row.id);
     ctx.q.deleteRecovery.run(row.id);
@@ -109,6 +135,7 @@ export function disable(ctx: Ctx, row: UserRow, code: string): void {
 
 export function regenerate(ctx: Ctx, row: UserRow, code: string): { recoveryCodes: string[] } {
   if (!row.mfa_secret) throw new AppError('MFA_NOT_ENABLED', 'Two-step verification is not on.');
-  if (!consumeTotp(ctx, row, code)) throw wrongCode();
+  const refused = consumeTotp(ctx, row, code);
+  if (refused) throw refused;
   return { recoveryCodes: newRecoveryCodes(ctx, row.id) };
 }

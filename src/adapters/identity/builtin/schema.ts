@@ -27,6 +27,14 @@ CREATE TABLE IF NOT EXISTS codes (
   attempts INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (user_id, purpose)
 );
+-- A pending change of sign-in address: one per user; the code is bound to the user and the address.
+CREATE TABLE IF NOT EXISTS email_changes (
+  user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  new_email TEXT NOT NULL,
+  code_hash TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0
+);
 CREATE TABLE IF NOT EXISTS refresh_families (
   id TEXT PRIMARY KEY,
   user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -62,5 +70,27 @@ CREATE TABLE IF NOT EXISTS signing_keys (
   public_jwk TEXT NOT NULL,
   created_at INTEGER NOT NULL,
   retired_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS passkeys (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  credential_id TEXT NOT NULL UNIQUE, -- base64url, as the browser reports it
+  public_key BLOB NOT NULL,           -- COSE
+  counter INTEGER NOT NULL,
+  transports TEXT NOT NULL,           -- JSON array
+  backed_up INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  last_used_at TEXT
+);
+CREATE INDEX IF NOT EXISTS passkeys_user ON passkeys(user_id);
+CREATE TABLE IF NOT EXISTS webauthn_challenges (
+  handle_hash TEXT PRIMARY KEY,
+  purpose TEXT NOT NULL CHECK (purpose IN ('register','authenticate')),
+  user_id TEXT REFERENCES users(id) ON DELETE CASCADE, -- the registering user; NULL for a sign-in
+  challenge TEXT NOT NULL,
+  rp_id TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
 );
 `;

@@ -3,6 +3,10 @@
  * a rotated-out key is still published (and so still verifies) until every token it signed has
  * expired, then it is deleted and its kid stops working. Another process (npm run keys:rotate) may
  * rotate while the server runs: the server re-reads the table when it changes.
+ *
+ * The first key is created once, whatever the concurrency: loads in one process share one promise,
+ * and the insert happens in an IMMEDIATE transaction that first checks that no active key exists,
+ * so another process racing to create one (two first starts, a rotation) cannot add a second.
  */
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type JSONWebKeySet, type JWK } from 'jose';
@@ -55,27 +59,42 @@ export function createSigningKeys(db: Db, graceSeconds: number, clock: () => num
   const version = db.prepare<[], { v: string }>(
     "SELECT group_concat(kid || ':' || coalesce(retired_at, ''), ',') AS v FROM signing_keys",
   );
+  const hasActive = db.prepare<[], { one: number }>(
+    'SELECT 1 AS one FROM signing_keys WHERE retired_at IS NULL LIMIT 1',
+  );
+  // IMMEDIATE takes the write lock before the check, so two processes cannot both see "none".
+  const insertFirst = db.transaction((row: KeyRow) => {
+    if (!hasActive.get()) insert.run(row);
+  });
 
   let cachedVersion: string | null = null;
   let checkedAt = 0;
   let signer: { kid: string; key: PrivateKey } | null = null;
   let published: JSONWebKeySet = { keys: [] };
 
-  const load = async (): Promise<void> => {
+  const read = async (): Promise<void> => {
     const now = Math.floor(clock() / 1000);
     // Tokens of a key retired longer ago than the grace period have all expired.
     purge.all(now - graceSeconds);
-    let rows = all.all();
-    if (!rows.some((r) => r.retired_at === null)) {
-      insert.run(await generateKeyRow(now));
-      rows = all.all();
+    if (!hasActive.get()) {
+      // Generating takes a while (an RSA key pair): the check is repeated inside the transaction.
+      insertFirst.immediate(await generateKeyRow(now));
     }
+    const rows = all.all();
     const active = rows.find((r) => r.retired_at === null);
     if (!active) throw new Error('no active signing key');
     signer = { kid: active.kid, key: await importJWK(JSON.parse(active.private_jwk) as JWK, 'RS256') };
     published = { keys: rows.map((r) => JSON.parse(r.public_jwk) as JWK) };
     cachedVersion = version.get()?.v ?? '';
     checkedAt = clock();
+  };
+  // Concurrent callers (the first sign-ins on a fresh data folder) wait for the same load.
+  let loading: Promise<void> | null = null;
+  const load = (): Promise<void> => {
+    loading ??= read().finally(() => {
+      loading = null;
+    });
+    return loading;
   };
 
   const fresh = async (): Promise<void> => {
@@ -108,6 +127,8 @@ export function createSigningKeys(db: Db, graceSeconds: number, clock: () => num
         retire.run(now, row.kid);
         return purge.all(now - graceSeconds).map((r) => r.kid);
       })();
+      // A load that started before the rotation may have read the old keys: read again after it.
+      await loading?.catch(() => undefined);
       await load();
       return { kid: row.kid, retired: retiredBefore, deleted };
     },

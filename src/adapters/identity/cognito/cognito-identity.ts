@@ -21,8 +21,10 @@ import {
 import type { JSONWebKeySet } from 'jose';
 import { AppError } from '../../../domain/errors.ts';
 import type { AuthResult, IdentityProvider } from '../../../ports/identity.ts';
+import { awsClientSettings, BUDGETS } from '../../shared/aws-client.ts';
 import { createAdminOps } from './admin.ts';
 import * as cmd from './commands.ts';
+import { createEmailChange } from './email-change.ts';
 import {
   type CognitoLog,
   errorName,
@@ -34,6 +36,7 @@ import {
 import { createJwksCache, type FetchJwks, fetchJwksOverHttp } from './jwks.ts';
 import * as mfa from './mfa.ts';
 import { secretHasher, unwrapUser, wrapWithUser } from './secret-hash.ts';
+import { signUpReplacing } from './sign-up.ts';
 import { getUser, signInUserOf, tokensFrom } from './users.ts';
 
 export interface CognitoIdentityOptions {
@@ -64,6 +67,8 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
   const client = new CognitoIdentityProviderClient({
     region: opts.region,
     ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+    // TooManyRequests, LimitExceeded, 5xx and hung calls: bounded retries (shared/aws-client.ts).
+    ...awsClientSettings(BUDGETS.cognito),
   });
   const issuer = opts.issuer ?? `https://cognito-idp.${opts.region}.amazonaws.com/${userPoolId}`;
   const jwks = createJwksCache({
@@ -108,6 +113,7 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
     return found;
   };
   const admin = createAdminOps({ client, userPoolId, ...(log ? { log } : {}) });
+  const signUpDeps = { client, userPoolId, commands, ...(log ? { log } : {}) };
   const revoke = async (cognitoRefreshToken: string) => {
     try {
       await client.send(cmd.revokeToken(commands, cognitoRefreshToken));
@@ -136,23 +142,21 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
     return { kind: 'tokens', ...signInUserOf(out.AuthenticationResult, false) };
   };
 
+  const emailChange = createEmailChange({
+    client,
+    userPoolId,
+    ...(log ? { log } : {}),
+    signIn,
+    revoke: (refreshToken) => revoke(unwrapUser(refreshToken).opaque),
+  });
+
   return {
     mode: 'cognito',
     issuer,
     clientId: opts.clientId,
     getJwks: (query) => jwks.get(query),
 
-    async signUp({ email, password, name }) {
-      try {
-        await client.send(cmd.signUp(commands, email, password, name));
-        return { outcome: 'created' };
-      } catch (err) {
-        // Cognito reveals taken emails even with PreventUserExistenceErrors on; the port reports it
-        // and the service answers both outcomes identically (SECURITY.md item 9).
-        if (errorName(err) === 'UsernameExistsException') return { outcome: 'exists' };
-        throw translate(err, 'sign-up', log);
-      }
-    },
+    signUp: (input) => signUpReplacing(signUpDeps, input),
     async confirmSignUp(email, code) {
       await call('code', () => client.send(cmd.confirmSignUp(commands, email, code)));
       return mustGet(email);
@@ -210,6 +214,10 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
       // The sign-in that served as proof must not leave a live refresh token behind.
       if (proof.kind === 'tokens') await revoke(unwrapUser(proof.tokens.refreshToken).opaque);
     },
+
+    verifyPassword: (userId, password) => emailChange.verifyPassword(userId, password),
+    startEmailChange: (userId, newEmail, caller) => emailChange.startEmailChange(userId, newEmail, caller),
+    confirmEmailChange: (userId, code, caller) => emailChange.confirmEmailChange(userId, code, caller),
 
     associateSoftwareToken: (userId, caller) => mfa.associate(mfaDeps, userId, caller),
     verifySoftwareToken: (userId, code, caller) => mfa.verify(mfaDeps, userId, code, caller),

@@ -9,6 +9,9 @@
  *   Cognito only says it once the password was right (with PreventUserExistenceErrors ENABLED;
  *   a disabled user with a wrong password gets "Incorrect username or password.").
  * - codes: a wrong, expired, spent or over-guessed code and an unknown user are one INVALID_CODE.
+ *   At the MFA step (past the password) a TOTP code used already is CODE_ALREADY_USED.
+ * - a password the pool's password history refuses (a pool with PasswordHistorySize) is
+ *   PASSWORD_REUSED; without one, Cognito takes the current password again and cannot say so.
  * - link: an identity Cognito will not link (it still has a pool user of its own, or is linked
  *   already) is IDENTITY_IN_USE, whatever exception Cognito chose for it.
  * Cognito's own messages never reach an AppError (they are not written for end users); the log gets
@@ -26,6 +29,7 @@ export type Operation =
   | 'totp'
   | 'admin'
   | 'link'
+  | 'email'
   | 'ping';
 
 /** The slice of the app's logger (pino) the adapter uses. */
@@ -49,15 +53,18 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   USER_NOT_CONFIRMED: 'Confirm your email address first: enter the code we sent you.',
   USER_DISABLED: 'This account has been disabled.',
   INVALID_CODE: 'That code is not valid or has expired. Ask for a new one.',
+  CODE_ALREADY_USED:
+    'That code has been used already. Wait for your app to show the next one, then enter it.',
+  PASSWORD_REUSED: 'Choose a password you have not used recently on this account.',
   INVALID_MFA_SESSION: 'This sign-in attempt has expired or had too many wrong codes. Sign in again.',
   INVALID_TOKEN: 'The token is invalid, expired or revoked. Sign in again.',
   INVALID_PASSWORD: 'The password does not meet the password policy.',
   MFA_SETUP_REQUIRED: 'Start the setup first.',
   NOT_FOUND: 'No such user.',
   IDENTITY_IN_USE: 'That account is already linked to another user here.',
-  TOO_MANY_REQUESTS: 'The identity provider is busy. Wait a moment and try again.',
+  ACCOUNT_EXISTS: 'Another account has that address. Your address has not changed.',
   VALIDATION_FAILED: 'The identity provider refused the request as malformed.',
-  UNAVAILABLE: 'The identity provider cannot be reached. Try again shortly.',
+  UNAVAILABLE: 'The identity provider is unavailable or busy. Try again shortly.',
   INTERNAL: 'The identity provider failed unexpectedly.',
 };
 
@@ -78,7 +85,7 @@ const BY_OPERATION: Record<Operation, Record<string, ErrorCode>> = {
   'mfa-challenge': {
     CodeMismatchException: 'INVALID_CODE',
     // "Your software token has already been used once.": a replayed TOTP code.
-    ExpiredCodeException: 'INVALID_CODE',
+    ExpiredCodeException: 'CODE_ALREADY_USED',
     NotAuthorizedException: 'INVALID_MFA_SESSION',
     TooManyFailedAttemptsException: 'INVALID_MFA_SESSION',
     UserNotFoundException: 'INVALID_MFA_SESSION',
@@ -98,9 +105,14 @@ const BY_OPERATION: Record<Operation, Record<string, ErrorCode>> = {
     // "Attempt limit exceeded" after wrong guesses: the code is void, like the built-in's fifth guess.
     LimitExceededException: 'INVALID_CODE',
     InvalidPasswordException: 'INVALID_PASSWORD',
+    PasswordHistoryPolicyViolationException: 'PASSWORD_REUSED',
   },
   'sign-up': { InvalidPasswordException: 'INVALID_PASSWORD', CodeDeliveryFailureException: 'UNAVAILABLE' },
-  'new-password': { InvalidPasswordException: 'INVALID_PASSWORD', UserNotFoundException: 'NOT_FOUND' },
+  'new-password': {
+    InvalidPasswordException: 'INVALID_PASSWORD',
+    PasswordHistoryPolicyViolationException: 'PASSWORD_REUSED',
+    UserNotFoundException: 'NOT_FOUND',
+  },
   totp: {
     CodeMismatchException: 'INVALID_CODE',
     EnableSoftwareTokenMFAException: 'INVALID_CODE',
@@ -115,12 +127,26 @@ const BY_OPERATION: Record<Operation, Record<string, ErrorCode>> = {
     InvalidParameterException: 'IDENTITY_IN_USE',
     UserNotFoundException: 'NOT_FOUND',
   },
+  // UpdateUserAttributes and VerifyUserAttribute of the email: a wrong, expired or over-guessed
+  // code is one INVALID_CODE, as for the other codes; an address another user has is ACCOUNT_EXISTS.
+  email: {
+    CodeMismatchException: 'INVALID_CODE',
+    ExpiredCodeException: 'INVALID_CODE',
+    LimitExceededException: 'INVALID_CODE',
+    TooManyFailedAttemptsException: 'INVALID_CODE',
+    AliasExistsException: 'ACCOUNT_EXISTS',
+    NotAuthorizedException: 'INVALID_TOKEN',
+    UserNotFoundException: 'NOT_FOUND',
+    CodeDeliveryFailureException: 'UNAVAILABLE',
+  },
   ping: {},
 };
 
+// Throttling that outlasted the SDK's retries (shared/aws-client.ts) is Cognito being unavailable
+// to us for now (503 with Retry-After), not the caller sending too much: their 429 is our limiter's.
 const EVERYWHERE: Record<string, ErrorCode> = {
-  TooManyRequestsException: 'TOO_MANY_REQUESTS',
-  LimitExceededException: 'TOO_MANY_REQUESTS',
+  TooManyRequestsException: 'UNAVAILABLE',
+  LimitExceededException: 'UNAVAILABLE',
   InvalidParameterException: 'VALIDATION_FAILED',
   InternalErrorException: 'UNAVAILABLE',
 };
@@ -141,8 +167,11 @@ export function translate(err: unknown, operation: Operation, log?: CognitoLog):
     // Masked for the caller, but an operator investigating a locked-out user needs to see it.
     else if (/attempts exceeded/i.test(sdk.message ?? '')) log?.info({ operation }, 'cognito lockout masked');
   }
-  // Network failures carry no $metadata; server faults (5xx, cognito-local's Unsupported) carry 'server'.
-  if (!code && (operation === 'ping' || sdk.$fault === 'server' || !sdk.$metadata)) code = 'UNAVAILABLE';
+  // Failures without an HTTP answer (a refused connection, a call that timed out: the SDK sets
+  // $metadata with its attempts but no status) and server faults (5xx, cognito-local's
+  // Unsupported, marked 'server') are Cognito being unavailable, not a bug of ours.
+  if (!code && (operation === 'ping' || sdk.$fault === 'server' || !sdk.$metadata?.httpStatusCode))
+    code = 'UNAVAILABLE';
   code ??= 'INTERNAL';
   if (code === 'UNAVAILABLE' || code === 'INTERNAL' || code === 'VALIDATION_FAILED') {
     log?.warn(

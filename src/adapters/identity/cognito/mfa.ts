@@ -18,7 +18,7 @@ import { decodeJwt } from 'jose';
 import { AppError } from '../../../domain/errors.ts';
 import type { CallerToken, MfaAnswer, SignInUser, Tokens } from '../../../ports/identity.ts';
 import * as cmd from './commands.ts';
-import { type CognitoLog, notAvailable, translate } from './errors.ts';
+import { type CognitoLog, errorName, notAvailable, translate } from './errors.ts';
 import { unwrapUser } from './secret-hash.ts';
 import { getUser, signInUserOf } from './users.ts';
 
@@ -47,19 +47,48 @@ export async function answerChallenge(
   try {
     out = await d.client.send(cmd.answerTotpChallenge(d.commands, username, opaque, answer.totp));
   } catch (err) {
-    throw translate(err, 'mfa-challenge', d.log);
+    throw await withChallengeUser(d, username, err);
   }
   // Another challenge after a right code would be a pool set-up Gatehouse does not drive.
   if (out.ChallengeName) throw notAvailable(`The ${out.ChallengeName} sign-in challenge`);
   return signInUserOf(out.AuthenticationResult, true);
 }
 
-/** The caller's own access token, checked to belong to `userId`. */
-async function tokenOf(userId: string, caller: CallerToken | undefined): Promise<string> {
+/**
+ * Refusals in which Cognito checked the code against the user's own session (a wrong, replayed or
+ * one-too-many code): the session belonged to the USERNAME sent with it, which Cognito matches
+ * against the session, so the refusal can be put on that user's record. A dead or forged session
+ * tells nothing trustworthy about whose it was, so it names nobody.
+ */
+const CODE_CHECKED = new Set([
+  'CodeMismatchException',
+  'ExpiredCodeException',
+  'TooManyFailedAttemptsException',
+]);
+const SUB = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function withChallengeUser(d: MfaDeps, username: string, err: unknown): Promise<AppError> {
+  const refused = translate(err, 'mfa-challenge', d.log);
+  if (!CODE_CHECKED.has(errorName(err))) return refused;
+  // The username is the sub in a pool whose sign-in name is the email; otherwise ask the pool.
+  const subjectId = SUB.test(username)
+    ? username
+    : ((await getUser(d.client, d.userPoolId, username, d.log).catch(() => null))?.userId ?? null);
+  return subjectId
+    ? new AppError(refused.code, refused.message, { cause: refused.cause, subjectId })
+    : refused;
+}
+
+/** The caller's own access token, checked to belong to `userId`; `what` names the operation. */
+export async function tokenOf(
+  userId: string,
+  caller: CallerToken | undefined,
+  what = 'Setting up TOTP',
+): Promise<string> {
   const token = caller?.accessToken ?? (caller?.accessTokenFor ? await caller.accessTokenFor() : null);
   // Cognito allows enrolment only with the user's access token (or an MFA_SETUP session): without
   // one the operation cannot be done honestly.
-  if (!token) throw notAvailable('Setting up TOTP without the user’s Cognito access token');
+  if (!token) throw notAvailable(`${what} without the user’s Cognito access token`);
   let sub: unknown;
   try {
     sub = decodeJwt(token).sub;

@@ -1,17 +1,19 @@
 /**
  * The dev outbox: the mail adapter for running on one machine without a mail server. `send`
  * resolves only once the message is appended to a JSON-lines file (so it survives a restart) and
- * rejects with UNAVAILABLE if it cannot be written; the newest `keep` messages are also held in
- * memory for `outbox.list`, newest first, and each is handed to `log` in a readable form. It never
- * delivers anything: it is a window onto what would have been sent. The file is owner-only
- * (0600), because messages carry confirmation and reset codes.
+ * rejects with a permanent MailSendError if it cannot be written; the newest `keep` messages are
+ * also held in memory for `outbox.list`, newest first, from the moment `send` is called (the
+ * delivery layer does not wait for a transport, and the Mailbox page must show a code at once),
+ * and each is handed to `log` in a readable form (its text part). It never delivers anything: it
+ * is a window onto what would have been sent, both parts of each message included. The file is
+ * owner-only (0600), because messages carry confirmation and reset codes.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AppError } from '../../../domain/errors.ts';
-import type { Mail, MailMessage, StoredMail } from '../../../ports/mail.ts';
+import { type Mail, type MailMessage, MailSendError, type StoredMail } from '../../../ports/mail.ts';
+import { assertHeaderSafe } from '../shared/header-safety.ts';
 
 export interface OutboxMailOptions {
   /** JSON-lines file the messages are appended to. */
@@ -33,11 +35,16 @@ const isStoredMail = (v: unknown): v is StoredMail => {
     typeof m.at === 'string' &&
     typeof m.to === 'string' &&
     typeof m.subject === 'string' &&
-    typeof m.text === 'string'
+    typeof m.text === 'string' &&
+    typeof m.html === 'string' &&
+    typeof m.kind === 'string'
   );
 };
 
-/** Reads the file, skipping lines that do not parse (a line torn by a crash mid-append). */
+/**
+ * Reads the file, skipping lines that do not parse (a line torn by a crash mid-append, or one
+ * written before messages had an HTML part and a kind).
+ */
 function load(file: string): StoredMail[] {
   if (!existsSync(file)) return [];
   const messages: StoredMail[] = [];
@@ -53,6 +60,8 @@ function load(file: string): StoredMail[] {
             to: value.to,
             subject: value.subject,
             text: value.text,
+            html: value.html,
+            kind: value.kind,
           }),
         );
       }
@@ -83,20 +92,26 @@ export function createOutboxMail(opts: OutboxMailOptions): Mail {
 
   return {
     async send(message) {
+      assertHeaderSafe(message);
       const stored: StoredMail = Object.freeze({
         id: randomUUID(),
         at: new Date().toISOString(),
         to: message.to,
         subject: message.subject,
         text: message.text,
+        html: message.html,
+        kind: message.kind,
       });
+      messages.push(stored);
+      if (messages.length > keep) messages.splice(0, messages.length - keep);
       try {
         await appendFile(opts.file, toLine(stored), { mode: 0o600 });
       } catch (err) {
-        throw new AppError('UNAVAILABLE', 'The dev outbox could not store the message.', { cause: err });
+        // Not stored, so not shown either: the list never holds what a restart would lose.
+        const at = messages.indexOf(stored);
+        if (at !== -1) messages.splice(at, 1);
+        throw new MailSendError(false, (err as NodeJS.ErrnoException).code ?? 'OUTBOX_WRITE', { cause: err });
       }
-      messages.push(stored);
-      if (messages.length > keep) messages.splice(0, messages.length - keep);
       opts.log(formatMail(stored));
     },
     outbox: {

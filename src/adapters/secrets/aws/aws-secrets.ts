@@ -11,6 +11,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigError } from '../../../config/settings.ts';
 import type { Secrets } from '../../../ports/secrets.ts';
+import { awsClientSettings, BUDGETS } from '../../shared/aws-client.ts';
 
 export interface AwsSecretsOptions {
   /** The secret's name or ARN (SECRETS_ID). */
@@ -55,7 +56,7 @@ export async function createAwsSecrets(opts: AwsSecretsOptions): Promise<Secrets
       region: opts.region,
       ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
       ...(opts.credentials ? { credentials: opts.credentials } : {}),
-      maxAttempts: 2,
+      ...awsClientSettings(BUDGETS.secrets),
     });
   const fail = (reason: string) => new ConfigError('SECRETS_ID', `secret "${opts.secretId}": ${reason}`);
   let text: string | undefined;

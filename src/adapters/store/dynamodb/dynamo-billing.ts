@@ -5,13 +5,16 @@
  * reverse link in one transaction, each only if new, so the first writer wins and a customer never
  * points at two users; an update needs an existing billing map and touches nothing else of the
  * user item; a webhook event id is recorded once (a conditional put), and kept 90 days (TTL), well
- * past Stripe's three days of retries.
+ * past Stripe's three days of retries. A billing state due for reconciliation has a due mark
+ * beside the user item (sk BILLING_DUE, in gsi1's sparse BILLING_DUE partition by due time),
+ * written or removed in the same transaction as the billing map, so finding the due ones is one
+ * Query, costs nothing for states that are not due, and never lists one that is no longer due.
  */
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../../domain/errors.ts';
 import type { Store } from '../../../ports/store.ts';
-import { billingItem, toUserRecord } from './items.ts';
-import { keys } from './keys.ts';
+import { billingDueItem, billingItem, toUserRecord } from './items.ts';
+import { keys, ms } from './keys.ts';
 import { type TableOps, updateOf } from './table-ops.ts';
 
 type Op = <T>(run: () => Promise<T>) => Promise<T>;
@@ -43,6 +46,9 @@ export function dynamoBilling(t: TableOps, op: Op): Store['billing'] {
           cancelAtPeriodEnd: false,
           paymentFailedAt: null,
           lastInvoiceAt: null,
+          scheduledPriceId: null,
+          checkoutStartedAt: null,
+          checkAfter: null,
           updatedAt,
         };
         await t.transact([
@@ -71,22 +77,29 @@ export function dynamoBilling(t: TableOps, op: Op): Store['billing'] {
       }),
     put: (record) =>
       op(async () => {
-        const write = updateOf({ billing: billingItem(record) }, exists);
-        const ok = await t.conditional(() =>
-          t.retrying(() =>
-            db.send(new UpdateCommand({ TableName, Key: keys.user(record.userId), ...write })),
-          ),
-        );
+        const due = record.checkAfter;
+        const ok = await t.transact([
+          {
+            Update: {
+              TableName,
+              Key: keys.user(record.userId),
+              ...updateOf({ billing: billingItem(record) }, exists),
+            },
+          },
+          due === null
+            ? { Delete: { TableName, Key: keys.billingDue(record.userId) } }
+            : { Put: { TableName, Item: billingDueItem(record.userId, due) } },
+        ]);
         if (!ok) throw new AppError('INTERNAL', 'No billing record to update: link the customer first.');
       }),
     delete: (userId) =>
       op(async () => {
         const record = await billingOf(userId);
         if (!record) return;
-        const remove = updateOf({ billing: undefined }, exists);
-        await t.conditional(() =>
-          t.retrying(() => db.send(new UpdateCommand({ TableName, Key: keys.user(userId), ...remove }))),
-        );
+        await t.transact([
+          { Update: { TableName, Key: keys.user(userId), ...updateOf({ billing: undefined }, exists) } },
+          { Delete: { TableName, Key: keys.billingDue(userId) } },
+        ]);
         await t.conditional(() =>
           db.send(
             new DeleteCommand({
@@ -97,6 +110,24 @@ export function dynamoBilling(t: TableOps, op: Op): Store['billing'] {
             }),
           ),
         );
+      }),
+    listDue: (nowSeconds, limit) =>
+      op(async () => {
+        // The index holds only due-able records; its sort key starts with the due time.
+        const out = await t.db.send(
+          new QueryCommand({
+            TableName,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :p AND gsi1sk < :until',
+            ExpressionAttributeValues: {
+              ':p': keys.billingDueIndex,
+              // "#" sorts before every id character, so "<now+1 s>#" bounds everything due by now.
+              ':until': `${ms((nowSeconds + 1) * 1000)}#`,
+            },
+            Limit: Math.max(1, Math.min(limit, 500)),
+          }),
+        );
+        return (out.Items ?? []).map((i) => String(i.userId));
       }),
     recordEvent: (eventId, type, receivedAt) =>
       op(() =>

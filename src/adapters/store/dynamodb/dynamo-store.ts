@@ -23,6 +23,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../../domain/errors.ts';
 import type { Store } from '../../../ports/store.ts';
+import { awsClientSettings, BUDGETS } from '../../shared/aws-client.ts';
 import { auditPuts, dynamoAudit } from './dynamo-audit.ts';
 import { dynamoBilling } from './dynamo-billing.ts';
 import { createDynamoFederation } from './dynamo-federation.ts';
@@ -65,6 +66,8 @@ export function createDynamoStore(opts: DynamoStoreOptions): DynamoStore {
       region: opts.region,
       ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
       ...(opts.credentials ? { credentials: opts.credentials } : {}),
+      // Throttling, 5xx and hung calls: bounded retries and per-attempt deadlines (shared/aws-client.ts).
+      ...awsClientSettings(BUDGETS.dynamodb),
     });
   const db = DynamoDBDocumentClient.from(raw, {
     marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },

@@ -199,7 +199,23 @@ export function billingItem(r: SubscriptionRecord): Item {
     cancelAtPeriodEnd: r.cancelAtPeriodEnd,
     paymentFailedAt: r.paymentFailedAt,
     lastInvoiceAt: r.lastInvoiceAt,
+    scheduledPriceId: r.scheduledPriceId,
+    checkoutStartedAt: r.checkoutStartedAt,
+    checkAfter: r.checkAfter,
     updatedAt: r.updatedAt,
+  };
+}
+
+/**
+ * The due mark of a billing state due for reconciliation: gsi1's sparse BILLING_DUE partition,
+ * oldest due first. The billing map itself is in the user item, whose index entry is PROFILES.
+ */
+export function billingDueItem(userId: string, checkAfter: number): Item {
+  return {
+    ...keys.billingDue(userId),
+    userId,
+    gsi1pk: keys.billingDueIndex,
+    gsi1sk: indexSort(ms(checkAfter * 1000), userId),
   };
 }
 
@@ -214,5 +230,8 @@ export const toBilling = (userId: string, i: Item): SubscriptionRecord => ({
   cancelAtPeriodEnd: i.cancelAtPeriodEnd === true,
   paymentFailedAt: numOrNull(i.paymentFailedAt),
   lastInvoiceAt: numOrNull(i.lastInvoiceAt),
+  scheduledPriceId: strOrNull(i.scheduledPriceId),
+  checkoutStartedAt: numOrNull(i.checkoutStartedAt),
+  checkAfter: numOrNull(i.checkAfter),
   updatedAt: str(i.updatedAt),
 });

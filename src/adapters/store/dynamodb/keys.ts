@@ -8,6 +8,7 @@
  * |-------------------|----------------------|-----------------------|----------------------|-------------------|
  * | user: profile, revocation mark, billing, file usage | USER#<userId> | USER | PROFILES (with a profile) | <createdAt>#<id> |
  * | file              | USER#<userId>        | FILE#<fileId>         | FILES#<userId>       | <createdAt>#<id>  |
+ * | billing due mark  | USER#<userId>        | BILLING_DUE           | BILLING_DUE          | <checkAfter ms>#<userId> |
  * | customer link     | CUSTOMER#<cusId>     | CUSTOMER              |                      |                   |
  * | webhook event     | EVENT#<eventId>      | EVENT                 |                      |                   |
  * | session           | SESSION#<idHash>     | SESSION               | SESSIONS#<userId>    | <createdAt>#<idHash> |
@@ -19,7 +20,9 @@
  * | the table's layout version | META          | LAYOUT                |                      |                   |
  *
  * Everything a signed-in request needs about its user is the one user item, so the guard's read is
- * one GetItem (docs/dynamodb.md). Releases before layout 2 kept the profile, the revocation mark,
+ * one GetItem (docs/dynamodb.md). A billing state due for reconciliation (checkAfter set) has a
+ * small due mark beside it, the one item in gsi1's sparse BILLING_DUE partition: the user item
+ * already has its index entry (PROFILES). Releases before layout 2 kept the profile, the revocation mark,
  * the billing state and the usage in four items (sk PROFILE, REVOCATION, BILLING, USAGE);
  * migrations/to-layout-2.ts merges them.
  */
@@ -43,6 +46,10 @@ export const keys = {
   profilesIndex: 'PROFILES',
   file: (userId: string, fileId: string): Key => ({ pk: `USER#${userId}`, sk: `FILE#${fileId}` }),
   filesIndex: (userId: string) => `FILES#${userId}`,
+  // The user item is already in gsi1 (PROFILES), so a billing state due for reconciliation is
+  // listed by a small item of its own beside it, written in one transaction with the billing map.
+  billingDue: (userId: string): Key => ({ pk: `USER#${userId}`, sk: 'BILLING_DUE' }),
+  billingDueIndex: 'BILLING_DUE',
   customer: (customerId: string): Key => ({ pk: `CUSTOMER#${customerId}`, sk: 'CUSTOMER' }),
   event: (eventId: string): Key => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' }),
   session: (idHash: string): Key => ({ pk: `SESSION#${idHash}`, sk: 'SESSION' }),

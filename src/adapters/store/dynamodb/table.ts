@@ -20,7 +20,7 @@ export async function createTableIfMissing(client: DynamoDBClient, tableName: st
   } catch (err) {
     if (errorName(err) !== 'ResourceNotFoundException') throw err;
   }
-  await client.send(
+  const creating = client.send(
     new CreateTableCommand({
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
@@ -44,11 +44,21 @@ export async function createTableIfMissing(client: DynamoDBClient, tableName: st
       ],
     }),
   );
+  await creating.catch((err: unknown) => {
+    // A CreateTable retried after its answer was lost (the first attempt applied), or another
+    // server creating the table at the same moment: the table is there, as asked.
+    if (errorName(err) !== 'ResourceInUseException') throw err;
+  });
   await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName: tableName });
-  await client.send(
+  const enabling = client.send(
     new UpdateTimeToLiveCommand({
       TableName: tableName,
       TimeToLiveSpecification: { AttributeName: K.ttl, Enabled: true },
     }),
   );
+  await enabling.catch((err: unknown) => {
+    // The same after a lost answer: DynamoDB refuses to enable a TTL that is already on.
+    const alreadyOn = errorName(err) === 'ValidationException' && /already enabled/i.test(String(err));
+    if (!alreadyOn) throw err;
+  });
 }

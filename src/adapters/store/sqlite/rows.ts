@@ -103,6 +103,9 @@ export interface SubscriptionRow {
   cancel_at_period_end: number;
   payment_failed_at: number | null;
   last_invoice_at: number | null;
+  scheduled_price_id: string | null;
+  checkout_started_at: number | null;
+  check_after: number | null;
   updated_at: string;
 }
 
@@ -117,6 +120,9 @@ export const subscriptionToRow = (r: SubscriptionRecord): SubscriptionRow => ({
   cancel_at_period_end: r.cancelAtPeriodEnd ? 1 : 0,
   payment_failed_at: r.paymentFailedAt,
   last_invoice_at: r.lastInvoiceAt,
+  scheduled_price_id: r.scheduledPriceId,
+  checkout_started_at: r.checkoutStartedAt,
+  check_after: r.checkAfter,
   updated_at: r.updatedAt,
 });
 
@@ -131,6 +137,9 @@ export const rowToSubscription = (r: SubscriptionRow): SubscriptionRecord => ({
   cancelAtPeriodEnd: r.cancel_at_period_end === 1,
   paymentFailedAt: r.payment_failed_at,
   lastInvoiceAt: r.last_invoice_at,
+  scheduledPriceId: r.scheduled_price_id,
+  checkoutStartedAt: r.checkout_started_at,
+  checkAfter: r.check_after,
   updatedAt: r.updated_at,
 });
 

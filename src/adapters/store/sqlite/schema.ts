@@ -129,6 +129,14 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE sessions ADD COLUMN sealed_idp_token TEXT;
   `,
+  // 6: billing reconciliation. A pending checkout and a due renewal make a record "due" for a
+  // look at the provider; a downgrade waits for the period's end.
+  `
+  ALTER TABLE subscriptions ADD COLUMN scheduled_price_id TEXT;
+  ALTER TABLE subscriptions ADD COLUMN checkout_started_at INTEGER;
+  ALTER TABLE subscriptions ADD COLUMN check_after INTEGER;
+  CREATE INDEX IF NOT EXISTS subscriptions_due ON subscriptions (check_after) WHERE check_after IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

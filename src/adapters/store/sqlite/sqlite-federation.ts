@@ -7,7 +7,7 @@
  */
 import type { LinkedIdentity, OAuthFlowRecord, Store } from '../../../ports/store.ts';
 import type { Db } from '../../shared/sqlite.ts';
-import { guard } from './sqlite-errors.ts';
+import { guard } from '../../shared/sqlite-errors.ts';
 
 interface FlowRow {
   id_hash: string;

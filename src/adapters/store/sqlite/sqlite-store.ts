@@ -4,11 +4,12 @@
  * keep the larger value inside the upsert; throttle hits are a single upsert-and-return, so N
  * concurrent hits count N; social sign-in flows are taken once (sqlite-federation.ts); listings
  * are newest first with an opaque cursor; and every SQLite failure reaches the caller as an
- * AppError (a locked, full or closed file is UNAVAILABLE).
+ * AppError (a full disk is STORAGE_FULL; a locked or closed file is UNAVAILABLE).
  */
 import { AppError } from '../../../domain/errors.ts';
 import type { AuditEvent, Profile, Store, UserRecord } from '../../../ports/store.ts';
 import { openSqlite } from '../../shared/sqlite.ts';
+import { guard } from '../../shared/sqlite-errors.ts';
 import { withReadCache } from './read-cache.ts';
 import {
   auditToRow,
@@ -25,7 +26,6 @@ import {
   subscriptionToRow,
 } from './rows.ts';
 import { migrate } from './schema.ts';
-import { guard } from './sqlite-errors.ts';
 import { createSqliteFederation } from './sqlite-federation.ts';
 import { prepare } from './statements.ts';
 
@@ -199,6 +199,8 @@ function createUncachedSqliteStore(file: string): Store {
         guard(() => {
           q.subscriptionDelete.run(userId);
         }),
+      listDue: (nowSeconds, limit) =>
+        guard(() => q.subscriptionsDue.all(nowSeconds, limit).map((r) => r.user_id)),
       recordEvent: (eventId, type, receivedAt) =>
         guard(() => q.billingEventRecord.run(eventId, type, receivedAt).changes === 1),
       hasEvent: (eventId) => guard(() => q.billingEventHas.get(eventId) !== undefined),

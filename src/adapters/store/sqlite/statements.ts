@@ -53,8 +53,12 @@ export function prepare(db: Db) {
       `UPDATE subscriptions SET customer_id = @customer_id, subscription_id = @subscription_id, price_id = @price_id,
          plan = @plan, status = @status, current_period_end = @current_period_end,
          cancel_at_period_end = @cancel_at_period_end, payment_failed_at = @payment_failed_at,
-         last_invoice_at = @last_invoice_at, updated_at = @updated_at
+         last_invoice_at = @last_invoice_at, scheduled_price_id = @scheduled_price_id,
+         checkout_started_at = @checkout_started_at, check_after = @check_after, updated_at = @updated_at
        WHERE user_id = @user_id`,
+    ),
+    subscriptionsDue: db.prepare<[number, number], { user_id: string }>(
+      'SELECT user_id FROM subscriptions WHERE check_after IS NOT NULL AND check_after <= ? ORDER BY check_after, user_id LIMIT ?',
     ),
     subscriptionDelete: db.prepare<[string]>('DELETE FROM subscriptions WHERE user_id = ?'),
     billingEventRecord: db.prepare<[string, string, string]>(

@@ -3,17 +3,26 @@ mock_provider "aws" {
   source = "../../tests/mocks"
 }
 
-run "dev_is_small_and_disposable" {
+variables {
+  image_tag = "0123456789ab"
+}
+
+run "dev_is_small_cheap_and_disposable" {
   command = apply
 
   assert {
-    condition     = output.nat_gateway_count == 1
-    error_message = "Dev shares one NAT gateway between the AZs."
+    condition     = output.nat_gateway_count == 0 && module.stack.egress == "default"
+    error_message = "Dev uses App Runner's own egress: no VPC, no NAT gateway."
   }
 
   assert {
     condition     = !output.table_deletion_protection
     error_message = "Dev can be torn down."
+  }
+
+  assert {
+    condition     = module.stack.secret_recovery_window_in_days == 0
+    error_message = "Dev's secret is deleted at once on destroy, so dev can be re-created the same day."
   }
 
   assert {

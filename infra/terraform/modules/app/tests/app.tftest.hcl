@@ -19,9 +19,8 @@ mock_provider "aws" {
 variables {
   name                 = "gatehouse-test"
   image_repository_url = "123456789012.dkr.ecr.us-east-1.amazonaws.com/gatehouse-test"
-  image_repository_arn = "arn:aws:ecr:us-east-1:123456789012:repository/gatehouse-test"
-  image_tag            = "dev"
-  vpc_connector_arn    = "arn:aws:apprunner:us-east-1:123456789012:vpcconnector/gatehouse-test/1/0123456789abcdef0123456789abcdef"
+  access_role_arn      = "arn:aws:iam::123456789012:role/gatehouse-test-apprunner-access"
+  image_tag            = "0123456789ab"
   table_arn            = "arn:aws:dynamodb:us-east-1:123456789012:table/gatehouse-test"
   bucket_arn           = "arn:aws:s3:::gatehouse-test-files"
   secret_arn           = "arn:aws:secretsmanager:us-east-1:123456789012:secret:gatehouse-test/app-AbCdEf"
@@ -37,11 +36,22 @@ run "instance_role_is_least_privilege" {
       for s in jsondecode(aws_iam_role_policy.instance.policy).Statement : s.Sid => s.Resource
       } == {
       Table         = [var.table_arn, "${var.table_arn}/index/*"]
-      BucketObjects = ["${var.bucket_arn}/*"]
+      BucketList    = [var.bucket_arn]
+      BucketObjects = ["${var.bucket_arn}/files/*", "${var.bucket_arn}/photos/*"]
       Secret        = [var.secret_arn]
       UserPool      = [var.user_pool_arn]
     }
-    error_message = "The app may touch this table and its indexes, this bucket's objects, this secret and this pool, nothing else."
+    error_message = "The app may touch this table and its indexes, list this bucket and reach the objects under its own prefixes, read this secret and administer this pool, nothing else."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(aws_iam_role_policy.instance.policy).Statement : s.Action if s.Sid == "BucketList"] == [["s3:ListBucket"]]
+    error_message = "Listing the bucket (a missing key is then a 404, not a 403; HeadBucket works) and nothing else on the bucket itself."
+  }
+
+  assert {
+    condition     = !anytrue([for s in jsondecode(aws_iam_role_policy.instance.policy).Statement : contains(s.Action, "ses:SendEmail")])
+    error_message = "No mail permission without an SES identity."
   }
 
   assert {
@@ -66,22 +76,6 @@ run "instance_role_is_least_privilege" {
   }
 }
 
-run "access_role_pulls_this_repository_only" {
-  command = apply
-
-  assert {
-    condition = {
-      for s in jsondecode(aws_iam_role_policy.access.policy).Statement : s.Sid => s.Resource
-    } == { Login = ["*"], Pull = [var.image_repository_arn] }
-    error_message = "Image pulls are limited to this repository (GetAuthorizationToken has no resource scope)."
-  }
-
-  assert {
-    condition     = jsondecode(aws_iam_role_policy.access.policy).Statement[0].Action == ["ecr:GetAuthorizationToken"]
-    error_message = "Only the token call is granted on every resource."
-  }
-}
-
 run "service_runs_the_image_behind_a_health_check" {
   command = apply
 
@@ -91,8 +85,13 @@ run "service_runs_the_image_behind_a_health_check" {
   }
 
   assert {
-    condition     = aws_apprunner_service.this.source_configuration[0].image_repository[0].image_identifier == "${var.image_repository_url}:dev"
-    error_message = "The service runs the environment's tag of this repository."
+    condition     = aws_apprunner_service.this.source_configuration[0].image_repository[0].image_identifier == "${var.image_repository_url}:0123456789ab"
+    error_message = "The service is created with the given image of this repository."
+  }
+
+  assert {
+    condition     = aws_apprunner_service.this.source_configuration[0].authentication_configuration[0].access_role_arn == var.access_role_arn
+    error_message = "App Runner pulls with the registry's access role."
   }
 
   assert {
@@ -101,8 +100,8 @@ run "service_runs_the_image_behind_a_health_check" {
   }
 
   assert {
-    condition     = aws_apprunner_service.this.network_configuration[0].egress_configuration[0].egress_type == "VPC" && aws_apprunner_service.this.network_configuration[0].egress_configuration[0].vpc_connector_arn == var.vpc_connector_arn
-    error_message = "Outbound traffic goes through the VPC connector."
+    condition     = aws_apprunner_service.this.network_configuration[0].egress_configuration[0].egress_type == "DEFAULT" && aws_apprunner_service.this.network_configuration[0].egress_configuration[0].vpc_connector_arn == null
+    error_message = "Without a VPC connector, outbound traffic uses App Runner's default egress (no NAT gateway)."
   }
 
   assert {
@@ -178,4 +177,70 @@ run "identity_pool_grant_only_when_given" {
     }]
     error_message = "The app may mint developer-identity tokens in this identity pool only, and do nothing else there."
   }
+}
+
+run "egress_through_the_vpc_connector_when_given" {
+  command = apply
+
+  variables {
+    vpc_connector_arn = "arn:aws:apprunner:us-east-1:123456789012:vpcconnector/gatehouse-test/1/0123456789abcdef0123456789abcdef"
+  }
+
+  assert {
+    condition     = aws_apprunner_service.this.network_configuration[0].egress_configuration[0].egress_type == "VPC" && aws_apprunner_service.this.network_configuration[0].egress_configuration[0].vpc_connector_arn == var.vpc_connector_arn
+    error_message = "Outbound traffic goes through the VPC connector."
+  }
+}
+
+run "mail_only_from_the_configured_identity_and_address" {
+  command = apply
+
+  variables {
+    ses_identity_arn          = "arn:aws:ses:us-east-1:123456789012:identity/example.com"
+    ses_configuration_set_arn = "arn:aws:ses:us-east-1:123456789012:configuration-set/gatehouse"
+    mail_from                 = "Gatehouse <no-reply@example.com>"
+  }
+
+  assert {
+    condition = [
+      for s in jsondecode(aws_iam_role_policy.instance.policy).Statement : s if s.Sid == "SendMail"
+      ] == [{
+        Sid       = "SendMail"
+        Effect    = "Allow"
+        Action    = ["ses:SendEmail"]
+        Resource  = [var.ses_identity_arn, var.ses_configuration_set_arn]
+        Condition = { StringEquals = { "ses:FromAddress" = "no-reply@example.com" } }
+    }]
+    error_message = "The app may send through this identity (and configuration set) only, from MAIL_FROM's address only."
+  }
+}
+
+run "mail_needs_a_from_address" {
+  command = plan
+
+  variables {
+    ses_identity_arn = "arn:aws:ses:us-east-1:123456789012:identity/example.com"
+  }
+
+  expect_failures = [aws_iam_role_policy.instance]
+}
+
+run "object_prefixes_are_folders" {
+  command = plan
+
+  variables {
+    bucket_object_prefixes = ["*"]
+  }
+
+  expect_failures = [var.bucket_object_prefixes]
+}
+
+run "no_service_without_an_image" {
+  command = plan
+
+  variables {
+    image_tag = null
+  }
+
+  expect_failures = [aws_apprunner_service.this]
 }

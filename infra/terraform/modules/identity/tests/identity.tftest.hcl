@@ -65,6 +65,16 @@ run "password_policy_is_length_only" {
     condition     = aws_cognito_user_pool.this.email_configuration[0].email_sending_account == "COGNITO_DEFAULT"
     error_message = "Without an SES identity, Cognito sends its own email."
   }
+
+  assert {
+    condition     = toset(aws_cognito_user_pool.this.user_attribute_update_settings[0].attributes_require_verification_before_update) == toset(["email"])
+    error_message = "A changed email address must wait for its code: the pool keeps the old one until then (issue 22)."
+  }
+
+  assert {
+    condition     = contains(aws_cognito_user_pool.this.auto_verified_attributes, "email")
+    error_message = "Cognito must send the code that verifies a new email address."
+  }
 }
 
 run "client_hides_user_existence" {

@@ -1,7 +1,11 @@
 # Offline: the AWS provider is mocked, so these runs check what the module asks AWS for.
 mock_provider "aws" {
+  # As in an account where us-east-1a is the zone App Runner's connector does not serve.
   mock_data "aws_availability_zones" {
-    defaults = { names = ["us-east-1a", "us-east-1b", "us-east-1c"] }
+    defaults = {
+      names    = ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"]
+      zone_ids = ["use1-az3", "use1-az6", "use1-az1", "use1-az2"]
+    }
   }
 
   mock_data "aws_region" {
@@ -22,8 +26,8 @@ run "two_azs_with_private_subnets_behind_nat" {
   }
 
   assert {
-    condition     = toset(aws_subnet.private[*].availability_zone) == toset(["us-east-1a", "us-east-1b"])
-    error_message = "The private subnets span two AZs."
+    condition     = aws_subnet.private[*].availability_zone_id == ["use1-az6", "use1-az1"] && aws_subnet.public[*].availability_zone_id == ["use1-az6", "use1-az1"]
+    error_message = "The subnets span two zones chosen by ID, skipping use1-az3 where App Runner's connector does not run."
   }
 
   assert {
@@ -72,4 +76,27 @@ run "one_nat_per_az_when_asked" {
     condition     = length(aws_nat_gateway.this) == 2
     error_message = "A NAT gateway per AZ."
   }
+}
+
+run "zones_can_be_pinned_by_id" {
+  command = plan
+
+  variables {
+    availability_zone_ids = ["use1-az2", "use1-az4"]
+  }
+
+  assert {
+    condition     = aws_subnet.private[*].availability_zone_id == ["use1-az2", "use1-az4"]
+    error_message = "Given zone IDs are used as they are."
+  }
+}
+
+run "two_zones_are_required" {
+  command = plan
+
+  variables {
+    excluded_zone_ids = ["use1-az3", "use1-az6", "use1-az1"]
+  }
+
+  expect_failures = [aws_vpc.this]
 }

@@ -8,6 +8,7 @@ variables {
   name        = "gatehouse-test"
   environment = "test"
   production  = false
+  image_tag   = "0123456789ab"
 }
 
 run "app_environment_comes_from_the_modules" {
@@ -45,9 +46,123 @@ run "app_environment_comes_from_the_modules" {
   }
 
   assert {
-    condition     = output.nat_gateway_count == 1 && !output.table_deletion_protection
-    error_message = "Outside production: one NAT gateway, no deletion protection."
+    condition     = output.nat_gateway_count == 0 && length(module.network) == 0 && !output.table_deletion_protection
+    error_message = "Outside production by default: App Runner's own egress (no VPC, no NAT gateway), no deletion protection."
   }
+
+  assert {
+    condition     = jsonencode(module.app.environment) == jsonencode(output.app_environment)
+    error_message = "The service gets exactly the environment the stack reports."
+  }
+
+  assert {
+    condition     = output.app_environment.MAIL == "outbox" && output.app_environment.ALLOW_DEV_OUTBOX == "1" && !contains(keys(output.app_environment), "MAIL_FROM")
+    error_message = "Without an SES identity, dev keeps the outbox, saying so to the app's production guard."
+  }
+
+  assert {
+    condition     = module.secrets.secret_arn == output.app_environment.SECRETS_ID
+    error_message = "The app reads the secret that Terraform gave its first value."
+  }
+}
+
+run "the_secret_starts_with_the_app_client_secret_and_goes_at_once" {
+  command = apply
+
+  assert {
+    condition     = module.secrets.secret_name == "gatehouse-test/app"
+    error_message = "One secret per environment."
+  }
+
+  assert {
+    condition     = module.secrets.recovery_window_in_days == 0
+    error_message = "Outside production a destroyed secret is deleted at once, so the environment can be re-created the same day."
+  }
+}
+
+run "vpc_egress_when_asked" {
+  command = apply
+
+  variables {
+    egress = "vpc"
+  }
+
+  assert {
+    condition     = output.nat_gateway_count == 1 && length(module.network) == 1
+    error_message = "egress = vpc: the network with one NAT gateway outside production."
+  }
+}
+
+run "mail_through_ses_from_the_configured_identity" {
+  command = apply
+
+  variables {
+    ses_identity          = "example.com"
+    ses_configuration_set = "gatehouse"
+    mail_from             = "Gatehouse <no-reply@mail.example.com>"
+    mail_reply_to         = "support@example.com"
+  }
+
+  assert {
+    condition = {
+      for k, v in output.app_environment : k => v if startswith(k, "MAIL") || startswith(k, "SES") || k == "ALLOW_DEV_OUTBOX"
+      } == {
+      MAIL                  = "ses"
+      MAIL_FROM             = "Gatehouse <no-reply@mail.example.com>"
+      MAIL_REPLY_TO         = "support@example.com"
+      SES_CONFIGURATION_SET = "gatehouse"
+    }
+    error_message = "The app's mail settings come from the stack's variables (SES_REGION only when it differs)."
+  }
+
+  assert {
+    condition = [for s in jsondecode(module.app.instance_policy).Statement : s.Resource if s.Sid == "SendMail"] == [[
+      "arn:aws:ses:us-east-1:123456789012:identity/example.com",
+      "arn:aws:ses:us-east-1:123456789012:configuration-set/gatehouse",
+    ]]
+    error_message = "The service may send through this identity and configuration set only."
+  }
+
+  assert {
+    condition     = module.identity.email_sending_account == "DEVELOPER"
+    error_message = "Cognito sends its codes through the same identity."
+  }
+}
+
+run "ses_in_another_region" {
+  command = apply
+
+  variables {
+    ses_identity = "no-reply@example.com"
+    ses_region   = "eu-west-1"
+    mail_from    = "Gatehouse <no-reply@example.com>"
+  }
+
+  assert {
+    condition     = output.app_environment.SES_REGION == "eu-west-1" && [for s in jsondecode(module.app.instance_policy).Statement : s.Resource if s.Sid == "SendMail"] == [["arn:aws:ses:eu-west-1:123456789012:identity/no-reply@example.com"]]
+    error_message = "SES_REGION and the identity ARN follow ses_region."
+  }
+}
+
+run "mail_from_must_belong_to_the_identity" {
+  command = plan
+
+  variables {
+    ses_identity = "example.com"
+    mail_from    = "Gatehouse <no-reply@evil-example.com>"
+  }
+
+  expect_failures = [var.mail_from]
+}
+
+run "production_needs_a_mail_sender" {
+  command = plan
+
+  variables {
+    production = true
+  }
+
+  expect_failures = [var.ses_identity]
 }
 
 run "production_safeguards" {
@@ -55,12 +170,20 @@ run "production_safeguards" {
 
   variables {
     production    = true
+    egress        = "vpc"
     custom_domain = "app.example.com"
+    ses_identity  = "example.com"
+    mail_from     = "Gatehouse <no-reply@example.com>"
   }
 
   assert {
     condition     = output.nat_gateway_count == 2 && output.table_deletion_protection
     error_message = "Production: a NAT gateway per AZ and a protected table."
+  }
+
+  assert {
+    condition     = module.secrets.recovery_window_in_days == 30 && !contains(keys(output.app_environment), "ALLOW_DEV_OUTBOX")
+    error_message = "Production: a deleted secret stays recoverable for 30 days; no dev outbox."
   }
 
   assert {

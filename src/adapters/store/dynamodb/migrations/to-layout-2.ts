@@ -18,10 +18,11 @@
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
+  PutCommand,
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { billingItem, profileAttributes, toBilling, toProfile } from '../items.ts';
+import { billingDueItem, billingItem, profileAttributes, toBilling, toProfile } from '../items.ts';
 import { keys } from '../keys.ts';
 import { stampLayout } from '../layout.ts';
 import { createTableOps, type Item, type UpdateParts, updateOf } from '../table-ops.ts';
@@ -133,6 +134,12 @@ export async function migrateToLayout2(
     );
     if (merged) report.merged[kind]++;
     else report.alreadyThere++;
+    // A billing state due for reconciliation is listed by its due mark (layout 1 listed the
+    // BILLING item itself); written before the old item goes, so a stopped run loses no entry.
+    const due = kind === 'billing' && merged ? toBilling(userId, item).checkAfter : null;
+    if (due !== null) {
+      await db.send(new PutCommand({ TableName, Item: billingDueItem(userId, due) }));
+    }
     // Only the item as it was read: one that changed since (a server still writing) stays for the
     // next run, which merges it again. The old usage counter is superseded by the count, whatever it says.
     const deleted = await t.conditional(() =>

@@ -1,0 +1,61 @@
+/**
+ * The per-address send budget: how many messages answering anonymous requests (sign-up,
+ * resend-code, forgot-password) one address may be sent per hour, whoever asks and from wherever.
+ * Without it, thirty requests from thirty client addresses would mail one inbox thirty times.
+ * The counters are the store's atomic throttle counters (SQLite, or DynamoDB shared by every
+ * instance), keyed by the normalised address, in a fixed one-hour window from the first message.
+ */
+import type { MailKind } from '../domain/mail-render.ts';
+import { audit } from './audit.ts';
+import type { Deps } from './deps.ts';
+
+export const SEND_BUDGET_WINDOW_SECONDS = 3600;
+
+/**
+ * Counts one message to `to` and says whether it fits the budget. A store that cannot count
+ * lets the message go: the budget guards against abuse, and its outage must not stop the mail
+ * people are waiting for.
+ */
+export async function takeSendBudget(
+  deps: Pick<Deps, 'store' | 'clock' | 'log'>,
+  perHour: number,
+  to: string,
+): Promise<boolean> {
+  try {
+    const n = await deps.store.throttle.hit(
+      `mail:${to}`,
+      SEND_BUDGET_WINDOW_SECONDS,
+      Math.floor(deps.clock() / 1000),
+    );
+    return n <= perHour;
+  } catch (err) {
+    deps.log.error({ err }, 'the send budget could not be counted; the message goes out');
+    return true;
+  }
+}
+
+/** A message the budget kept back: logged by kind only, audited with its address. */
+export async function recordWithheld(
+  deps: Pick<Deps, 'store' | 'clock' | 'log'>,
+  kind: MailKind,
+  to: string,
+): Promise<void> {
+  deps.log.info({ mail: { kind } }, 'a message was withheld: its address has had its share this hour');
+  await audit(deps, {
+    type: 'mail.withheld',
+    actorId: null,
+    detail: { kind, to, reason: 'send budget spent' },
+  });
+}
+
+/**
+ * Cognito mails its own codes, past the mail port, so in Cognito mode the budget is taken here,
+ * before asking it to; false means "do not ask" (and the withholding is recorded). With the
+ * built-in provider the codes go through the mail port, whose delivery takes the budget itself.
+ */
+export async function poolMayMail(deps: Deps, kind: MailKind, to: string): Promise<boolean> {
+  if (deps.identity.mode !== 'cognito') return true;
+  if (await takeSendBudget(deps, deps.config.mailBudgetPerHour, to)) return true;
+  await recordWithheld(deps, kind, to);
+  return false;
+}
