@@ -29,7 +29,7 @@ test('a wrong or replayed code names the user whose session it was', async () =>
   const idp = makeIdp();
   for (const [name, code] of [
     ['CodeMismatchException', 'INVALID_CODE'],
-    ['ExpiredCodeException', 'INVALID_CODE'],
+    ['ExpiredCodeException', 'CODE_ALREADY_USED'], // Cognito's word for a replayed TOTP code
   ] as const) {
     cognito.on(RespondToAuthChallengeCommand).rejects(cognitoError(name));
     const bySub = await refusal(idp.respondToMfaChallenge(session(SUB), { totp: '123456' }));

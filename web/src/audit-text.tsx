@@ -98,9 +98,38 @@ export function EventSentence({ event: e, people }: { event: Event; people: Peop
         <>Someone signed up (the account waits for its email to be confirmed)</>
       );
     case 'auth.signup.voided':
-      return (
+      return d.provider ? (
         <>
           An unconfirmed sign-up of {S} was replaced by a sign-in with {String(d.provider)}
+        </>
+      ) : (
+        <>An unconfirmed sign-up of {S} was replaced by a new sign-up for the same address</>
+      );
+    case 'auth.passkey.added':
+      return <>{S} added a passkey</>;
+    case 'auth.passkey.renamed':
+      return <>{S} renamed a passkey</>;
+    case 'auth.passkey.removed':
+      return byOther ? (
+        <>
+          {A} removed a passkey of {S}
+        </>
+      ) : (
+        <>{S} removed a passkey</>
+      );
+    case 'auth.passkey.counter_regressed':
+      return <>A copied passkey of {S} was refused (its signature counter went back)</>;
+    case 'auth.email.change_requested':
+      return <>{S} asked to change their email address</>;
+    case 'auth.email.changed':
+      return failed ? (
+        <>
+          {S} could not change their email address: {reason(d.reason)}
+        </>
+      ) : (
+        <>
+          {S} changed their email address
+          {typeof d.from === 'string' && typeof d.to === 'string' ? ` from ${d.from} to ${d.to}` : ''}
         </>
       );
     case 'auth.confirm':
@@ -210,6 +239,46 @@ export function EventSentence({ event: e, people }: { event: Event; people: Peop
       return (
         <>
           A payment by {S} failed ({about(`${planName(d.plan)} invoice`)})
+        </>
+      );
+    case 'billing.plan.change_requested':
+      return (
+        <>
+          {S} moved from {planName(d.previous_plan)} to {planName(d.plan)}
+          {d.effective === 'period_end' ? ' at the next renewal' : ', prorated, at once'}
+        </>
+      );
+    case 'billing.subscription.ended':
+      return (
+        <>
+          {S}'s {planName(d.plan)} subscription ended
+        </>
+      );
+    case 'billing.subscription.duplicate_canceled':
+      return (
+        <>
+          A second {planName(d.plan)} subscription of {S} was cancelled and {amount(d.refunded)} refunded; the
+          first one stays
+        </>
+      );
+    case 'billing.subscription.orphan_canceled':
+      return (
+        <>
+          A {planName(d.plan)} subscription of a customer with no account here was cancelled and{' '}
+          {amount(d.refunded)} refunded
+        </>
+      );
+    case 'billing.subscription.canceled_for_deletion':
+      return (
+        <>
+          {S}'s {planName(d.plan)} subscription was cancelled with the account
+        </>
+      );
+    case 'billing.invoice.voided':
+      return (
+        <>
+          {about(`Invoice ${String(d.invoice_id)}`)} of {amount(d.amount)} was voided: its subscription ended,
+          nothing is owed
         </>
       );
     case 'billing.refund.created':

@@ -11,3 +11,12 @@ export function passkeyProblem(err: unknown): string {
     return 'No passkey was used: the request was cancelled or took too long.';
   return messageOf(err);
 }
+
+/**
+ * Whether a page at `hostname` can use passkeys at all: WebAuthn binds them to a domain name (or
+ * localhost), never to an IP address, so at http://127.0.0.1 or [::1] every ceremony is refused.
+ * The sign-in page then starts no autofill request (nobody asked, and it could only fail); the
+ * button still explains, when pressed, which address to open instead.
+ */
+export const hostCanHavePasskeys = (hostname: string): boolean =>
+  !/^\d{1,3}(\.\d{1,3}){3}$/.test(hostname) && !hostname.includes(':') && !hostname.startsWith('[');

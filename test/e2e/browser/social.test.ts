@@ -50,7 +50,7 @@ async function signedInProfile(page: Page, origin: string): Promise<string> {
   await nav(page, 'Profile').click();
   await page.waitForURL(`${origin}/account`);
   await page.getByRole('heading', { name: 'Profile' }).waitFor();
-  return page.getByLabel('Email').inputValue();
+  return page.getByLabel('Email', { exact: true }).inputValue();
 }
 
 /** The newest code in the dev outbox for `email`, if any. */

@@ -9,7 +9,7 @@ import { ApiError, api } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { CodeInput } from '../code-input.tsx';
 import { useClientConfig } from '../config.ts';
-import { passkeyProblem } from '../passkey-problem.ts';
+import { hostCanHavePasskeys, passkeyProblem } from '../passkey-problem.ts';
 import { safeReturnTo } from '../return-to.ts';
 import { Link, useRouter } from '../router.tsx';
 import { oauthErrorMessage, SocialButtons } from '../social.tsx';
@@ -80,7 +80,7 @@ export function SignIn() {
   };
   // biome-ignore lint/correctness/useExhaustiveDependencies: started once per page, when offered
   useEffect(() => {
-    if (!passkeysOffered || challenge) return;
+    if (!passkeysOffered || challenge || !hostCanHavePasskeys(window.location.hostname)) return;
     let live = true;
     void browserSupportsWebAuthnAutofill().then((yes) => {
       if (!yes || !live) return;
