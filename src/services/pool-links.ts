@@ -44,11 +44,11 @@ const identitiesOf = (claim: unknown): ProviderIdentity[] =>
  */
 export async function verifyPoolSignIn(verifier: TokenVerifier, tokens: Tokens): Promise<PoolSignIn> {
   try {
-    const { claims } = await verifier.verifyAccessToken(tokens.accessToken);
+    const access = await verifier.verifyAccessToken(tokens.accessToken);
     const id = await verifier.verifyIdToken(tokens.idToken);
-    if (id.sub !== claims.userId) throw rejected();
+    if (id.sub !== access.userId) throw rejected();
     return {
-      userId: claims.userId,
+      userId: access.userId,
       identities: identitiesOf(id.identities),
       email: typeof id.email === 'string' ? id.email : null,
     };

@@ -2,8 +2,9 @@
 import { DEMO_ITEMS } from '../../domain/demo-data.ts';
 import { planIncludes } from '../../domain/plans.ts';
 import { entitlementsOf } from '../../services/entitlements.ts';
+import { getProfile } from '../../services/users.service.ts';
 import { DataAnswer } from '../schemas/users.ts';
-import { type App, type RouteOptions, signedIn, signedInUser } from './route-kit.ts';
+import { type App, type RouteOptions, signedIn } from './route-kit.ts';
 
 export async function dataRoutes(app: App, { deps }: RouteOptions) {
   app.get(
@@ -18,7 +19,11 @@ export async function dataRoutes(app: App, { deps }: RouteOptions) {
       },
     },
     async (request) => {
-      const { plan } = entitlementsOf(deps, signedInUser(request));
+      const principal = request.principal as NonNullable<typeof request.principal>;
+      const { plan } = await entitlementsOf(
+        deps,
+        request.profile ?? (await getProfile(deps, principal.userId)),
+      );
       return {
         plan,
         data: DEMO_ITEMS.map((item) => {

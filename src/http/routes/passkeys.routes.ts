@@ -185,12 +185,12 @@ export async function passkeyRoutes(app: App, { deps }: RouteOptions) {
     async (request, reply) => {
       checkOrigin(request, null); // login CSRF, as for the password sign-in
       const handle = takeHandle(request, reply);
-      const signed = await passkeys.finishSignIn(
+      const { user, tokens } = await passkeys.finishSignIn(
         deps,
         { handle, response: request.body.response },
         meta(request),
       );
-      return startSession(app, deps, request, reply, signed);
+      return startSession(app, deps, request, reply, user, tokens);
     },
   );
 }
