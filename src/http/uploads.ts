@@ -66,10 +66,34 @@ export function uploadError(err: unknown): unknown {
   return err;
 }
 
+/** A remainder up to this size is read and dropped before a refusal is sent; a larger one is not. */
+export const DRAIN_BYTES = 1024 * 1024;
+/** The longest a refusal waits for that remainder. */
+const DRAIN_MS = 2000;
+
 /**
- * After refusing an upload part-way, the rest of the body is still on its way: close the
- * connection once the answer is sent rather than read (or leave unread) what remains.
+ * After refusing an upload part-way, the rest of the body may still be on its way, and the
+ * connection is closed once the answer is sent rather than kept for another request. A client
+ * still sending when the socket closes gets a reset instead of the answer (fetch fails with EPIPE,
+ * a browser shows a network error), so a small remainder (a declared length up to DRAIN_BYTES) is
+ * first read and dropped, for at most DRAIN_MS; a large one is not worth the bandwidth.
  */
-export function closeAfterReply(reply: FastifyReply): void {
+export async function closeAfterReply(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   reply.header('connection', 'close');
+  const raw = request.raw;
+  const declared = Number(raw.headers['content-length']);
+  if (raw.readableEnded || raw.destroyed || !(declared <= DRAIN_BYTES)) return;
+  raw.unpipe();
+  const drained = new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, DRAIN_MS);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    raw.once('end', done);
+    raw.once('close', done);
+    raw.once('error', done);
+  });
+  raw.resume();
+  await drained;
 }

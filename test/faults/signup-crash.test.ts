@@ -6,8 +6,9 @@
  *
  * How the server is held at exactly that point: the dev outbox appends each message to
  * DATA_DIR/outbox.jsonl; replaced by a named pipe nobody reads, the append blocks in its open(),
- * after the identity database has the row. The test waits until the row is there, sees the answer
- * still pending, and kills the process.
+ * after the identity database has the row. The sign-up may already have answered 202 (mail is
+ * handed to delivery without waiting for the transport, services/mail-delivery.ts), but the
+ * message is not stored anywhere. The test waits until the row is there, then kills the process.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -90,9 +91,9 @@ test('killed between the account row and its mail, a sign-up can be made again a
   }
   assert.equal(rowOf(dataDir, email)?.status, 'UNCONFIRMED');
   await sleep(200);
-  assert.equal(answered, false, 'the sign-up is still waiting for its mail');
   first.child.kill('SIGKILL');
   await pending;
+  t.diagnostic(`the sign-up had ${answered ? 'answered' : 'not answered'} when the server was killed`);
   await new Promise((r) =>
     first.child.exitCode === null && first.child.signalCode === null ? first.child.once('exit', r) : r(null),
   );

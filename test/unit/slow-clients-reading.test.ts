@@ -68,3 +68,40 @@ for (const [what, size] of [
     assert.deepEqual(JSON.parse(answer.text), { bytes: size });
   });
 }
+
+/**
+ * The body timeout, likewise: a JSON body that arrived in time but that the server only reads after
+ * a slow onRequest hook (the shared rate-limit counter waiting on a DynamoDB call that hangs, as
+ * test/faults/aws-faults.test.ts met) is not the client's delay and is never answered 408.
+ */
+for (const [what, size] of [
+  ['a small JSON body, all sent', 100],
+  ['a JSON body larger than the request buffer', 300 * 1024],
+] as const) {
+  test(`the body timeout spares ${what}, held up by a slow hook before the parser`, async (t) => {
+    const app = Fastify();
+    await app.register(slowClients, {
+      headersTimeoutMs: 1000,
+      requestTimeoutMs: 1000,
+      keepAliveTimeoutMs: 1000,
+      uploadIdleTimeoutMs: 1000,
+    });
+    app.post('/hooked', {
+      onRequest: async () => {
+        await new Promise((r) => setTimeout(r, 2500));
+      },
+      handler: async (req) => ({ bytes: (req.body as { text: string }).text.length }),
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    t.after(() => app.close());
+    const address = app.server.address();
+    assert.ok(address && typeof address === 'object');
+    const res = await fetch(`http://127.0.0.1:${address.port}/hooked`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'a'.repeat(size) }),
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.deepEqual(await res.json(), { bytes: size });
+  });
+}

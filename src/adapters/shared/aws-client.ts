@@ -34,6 +34,8 @@ export const BUDGETS = {
   s3: { attempts: 3, connectMs: 2000, requestMs: 10_000, idleMs: 30_000 },
   cognito: { attempts: 3, connectMs: 1000, requestMs: 5000, idleMs: 5000 },
   secrets: { attempts: 2, connectMs: 1000, requestMs: 5000, idleMs: 5000 },
+  // Mail delivery (services/mail-delivery.ts) retries a failed message itself, later.
+  ses: { attempts: 2, connectMs: 2000, requestMs: 10_000, idleMs: 10_000 },
 } as const satisfies Record<string, AwsCallBudget>;
 
 /** The longest backoff the standard strategy waits between two attempts (its cap is 20 s). */

@@ -14,6 +14,9 @@
  *   not reading (storage applying backpressure) is never counted against the client.
  * - Keep-alive: an idle connection closes after HTTP_KEEP_ALIVE_TIMEOUT_SECONDS.
  *
+ * A body that has arrived in full, or waits in a full buffer, while the server is still busy before
+ * reading it is never cut: that delay is the server's.
+ *
  * A body that runs out of time gets a 408 REQUEST_TIMEOUT (when nothing was answered yet) and its
  * connection is closed. None of this applies to app.inject, which has no connection.
  */
@@ -80,10 +83,17 @@ export const slowClients = fp(
 
     server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
       if (req.complete || !expectsBody(req)) return;
-      let timer: NodeJS.Timeout | undefined = setTimeout(
-        () => cut(req, res, 'body not complete in time'),
-        limits.requestTimeoutMs,
-      );
+      // At the limit, the body is cut only if the client is the one behind. A body that has fully
+      // arrived but that the server has not read yet (a hook before the body parser still waiting
+      // on a slow service), or one the socket stopped reading because the request's buffer is
+      // full, is the server's delay: it is looked at again a second later.
+      const clientBehind = () => !req.complete && req.readableLength < req.readableHighWaterMark;
+      const check = () => {
+        if (req.complete) timer = undefined;
+        else if (clientBehind()) cut(req, res, 'body not complete in time');
+        else timer = setTimeout(check, 1000);
+      };
+      let timer: NodeJS.Timeout | undefined = setTimeout(check, limits.requestTimeoutMs);
       let idle = false;
       const onIdle = () => {
         // The silence is the client's only if the server is reading and has read all it was sent:

@@ -82,7 +82,7 @@ export async function filesRoutes(app: App, { deps }: RouteOptions) {
           const file = await uploadFile(deps, userId(request), limits, upload, meta(request));
           return reply.status(201).send({ file: fileOut(file) });
         } catch (err) {
-          closeAfterReply(reply);
+          await closeAfterReply(request, reply);
           throw uploadError(err);
         }
       },

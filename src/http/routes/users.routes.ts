@@ -111,7 +111,7 @@ export async function usersRoutes(app: App, { deps }: RouteOptions) {
           const { photoUrl } = await setPhoto(deps, userId(request), upload.stream, meta(request));
           return { photo_url: photoUrl };
         } catch (err) {
-          closeAfterReply(reply);
+          await closeAfterReply(request, reply);
           throw uploadError(err);
         }
       },

@@ -66,12 +66,19 @@ export async function call(
     headers['content-type'] = 'application/json';
     body = JSON.stringify(opts.json);
   } else if (opts.form) body = opts.form;
+  const timeoutMs = opts.timeoutMs ?? 60_000;
   const res = await fetch(`${origin}${path}`, {
     method,
     headers,
     ...(body === undefined ? {} : { body }),
     redirect: 'manual',
-    signal: AbortSignal.timeout(opts.timeoutMs ?? 60_000),
+    signal: AbortSignal.timeout(timeoutMs),
+  }).catch((err: unknown) => {
+    // Which call it was: a bare TimeoutError does not say.
+    throw new Error(
+      `${method} ${path}: no answer (${(err as Error).name}) after ${Math.round(performance.now() - started)} ms (limit ${timeoutMs} ms)`,
+      { cause: err },
+    );
   });
   const text = Buffer.from(await res.arrayBuffer());
   let parsed: unknown = text;

@@ -6,12 +6,14 @@
  * instance sends it. The window's start is part of the key, so a new window is a new item and no
  * write ever needs a condition or a read; each item carries its window's end in the table's TTL
  * attribute, and DynamoDB deletes it some time after (docs/dynamodb.md, "Rate-limit counters").
- * Any failure (unreachable, throttled, no table) rejects with UNAVAILABLE.
+ * Any failure (unreachable, throttled, no table, a call that hangs past its deadline) rejects with
+ * UNAVAILABLE.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../../domain/errors.ts';
 import { type LimitHit, type Limits, windowStart } from '../../../ports/limits.ts';
+import { awsClientSettings, BUDGETS } from '../../shared/aws-client.ts';
 import { TABLE_KEYS } from '../../store/dynamodb/keys.ts';
 
 export interface DynamoLimitsOptions {
@@ -35,7 +37,12 @@ export function createDynamoLimits(opts: DynamoLimitsOptions): Limits & { readon
   const own = opts.client === undefined;
   const client =
     opts.client ??
-    new DynamoDBClient({ region: opts.region, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}) });
+    new DynamoDBClient({
+      region: opts.region,
+      ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+      // Every sign-in and sign-up waits on this write: a hung call must end (shared/aws-client.ts).
+      ...awsClientSettings(BUDGETS.dynamodb),
+    });
   const db = DynamoDBDocumentClient.from(client);
 
   return {

@@ -13,6 +13,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import nodemailer from 'nodemailer';
 import type { Mailbox } from '../../../domain/mail-address.ts';
 import { type Mail, MailSendError } from '../../../ports/mail.ts';
+import { awsClientSettings, BUDGETS } from '../../shared/aws-client.ts';
 import { mailOptions } from '../shared/compose.ts';
 import { assertHeaderSafe } from '../shared/header-safety.ts';
 
@@ -57,7 +58,8 @@ export function createSesMail(opts: SesMailOptions): Mail {
       region: opts.region,
       ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
       ...(opts.credentials ? { credentials: opts.credentials } : {}),
-      maxAttempts: 3,
+      // Deadlines per attempt, so a hung call fails and mail delivery retries it later.
+      ...awsClientSettings(BUDGETS.ses),
     });
   const transport = nodemailer.createTransport({ SES: { sesClient: client, SendEmailCommand } });
   const sender = { from: opts.from, replyTo: opts.replyTo ?? null };
