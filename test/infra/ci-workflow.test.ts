@@ -50,7 +50,7 @@ test('checkouts keep no credentials', () => {
   assert.equal((workflow.match(/persist-credentials: false/g) ?? []).length, checkouts);
 });
 
-test('the jobs typecheck, lint, run unit/contract/e2e tests and the Terraform checks', () => {
+test('the jobs typecheck, lint, run unit/contract/e2e tests, the fault suite and the Terraform checks', () => {
   for (const step of [
     'npm run typecheck',
     'npm run lint',
@@ -58,6 +58,7 @@ test('the jobs typecheck, lint, run unit/contract/e2e tests and the Terraform ch
     'apt-get install -y -qq --no-install-recommends chromium openjdk-17-jre-headless',
     'node scripts/run-tests.mjs test/e2e',
     'node scripts/run-tests.mjs test/infra',
+    'npm run test:faults',
     'terraform_version: $' + '{{ env.TERRAFORM_VERSION }}',
     'GATEHOUSE_TF_MIRROR=',
     'init -backend=false -input=false -lockfile=readonly',
@@ -66,7 +67,7 @@ test('the jobs typecheck, lint, run unit/contract/e2e tests and the Terraform ch
     assert.ok(workflow.includes(step), step);
   }
   const jobs = topLevel('jobs').filter((l) => /^ {2}\S/.test(l));
-  assert.deepEqual(jobs, ['  typecheck-lint:', '  test:', '  e2e:', '  infra:', '  image:']);
+  assert.deepEqual(jobs, ['  typecheck-lint:', '  test:', '  faults:', '  e2e:', '  infra:', '  image:']);
   assert.equal(
     (workflow.match(/timeout-minutes: \d+/g) ?? []).length,
     jobs.length,
