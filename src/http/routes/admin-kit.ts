@@ -1,7 +1,7 @@
 /**
- * What the /api/admin route files share: the admin-only guard (run right after authentication,
- * before the body is parsed, so a non-admin learns nothing but 403), the acting administrator,
- * and how users and audit events are shown.
+ * What the /api/admin route files share: the admin scope (the signed-in scope with the admin-only
+ * guard right after authentication, before the body is parsed, so a non-admin learns nothing but
+ * 403), the acting administrator, and how users and audit events are shown.
  */
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../domain/errors.ts';
@@ -9,15 +9,21 @@ import type { Plan } from '../../domain/plans.ts';
 import type { AuditEvent, Profile } from '../../ports/store.ts';
 import type { Deps } from '../../services/deps.ts';
 import { entitlementsOf } from '../../services/entitlements.ts';
+import { callerId, principalOf, signedInRoutes } from '../signed-in.ts';
+import type { App } from './route-kit.ts';
 
-export const actor = (request: FastifyRequest) =>
-  (request.principal as NonNullable<FastifyRequest['principal']>).userId;
+/** The acting administrator's user id. */
+export const actor = callerId;
 
-export async function requireAdmin(request: FastifyRequest): Promise<void> {
-  if (!request.principal?.groups.includes('admin')) {
+async function requireAdmin(request: FastifyRequest): Promise<void> {
+  if (!principalOf(request).groups.includes('admin')) {
     throw new AppError('FORBIDDEN', 'This needs the admin role.');
   }
 }
+
+/** The scope of every /api/admin route: signed in, then in the admin group, before the body is read. */
+export const adminScope = (app: App, routes: (scope: App) => Promise<void>) =>
+  signedInRoutes(app, routes, { guard: requireAdmin });
 
 const userOut = (p: Profile, plan: Plan) => ({
   user_id: p.userId,

@@ -21,7 +21,8 @@ import {
   TotpVerifyAnswer,
 } from '../schemas/auth.ts';
 import { Message } from '../schemas/common.ts';
-import { type App, credentialLimit, type RouteOptions, signedIn, tokensBody } from './route-kit.ts';
+import { principalOf, signedInRoutes } from '../signed-in.ts';
+import { type App, credentialLimit, type RouteOptions, tokensBody } from './route-kit.ts';
 
 const ACCEPTED = 'If the address can receive mail, a message is on its way.';
 
@@ -196,129 +197,114 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
     },
   );
 
-  app.post(
-    '/change-password',
-    {
-      ...limited,
-      preParsing: app.authenticate,
-      schema: {
-        security: signedIn,
-        tags,
-        summary: 'Change the password (signs out every other session)',
-        body: ChangePasswordBody,
-        response: { 200: Message },
+  await signedInRoutes(app, (scope) => {
+    scope.post(
+      '/change-password',
+      {
+        ...limited,
+        schema: {
+          tags,
+          summary: 'Change the password (signs out every other session)',
+          body: ChangePasswordBody,
+          response: { 200: Message },
+        },
       },
-    },
-    async (request, reply) => {
-      const principal = request.principal as NonNullable<typeof request.principal>;
-      const { newSessionCookie } = await account.changePassword(
-        deps,
-        principal,
-        { currentPassword: request.body.current_password, newPassword: request.body.new_password },
-        meta(request),
-      );
-      if (newSessionCookie) {
-        app.sessionCookie.set(reply, newSessionCookie);
-        return { message: 'Password changed. Every other device has been signed out.' };
-      }
-      return {
-        message: 'Password changed. Every session has been signed out: sign in again with the new password.',
-      };
-    },
-  );
+      async (request, reply) => {
+        const principal = principalOf(request);
+        const { newSessionCookie } = await account.changePassword(
+          deps,
+          principal,
+          { currentPassword: request.body.current_password, newPassword: request.body.new_password },
+          meta(request),
+        );
+        if (newSessionCookie) {
+          app.sessionCookie.set(reply, newSessionCookie);
+          return { message: 'Password changed. Every other device has been signed out.' };
+        }
+        return {
+          message:
+            'Password changed. Every session has been signed out: sign in again with the new password.',
+        };
+      },
+    );
 
-  app.post(
-    '/mfa/totp/setup',
-    {
-      preParsing: app.authenticate,
-      schema: {
-        security: signedIn,
-        tags,
-        summary: 'Start TOTP enrolment: a secret, an otpauth URI and a QR code',
-        response: { 200: TotpSetupAnswer },
+    scope.post(
+      '/mfa/totp/setup',
+      {
+        schema: {
+          tags,
+          summary: 'Start TOTP enrolment: a secret, an otpauth URI and a QR code',
+          response: { 200: TotpSetupAnswer },
+        },
       },
-    },
-    async (request) => {
-      const out = await account.startTotpSetup(
-        deps,
-        request.principal as NonNullable<typeof request.principal>,
-      );
-      return { secret: out.secret, otpauth_uri: out.otpauthUri, qr_svg: out.qrSvg };
-    },
-  );
+      async (request) => {
+        const out = await account.startTotpSetup(deps, principalOf(request));
+        return { secret: out.secret, otpauth_uri: out.otpauthUri, qr_svg: out.qrSvg };
+      },
+    );
 
-  app.post(
-    '/mfa/totp/verify',
-    {
-      preParsing: app.authenticate,
-      schema: {
-        security: signedIn,
-        tags,
-        summary: 'Finish TOTP enrolment with a code; returns recovery codes',
-        body: TotpCodeBody,
-        response: { 200: TotpVerifyAnswer },
+    scope.post(
+      '/mfa/totp/verify',
+      {
+        schema: {
+          tags,
+          summary: 'Finish TOTP enrolment with a code; returns recovery codes',
+          body: TotpCodeBody,
+          response: { 200: TotpVerifyAnswer },
+        },
       },
-    },
-    async (request) => {
-      const out = await account.verifyTotpSetup(
-        deps,
-        request.principal as NonNullable<typeof request.principal>,
-        request.body.code,
-        meta(request),
-      );
-      return {
-        message: 'Two-step verification is on. Keep these recovery codes somewhere safe: each works once.',
-        recovery_codes: out.recoveryCodes,
-      };
-    },
-  );
+      async (request) => {
+        const out = await account.verifyTotpSetup(
+          deps,
+          principalOf(request),
+          request.body.code,
+          meta(request),
+        );
+        return {
+          message: 'Two-step verification is on. Keep these recovery codes somewhere safe: each works once.',
+          recovery_codes: out.recoveryCodes,
+        };
+      },
+    );
 
-  app.delete(
-    '/mfa/totp',
-    {
-      preParsing: app.authenticate,
-      schema: {
-        security: signedIn,
-        tags,
-        summary: 'Turn TOTP off (needs a current code)',
-        body: TotpCodeBody,
-        response: { 200: Message },
+    scope.delete(
+      '/mfa/totp',
+      {
+        schema: {
+          tags,
+          summary: 'Turn TOTP off (needs a current code)',
+          body: TotpCodeBody,
+          response: { 200: Message },
+        },
       },
-    },
-    async (request) => {
-      await account.disableTotp(
-        deps,
-        request.principal as NonNullable<typeof request.principal>,
-        request.body.code,
-        meta(request),
-      );
-      return { message: 'Two-step verification is off.' };
-    },
-  );
+      async (request) => {
+        await account.disableTotp(deps, principalOf(request), request.body.code, meta(request));
+        return { message: 'Two-step verification is off.' };
+      },
+    );
 
-  app.post(
-    '/mfa/recovery-codes',
-    {
-      preParsing: app.authenticate,
-      schema: {
-        security: signedIn,
-        tags,
-        summary: 'Replace the recovery codes (needs a current TOTP code)',
-        body: TotpCodeBody,
-        response: { 200: TotpVerifyAnswer },
+    scope.post(
+      '/mfa/recovery-codes',
+      {
+        schema: {
+          tags,
+          summary: 'Replace the recovery codes (needs a current TOTP code)',
+          body: TotpCodeBody,
+          response: { 200: TotpVerifyAnswer },
+        },
       },
-    },
-    async (request) => {
-      const out = await account.regenerateRecoveryCodes(
-        deps,
-        request.principal as NonNullable<typeof request.principal>,
-        request.body.code,
-        meta(request),
-      );
-      return {
-        message: 'New recovery codes issued; the old ones no longer work.',
-        recovery_codes: out.recoveryCodes,
-      };
-    },
-  );
+      async (request) => {
+        const out = await account.regenerateRecoveryCodes(
+          deps,
+          principalOf(request),
+          request.body.code,
+          meta(request),
+        );
+        return {
+          message: 'New recovery codes issued; the old ones no longer work.',
+          recovery_codes: out.recoveryCodes,
+        };
+      },
+    );
+  });
 }
