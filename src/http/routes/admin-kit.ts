@@ -5,10 +5,9 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../domain/errors.ts';
-import type { Plan } from '../../domain/plans.ts';
-import type { AuditEvent, Profile } from '../../ports/store.ts';
+import type { AuditEvent } from '../../ports/store.ts';
+import type { AdminUser } from '../../services/admin.service.ts';
 import type { Deps } from '../../services/deps.ts';
-import { entitlementsOf } from '../../services/entitlements.ts';
 import { callerId, principalOf, signedInRoutes } from '../signed-in.ts';
 import type { App } from './route-kit.ts';
 
@@ -25,7 +24,8 @@ async function requireAdmin(request: FastifyRequest): Promise<void> {
 export const adminScope = (app: App, routes: (scope: App) => Promise<void>) =>
   signedInRoutes(app, routes, { guard: requireAdmin });
 
-const userOut = (p: Profile, plan: Plan) => ({
+/** A user as the admin lists show them, with the plan their billing state gives. */
+export const adminUserOut = ({ profile: p, plan }: AdminUser) => ({
   user_id: p.userId,
   email: p.email,
   name: p.name,
@@ -36,10 +36,6 @@ const userOut = (p: Profile, plan: Plan) => ({
   plan,
   created_at: p.createdAt,
 });
-
-/** A user as the admin lists show them, with the plan their billing state gives. */
-export const adminUserOut = async (deps: Deps, p: Profile) =>
-  userOut(p, (await entitlementsOf(deps, p)).plan);
 
 export const eventOut = (e: AuditEvent) => ({
   id: e.id,

@@ -39,7 +39,7 @@ export async function adminUserRoutes(app: App, { deps }: RouteOptions) {
       const names = providerNames(deps);
       return {
         user: {
-          ...(await adminUserOut(deps, d.profile)),
+          ...adminUserOut(d),
           phone_number: d.profile.phoneNumber,
           ...(d.profile.address ? { address: d.profile.address } : {}),
           has_password: d.user.hasPassword,

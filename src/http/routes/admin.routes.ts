@@ -4,7 +4,6 @@
  * admin action, reads of users and of the audit trail included, is itself audited.
  */
 import { AppError } from '../../domain/errors.ts';
-import type { Profile } from '../../ports/store.ts';
 import { deleteAccount } from '../../services/account-deletion.ts';
 import { listAudit, listUsers, updateUser } from '../../services/admin.service.ts';
 import { audit } from '../../services/audit.ts';
@@ -28,7 +27,6 @@ import type { App, RouteOptions } from './route-kit.ts';
 
 export async function adminRoutes(app: App, opts: RouteOptions) {
   const { deps } = opts;
-  const withPlan = (p: Profile) => adminUserOut(deps, p);
   await adminScope(app, async (scope) => {
     // Not `opts`: it carries this plugin's prefix, which the child would add a second time.
     await scope.register(adminUserRoutes, { deps, verifier: opts.verifier });
@@ -59,7 +57,7 @@ export async function adminRoutes(app: App, opts: RouteOptions) {
           detail: { search: search ?? null, status: status ?? null, group: group ?? null },
         });
         return {
-          users: await Promise.all(page.items.map(withPlan)),
+          users: page.items.map(adminUserOut),
           ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}),
         };
       },
@@ -79,7 +77,7 @@ export async function adminRoutes(app: App, opts: RouteOptions) {
         },
       },
       async (request) =>
-        withPlan(await updateUser(deps, actor(request), request.params.id, request.body, meta(request))),
+        adminUserOut(await updateUser(deps, actor(request), request.params.id, request.body, meta(request))),
     );
 
     scope.delete(
