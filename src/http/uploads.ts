@@ -4,7 +4,7 @@
  * Limits: one file, a few small fields, bounded header and name sizes.
  */
 import multipart from '@fastify/multipart';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isAppError } from '../domain/errors.ts';
 import type { Upload } from '../services/files.service.ts';
 import { uploadMayTakeItsTime } from './plugins/slow-clients.ts';
@@ -16,10 +16,26 @@ export const MULTIPART = ['multipart/form-data'] as const;
  * Registers upload routes in a scope of their own that has the multipart parser. The plugin adds
  * an async onResponse hook (temporary-file clean-up) wherever it is registered; registered at the
  * root, that hook ran on every answer of the API, the hot path included.
+ *
+ * Whatever a handler of the scope throws once it runs (the body may then be part-read) is mapped
+ * here, once for every upload route: the parser's failures become stable codes (uploadError) and
+ * the connection is closed after the answer (closeAfterReply). Refusals from the hooks before the
+ * handler (rate limit, authentication) come before any of the body is read and are left as they are.
  */
 export const withUploads = (app: App, routes: (scope: App) => void) =>
   app.register(async (scope: App) => {
     await scope.register(multipart, { throwFileSizeLimit: true });
+    scope.addHook('onRoute', (route) => {
+      const handler = route.handler;
+      route.handler = async function (this: FastifyInstance, request, reply) {
+        try {
+          return await handler.call(this, request, reply);
+        } catch (err) {
+          await closeAfterReply(request, reply);
+          throw uploadError(err);
+        }
+      };
+    });
     routes(scope);
   });
 
@@ -28,22 +44,18 @@ export async function fileFrom(request: FastifyRequest, maxBytes: number): Promi
   // An upload may take as long as its size and the link need, as long as bytes keep coming: its
   // body gets an idle timeout instead of the total one (plugins/slow-clients.ts).
   uploadMayTakeItsTime(request.raw);
-  let part: Awaited<ReturnType<FastifyRequest['file']>>;
-  try {
-    part = await request.file({
-      limits: {
-        files: 1,
-        fields: 10,
-        fieldSize: 1024,
-        parts: 12,
-        headerPairs: 50,
-        fieldNameSize: 100,
-        fileSize: maxBytes + 1,
-      },
-    });
-  } catch (err) {
-    throw uploadError(err);
-  }
+  // The parser's own failures are mapped by the scope (withUploads).
+  const part = await request.file({
+    limits: {
+      files: 1,
+      fields: 10,
+      fieldSize: 1024,
+      parts: 12,
+      headerPairs: 50,
+      fieldNameSize: 100,
+      fileSize: maxBytes + 1,
+    },
+  });
   if (!part) throw new AppError('MALFORMED_UPLOAD', 'Attach a file as a multipart/form-data part.');
   return { filename: part.filename, stream: part.file };
 }
@@ -53,7 +65,7 @@ export async function fileFrom(request: FastifyRequest, maxBytes: number): Promi
  * that ends before its closing boundary is a premature close of the file stream: malformed (or the
  * client went away, and then nobody reads the answer).
  */
-export function uploadError(err: unknown): unknown {
+function uploadError(err: unknown): unknown {
   if (isAppError(err)) return err;
   const e = err as { statusCode?: number; code?: string; message?: string } | null;
   if (e?.statusCode === 413) return new AppError('FILE_TOO_LARGE', 'The upload is too large.');

@@ -34,6 +34,7 @@ export async function userDetail(deps: Deps, actorId: string, userId: string, me
   return {
     user,
     profile,
+    plan: subscription.plan,
     subscription,
     sessions: [...sessions].sort((a, b) => b.lastSeenAt - a.lastSeenAt),
     identities,

@@ -6,9 +6,11 @@
  */
 import { AppError } from '../domain/errors.ts';
 import { KNOWN_GROUPS } from '../domain/groups.ts';
+import type { Plan } from '../domain/plans.ts';
 import type { AuditEvent, AuditQuery, Page, Profile, ProfileQuery } from '../ports/store.ts';
 import { audit } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
+import { entitlementsOf } from './entitlements.ts';
 import { refreshProfile } from './profiles.ts';
 import { revokeEverything } from './revocation.ts';
 
@@ -64,8 +66,21 @@ export async function changeGroup(
   });
 }
 
-export const listUsers = (deps: Deps, query: ProfileQuery): Promise<Page<Profile>> =>
-  deps.store.profiles.list(query);
+/** A user as administrators see them: the profile, with the plan their billing state gives. */
+export interface AdminUser {
+  readonly profile: Profile;
+  readonly plan: Plan;
+}
+
+export const withPlan = async (deps: Deps, profile: Profile): Promise<AdminUser> => ({
+  profile,
+  plan: (await entitlementsOf(deps, profile)).plan,
+});
+
+export async function listUsers(deps: Deps, query: ProfileQuery): Promise<Page<AdminUser>> {
+  const page = await deps.store.profiles.list(query);
+  return { ...page, items: await Promise.all(page.items.map((p) => withPlan(deps, p))) };
+}
 
 export const listAudit = (deps: Deps, query: AuditQuery): Promise<Page<AuditEvent>> =>
   deps.store.audit.list(query);
@@ -77,7 +92,7 @@ export async function updateUser(
   userId: string,
   change: { enabled?: boolean; groups?: readonly string[] },
   meta: RequestMeta,
-): Promise<Profile> {
+): Promise<AdminUser> {
   const user = await deps.identity.adminGetUser(userId);
   if (!user) throw new AppError('NOT_FOUND', 'No such user.');
   const wanted = change.groups === undefined ? undefined : [...new Set(change.groups)];
@@ -99,5 +114,5 @@ export async function updateUser(
   }
   const profile = await refreshProfile(deps, userId);
   if (!profile) throw new AppError('NOT_FOUND', 'No such user.');
-  return profile;
+  return withPlan(deps, profile);
 }

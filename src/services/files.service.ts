@@ -1,7 +1,7 @@
 /**
  * Private files. An upload streams straight into the blobs port (never held in memory) through a
- * tap that hashes it (SHA-256), counts it and keeps its first bytes for type sniffing. Limits are
- * enforced twice: while streaming (the blob adapter stops past the smaller of the file limit and
+ * tap that hashes it (SHA-256), counts it and keeps its first bytes for type sniffing. The limits
+ * are the plan's (entitlements.ts), worked out here from the caller's profile, and enforced twice: while streaming (the blob adapter stops past the smaller of the file limit and
  * the quota left), and atomically when the record is written (the store checks the quota in the
  * same step as the insert, so racing uploads cannot overshoot it together).
  *
@@ -16,10 +16,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { AppError, isAppError } from '../domain/errors.ts';
 import { attachmentHeader, cleanFileName, downloadType } from '../domain/file-names.ts';
-import type { Entitlements } from '../domain/plans.ts';
-import type { FileRecord, Page } from '../ports/store.ts';
+import type { FileRecord, Profile } from '../ports/store.ts';
 import { audit } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
+import { entitlementsOf } from './entitlements.ts';
 
 const SNIFF_BYTES = 4100;
 /** File ids are generated here; anything else in a URL is refused before any lookup. */
@@ -58,15 +58,22 @@ export interface Upload {
   readonly stream: Readable;
 }
 
+/** Opens the request's one file part; `maxBytes` is the most the plan lets one file hold. */
+export type OpenUpload = (maxBytes: number) => Promise<Upload>;
+
+/**
+ * The plan decides first (uploads allowed, file size, quota), so a refused upload is refused
+ * before its body is read; only then is the file part opened and streamed.
+ */
 export async function uploadFile(
   deps: Deps,
-  userId: string,
-  limits: Entitlements,
-  upload: Upload,
+  profile: Profile,
+  open: OpenUpload,
   meta: RequestMeta,
 ): Promise<FileRecord> {
+  const { userId } = profile;
+  const limits = await entitlementsOf(deps, profile);
   if (!limits.uploadsAllowed) {
-    upload.stream.destroy();
     throw new AppError(
       'PLAN_REQUIRED',
       limits.plan === 'trial'
@@ -84,10 +91,8 @@ export async function uploadFile(
           `This upload would pass your storage quota (${limits.fileQuotaBytes} bytes).`,
         )
       : new AppError('FILE_TOO_LARGE', `A file may be at most ${limits.fileMaxBytes} bytes.`);
-  if (left <= 0) {
-    upload.stream.destroy();
-    throw tooLarge();
-  }
+  if (left <= 0) throw tooLarge();
+  const upload = await open(limits.fileMaxBytes);
 
   const id = randomBytes(16).toString('base64url');
   const key = fileKey(userId, id);
@@ -159,17 +164,14 @@ async function createRecord(deps: Deps, record: FileRecord, quotaBytes: number):
   }
 }
 
-export async function listFiles(
-  deps: Deps,
-  userId: string,
-  opts: { limit: number; cursor?: string },
-): Promise<Page<FileRecord>> {
-  return deps.store.files.list(userId, opts);
-}
-
-export async function usage(deps: Deps, userId: string, limits: Entitlements) {
-  const used = await deps.store.files.usage(userId);
-  return { ...used, quotaBytes: limits.fileQuotaBytes, fileMaxBytes: limits.fileMaxBytes };
+/** A page of the user's files, newest first, with the storage used and what the plan allows. */
+export async function listFiles(deps: Deps, profile: Profile, opts: { limit: number; cursor?: string }) {
+  const [limits, page, used] = await Promise.all([
+    entitlementsOf(deps, profile),
+    deps.store.files.list(profile.userId, opts),
+    deps.store.files.usage(profile.userId),
+  ]);
+  return { page, usage: { ...used, quotaBytes: limits.fileQuotaBytes, fileMaxBytes: limits.fileMaxBytes } };
 }
 
 const notFound = () => new AppError('NOT_FOUND', 'No such file.');

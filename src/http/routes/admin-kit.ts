@@ -1,25 +1,31 @@
 /**
- * What the /api/admin route files share: the admin-only guard (run right after authentication,
- * before the body is parsed, so a non-admin learns nothing but 403), the acting administrator,
- * and how users and audit events are shown.
+ * What the /api/admin route files share: the admin scope (the signed-in scope with the admin-only
+ * guard right after authentication, before the body is parsed, so a non-admin learns nothing but
+ * 403), the acting administrator, and how users and audit events are shown.
  */
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../domain/errors.ts';
-import type { Plan } from '../../domain/plans.ts';
-import type { AuditEvent, Profile } from '../../ports/store.ts';
+import type { AuditEvent } from '../../ports/store.ts';
+import type { AdminUser } from '../../services/admin.service.ts';
 import type { Deps } from '../../services/deps.ts';
-import { entitlementsOf } from '../../services/entitlements.ts';
+import { callerId, principalOf, signedInRoutes } from '../signed-in.ts';
+import type { App } from './route-kit.ts';
 
-export const actor = (request: FastifyRequest) =>
-  (request.principal as NonNullable<FastifyRequest['principal']>).userId;
+/** The acting administrator's user id. */
+export const actor = callerId;
 
-export async function requireAdmin(request: FastifyRequest): Promise<void> {
-  if (!request.principal?.groups.includes('admin')) {
+async function requireAdmin(request: FastifyRequest): Promise<void> {
+  if (!principalOf(request).groups.includes('admin')) {
     throw new AppError('FORBIDDEN', 'This needs the admin role.');
   }
 }
 
-const userOut = (p: Profile, plan: Plan) => ({
+/** The scope of every /api/admin route: signed in, then in the admin group, before the body is read. */
+export const adminScope = (app: App, routes: (scope: App) => Promise<void>) =>
+  signedInRoutes(app, routes, { guard: requireAdmin });
+
+/** A user as the admin lists show them, with the plan their billing state gives. */
+export const adminUserOut = ({ profile: p, plan }: AdminUser) => ({
   user_id: p.userId,
   email: p.email,
   name: p.name,
@@ -30,10 +36,6 @@ const userOut = (p: Profile, plan: Plan) => ({
   plan,
   created_at: p.createdAt,
 });
-
-/** A user as the admin lists show them, with the plan their billing state gives. */
-export const adminUserOut = async (deps: Deps, p: Profile) =>
-  userOut(p, (await entitlementsOf(deps, p)).plan);
 
 export const eventOut = (e: AuditEvent) => ({
   id: e.id,

@@ -1,7 +1,8 @@
 /**
  * /api/admin/users/:id and what hangs off it: one user as the console shows them (profile, plan,
  * sessions, linked providers), their invoices, signing one of their sessions out, and refunding one
- * of their invoices. Admin only, like the rest of /api/admin; an unknown user is 404.
+ * of their invoices. Admin only, like the rest of /api/admin: admin.routes.ts registers these inside
+ * its admin scope (admin-kit.ts), whose guard they rely on. An unknown user is 404.
  */
 import { Type } from 'typebox';
 import {
@@ -14,20 +15,17 @@ import { meta } from '../plugins/auth.ts';
 import { AdminInvoices, AdminUserDetail, UserRefundBody, UserSessionParams } from '../schemas/admin.ts';
 import { RefundAnswer } from '../schemas/billing.ts';
 import { UserIdParams } from '../schemas/users.ts';
-import { actor, adminUserOut, eventOut, peopleOf, requireAdmin } from './admin-kit.ts';
+import { actor, adminUserOut, eventOut, peopleOf } from './admin-kit.ts';
 import { identityOut, invoiceOut, providerNames, refundOut, sessionOut } from './outputs.ts';
-import { type App, type RouteOptions, signedIn } from './route-kit.ts';
+import type { App, RouteOptions } from './route-kit.ts';
 
 export async function adminUserRoutes(app: App, { deps }: RouteOptions) {
-  const guard = [app.authenticate, requireAdmin];
   const tags = ['Administration'];
 
   app.get(
     '/users/:id',
     {
-      preParsing: guard,
       schema: {
-        security: signedIn,
         tags,
         summary:
           'One user: profile, plan and subscription, live sessions, linked sign-in providers, recent events',
@@ -41,7 +39,7 @@ export async function adminUserRoutes(app: App, { deps }: RouteOptions) {
       const names = providerNames(deps);
       return {
         user: {
-          ...(await adminUserOut(deps, d.profile)),
+          ...adminUserOut(d),
           phone_number: d.profile.phoneNumber,
           ...(d.profile.address ? { address: d.profile.address } : {}),
           has_password: d.user.hasPassword,
@@ -58,9 +56,7 @@ export async function adminUserRoutes(app: App, { deps }: RouteOptions) {
   app.get(
     '/users/:id/invoices',
     {
-      preParsing: guard,
       schema: {
-        security: signedIn,
         tags,
         summary: "The user's invoices, newest first, from the billing provider, with what was refunded",
         params: UserIdParams,
@@ -76,9 +72,7 @@ export async function adminUserRoutes(app: App, { deps }: RouteOptions) {
   app.delete(
     '/users/:id/sessions/:session',
     {
-      preParsing: guard,
       schema: {
-        security: signedIn,
         tags,
         summary: 'Sign one of the user’s devices out (its session ends at once)',
         params: UserSessionParams,
@@ -95,9 +89,7 @@ export async function adminUserRoutes(app: App, { deps }: RouteOptions) {
   app.post(
     '/users/:id/refunds',
     {
-      preParsing: guard,
       schema: {
-        security: signedIn,
         tags,
         summary: "Refund one of the user's invoices, in full or in part",
         description:

@@ -1,11 +1,9 @@
 /** /api/auth/*: the token API for API clients (Authentication section of API.md). */
 import { AppError } from '../../domain/errors.ts';
-import * as account from '../../services/account.service.ts';
 import * as auth from '../../services/auth.service.ts';
 import { bearerToken, meta } from '../plugins/auth.ts';
 import {
   ChallengeOrTokens,
-  ChangePasswordBody,
   ConfirmBody,
   EmailBody,
   MfaBody,
@@ -16,12 +14,10 @@ import {
   SignUpAnswer,
   SignUpBody,
   TokensBody,
-  TotpCodeBody,
-  TotpSetupAnswer,
-  TotpVerifyAnswer,
 } from '../schemas/auth.ts';
 import { Message } from '../schemas/common.ts';
-import { type App, credentialLimit, type RouteOptions, signedIn, tokensBody } from './route-kit.ts';
+import { accountRoutes } from './account.routes.ts';
+import { type App, credentialLimit, type RouteOptions, tokensBody } from './route-kit.ts';
 
 const ACCEPTED = 'If the address can receive mail, a message is on its way.';
 
@@ -196,129 +192,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
     },
   );
 
-  app.post(
-    '/change-password',
-    {
-      ...limited,
-      preParsing: app.authenticate,
-      schema: {
-        security: signedIn,
-        tags,
-        summary: 'Change the password (signs out every other session)',
-        body: ChangePasswordBody,
-        response: { 200: Message },
-      },
-    },
-    async (request, reply) => {
-      const principal = request.principal as NonNullable<typeof request.principal>;
-      const { newSessionCookie } = await account.changePassword(
-        deps,
-        principal,
-        { currentPassword: request.body.current_password, newPassword: request.body.new_password },
-        meta(request),
-      );
-      if (newSessionCookie) {
-        app.sessionCookie.set(reply, newSessionCookie);
-        return { message: 'Password changed. Every other device has been signed out.' };
-      }
-      return {
-        message: 'Password changed. Every session has been signed out: sign in again with the new password.',
-      };
-    },
-  );
-
-  app.post(
-    '/mfa/totp/setup',
-    {
-      preParsing: app.authenticate,
-      schema: {
-        security: signedIn,
-        tags,
-        summary: 'Start TOTP enrolment: a secret, an otpauth URI and a QR code',
-        response: { 200: TotpSetupAnswer },
-      },
-    },
-    async (request) => {
-      const out = await account.startTotpSetup(
-        deps,
-        request.principal as NonNullable<typeof request.principal>,
-      );
-      return { secret: out.secret, otpauth_uri: out.otpauthUri, qr_svg: out.qrSvg };
-    },
-  );
-
-  app.post(
-    '/mfa/totp/verify',
-    {
-      preParsing: app.authenticate,
-      schema: {
-        security: signedIn,
-        tags,
-        summary: 'Finish TOTP enrolment with a code; returns recovery codes',
-        body: TotpCodeBody,
-        response: { 200: TotpVerifyAnswer },
-      },
-    },
-    async (request) => {
-      const out = await account.verifyTotpSetup(
-        deps,
-        request.principal as NonNullable<typeof request.principal>,
-        request.body.code,
-        meta(request),
-      );
-      return {
-        message: 'Two-step verification is on. Keep these recovery codes somewhere safe: each works once.',
-        recovery_codes: out.recoveryCodes,
-      };
-    },
-  );
-
-  app.delete(
-    '/mfa/totp',
-    {
-      preParsing: app.authenticate,
-      schema: {
-        security: signedIn,
-        tags,
-        summary: 'Turn TOTP off (needs a current code)',
-        body: TotpCodeBody,
-        response: { 200: Message },
-      },
-    },
-    async (request) => {
-      await account.disableTotp(
-        deps,
-        request.principal as NonNullable<typeof request.principal>,
-        request.body.code,
-        meta(request),
-      );
-      return { message: 'Two-step verification is off.' };
-    },
-  );
-
-  app.post(
-    '/mfa/recovery-codes',
-    {
-      preParsing: app.authenticate,
-      schema: {
-        security: signedIn,
-        tags,
-        summary: 'Replace the recovery codes (needs a current TOTP code)',
-        body: TotpCodeBody,
-        response: { 200: TotpVerifyAnswer },
-      },
-    },
-    async (request) => {
-      const out = await account.regenerateRecoveryCodes(
-        deps,
-        request.principal as NonNullable<typeof request.principal>,
-        request.body.code,
-        meta(request),
-      );
-      return {
-        message: 'New recovery codes issued; the old ones no longer work.',
-        recovery_codes: out.recoveryCodes,
-      };
-    },
-  );
+  // The signed-in operations on the account (password, MFA): account.routes.ts. Without this
+  // plugin's options: their prefix would be added a second time.
+  await app.register(accountRoutes, { deps, verifier });
 }

@@ -7,7 +7,6 @@ import {
   startCheckout,
   subscriptionView,
 } from '../../services/billing.service.ts';
-import { getProfile } from '../../services/users.service.ts';
 import { meta } from '../plugins/auth.ts';
 import {
   ChangePlanAnswer,
@@ -18,17 +17,11 @@ import {
   SubscriptionAnswer,
   UrlAnswer,
 } from '../schemas/billing.ts';
+import { callerId, callerProfile, signedInRoutes } from '../signed-in.ts';
 import { invoiceOut } from './outputs.ts';
-import { type App, type RouteOptions, signedIn } from './route-kit.ts';
+import type { App, RouteOptions } from './route-kit.ts';
 
 export async function billingRoutes(app: App, { deps }: RouteOptions) {
-  const profileOf = async (request: {
-    principal: { userId: string } | null;
-    profile: import('../../ports/store.ts').Profile | null;
-  }) =>
-    request.profile ??
-    (await getProfile(deps, (request.principal as NonNullable<typeof request.principal>).userId));
-
   app.get(
     '/plans',
     {
@@ -41,87 +34,81 @@ export async function billingRoutes(app: App, { deps }: RouteOptions) {
     async () => ({ plans: listPlans(deps) }),
   );
 
-  app.post(
-    '/checkout',
-    {
-      preParsing: app.authenticate,
-      schema: {
-        security: signedIn,
-        tags: ['Billing'],
-        summary: 'A checkout page for a paid plan (Stripe Checkout, or the local simulator)',
-        description:
-          "The plan changes only from the provider's own state (its verified webhook, or the app asking it), never on the redirect back. Opening a checkout expires the ones opened before it. 409 CONFLICT when a subscription exists: change it with POST /api/billing/change-plan.",
-        body: CheckoutBody,
-        response: { 200: UrlAnswer },
+  await signedInRoutes(app, (scope) => {
+    scope.post(
+      '/checkout',
+      {
+        schema: {
+          tags: ['Billing'],
+          summary: 'A checkout page for a paid plan (Stripe Checkout, or the local simulator)',
+          description:
+            "The plan changes only from the provider's own state (its verified webhook, or the app asking it), never on the redirect back. Opening a checkout expires the ones opened before it. 409 CONFLICT when a subscription exists: change it with POST /api/billing/change-plan.",
+          body: CheckoutBody,
+          response: { 200: UrlAnswer },
+        },
       },
-    },
-    async (request) => startCheckout(deps, await profileOf(request), request.body.plan, meta(request)),
-  );
+      async (request) =>
+        startCheckout(deps, await callerProfile(deps, request), request.body.plan, meta(request)),
+    );
 
-  app.post(
-    '/change-plan',
-    {
-      preParsing: app.authenticate,
-      schema: {
-        security: signedIn,
-        tags: ['Billing'],
-        summary: 'Switch the subscription to another paid plan',
-        description:
-          'An upgrade takes effect now, prorated as Stripe does by default: a credit for the unused time on the old plan and a charge for the rest of the period on the new one, both on the next invoice. A downgrade takes effect when the period ends; choosing the current plan drops a waiting downgrade. 409 CONFLICT without a live subscription, while a payment is failing, or while the subscription is set to end. The plan shown changes when the webhook arrives.',
-        body: ChangePlanBody,
-        response: { 200: ChangePlanAnswer },
+    scope.post(
+      '/change-plan',
+      {
+        schema: {
+          tags: ['Billing'],
+          summary: 'Switch the subscription to another paid plan',
+          description:
+            'An upgrade takes effect now, prorated as Stripe does by default: a credit for the unused time on the old plan and a charge for the rest of the period on the new one, both on the next invoice. A downgrade takes effect when the period ends; choosing the current plan drops a waiting downgrade. 409 CONFLICT without a live subscription, while a payment is failing, or while the subscription is set to end. The plan shown changes when the webhook arrives.',
+          body: ChangePlanBody,
+          response: { 200: ChangePlanAnswer },
+        },
       },
-    },
-    async (request) => changePlan(deps, await profileOf(request), request.body.plan, meta(request)),
-  );
+      async (request) =>
+        changePlan(deps, await callerProfile(deps, request), request.body.plan, meta(request)),
+    );
 
-  app.post(
-    '/portal',
-    {
-      preParsing: app.authenticate,
-      schema: {
-        security: signedIn,
-        tags: ['Billing'],
-        summary: 'The billing portal: change plan, cancel, payment methods, invoices',
-        response: { 200: UrlAnswer },
+    scope.post(
+      '/portal',
+      {
+        schema: {
+          tags: ['Billing'],
+          summary: 'The billing portal: change plan, cancel, payment methods, invoices',
+          response: { 200: UrlAnswer },
+        },
       },
-    },
-    async (request) => {
-      const { url } = await openPortal(deps, await profileOf(request));
-      return { url };
-    },
-  );
+      async (request) => {
+        const { url } = await openPortal(deps, await callerProfile(deps, request));
+        return { url };
+      },
+    );
 
-  app.get(
-    '/subscription',
-    {
-      preParsing: app.authenticate,
-      schema: {
-        security: signedIn,
-        tags: ['Billing'],
-        summary: 'The current plan and subscription state; poll it after checkout',
-        description:
-          'Also compares the stored state with the billing provider at most once a minute per user, so a lost webhook does not leave the page wrong.',
-        response: { 200: SubscriptionAnswer },
+    scope.get(
+      '/subscription',
+      {
+        schema: {
+          tags: ['Billing'],
+          summary: 'The current plan and subscription state; poll it after checkout',
+          description:
+            'Also compares the stored state with the billing provider at most once a minute per user, so a lost webhook does not leave the page wrong.',
+          response: { 200: SubscriptionAnswer },
+        },
       },
-    },
-    async (request) => subscriptionView(deps, await profileOf(request), { reconcile: true }),
-  );
+      async (request) => subscriptionView(deps, await callerProfile(deps, request), { reconcile: true }),
+    );
 
-  app.get(
-    '/invoices',
-    {
-      preParsing: app.authenticate,
-      schema: {
-        security: signedIn,
-        tags: ['Billing'],
-        summary: 'Invoices, newest first',
-        response: { 200: InvoicesAnswer },
+    scope.get(
+      '/invoices',
+      {
+        schema: {
+          tags: ['Billing'],
+          summary: 'Invoices, newest first',
+          response: { 200: InvoicesAnswer },
+        },
       },
-    },
-    async (request) => {
-      const invoices = await listInvoices(deps, (await profileOf(request)).userId);
-      return { invoices: invoices.map(invoiceOut) };
-    },
-  );
+      async (request) => {
+        const invoices = await listInvoices(deps, callerId(request));
+        return { invoices: invoices.map(invoiceOut) };
+      },
+    );
+  });
 }

@@ -1,42 +1,33 @@
-/** GET /api/data: the protected demo resource, gated by plan. */
-import { DEMO_ITEMS } from '../../domain/demo-data.ts';
-import { planIncludes } from '../../domain/plans.ts';
-import { entitlementsOf } from '../../services/entitlements.ts';
-import { getProfile } from '../../services/users.service.ts';
+/** GET /api/data: the protected demo resource, gated by plan (services/data.service.ts). */
+import { dataFor } from '../../services/data.service.ts';
 import { DataAnswer } from '../schemas/users.ts';
-import { type App, type RouteOptions, signedIn } from './route-kit.ts';
+import { callerProfile, signedInRoutes } from '../signed-in.ts';
+import type { App, RouteOptions } from './route-kit.ts';
 
 export async function dataRoutes(app: App, { deps }: RouteOptions) {
-  app.get(
-    '',
-    {
-      preParsing: app.authenticate,
-      schema: {
-        security: signedIn,
-        tags: ['Data'],
-        summary: 'The demo resource: items above your plan are listed as locked, without their body',
-        response: { 200: DataAnswer },
+  await signedInRoutes(app, (scope) => {
+    scope.get(
+      '',
+      {
+        schema: {
+          tags: ['Data'],
+          summary: 'The demo resource: items above your plan are listed as locked, without their body',
+          response: { 200: DataAnswer },
+        },
       },
-    },
-    async (request) => {
-      const principal = request.principal as NonNullable<typeof request.principal>;
-      const { plan } = await entitlementsOf(
-        deps,
-        request.profile ?? (await getProfile(deps, principal.userId)),
-      );
-      return {
-        plan,
-        data: DEMO_ITEMS.map((item) => {
-          const open = planIncludes(plan, item.requiredPlan);
-          return {
+      async (request) => {
+        const { plan, items } = await dataFor(deps, await callerProfile(deps, request));
+        return {
+          plan,
+          data: items.map((item) => ({
             id: item.id,
             title: item.title,
             required_plan: item.requiredPlan,
-            locked: !open,
-            ...(open ? { body: item.body } : {}),
-          };
-        }),
-      };
-    },
-  );
+            locked: item.body === undefined,
+            ...(item.body === undefined ? {} : { body: item.body }),
+          })),
+        };
+      },
+    );
+  });
 }

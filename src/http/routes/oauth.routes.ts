@@ -21,7 +21,8 @@ import {
   UrlAnswer,
 } from '../schemas/oauth.ts';
 import { createBrowserCookie } from '../session-cookie.ts';
-import { type App, credentialLimit, type RouteOptions, signedIn } from './route-kit.ts';
+import { principalOf, signedInRoutes } from '../signed-in.ts';
+import { type App, credentialLimit, type RouteOptions } from './route-kit.ts';
 
 /** The MFA challenge a social sign-in ended in lives as long as the challenge itself. */
 const CHALLENGE_COOKIE_SECONDS = 180;
@@ -87,37 +88,37 @@ export async function oauthRoutes(app: App, { deps, verifier }: RouteOptions) {
     },
   );
 
-  app.post(
-    '/:provider/link',
-    {
-      ...limited,
-      preParsing: app.authenticate,
-      preValidation: async (request) => {
-        request.body ??= {};
+  await signedInRoutes(app, (scope) => {
+    scope.post(
+      '/:provider/link',
+      {
+        ...limited,
+        preValidation: async (request) => {
+          request.body ??= {};
+        },
+        schema: {
+          tags,
+          summary: 'Link a provider to the signed-in browser user: the URL to send the browser to',
+          params: ProviderParams,
+          body: LinkBody,
+          response: { 200: UrlAnswer },
+        },
       },
-      schema: {
-        security: signedIn,
-        tags,
-        summary: 'Link a provider to the signed-in browser user: the URL to send the browser to',
-        params: ProviderParams,
-        body: LinkBody,
-        response: { 200: UrlAnswer },
+      async (request, reply) => {
+        const principal = principalOf(request);
+        if (principal.via !== 'cookie') {
+          throw new AppError('BAD_REQUEST', 'Linking happens in the browser: sign in there first.');
+        }
+        const returnTo = social.checkedReturnTo(deps, request.body.return_to, social.LINK_RETURN);
+        const { cookieValue, url } = await social.startFlow(deps, request.params.provider, {
+          returnTo,
+          linkUserId: principal.userId,
+        });
+        flowCookie.set(reply, cookieValue);
+        return { url };
       },
-    },
-    async (request, reply) => {
-      const principal = request.principal as NonNullable<typeof request.principal>;
-      if (principal.via !== 'cookie') {
-        throw new AppError('BAD_REQUEST', 'Linking happens in the browser: sign in there first.');
-      }
-      const returnTo = social.checkedReturnTo(deps, request.body.return_to, social.LINK_RETURN);
-      const { cookieValue, url } = await social.startFlow(deps, request.params.provider, {
-        returnTo,
-        linkUserId: principal.userId,
-      });
-      flowCookie.set(reply, cookieValue);
-      return { url };
-    },
-  );
+    );
+  });
 
   app.get(
     '/:provider/callback',

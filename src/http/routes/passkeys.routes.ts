@@ -21,7 +21,8 @@ import {
   RenamePasskeyBody,
 } from '../schemas/passkeys.ts';
 import { createBrowserCookie } from '../session-cookie.ts';
-import { type App, credentialLimit, type RouteOptions, signedIn } from './route-kit.ts';
+import { principalOf, signedInRoutes } from '../signed-in.ts';
+import { type App, credentialLimit, type RouteOptions } from './route-kit.ts';
 import { startSession } from './session.routes.ts';
 
 const passkeyOut = (p: Passkey) => ({
@@ -38,7 +39,6 @@ export async function passkeyRoutes(app: App, { deps }: RouteOptions) {
   const limited = { config: credentialLimit };
   const checkOrigin = createOriginCheck(deps);
   const ceremony = createBrowserCookie(deps.config, 'gh_webauthn', CHALLENGE_TTL_SECONDS);
-  const principalOf = (request: FastifyRequest) => request.principal as NonNullable<typeof request.principal>;
   /** The challenge handle this browser was given, spent from the cookie as it is read. */
   const takeHandle = (request: FastifyRequest, reply: FastifyReply): string => {
     const handle = ceremony.read(request);
@@ -51,106 +51,99 @@ export async function passkeyRoutes(app: App, { deps }: RouteOptions) {
     return handle;
   };
 
-  app.post(
-    '/users/me/passkeys/options',
-    {
-      preParsing: app.authenticate,
-      schema: {
-        security: signedIn,
-        tags,
-        summary: 'Start adding a passkey: options for navigator.credentials.create (sets gh_webauthn)',
-        response: { 200: OptionsAnswer },
+  await signedInRoutes(app, (scope) => {
+    scope.post(
+      '/users/me/passkeys/options',
+      {
+        schema: {
+          tags,
+          summary: 'Start adding a passkey: options for navigator.credentials.create (sets gh_webauthn)',
+          response: { 200: OptionsAnswer },
+        },
       },
-    },
-    async (request, reply) => {
-      const { options, handle } = await passkeys.startRegistration(
-        deps,
-        principalOf(request),
-        request.headers.origin,
-      );
-      ceremony.set(reply, handle);
-      return { options };
-    },
-  );
-
-  app.post(
-    '/users/me/passkeys',
-    {
-      ...limited,
-      preParsing: app.authenticate,
-      schema: {
-        security: signedIn,
-        tags,
-        summary: "Finish adding a passkey with the browser's answer (needs the gh_webauthn cookie)",
-        body: RegisterPasskeyBody,
-        response: { 201: PasskeyAnswer },
+      async (request, reply) => {
+        const { options, handle } = await passkeys.startRegistration(
+          deps,
+          principalOf(request),
+          request.headers.origin,
+        );
+        ceremony.set(reply, handle);
+        return { options };
       },
-    },
-    async (request, reply) => {
-      const handle = takeHandle(request, reply);
-      const passkey = await passkeys.finishRegistration(
-        deps,
-        principalOf(request),
-        { handle, response: request.body.response, name: request.body.name?.trim() || 'Passkey' },
-        meta(request),
-      );
-      return reply.status(201).send({ passkey: passkeyOut(passkey) });
-    },
-  );
+    );
 
-  app.get(
-    '/users/me/passkeys',
-    {
-      preParsing: app.authenticate,
-      schema: { security: signedIn, tags, summary: "The user's passkeys", response: { 200: PasskeyList } },
-    },
-    async (request) => ({
-      passkeys: (await passkeys.listPasskeys(deps, principalOf(request))).map(passkeyOut),
-    }),
-  );
-
-  app.patch(
-    '/users/me/passkeys/:id',
-    {
-      preParsing: app.authenticate,
-      schema: {
-        security: signedIn,
-        tags,
-        summary: 'Rename a passkey',
-        params: PasskeyParams,
-        body: RenamePasskeyBody,
-        response: { 200: PasskeyAnswer },
+    scope.post(
+      '/users/me/passkeys',
+      {
+        ...limited,
+        schema: {
+          tags,
+          summary: "Finish adding a passkey with the browser's answer (needs the gh_webauthn cookie)",
+          body: RegisterPasskeyBody,
+          response: { 201: PasskeyAnswer },
+        },
       },
-    },
-    async (request) => {
-      const passkey = await passkeys.renamePasskey(
-        deps,
-        principalOf(request),
-        request.params.id,
-        request.body.name.trim(),
-        meta(request),
-      );
-      return { passkey: passkeyOut(passkey) };
-    },
-  );
-
-  app.delete(
-    '/users/me/passkeys/:id',
-    {
-      preParsing: app.authenticate,
-      schema: {
-        security: signedIn,
-        tags,
-        summary: 'Remove a passkey (409 LAST_SIGN_IN_METHOD if it is the only way to sign in)',
-        params: PasskeyParams,
-        response: { 204: Type.Null() },
+      async (request, reply) => {
+        const handle = takeHandle(request, reply);
+        const passkey = await passkeys.finishRegistration(
+          deps,
+          principalOf(request),
+          { handle, response: request.body.response, name: request.body.name?.trim() || 'Passkey' },
+          meta(request),
+        );
+        return reply.status(201).send({ passkey: passkeyOut(passkey) });
       },
-    },
-    async (request, reply) => {
-      await passkeys.removePasskey(deps, principalOf(request), request.params.id, meta(request));
-      return reply.status(204).send(null);
-    },
-  );
+    );
+
+    scope.get(
+      '/users/me/passkeys',
+      {
+        schema: { tags, summary: "The user's passkeys", response: { 200: PasskeyList } },
+      },
+      async (request) => ({
+        passkeys: (await passkeys.listPasskeys(deps, principalOf(request))).map(passkeyOut),
+      }),
+    );
+
+    scope.patch(
+      '/users/me/passkeys/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Rename a passkey',
+          params: PasskeyParams,
+          body: RenamePasskeyBody,
+          response: { 200: PasskeyAnswer },
+        },
+      },
+      async (request) => {
+        const passkey = await passkeys.renamePasskey(
+          deps,
+          principalOf(request),
+          request.params.id,
+          request.body.name.trim(),
+          meta(request),
+        );
+        return { passkey: passkeyOut(passkey) };
+      },
+    );
+
+    scope.delete(
+      '/users/me/passkeys/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Remove a passkey (409 LAST_SIGN_IN_METHOD if it is the only way to sign in)',
+          params: PasskeyParams,
+          response: { 204: Type.Null() },
+        },
+      },
+      async (request, reply) => {
+        await passkeys.removePasskey(deps, principalOf(request), request.params.id, meta(request));
+        return reply.status(204).send(null);
+      },
+    );
+  });
 
   app.post(
     '/session/passkey/options',

@@ -36,5 +36,5 @@ export const tokensBody = (t: Tokens) => ({
   token_type: t.tokenType,
 });
 
-/** OpenAPI: routes behind app.authenticate accept a Bearer access token or the session cookie. */
+/** OpenAPI: routes of the signed-in scope (../signed-in.ts) accept a Bearer access token or the session cookie. */
 export const signedIn: { [scheme: string]: string[] }[] = [{ bearer: [] }, { session: [] }];

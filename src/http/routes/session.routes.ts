@@ -9,6 +9,7 @@ import { createSession, endSession, listSessions, revokeSession } from '../../se
 import { getProfile, meOf } from '../../services/users.service.ts';
 import { createOriginCheck, meta } from '../plugins/auth.ts';
 import { Challenge, MfaBody, SessionAnswer, SessionList, SessionState, SignInBody } from '../schemas/auth.ts';
+import { callerProfile, principalOf, signedInRoutes } from '../signed-in.ts';
 import { sessionOut } from './outputs.ts';
 import { type App, credentialLimit, type RouteOptions, signedIn } from './route-kit.ts';
 
@@ -107,72 +108,69 @@ export async function sessionRoutes(app: App, { deps }: RouteOptions) {
     },
     async (request, reply) => {
       if (!(await signedInNow(request, reply))) return { user: null };
-      const principal = request.principal as NonNullable<typeof request.principal>;
-      const profile = request.profile ?? (await getProfile(deps, principal.userId));
       return {
-        user: await meOf(deps, profile),
+        user: await meOf(deps, await callerProfile(deps, request)),
         ...(request.session ? { csrf_token: request.session.csrfToken } : {}),
       };
     },
   );
 
-  app.delete(
-    '/session',
-    {
-      preParsing: app.authenticate,
-      schema: {
-        security: signedIn,
-        tags,
-        summary: 'Sign the browser out',
-        response: { 204: Type.Null() },
+  await signedInRoutes(app, (scope) => {
+    scope.delete(
+      '/session',
+      {
+        schema: {
+          tags,
+          summary: 'Sign the browser out',
+          response: { 204: Type.Null() },
+        },
       },
-    },
-    async (request, reply) => {
-      if (request.session)
-        await endSession(deps, request.session, meta(request), request.principal?.sessionCookie);
-      app.sessionCookie.clear(reply);
-      return reply.status(204).send(null);
-    },
-  );
+      async (request, reply) => {
+        if (request.session)
+          await endSession(deps, request.session, meta(request), principalOf(request).sessionCookie);
+        app.sessionCookie.clear(reply);
+        return reply.status(204).send(null);
+      },
+    );
 
-  app.get(
-    '/sessions',
-    {
-      preParsing: app.authenticate,
-      schema: {
-        security: signedIn,
-        tags,
-        summary: "The user's active browser sessions",
-        response: { 200: SessionList },
+    scope.get(
+      '/sessions',
+      {
+        schema: {
+          tags,
+          summary: "The user's active browser sessions",
+          response: { 200: SessionList },
+        },
       },
-    },
-    async (request) => {
-      const principal = request.principal as NonNullable<typeof request.principal>;
-      const sessions = await listSessions(deps, principal.userId);
-      return {
-        sessions: sessions.map((s) => ({ ...sessionOut(s), current: s.idHash === principal.sessionIdHash })),
-      };
-    },
-  );
+      async (request) => {
+        const principal = principalOf(request);
+        const sessions = await listSessions(deps, principal.userId);
+        return {
+          sessions: sessions.map((s) => ({
+            ...sessionOut(s),
+            current: s.idHash === principal.sessionIdHash,
+          })),
+        };
+      },
+    );
 
-  app.delete(
-    '/sessions/:id',
-    {
-      preParsing: app.authenticate,
-      schema: {
-        security: signedIn,
-        tags,
-        summary: 'Sign one device out',
-        params: Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{16}$' }) }),
-        response: { 204: Type.Null() },
+    scope.delete(
+      '/sessions/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Sign one device out',
+          params: Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{16}$' }) }),
+          response: { 204: Type.Null() },
+        },
       },
-    },
-    async (request, reply) => {
-      const principal = request.principal as NonNullable<typeof request.principal>;
-      if (!(await revokeSession(deps, principal.userId, request.params.id, meta(request)))) {
-        throw new AppError('NOT_FOUND', 'No such session.');
-      }
-      return reply.status(204).send(null);
-    },
-  );
+      async (request, reply) => {
+        const principal = principalOf(request);
+        if (!(await revokeSession(deps, principal.userId, request.params.id, meta(request)))) {
+          throw new AppError('NOT_FOUND', 'No such session.');
+        }
+        return reply.status(204).send(null);
+      },
+    );
+  });
 }

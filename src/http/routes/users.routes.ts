@@ -14,174 +14,158 @@ import {
   ProfileUpdateBody,
 } from '../schemas/users.ts';
 
-import { closeAfterReply, fileFrom, MULTIPART, uploadError, withUploads } from '../uploads.ts';
-import { type App, type RouteOptions, signedIn } from './route-kit.ts';
+import { callerId, principalOf, signedInRoutes } from '../signed-in.ts';
+import { fileFrom, MULTIPART, withUploads } from '../uploads.ts';
+import type { App, RouteOptions } from './route-kit.ts';
 
 const PHOTO_CACHE = 'private, max-age=31536000, immutable';
 const PHOTO_REDIRECT_CACHE = `private, max-age=${Math.floor(PHOTO_URL_SECONDS / 5)}`;
 
 export async function usersRoutes(app: App, { deps }: RouteOptions) {
-  const userId = (request: { principal: { userId: string } | null }) =>
-    (request.principal as NonNullable<typeof request.principal>).userId;
   const slowMe = async (id: string) => meOf(deps, await getProfile(deps, id));
 
-  app.get(
-    '/me',
-    {
-      preParsing: app.authenticate,
-      schema: {
-        security: signedIn,
-        tags: ['Users'],
-        summary: 'The signed-in user: identity and profile',
-        response: { 200: User },
-      },
-    },
-    // Synchronous when the store can answer from memory (see Store.peek), else the awaited reads.
-    (request, reply) => {
-      const profile = request.profile ?? profileNow(deps, userId(request));
-      // Serialized by the route's own response schema, exactly as Fastify would; the same function
-      // object on every call, so meNow can reuse the JSON while the records are unchanged.
-      const encode = reply.getSerializationFunction('200');
-      const json = profile && encode && meNow(deps, profile, encode);
-      if (json === undefined) return slowMe(userId(request));
-      // Already JSON: with a JSON content type, Fastify sends a string as it is.
-      reply.type('application/json; charset=utf-8').send(json as never);
-      return undefined;
-    },
-  );
-
-  app.put(
-    '/me',
-    {
-      preParsing: app.authenticate,
-      schema: {
-        security: signedIn,
-        tags: ['Users'],
-        summary:
-          'Update name, phone number (national or international, stored in E.164) and postal address; null clears a field',
-        description:
-          'Any other field (email, groups, plan, user_id...) is refused with 400 VALIDATION_FAILED.',
-        body: ProfileUpdateBody,
-        response: { 200: ProfileAnswer },
-      },
-    },
-    async (request) => {
-      const profile = await updateProfile(deps, userId(request), request.body, meta(request));
-      return { message: 'Profile saved.', user: await meOf(deps, profile) };
-    },
-  );
-
-  app.delete(
-    '/me',
-    {
-      preParsing: app.authenticate,
-      schema: {
-        security: signedIn,
-        tags: ['Users'],
-        summary: 'Delete the account: identity, profile, photo, files and sessions',
-        description:
-          'The account is locked first (no sign-in, every token void), then its data is removed, then the identity. A 503 means it is locked but not fully removed; an administrator can finish it.',
-        response: { 200: Message },
-      },
-    },
-    async (request, reply) => {
-      await deleteAccount(deps, userId(request), userId(request), meta(request));
-      if (request.principal?.via === 'cookie') app.sessionCookie.clear(reply);
-      return { message: 'Your account and everything in it have been deleted.' };
-    },
-  );
-
-  await withUploads(app, (scope) => {
-    scope.put(
-      '/me/photo',
+  await signedInRoutes(app, async (scope) => {
+    scope.get(
+      '/me',
       {
-        preParsing: app.authenticate,
-        config: { contentTypes: MULTIPART },
         schema: {
-          security: signedIn,
           tags: ['Users'],
-          summary: 'Set the profile photo (multipart: one PNG, JPEG or WebP file, judged by its bytes)',
-          consumes: ['multipart/form-data'],
-          response: { 200: PhotoAnswer },
+          summary: 'The signed-in user: identity and profile',
+          response: { 200: User },
+        },
+      },
+      // Synchronous when the store can answer from memory (see Store.peek), else the awaited reads.
+      (request, reply) => {
+        const profile = request.profile ?? profileNow(deps, callerId(request));
+        // Serialized by the route's own response schema, exactly as Fastify would; the same function
+        // object on every call, so meNow can reuse the JSON while the records are unchanged.
+        const encode = reply.getSerializationFunction('200');
+        const json = profile && encode && meNow(deps, profile, encode);
+        if (json === undefined) return slowMe(callerId(request));
+        // Already JSON: with a JSON content type, Fastify sends a string as it is.
+        reply.type('application/json; charset=utf-8').send(json as never);
+        return undefined;
+      },
+    );
+
+    scope.put(
+      '/me',
+      {
+        schema: {
+          tags: ['Users'],
+          summary:
+            'Update name, phone number (national or international, stored in E.164) and postal address; null clears a field',
+          description:
+            'Any other field (email, groups, plan, user_id...) is refused with 400 VALIDATION_FAILED.',
+          body: ProfileUpdateBody,
+          response: { 200: ProfileAnswer },
+        },
+      },
+      async (request) => {
+        const profile = await updateProfile(deps, callerId(request), request.body, meta(request));
+        return { message: 'Profile saved.', user: await meOf(deps, profile) };
+      },
+    );
+
+    scope.delete(
+      '/me',
+      {
+        schema: {
+          tags: ['Users'],
+          summary: 'Delete the account: identity, profile, photo, files and sessions',
+          description:
+            'The account is locked first (no sign-in, every token void), then its data is removed, then the identity. A 503 means it is locked but not fully removed; an administrator can finish it.',
+          response: { 200: Message },
         },
       },
       async (request, reply) => {
-        try {
+        await deleteAccount(deps, callerId(request), callerId(request), meta(request));
+        if (principalOf(request).via === 'cookie') app.sessionCookie.clear(reply);
+        return { message: 'Your account and everything in it have been deleted.' };
+      },
+    );
+
+    await withUploads(scope, (uploads) => {
+      uploads.put(
+        '/me/photo',
+        {
+          config: { contentTypes: MULTIPART },
+          schema: {
+            tags: ['Users'],
+            summary: 'Set the profile photo (multipart: one PNG, JPEG or WebP file, judged by its bytes)',
+            consumes: ['multipart/form-data'],
+            response: { 200: PhotoAnswer },
+          },
+        },
+        async (request) => {
           const upload = await fileFrom(request, deps.config.photoMaxBytes);
-          const { photoUrl } = await setPhoto(deps, userId(request), upload.stream, meta(request));
+          const { photoUrl } = await setPhoto(deps, callerId(request), upload.stream, meta(request));
           return { photo_url: photoUrl };
-        } catch (err) {
-          await closeAfterReply(request, reply);
-          throw uploadError(err);
-        }
+        },
+      );
+    });
+
+    scope.delete(
+      '/me/photo',
+      {
+        schema: { tags: ['Users'], summary: 'Remove the profile photo' },
+      },
+      async (request, reply) => {
+        await removePhoto(deps, callerId(request), meta(request));
+        return reply.status(204).send();
+      },
+    );
+
+    scope.get(
+      '/me/photo/:version/:size',
+      {
+        schema: {
+          tags: ['Users'],
+          summary:
+            'The profile photo as WebP (or, on S3, a 302 to a short-lived URL); the URL changes with every new photo, so it is cached for a year',
+          params: PhotoParams,
+        },
+      },
+      async (request, reply) => {
+        const size = Number(request.params.size) as 64 | 256 | 512;
+        const photo = await readPhoto(deps, callerId(request), request.params.version, size);
+        if (!photo)
+          return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'No such photo.' } });
+        // S3: the short-lived URL, the redirect cached for a fraction of its life.
+        if (photo.url !== null)
+          return reply.header('cache-control', PHOTO_REDIRECT_CACHE).redirect(photo.url, 302);
+        return reply
+          .header('content-type', 'image/webp')
+          .header('content-length', photo.blob.info.size)
+          .header('cache-control', PHOTO_CACHE)
+          .send(photo.blob.body);
+      },
+    );
+
+    scope.get(
+      '/me/activity',
+      {
+        schema: {
+          tags: ['Users'],
+          summary:
+            'Recent activity on your account (sign-ins, failures, MFA, password, files, billing), newest first',
+          description:
+            "Bookkeeping (group changes, administrators' views) is left out, so a page may hold fewer events than `limit`: follow next_cursor while there is one.",
+          querystring: ActivityQuery,
+          response: { 200: ActivityList },
+        },
+      },
+      async (request) => {
+        const { limit = '20', cursor } = request.query;
+        const page = await listOwnActivity(deps, callerId(request), {
+          limit: Number(limit),
+          ...(cursor ? { cursor } : {}),
+        });
+        return {
+          events: page.items.map((e) => ({ at: e.at, type: e.type, outcome: e.outcome, ip: e.ip })),
+          ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}),
+        };
       },
     );
   });
-
-  app.delete(
-    '/me/photo',
-    {
-      preParsing: app.authenticate,
-      schema: { security: signedIn, tags: ['Users'], summary: 'Remove the profile photo' },
-    },
-    async (request, reply) => {
-      await removePhoto(deps, userId(request), meta(request));
-      return reply.status(204).send();
-    },
-  );
-
-  app.get(
-    '/me/photo/:version/:size',
-    {
-      preParsing: app.authenticate,
-      schema: {
-        security: signedIn,
-        tags: ['Users'],
-        summary:
-          'The profile photo as WebP (or, on S3, a 302 to a short-lived URL); the URL changes with every new photo, so it is cached for a year',
-        params: PhotoParams,
-      },
-    },
-    async (request, reply) => {
-      const size = Number(request.params.size) as 64 | 256 | 512;
-      const photo = await readPhoto(deps, userId(request), request.params.version, size);
-      if (!photo) return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'No such photo.' } });
-      // S3: the short-lived URL, the redirect cached for a fraction of its life.
-      if (photo.url !== null)
-        return reply.header('cache-control', PHOTO_REDIRECT_CACHE).redirect(photo.url, 302);
-      return reply
-        .header('content-type', 'image/webp')
-        .header('content-length', photo.blob.info.size)
-        .header('cache-control', PHOTO_CACHE)
-        .send(photo.blob.body);
-    },
-  );
-
-  app.get(
-    '/me/activity',
-    {
-      preParsing: app.authenticate,
-      schema: {
-        security: signedIn,
-        tags: ['Users'],
-        summary:
-          'Recent activity on your account (sign-ins, failures, MFA, password, files, billing), newest first',
-        description:
-          "Bookkeeping (group changes, administrators' views) is left out, so a page may hold fewer events than `limit`: follow next_cursor while there is one.",
-        querystring: ActivityQuery,
-        response: { 200: ActivityList },
-      },
-    },
-    async (request) => {
-      const { limit = '20', cursor } = request.query;
-      const page = await listOwnActivity(deps, userId(request), {
-        limit: Number(limit),
-        ...(cursor ? { cursor } : {}),
-      });
-      return {
-        events: page.items.map((e) => ({ at: e.at, type: e.type, outcome: e.outcome, ip: e.ip })),
-        ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}),
-      };
-    },
-  );
 }

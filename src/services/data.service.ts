@@ -1,0 +1,27 @@
+/**
+ * The demo resource behind GET /api/data: every item, with those above the caller's plan locked.
+ * A locked item never carries its body out of here, so no route can show it by mistake.
+ */
+import { DEMO_ITEMS } from '../domain/demo-data.ts';
+import { type Plan, planIncludes } from '../domain/plans.ts';
+import type { Profile } from '../ports/store.ts';
+import type { Deps } from './deps.ts';
+import { entitlementsOf } from './entitlements.ts';
+
+export interface DataItem {
+  readonly id: string;
+  readonly title: string;
+  readonly requiredPlan: Plan;
+  /** Absent when the item is locked. */
+  readonly body?: string;
+}
+
+export async function dataFor(deps: Deps, profile: Profile): Promise<{ plan: Plan; items: DataItem[] }> {
+  const { plan } = await entitlementsOf(deps, profile);
+  return {
+    plan,
+    items: DEMO_ITEMS.map(({ id, title, body, requiredPlan }) =>
+      planIncludes(plan, requiredPlan) ? { id, title, requiredPlan, body } : { id, title, requiredPlan },
+    ),
+  };
+}
