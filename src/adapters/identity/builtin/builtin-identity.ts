@@ -146,6 +146,7 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
     issuer: opts.issuer,
     clientId: opts.clientId,
     getJwks: () => ctx.keys.jwks(),
+    verificationKey: ctx.keys.verificationKey,
     rotateKeys: () => ctx.keys.rotate(),
     passkeys: createBuiltinPasskeys(ctx, {
       assertMaySignIn,
