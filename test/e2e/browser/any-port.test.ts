@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { freePort } from '../../helpers/cognito-local.ts';
+import { freePort } from '../../helpers/kit.ts';
 import { launchChromium, open, PASSWORD, passwordField, signIn, startServer } from './browser-kit.ts';
 
 let browser: Browser;

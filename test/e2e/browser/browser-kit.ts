@@ -16,7 +16,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import sharp from 'sharp';
 import { GATEHOUSE_NODE_ARGS, ROOT } from '../../../bench/servers.ts';
 import { settings } from '../../../src/config/settings.ts';
-import { freePort } from '../../helpers/cognito-local.ts';
+import { freePort } from '../../helpers/kit.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const PASSWORD = 'correct horse battery staple violin';
