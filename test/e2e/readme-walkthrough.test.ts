@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { settings } from '../../src/config/settings.ts';
-import { freePort } from '../helpers/kit.ts';
+import { freePort, waitFor } from '../helpers/kit.ts';
 
 /** The environment without Gatehouse's settings: the server gets PORT and DATA_DIR, nothing else. */
 const withoutSettings = (env: NodeJS.ProcessEnv) => {
@@ -45,14 +45,14 @@ test('the README walk-through works as written, on a port other than 3000', asyn
     server.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   });
-  for (let i = 0; i < 100; i++) {
-    const ok = await fetch(`${origin}/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitFor(
+    () =>
+      fetch(`${origin}/health`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    { what: `${origin}/health`, timeoutMs: 10_000 },
+  );
 
   const run = spawnSync('bash', ['-euo', 'pipefail', '-c', block], {
     cwd: dir,

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { freePort } from '../helpers/kit.ts';
+import { freePort, waitFor } from '../helpers/kit.ts';
 
 async function start(
   env: Record<string, string>,
@@ -90,8 +90,9 @@ test('the banner names the address actually served: PORT alone, or PORT=0 (a fre
   child.stdout?.on('data', (d) => (out += d));
   child.stderr?.on('data', (d) => (out += d));
   // A busy machine (the whole suite beside it) can take tens of seconds to load tsx and start.
-  for (let i = 0; i < 600 && !banner(out); i++) await new Promise((r) => setTimeout(r, 100));
-  const line = banner(out);
+  const line = await waitFor(() => banner(out), { what: 'the banner', timeoutMs: 60_000 }).catch(
+    () => undefined,
+  );
   assert.ok(line?.port && line.port > 0, out);
   assert.equal(
     line.msg,
