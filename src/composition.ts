@@ -154,7 +154,6 @@ async function createIdentityProvider(
     clientId: config.cognitoClientId,
     ...(clientSecret ? { clientSecret } : {}),
     ...(endpoint && jwksUri ? { endpoint, jwksUri } : {}),
-    clock,
     log,
   });
   return { identity, passkeys: cognitoPasskeys };

@@ -9,7 +9,7 @@
  * - USER_NOT_CONFIRMED and USER_DISABLED are raised only after the password was found correct,
  *   so they reveal nothing to someone who does not know it.
  * - Tokens are RS256 JWTs with Cognito's claim names (sub, token_use, client_id, cognito:groups,
- *   iss, exp, iat, jti, and aud on ID tokens), verifiable with getJwks() and `issuer`.
+ *   iss, exp, iat, jti, and aud on ID tokens), verifiable with `verificationKey` and `issuer`.
  * - A challenge session is single-use, expires within minutes and dies after 5 wrong codes.
  * - A TOTP code is accepted at most once per user (RFC 6238 section 5.2), even concurrently. A
  *   right code given again inside its window is CODE_ALREADY_USED (the app can say "wait for the
@@ -21,7 +21,7 @@
  * - A user without a password (made by social sign-in) fails a password sign-in exactly like a
  *   wrong password, in similar time; a provider's word never skips the user's TOTP.
  */
-import type { JSONWebKeySet } from 'jose';
+import type { JSONWebKeySet, JWTVerifyGetKey } from 'jose';
 
 export interface Tokens {
   readonly idToken: string;
@@ -91,11 +91,18 @@ export interface IdentityProvider {
   readonly clientId: string;
 
   /**
-   * The public keys that verify this provider's tokens, including recently rotated-out ones. With
-   * `kid`, a provider that caches a remote key set refreshes it first when that kid is unknown, at
-   * most once per bounded interval, so a forged kid cannot make it fetch on every request.
+   * The public keys that verify this provider's tokens, including recently rotated-out ones (what
+   * the built-in provider publishes at /.well-known/jwks.json). Public members only.
    */
-  getJwks(opts?: { kid?: string }): Promise<JSONWebKeySet>;
+  getJwks(): Promise<JSONWebKeySet>;
+
+  /**
+   * The key for a token's protected header, as jose's jwtVerify takes it. A key rotated in (by
+   * another process, or by Cognito) is found without a restart; a provider that caches a remote
+   * key set refetches it for an unknown kid at most once per bounded interval, so a forged kid
+   * cannot make it fetch on every request. A key set that cannot be had at all is UNAVAILABLE.
+   */
+  readonly verificationKey: JWTVerifyGetKey;
 
   /**
    * Registers an unconfirmed user and sends a 6-digit confirmation code. Callers must answer every

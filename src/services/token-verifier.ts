@@ -8,13 +8,7 @@
  * once per token rather than once per request. Nothing about a token is trusted before that check. Revocation is NOT cached: every request
  * reads the user's "issued before T is void" mark, so sign-out everywhere takes effect at once.
  */
-import {
-  createLocalJWKSet,
-  decodeProtectedHeader,
-  type JWTPayload,
-  errors as joseErrors,
-  jwtVerify,
-} from 'jose';
+import { decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose';
 import { AppError } from '../domain/errors.ts';
 import type { IdentityProvider } from '../ports/identity.ts';
 import type { Store } from '../ports/store.ts';
@@ -48,8 +42,6 @@ export interface TokenVerifier {
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{2,2048}\.[A-Za-z0-9_-]{2,8192}\.[A-Za-z0-9_-]{0,1024}$/;
 const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c', 'x5t', 'crit'];
-const JWKS_MAX_AGE_MS = 60_000;
-const JWKS_MIN_REFRESH_MS = 5_000;
 
 const invalid = () => new AppError('INVALID_TOKEN', 'The access token is invalid or has expired.');
 
@@ -62,28 +54,11 @@ export function createTokenVerifier(opts: {
   const { identity, store, clock } = opts;
   const cacheSize = opts.cacheSize ?? 10_000;
   const cache = new Map<string, VerifiedToken>();
-  let keySet: ReturnType<typeof createLocalJWKSet> | null = null;
-  let loadedAt = 0;
 
-  const loadKeys = async (kid?: string): Promise<void> => {
-    keySet = createLocalJWKSet(await identity.getJwks(kid ? { kid } : {}));
-    loadedAt = clock();
-  };
-
-  const verifySignature = async (token: string, kid: string | undefined): Promise<JWTPayload> => {
-    if (!keySet || clock() - loadedAt > JWKS_MAX_AGE_MS) await loadKeys();
+  // The provider's key resolver caches and refreshes its keys (jose's JWKS sets): one cache, theirs.
+  const verifySignature = async (token: string): Promise<JWTPayload> => {
     const options = { issuer: identity.issuer, algorithms: ['RS256'], currentDate: new Date(clock()) };
-    try {
-      return (await jwtVerify(token, keySet as ReturnType<typeof createLocalJWKSet>, options)).payload;
-    } catch (err) {
-      // A kid we have not seen may be a key rotated in by another process (or by Cognito): ask the
-      // provider for it once (it bounds its own remote refreshes), then retry.
-      if (err instanceof joseErrors.JWKSNoMatchingKey && clock() - loadedAt > JWKS_MIN_REFRESH_MS) {
-        await loadKeys(kid);
-        return (await jwtVerify(token, keySet as ReturnType<typeof createLocalJWKSet>, options)).payload;
-      }
-      throw err;
-    }
+    return (await jwtVerify(token, identity.verificationKey, options)).payload;
   };
 
   const isRevoked = async (userId: string, iatSeconds: number): Promise<boolean> => {
@@ -97,7 +72,7 @@ export function createTokenVerifier(opts: {
     try {
       const header = decodeProtectedHeader(token);
       if (header.alg !== 'RS256' || FORBIDDEN_HEADERS.some((h) => h in header)) throw invalid();
-      return await verifySignature(token, header.kid);
+      return await verifySignature(token);
     } catch (err) {
       if (err instanceof AppError && err.code !== 'INVALID_TOKEN') throw err;
       throw invalid();

@@ -10,7 +10,7 @@ import { createSesMail, sesFailure } from '../../src/adapters/mail/ses/ses-mail.
 import type { Mailbox } from '../../src/domain/mail-address.ts';
 import { confirmationMail } from '../../src/domain/messages.ts';
 import { MailSendError } from '../../src/ports/mail.ts';
-import { freePort } from '../helpers/cognito-local.ts';
+import { freePort } from '../helpers/kit.ts';
 import { type Moto, startMoto } from '../helpers/moto.ts';
 import { uniqueEmail } from '../helpers/users.ts';
 import { mailContract } from './mail.contract.ts';

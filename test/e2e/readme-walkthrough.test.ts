@@ -7,19 +7,11 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { settings } from '../../src/config/settings.ts';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
+import { freePort, waitFor } from '../helpers/kit.ts';
 
 /** The environment without Gatehouse's settings: the server gets PORT and DATA_DIR, nothing else. */
 const withoutSettings = (env: NodeJS.ProcessEnv) => {
@@ -53,14 +45,14 @@ test('the README walk-through works as written, on a port other than 3000', asyn
     server.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   });
-  for (let i = 0; i < 100; i++) {
-    const ok = await fetch(`${origin}/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitFor(
+    () =>
+      fetch(`${origin}/health`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    { what: `${origin}/health`, timeoutMs: 10_000 },
+  );
 
   const run = spawnSync('bash', ['-euo', 'pipefail', '-c', block], {
     cwd: dir,

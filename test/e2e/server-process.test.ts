@@ -6,18 +6,10 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
+import { freePort, waitFor } from '../helpers/kit.ts';
 
 async function start(
   env: Record<string, string>,
@@ -98,8 +90,9 @@ test('the banner names the address actually served: PORT alone, or PORT=0 (a fre
   child.stdout?.on('data', (d) => (out += d));
   child.stderr?.on('data', (d) => (out += d));
   // A busy machine (the whole suite beside it) can take tens of seconds to load tsx and start.
-  for (let i = 0; i < 600 && !banner(out); i++) await new Promise((r) => setTimeout(r, 100));
-  const line = banner(out);
+  const line = await waitFor(() => banner(out), { what: 'the banner', timeoutMs: 60_000 }).catch(
+    () => undefined,
+  );
   assert.ok(line?.port && line.port > 0, out);
   assert.equal(
     line.msg,

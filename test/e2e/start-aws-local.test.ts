@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { freePort } from '../helpers/cognito-local.ts';
+import { freePort } from '../helpers/kit.ts';
 import { PASSWORD } from '../helpers/users.ts';
 
 test('start:aws-local serves the app in AWS mode on local stand-ins and stops cleanly', async (t) => {

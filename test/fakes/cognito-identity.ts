@@ -6,34 +6,27 @@
  *   provider; the same login always maps to the same identity id, and the answer is a fresh token;
  * - GetCredentialsForIdentity: only with a token this fake issued for that very identity.
  * Errors have Cognito's shapes ({"__type": "...", "message": "..."}, status 400). Every request is
- * recorded; tests can make the next answers fail.
+ * recorded; tests can make the next answers fail (aws-json-server.ts).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AwsJsonAnswer, type AwsJsonRequest, isSigned, startAwsJsonServer } from './aws-json-server.ts';
 
-export interface RecordedIdentityRequest {
-  readonly operation: string;
-  readonly body: Record<string, unknown>;
-  readonly headers: IncomingHttpHeaders;
-}
+export type RecordedIdentityRequest = AwsJsonRequest;
 
 export async function startFakeCognitoIdentity(opts: {
   region: string;
   identityPoolId: string;
   developerProvider: string;
 }) {
-  const requests: RecordedIdentityRequest[] = [];
   const identities = new Map<string, string>(); // developer login -> identity id
   const tokens = new Map<string, string>(); // token -> identity id
-  const failures: string[] = [];
 
-  const fail = (type: string, message: string) => ({ status: 400, body: { __type: type, message } });
-  const handle = (operation: string, body: Record<string, unknown>, headers: IncomingHttpHeaders) => {
-    const injected = failures.shift();
-    if (injected) return fail(injected, 'Injected by the test.');
+  const handle = (
+    { operation, body, headers }: AwsJsonRequest,
+    fail: (type: string, message: string) => AwsJsonAnswer,
+  ): AwsJsonAnswer => {
     if (operation === 'GetOpenIdTokenForDeveloperIdentity') {
-      if (!String(headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) {
+      if (!isSigned(headers)) {
         return fail('NotAuthorizedException', 'Missing authentication token.');
       }
       if (body.IdentityPoolId !== opts.identityPoolId) {
@@ -75,35 +68,9 @@ export async function startFakeCognitoIdentity(opts: {
     return fail('UnknownOperationException', `Unknown operation ${operation}`);
   };
 
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const operation = String(req.headers['x-amz-target'] ?? '').replace(/^AWSCognitoIdentityService\./, '');
-      let body: Record<string, unknown> = {};
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-      } catch {
-        body = {};
-      }
-      requests.push({ operation, body, headers: req.headers });
-      const out = handle(operation, body, req.headers);
-      res
-        .writeHead(out.status, { 'content-type': 'application/x-amz-json-1.1' })
-        .end(JSON.stringify(out.body));
-    });
+  return startAwsJsonServer({
+    targetPrefix: 'AWSCognitoIdentityService',
+    messageKey: 'message',
+    answer: handle,
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    requests,
-    /** The next answers fail with these Cognito error types, in order. */
-    failNext: (...types: string[]) => failures.push(...types),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }

@@ -15,7 +15,7 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { compose } from '../../src/composition.ts';
 import { loadConfig } from '../../src/config/config.ts';
-import { freePort } from '../helpers/cognito-local.ts';
+import { freePort } from '../helpers/kit.ts';
 import { PASSWORD } from '../helpers/users.ts';
 import { auditBilling } from './billing-audit.ts';
 

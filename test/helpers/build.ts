@@ -17,6 +17,7 @@ import { loadConfig } from '../../src/config/config.ts';
 import { createLogger } from '../../src/http/plugins/request-log.ts';
 import type { StoredMail } from '../../src/ports/mail.ts';
 import type { Deps } from '../../src/services/deps.ts';
+import { waitFor } from './kit.ts';
 import { refuseScans } from './refuse-scans.ts';
 
 export interface Built {
@@ -37,13 +38,8 @@ export interface Built {
   expectMail<T>(to: string, action: () => Promise<T>): Promise<T>;
 }
 
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+/** The kit's (kit.ts), here too because most route tests import their helpers from build.ts. */
+export { waitFor };
 
 /**
  * A clock frozen in the middle of the current minute, for tests that count requests up to a rate

@@ -21,7 +21,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer, type Server } from 'node:net';
+import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -32,6 +32,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import pino from 'pino';
 import { createPoolProxy, type StubbedOperation } from './cognito-local-proxy.ts';
+import { reservePort } from './kit.ts';
 
 export type { StubbedOperation } from './cognito-local-proxy.ts';
 
@@ -59,16 +60,6 @@ export interface CognitoLocal {
   external(sub: string): void;
   close(): Promise<void>;
 }
-
-export const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 let running: Promise<CognitoLocal> | null = null;
 
@@ -116,7 +107,9 @@ async function start(onCode?: (to: string, code: string) => void): Promise<Cogni
       TokenConfig: { IssuerDomain: `https://cognito-idp.${COGNITO_LOCAL_REGION}.amazonaws.com` },
     }),
   );
-  const port = await freePort();
+  // Held until cognito-local binds it (below), so no other test process is given it meanwhile.
+  const reserved = await reservePort();
+  const { port } = reserved;
   process.env.PORT = String(port);
   process.env.HOST = '127.0.0.1';
   // Admin calls are signed; cognito-local accepts any credentials.
@@ -144,11 +137,13 @@ async function start(onCode?: (to: string, code: string) => void): Promise<Cogni
   const { createDefaultServer } = require('cognito-local') as {
     createDefaultServer(logger: unknown): Promise<{ start(): Promise<Server> }>;
   };
-  const server = await (await createDefaultServer(pino({ level: 'info' }, sink))).start();
+  const starting = await createDefaultServer(pino({ level: 'info' }, sink));
+  await reserved.release();
+  const server = await starting.start();
   const pool = createPoolProxy(`http://127.0.0.1:${port}`);
   const proxy = pool.server;
-  const proxyPort = await freePort();
-  await new Promise<void>((resolve) => proxy.listen(proxyPort, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const proxyPort = (proxy.address() as { port: number }).port;
   const endpoint = `http://127.0.0.1:${proxyPort}`;
 
   const admin = new CognitoIdentityProviderClient({ region: COGNITO_LOCAL_REGION, endpoint });

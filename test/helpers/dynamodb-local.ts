@@ -5,8 +5,8 @@
  */
 import { type spawn as spawnProcess, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { freePort } from './kit.ts';
 
 export interface DynamoLocal {
   readonly endpoint: string;
@@ -14,16 +14,6 @@ export interface DynamoLocal {
   readonly credentials: { accessKeyId: string; secretAccessKey: string };
   close(): Promise<void>;
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 export async function startDynamoLocal(opts: { path?: string } = {}): Promise<DynamoLocal> {
   if (spawnSync('java', ['-version'], { stdio: 'ignore' }).status !== 0) {

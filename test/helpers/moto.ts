@@ -15,7 +15,7 @@
  * infra tests meet, in test/infra/moto-apply.test.ts).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { freePort } from './cognito-local.ts';
+import { freePort } from './kit.ts';
 
 export interface Moto {
   /** http://127.0.0.1:<port>, the endpoint of every service. */

@@ -13,7 +13,7 @@
 import { createServer, type Server } from 'node:http';
 import { decodeJwt, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import Provider, { type KoaContext } from 'oidc-provider';
-import { freePort } from './cognito-local.ts';
+import { freePort } from './kit.ts';
 
 export interface Person {
   readonly sub: string;

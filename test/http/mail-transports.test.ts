@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { simpleParser } from 'mailparser';
 import { type Built, build, waitFor } from '../helpers/build.ts';
-import { freePort } from '../helpers/cognito-local.ts';
+import { freePort } from '../helpers/kit.ts';
 import { type Moto, startMoto } from '../helpers/moto.ts';
 import { startSmtpServer, type TestSmtp } from '../helpers/smtp-server.ts';
 import { PASSWORD, uniqueEmail } from '../helpers/users.ts';

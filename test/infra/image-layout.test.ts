@@ -7,11 +7,11 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { after, test } from 'node:test';
 import { GATEHOUSE_NODE_ARGS } from '../../bench/servers.ts';
+import { freePort } from '../helpers/kit.ts';
 import { run } from './tools.ts';
 
 const repo = resolve('.');
@@ -20,14 +20,6 @@ after(() => rmSync(work, { recursive: true, force: true }));
 
 const dockerfile = readFileSync('Dockerfile', 'utf8').replace(/\\\n/g, ' ');
 const buildRun = /^RUN (node scripts\/build\.mjs .*)$/m.exec(dockerfile)?.[1];
-
-const freePort = () =>
-  new Promise<number>((done) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => done(port));
-    });
-  });
 
 const listFiles = (root: string, dir = root): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

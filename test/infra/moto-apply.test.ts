@@ -23,7 +23,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startServer } from '../e2e/browser/browser-kit.ts';
-import { freePort } from '../helpers/cognito-local.ts';
+import { freePort } from '../helpers/kit.ts';
 import { type Moto, startMoto } from '../helpers/moto.ts';
 import { cognitoClient, journey } from './moto/journey.ts';
 import { attempt, type S3Call, s3CallsOf, s3Client } from './moto/least-privilege.ts';

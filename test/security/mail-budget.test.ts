@@ -10,6 +10,7 @@ import { describe, test } from 'node:test';
 import type { StoredMail } from '../../src/ports/mail.ts';
 import { type Built, build } from '../helpers/build.ts';
 import { poolSettings, startCognitoLocal } from '../helpers/cognito-local.ts';
+import { waitFor } from '../helpers/kit.ts';
 import { confirmedUser, cookieUser, PASSWORD, signUp, uniqueEmail } from '../helpers/users.ts';
 
 type Res = Awaited<ReturnType<Built['app']['inject']>>;
@@ -33,11 +34,9 @@ const withheld = async (b: Built, to: string) =>
     (e) => e.detail.to === to,
   );
 
-/** Waits (up to 5 s) until `n` messages to `to` were withheld: the mail work runs after the answers. */
+/** Waits (up to 5 s, then fails) until `n` messages to `to` were withheld: the mail work runs after the answers. */
 async function untilWithheld(b: Built, to: string, n: number): Promise<void> {
-  for (const until = Date.now() + 5000; (await withheld(b, to)).length < n && Date.now() < until; ) {
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitFor(async () => (await withheld(b, to)).length >= n, { what: `${n} withheld mails to ${to}` });
 }
 
 const kinds = (mail: StoredMail[]) => mail.map((m) => m.kind).reverse();

@@ -6,7 +6,7 @@
  * behaviour the cognito-local proxy plays as Cognito documents it (test/helpers/cognito-local-proxy.ts:
  * refreshed tokens keep the sign-in's auth_time; a global sign-out revokes refresh tokens). Refresh
  * rotation, reuse detection and the lifetimes are the built-in provider's (Cognito rotates only
- * with rotation on, and its lifetimes are the pool's): sessions-jwt.test.ts.
+ * with rotation on, and its lifetimes are the pool's): refresh-tokens.test.ts.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

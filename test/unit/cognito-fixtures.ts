@@ -78,7 +78,7 @@ export const makeIdp = (over: Partial<CognitoIdentityOptions> = {}) =>
     userPoolId: POOL,
     clientId: CLIENT_ID,
     clientSecret: SECRET,
-    fetchJwks: async () => ({ keys: [] }),
+    fetch: (async () => Response.json({ keys: [] })) as typeof fetch,
     ...over,
   });
 

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { IDENTITY_SCHEMA } from '../../src/adapters/identity/builtin/schema.ts';
+import { IDENTITY_MIGRATIONS } from '../../src/adapters/identity/builtin/schema.ts';
 import { createSigningKeys } from '../../src/adapters/identity/builtin/signing-keys.ts';
 import { openSqlite } from '../../src/adapters/shared/sqlite.ts';
 
@@ -25,7 +25,7 @@ function freshFile(t: import('node:test').TestContext): string {
 }
 
 test('concurrent first uses create one key, and every signer is published', async (t) => {
-  const db = openSqlite(freshFile(t), IDENTITY_SCHEMA);
+  const db = openSqlite(freshFile(t), IDENTITY_MIGRATIONS);
   t.after(() => db.close());
   const keys = createSigningKeys(db, 3600, Date.now);
   const signers = await Promise.all(Array.from({ length: 8 }, () => keys.current()));
@@ -41,8 +41,8 @@ test('concurrent first uses create one key, and every signer is published', asyn
 test('two processes starting on one fresh file agree on one key', async (t) => {
   const file = freshFile(t);
   // Two connections stand for two processes (a server and `npm run keys:rotate`, or two starts).
-  const a = openSqlite(file, IDENTITY_SCHEMA);
-  const b = openSqlite(file, IDENTITY_SCHEMA);
+  const a = openSqlite(file, IDENTITY_MIGRATIONS);
+  const b = openSqlite(file, IDENTITY_MIGRATIONS);
   t.after(() => {
     a.close();
     b.close();
@@ -55,7 +55,7 @@ test('two processes starting on one fresh file agree on one key', async (t) => {
 });
 
 test('a rotation while keys load leaves the new key signing and the old one published', async (t) => {
-  const db = openSqlite(freshFile(t), IDENTITY_SCHEMA);
+  const db = openSqlite(freshFile(t), IDENTITY_MIGRATIONS);
   t.after(() => db.close());
   const keys = createSigningKeys(db, 3600, Date.now);
   const old = await keys.current();

@@ -1,11 +1,13 @@
 /**
  * Opening a SQLite database the way every embedded adapter wants it: WAL (readers never block the
  * writer), a busy timeout so a second process waits instead of failing, foreign keys on, and the
- * file created with owner-only permissions because it holds hashes, keys and tokens.
+ * file created with owner-only permissions because it holds hashes, keys and tokens. Its schema is
+ * brought up to date by the one migration runner (sqlite-migrations.ts) before anyone reads it.
  */
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { type Migrations, migrate } from './sqlite-migrations.ts';
 
 export type Db = Database.Database;
 
@@ -21,7 +23,7 @@ export class DatabaseInUseError extends Error {
  * read or write the file. An adapter that keeps read caches relies on it; a second opener fails at
  * once with DatabaseInUseError instead of silently seeing stale data.
  */
-export function openSqlite(file: string, schema: string, opts: { exclusive?: boolean } = {}): Db {
+export function openSqlite(file: string, migrations: Migrations, opts: { exclusive?: boolean } = {}): Db {
   if (file !== ':memory:') {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   }
@@ -43,6 +45,11 @@ export function openSqlite(file: string, schema: string, opts: { exclusive?: boo
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
-  db.exec(schema);
+  try {
+    migrate(db, migrations);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   return db;
 }

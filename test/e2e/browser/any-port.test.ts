@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { freePort } from '../../helpers/cognito-local.ts';
+import { freePort, waitFor } from '../../helpers/kit.ts';
 import { launchChromium, open, PASSWORD, passwordField, signIn, startServer } from './browser-kit.ts';
 
 let browser: Browser;
@@ -83,8 +83,6 @@ test('a foreign Origin is still refused, and the log says what came and what to 
       .output()
       .split('\n')
       .find((l) => l.includes('Refused POST /api/session'));
-  for (let i = 0; i < 50 && !refusal(); i++) await new Promise((r) => setTimeout(r, 100));
-  const line = refusal();
-  assert.ok(line, server.output());
+  const line = await waitFor(refusal, { what: `the refusal in the log:\n${server.output()}` });
   assert.match(line, /its Origin is \\"https:\/\/evil\.test\\"\. APP_ORIGIN is http:\/\/localhost:\d+;/);
 });

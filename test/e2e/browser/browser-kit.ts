@@ -16,7 +16,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import sharp from 'sharp';
 import { GATEHOUSE_NODE_ARGS, ROOT } from '../../../bench/servers.ts';
 import { settings } from '../../../src/config/settings.ts';
-import { freePort } from '../../helpers/cognito-local.ts';
+import { freePort, waitFor } from '../../helpers/kit.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const PASSWORD = 'correct horse battery staple violin';
@@ -212,14 +212,14 @@ export async function apiUser(origin: string, email: string): Promise<void> {
     (await post('/api/auth/signup', { email, password: PASSWORD, name: 'Phone User' })).status,
     202,
   );
-  let code: string | undefined;
-  for (let i = 0; i < 50 && !code; i++) {
-    const mail = (await (await fetch(`${origin}/api/dev/mail?to=${encodeURIComponent(email)}`)).json()) as {
-      messages: { text: string }[];
-    };
-    code = /\b(\d{6})\b/.exec(mail.messages[0]?.text ?? '')?.[1];
-    if (!code) await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.ok(code, 'a confirmation code');
+  const code = await waitFor(
+    async () => {
+      const mail = (await (await fetch(`${origin}/api/dev/mail?to=${encodeURIComponent(email)}`)).json()) as {
+        messages: { text: string }[];
+      };
+      return /\b(\d{6})\b/.exec(mail.messages[0]?.text ?? '')?.[1];
+    },
+    { what: `a confirmation code for ${email}` },
+  );
   assert.equal((await post('/api/auth/confirm', { email, confirmation_code: code })).status, 200);
 }

@@ -17,8 +17,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { Browser, Page } from 'playwright-core';
-import { freePort, startCognitoLocal } from '../../helpers/cognito-local.ts';
+import { startCognitoLocal } from '../../helpers/cognito-local.ts';
 import { federatedPoolUser, hostedUiSettings, linkedPerson, startHostedUi } from '../../helpers/hosted-ui.ts';
+import { freePort } from '../../helpers/kit.ts';
 import { type LocalOp, startOidcProvider } from '../../helpers/oidc-provider.ts';
 import { checkA11y, launchChromium, PASSWORD, startServer, TEST_SPEED } from './browser-kit.ts';
 

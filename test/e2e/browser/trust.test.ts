@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { totpAt } from '../../../src/domain/totp.ts';
+import { waitFor } from '../../helpers/kit.ts';
 import {
   apiUser,
   assertNoOverflow,
@@ -146,9 +147,12 @@ test('forms send once: a double click on "Create account" sends one mail, and th
     (el as HTMLInputElement).form?.requestSubmit();
   });
   await page.waitForURL(/\/confirm\?email=/);
-  for (let i = 0; i < 100 && (await mailCount(email)) === 0; i++)
-    await new Promise((r) => setTimeout(r, 100));
-  await new Promise((r) => setTimeout(r, 800));
+  await waitFor(async () => (await mailCount(email)) > 0, {
+    what: 'the confirmation mail',
+    timeoutMs: 10_000,
+  });
+  // A second sign-up would have been mailed before a later account's code: wait for that one.
+  await apiUser(origin, newEmail('marker'));
   assert.equal(await mailCount(email), 1, 'one confirmation mail');
 
   // The same on a form of a signed-in page: the forgot-password form, submitted twice at once.
@@ -161,9 +165,8 @@ test('forms send once: a double click on "Create account" sends one mail, and th
     (el as HTMLInputElement).form?.requestSubmit();
   });
   await page.waitForURL(/\/reset-password\?email=/);
-  for (let i = 0; i < 100 && (await mailCount(known)) === before; i++)
-    await new Promise((r) => setTimeout(r, 100));
-  await new Promise((r) => setTimeout(r, 800));
+  await waitFor(async () => (await mailCount(known)) > before, { what: 'the reset mail', timeoutMs: 10_000 });
+  await apiUser(origin, newEmail('marker'));
   assert.equal((await mailCount(known)) - before, 1, 'one reset mail');
   assert.deepEqual(problems, []);
   await context.close();

@@ -8,6 +8,8 @@
 import { openSqlite } from '../../shared/sqlite.ts';
 
 const MIGRATIONS = [
+  // 1: customers, checkout and portal sessions, subscriptions, invoices, idempotent responses. A
+  // file from before versioning (0) already has these tables: IF NOT EXISTS.
   `
   CREATE TABLE IF NOT EXISTS customers (id TEXT PRIMARY KEY, email TEXT NOT NULL, user_id TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS checkouts (
@@ -112,21 +114,8 @@ export interface EventRow {
   next_attempt_at: number;
 }
 
-function migrate(db: ReturnType<typeof openSqlite>): void {
-  const version = Number(db.pragma('user_version', { simple: true }));
-  if (version >= MIGRATIONS.length) return;
-  db.transaction(() => {
-    // A file from before versioning (0) already has the first migration's tables: IF NOT EXISTS.
-    MIGRATIONS.slice(version).forEach((sql, i) => {
-      db.exec(sql);
-      db.pragma(`user_version = ${version + i + 1}`);
-    });
-  }).immediate();
-}
-
 export function openSimulatorDb(file: string) {
-  const db = openSqlite(file, '');
-  migrate(db);
+  const db = openSqlite(file, { label: 'The billing simulator file', steps: MIGRATIONS });
   return {
     db,
     customer: db.prepare<[string], { id: string; email: string; user_id: string; deleted: number }>(

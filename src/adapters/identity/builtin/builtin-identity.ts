@@ -34,7 +34,7 @@ import { createEmailChange } from './email-change.ts';
 import * as mfa from './mfa.ts';
 import { createBuiltinPasskeys } from './passkeys.ts';
 import { hashPassword, verifyPassword } from './password-hash.ts';
-import { IDENTITY_SCHEMA } from './schema.ts';
+import { IDENTITY_MIGRATIONS } from './schema.ts';
 import { createSigningKeys } from './signing-keys.ts';
 import { issueNewTokens, refreshTokens, revokeRefreshToken, tokenStatements } from './tokens.ts';
 
@@ -54,7 +54,7 @@ const badCode = () =>
   new AppError('INVALID_CODE', 'That code is not valid or has expired. Ask for a new one.');
 
 export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIdentity {
-  const db = openSqlite(opts.file, IDENTITY_SCHEMA);
+  const db = openSqlite(opts.file, IDENTITY_MIGRATIONS);
   const clock = opts.clock ?? Date.now;
   const ctx: Ctx = {
     db,
@@ -146,6 +146,7 @@ export function createBuiltinIdentity(opts: BuiltinIdentityOptions): BuiltinIden
     issuer: opts.issuer,
     clientId: opts.clientId,
     getJwks: () => ctx.keys.jwks(),
+    verificationKey: ctx.keys.verificationKey,
     rotateKeys: () => ctx.keys.rotate(),
     passkeys: createBuiltinPasskeys(ctx, {
       assertMaySignIn,

@@ -1,5 +1,15 @@
-/** Tables of the built-in identity provider (identity.db). Codes, tokens and sessions are stored hashed. */
-export const IDENTITY_SCHEMA = `
+/**
+ * Tables of the built-in identity provider (identity.db) as numbered migrations, run by the shared
+ * runner (shared/sqlite-migrations.ts). Codes, tokens and sessions are stored hashed. Files made
+ * before versioning (user_version 0) hold some of steps 1-3's tables already: those steps say
+ * IF NOT EXISTS; a later step need not.
+ */
+import type { Migrations } from '../../shared/sqlite-migrations.ts';
+
+const STEPS: readonly string[] = [
+  // 1: accounts, groups, codes, refresh-token families, MFA sign-in sessions, recovery codes and
+  // the signing keys.
+  `
 CREATE TABLE IF NOT EXISTS users (
   id TEXT PRIMARY KEY,
   email TEXT NOT NULL UNIQUE,
@@ -26,14 +36,6 @@ CREATE TABLE IF NOT EXISTS codes (
   expires_at INTEGER NOT NULL,
   attempts INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (user_id, purpose)
-);
--- A pending change of sign-in address: one per user; the code is bound to the user and the address.
-CREATE TABLE IF NOT EXISTS email_changes (
-  user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
-  new_email TEXT NOT NULL,
-  code_hash TEXT NOT NULL,
-  expires_at INTEGER NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS refresh_families (
   id TEXT PRIMARY KEY,
@@ -71,6 +73,9 @@ CREATE TABLE IF NOT EXISTS signing_keys (
   created_at INTEGER NOT NULL,
   retired_at INTEGER
 );
+`,
+  // 2: passkeys and their single-use WebAuthn challenges.
+  `
 CREATE TABLE IF NOT EXISTS passkeys (
   id TEXT PRIMARY KEY,
   user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -93,4 +98,18 @@ CREATE TABLE IF NOT EXISTS webauthn_challenges (
   origin TEXT NOT NULL,
   expires_at INTEGER NOT NULL
 );
-`;
+`,
+  // 3: a pending change of sign-in address: one per user; the code is bound to the user and the
+  // address.
+  `
+CREATE TABLE IF NOT EXISTS email_changes (
+  user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  new_email TEXT NOT NULL,
+  code_hash TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0
+);
+`,
+];
+
+export const IDENTITY_MIGRATIONS: Migrations = { label: 'identity.db', steps: STEPS };

@@ -9,7 +9,15 @@
  * so another process racing to create one (two first starts, a rotation) cannot add a second.
  */
 import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, importJWK, type JSONWebKeySet, type JWK } from 'jose';
+import {
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JSONWebKeySet,
+  type JWK,
+  type JWTVerifyGetKey,
+} from 'jose';
 
 type PrivateKey = Awaited<ReturnType<typeof importJWK>>;
 
@@ -26,6 +34,8 @@ interface KeyRow {
 export interface SigningKeys {
   current(): Promise<{ kid: string; key: PrivateKey }>;
   jwks(): Promise<JSONWebKeySet>;
+  /** jose's key resolver over jwks(): a rotation by another process is seen within 5 s. */
+  readonly verificationKey: JWTVerifyGetKey;
   rotate(): Promise<{ kid: string; retired: string[]; deleted: string[] }>;
 }
 
@@ -71,6 +81,8 @@ export function createSigningKeys(db: Db, graceSeconds: number, clock: () => num
   let checkedAt = 0;
   let signer: { kid: string; key: PrivateKey } | null = null;
   let published: JSONWebKeySet = { keys: [] };
+  // One jose key set per published set, so each public key is imported once, not per token.
+  let verifier: { of: JSONWebKeySet; set: JWTVerifyGetKey } | null = null;
 
   const read = async (): Promise<void> => {
     const now = Math.floor(clock() / 1000);
@@ -114,6 +126,11 @@ export function createSigningKeys(db: Db, graceSeconds: number, clock: () => num
     async jwks() {
       await fresh();
       return published;
+    },
+    async verificationKey(header, token) {
+      await fresh();
+      if (verifier?.of !== published) verifier = { of: published, set: createLocalJWKSet(published) };
+      return verifier.set(header, token);
     },
     async rotate() {
       const now = Math.floor(clock() / 1000);

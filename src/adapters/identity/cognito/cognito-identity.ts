@@ -18,7 +18,6 @@ import {
   CognitoIdentityProviderClient,
   DescribeUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { JSONWebKeySet } from 'jose';
 import { AppError } from '../../../domain/errors.ts';
 import type { AuthResult, IdentityProvider, IdentityUser, Tokens } from '../../../ports/identity.ts';
 import { awsClientSettings, BUDGETS } from '../../shared/aws-client.ts';
@@ -33,7 +32,7 @@ import {
   type Operation,
   translate,
 } from './errors.ts';
-import { createJwksCache, type FetchJwks, fetchJwksOverHttp } from './jwks.ts';
+import { createPoolKeys } from './jwks.ts';
 import * as mfa from './mfa.ts';
 import { secretHasher, unwrapUser, wrapWithUser } from './secret-hash.ts';
 import { signUpReplacing } from './sign-up.ts';
@@ -51,18 +50,12 @@ export interface CognitoIdentityOptions {
   readonly issuer?: string;
   /** Default: `<issuer>/.well-known/jwks.json`. */
   readonly jwksUri?: string;
-  readonly fetchJwks?: FetchJwks;
-  /** Milliseconds since the epoch; drives the JWKS cache. */
-  readonly clock?: () => number;
+  /** What fetches the JWKS (default: the global fetch); tests count the requests with it. */
+  readonly fetch?: typeof fetch;
   readonly log?: CognitoLog;
 }
 
-export interface CognitoIdentity extends IdentityProvider {
-  /** The JWKS; with `kid`, refreshed first (at most once per 30 s) when that kid is unknown. */
-  getJwks(opts?: { kid?: string }): Promise<JSONWebKeySet>;
-}
-
-export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIdentity {
+export function createCognitoIdentity(opts: CognitoIdentityOptions): IdentityProvider {
   const { userPoolId, log } = opts;
   const client = new CognitoIdentityProviderClient({
     region: opts.region,
@@ -71,10 +64,9 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
     ...awsClientSettings(BUDGETS.cognito),
   });
   const issuer = opts.issuer ?? `https://cognito-idp.${opts.region}.amazonaws.com/${userPoolId}`;
-  const jwks = createJwksCache({
+  const keys = createPoolKeys({
     uri: opts.jwksUri ?? `${issuer}/.well-known/jwks.json`,
-    fetchJwks: opts.fetchJwks ?? fetchJwksOverHttp,
-    clock: opts.clock ?? Date.now,
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
     ...(log ? { log } : {}),
   });
   const commands: cmd.CommandContext = {
@@ -166,7 +158,8 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
     mode: 'cognito',
     issuer,
     clientId: opts.clientId,
-    getJwks: (query) => jwks.get(query),
+    getJwks: () => keys.jwks(),
+    verificationKey: keys.verificationKey,
 
     signUp: (input) => signUpReplacing(signUpDeps, input),
     async confirmSignUp(email, code) {

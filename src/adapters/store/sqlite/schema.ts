@@ -1,12 +1,10 @@
 /**
- * The store's tables as numbered migrations. `PRAGMA user_version` holds how many have run, so a
- * later change is one more entry at the end of MIGRATIONS (never an edit of an earlier one). They
- * run in one IMMEDIATE transaction, so two processes starting on the same file cannot both apply
- * one, and a file written by a newer Gatehouse is refused rather than misread.
+ * The store's tables as numbered migrations, run by the shared runner (shared/sqlite-migrations.ts):
+ * a later change is one more entry at the end of MIGRATIONS, never an edit of an earlier one.
  */
-import type { Db } from '../../shared/sqlite.ts';
+import type { Migrations } from '../../shared/sqlite-migrations.ts';
 
-export const MIGRATIONS: readonly string[] = [
+const MIGRATIONS: readonly string[] = [
   // 1: the first schema. Every hot-path read (profiles.get, sessions.get, revocations.get) is a
   // primary-key lookup; the other indexes serve listing and purging.
   `
@@ -139,26 +137,5 @@ export const MIGRATIONS: readonly string[] = [
   `,
 ];
 
+export const STORE_MIGRATIONS: Migrations = { label: 'The store file', steps: MIGRATIONS };
 export const SCHEMA_VERSION = MIGRATIONS.length;
-
-const userVersion = (db: Db): number => Number(db.pragma('user_version', { simple: true }));
-
-/** Brings the file up to SCHEMA_VERSION; returns the version it found. */
-export function migrate(db: Db): number {
-  const found = userVersion(db);
-  if (found > SCHEMA_VERSION) {
-    throw new Error(
-      `The store file is at schema version ${found}, newer than this Gatehouse understands (${SCHEMA_VERSION}). Upgrade Gatehouse or use another DATA_DIR.`,
-    );
-  }
-  if (found === SCHEMA_VERSION) return found;
-  db.transaction(() => {
-    // Read again inside the lock: another process may have migrated while we waited for it.
-    const start = userVersion(db);
-    MIGRATIONS.slice(start).forEach((sql, i) => {
-      db.exec(sql);
-      db.pragma(`user_version = ${start + i + 1}`);
-    });
-  }).immediate();
-  return found;
-}

@@ -25,7 +25,7 @@ import {
   sessionToRow,
   subscriptionToRow,
 } from './rows.ts';
-import { migrate } from './schema.ts';
+import { STORE_MIGRATIONS } from './schema.ts';
 import { createSqliteFederation } from './sqlite-federation.ts';
 import { prepare } from './statements.ts';
 
@@ -66,8 +66,7 @@ export function createSqliteStore(file: string): Store {
 
 function createUncachedSqliteStore(file: string): Store {
   // Failures here stay raw: they stop the process at start, where the operator wants the detail.
-  const db = openSqlite(file, '', { exclusive: true });
-  migrate(db);
+  const db = openSqlite(file, STORE_MIGRATIONS, { exclusive: true });
   const q = prepare(db);
   let sessionWrites = 0;
   let throttleWrites = 0;

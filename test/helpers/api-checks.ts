@@ -1,0 +1,48 @@
+/**
+ * Checks shared by the API-hardening security tests (api-input, api-headers, api-logs): the generic
+ * error shape that carries no stack, path or internal name, and a JSON request helper.
+ */
+import assert from 'node:assert/strict';
+import type { LightMyRequestResponse } from 'fastify';
+import type { Built } from './build.ts';
+
+export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+
+export const errorOf = (res: LightMyRequestResponse) =>
+  (res.json() as { error: { code: string; message: string } }).error;
+
+/** { error: { code, message } } and nothing else: no stack, no paths, no internal error names. */
+export function assertGenericError(res: LightMyRequestResponse, what: string) {
+  const body = res.json() as Record<string, unknown>;
+  assert.deepEqual(Object.keys(body), ['error'], `${what}: ${res.body}`);
+  const error = body.error as Record<string, unknown>;
+  assert.deepEqual(Object.keys(error).sort(), ['code', 'message'], `${what}: ${res.body}`);
+  assert.match(String(error.code), /^[A-Z][A-Z0-9_]*$/, what);
+  assert.equal(typeof error.message, 'string', what);
+  for (const leak of [
+    /\n\s*at /,
+    /\bat [^ ]+ \(/,
+    /\/work\/|\/home\/|\/tmp\/|[A-Z]:\\\\/,
+    /node_modules/,
+    /\.(ts|js|mjs|cjs):\d+/,
+    /\bFST_[A-Z_]+/,
+    /\b(SyntaxError|TypeError|ReferenceError|SqliteError)\b/,
+    /\bSQLITE_/,
+  ]) {
+    assert.doesNotMatch(res.body, leak, `${what} leaks ${leak}: ${res.body}`);
+  }
+}
+
+export const json = (
+  b: Built,
+  method: Method,
+  url: string,
+  payload: unknown,
+  headers: Record<string, string> = {},
+) =>
+  b.app.inject({
+    method,
+    url,
+    headers: { 'content-type': 'application/json', ...headers },
+    payload: JSON.stringify(payload),
+  });
