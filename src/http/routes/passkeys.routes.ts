@@ -17,6 +17,7 @@ import {
   PasskeyList,
   PasskeyParams,
   PasskeySignInBody,
+  PasskeySignInOptionsBody,
   RegisterPasskeyBody,
   RenamePasskeyBody,
 } from '../schemas/passkeys.ts';
@@ -82,6 +83,9 @@ export async function passkeyRoutes(app: App, { deps }: RouteOptions) {
         security: signedIn,
         tags,
         summary: "Finish adding a passkey with the browser's answer (needs the gh_webauthn cookie)",
+        description:
+          'With Cognito the name is not kept: Cognito names the passkey after its authenticator ' +
+          '(/api/client-config passkey_keeps_name false).',
         body: RegisterPasskeyBody,
         response: { 201: PasskeyAnswer },
       },
@@ -117,6 +121,9 @@ export async function passkeyRoutes(app: App, { deps }: RouteOptions) {
         security: signedIn,
         tags,
         summary: 'Rename a passkey',
+        description:
+          'Cognito has no rename: there this answers 501 NOT_AVAILABLE_IN_MODE, and /api/client-config ' +
+          'says passkey_rename false.',
         params: PasskeyParams,
         body: RenamePasskeyBody,
         response: { 200: PasskeyAnswer },
@@ -142,6 +149,7 @@ export async function passkeyRoutes(app: App, { deps }: RouteOptions) {
         security: signedIn,
         tags,
         summary: 'Remove a passkey (409 LAST_SIGN_IN_METHOD if it is the only way to sign in)',
+        description: 'A Cognito pool user always has a password, so there the last passkey may be removed.',
         params: PasskeyParams,
         response: { 204: Type.Null() },
       },
@@ -160,12 +168,24 @@ export async function passkeyRoutes(app: App, { deps }: RouteOptions) {
       schema: {
         tags,
         summary: 'Start a passkey sign-in: options for navigator.credentials.get (sets gh_webauthn)',
+        description:
+          'With Cognito the body must name the account (`email`): its sign-in flow needs a user name, ' +
+          'so the options carry an allow list and the browser offers no autofill.',
+        body: PasskeySignInOptionsBody,
         response: { 200: OptionsAnswer },
+      },
+      // No body at all (the built-in provider's callers send none) is the empty one.
+      preValidation: async (request) => {
+        request.body ??= {};
       },
     },
     async (request, reply) => {
       checkOrigin(request, null);
-      const { options, handle } = await passkeys.startSignIn(deps, request.headers.origin);
+      const { options, handle } = await passkeys.startSignIn(
+        deps,
+        request.headers.origin,
+        request.body.email,
+      );
       ceremony.set(reply, handle);
       return { options };
     },

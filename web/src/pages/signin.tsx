@@ -55,10 +55,14 @@ export function SignIn() {
 
   // Passkeys: the button, and the browser's autofill on the email field (conditional UI), which
   // waits quietly until the person picks a passkey there; a new ceremony (the button) cancels it.
-  const passkeysOffered = useClientConfig()?.passkeys === true && browserSupportsWebAuthn();
+  // Where the server needs the account named first (Cognito), the button uses the email field and
+  // there is no autofill.
+  const config = useClientConfig();
+  const passkeysOffered = config?.passkeys === true && browserSupportsWebAuthn();
+  const needsEmail = config?.passkey_sign_in_needs_email === true;
   const [passkeyBusy, setPasskeyBusy] = useState(false);
   const withPasskey = async (autofill: boolean) => {
-    const { options } = await api.passkeySignInOptions();
+    const { options } = await api.passkeySignInOptions(needsEmail ? email.trim() : undefined);
     const response = await startAuthentication({
       optionsJSON: options as never,
       useBrowserAutofill: autofill,
@@ -68,6 +72,10 @@ export function SignIn() {
     done((await api.passkeySignIn(response)).user);
   };
   const passkeyButton = async () => {
+    if (needsEmail && !email.trim()) {
+      setTouched(true);
+      return setError('Enter your email address, then choose “Sign in with a passkey”.');
+    }
     setPasskeyBusy(true);
     setError(null);
     try {
@@ -80,7 +88,7 @@ export function SignIn() {
   };
   // biome-ignore lint/correctness/useExhaustiveDependencies: started once per page, when offered
   useEffect(() => {
-    if (!passkeysOffered || challenge || !hostCanHavePasskeys(window.location.hostname)) return;
+    if (!passkeysOffered || needsEmail || challenge || !hostCanHavePasskeys(window.location.hostname)) return;
     let live = true;
     void browserSupportsWebAuthnAutofill().then((yes) => {
       if (!yes || !live) return;
@@ -95,7 +103,7 @@ export function SignIn() {
       live = false;
       WebAuthnAbortService.cancelCeremony();
     };
-  }, [passkeysOffered, challenge]);
+  }, [passkeysOffered, needsEmail, challenge]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -228,7 +236,7 @@ export function SignIn() {
             label="Email"
             name="email"
             type="email"
-            autoComplete={passkeysOffered ? 'username webauthn' : 'username'}
+            autoComplete={passkeysOffered && !needsEmail ? 'username webauthn' : 'username'}
             value={email}
             onChange={(e) => setEmail(e.target.value)}
             onBlur={() => setTouched(true)}

@@ -21,6 +21,7 @@ import {
 import type { JSONWebKeySet } from 'jose';
 import { AppError } from '../../../domain/errors.ts';
 import type { AuthResult, IdentityProvider, IdentityUser, Tokens } from '../../../ports/identity.ts';
+import type { Passkeys } from '../../../ports/passkeys.ts';
 import { awsClientSettings, BUDGETS } from '../../shared/aws-client.ts';
 import { createAdminOps } from './admin.ts';
 import * as cmd from './commands.ts';
@@ -35,6 +36,8 @@ import {
 } from './errors.ts';
 import { createJwksCache, type FetchJwks, fetchJwksOverHttp } from './jwks.ts';
 import * as mfa from './mfa.ts';
+import type { CeremonyStore } from './passkey-ceremonies.ts';
+import { createCognitoPasskeys, passkeysUnavailable } from './passkeys.ts';
 import { secretHasher, unwrapUser, wrapWithUser } from './secret-hash.ts';
 import { signUpReplacing } from './sign-up.ts';
 import { getUser, tokensFrom } from './users.ts';
@@ -55,9 +58,16 @@ export interface CognitoIdentityOptions {
   /** Milliseconds since the epoch; drives the JWKS cache. */
   readonly clock?: () => number;
   readonly log?: CognitoLog;
+  /**
+   * Where passkey ceremonies wait between their two requests (the store's short-lived flows).
+   * Without it the pool's passkeys are not offered: every passkey operation is NOT_AVAILABLE_IN_MODE.
+   */
+  readonly passkeyCeremonies?: CeremonyStore;
 }
 
 export interface CognitoIdentity extends IdentityProvider {
+  /** The pool's passkeys (Cognito's WebAuthn API), working on the same users. */
+  readonly passkeys: Passkeys;
   /** The JWKS; with `kid`, refreshed first (at most once per 30 s) when that kid is unknown. */
   getJwks(opts?: { kid?: string }): Promise<JSONWebKeySet>;
 }
@@ -242,6 +252,17 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
     async regenerateRecoveryCodes() {
       throw notAvailable('Recovery codes');
     },
+
+    passkeys: opts.passkeyCeremonies
+      ? createCognitoPasskeys({
+          client,
+          userPoolId,
+          commands,
+          ceremonies: opts.passkeyCeremonies,
+          clock: opts.clock ?? Date.now,
+          ...(log ? { log } : {}),
+        })
+      : passkeysUnavailable,
 
     adminGetUser: (userId) => user(userId),
     adminGetUserByEmail: (email) => user(email),
