@@ -85,6 +85,8 @@ export interface PasskeyCapabilities {
   readonly signInNeedsEmail: boolean;
   /** The name given when a passkey is added is kept (Cognito takes the authenticator's). */
   readonly keepsGivenName: boolean;
+  /** `lastUsedAt` is kept (Cognito does not report it: always null there). */
+  readonly reportsLastUse: boolean;
 }
 
 export interface Passkeys {

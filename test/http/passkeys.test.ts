@@ -302,4 +302,41 @@ describe('passkeys', () => {
     assert.equal(listed.json().passkeys, 1);
     assert.equal((await unlink()).statusCode, 204);
   });
+
+  test('sign-in options: no body or an email alike (built-in: any passkey may answer); a bad body is a 400', async (t) => {
+    const b = await build(t);
+    const ask = (payload?: object) =>
+      b.app.inject({
+        method: 'POST',
+        url: '/api/session/passkey/options',
+        headers: { origin: APP },
+        ...(payload ? { payload } : {}),
+      });
+    const bare = await ask();
+    const named = await ask({ email: 'someone@example.com' });
+    for (const res of [bare, named]) {
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(res.json().options.allowCredentials?.length ?? 0, 0, 'no allow list: discoverable keys');
+    }
+    const wrong = await ask({ email: 'someone@example.com', password: 'x' });
+    assert.equal(wrong.statusCode, 400);
+    assert.equal(wrong.json().error.code, 'VALIDATION_FAILED');
+  });
+
+  test("a passkey id that is no UUID (Cognito's credential ids are base64url) is simply not found", async (t) => {
+    const b = await build(t);
+    const u = await cookieUser(b);
+    const res = await b.app.inject({
+      method: 'DELETE',
+      url: '/api/users/me/passkeys/q83vEjRWeJCrze8SNFZ4kA',
+      headers: { cookie: u.cookie, origin: APP },
+    });
+    assert.equal(res.statusCode, 404, res.body);
+    const odd = await b.app.inject({
+      method: 'DELETE',
+      url: '/api/users/me/passkeys/not%20an%20id',
+      headers: { cookie: u.cookie, origin: APP },
+    });
+    assert.equal(odd.statusCode, 400);
+  });
 });

@@ -264,7 +264,12 @@ test('remove: DeleteWebAuthnCredential with the credential id; an unknown id is 
 test('rename: Cognito has none, NOT_AVAILABLE_IN_MODE, and the capabilities say so', async () => {
   const p = passkeys();
   await rejectsWith(p.rename(SUB, CRED_ID, 'New name'), 'NOT_AVAILABLE_IN_MODE', /Renaming a passkey/);
-  assert.deepEqual(p.capabilities, { rename: false, signInNeedsEmail: true, keepsGivenName: false });
+  assert.deepEqual(p.capabilities, {
+    rename: false,
+    signInNeedsEmail: true,
+    keepsGivenName: false,
+    reportsLastUse: false,
+  });
   assert.equal(cognito.calls().length, 0);
 });
 

@@ -128,6 +128,7 @@ export async function opsRoutes(app: App, { deps }: RouteOptions) {
         passkey_rename: deps.passkeys.capabilities.rename,
         passkey_sign_in_needs_email: deps.passkeys.capabilities.signInNeedsEmail,
         passkey_keeps_name: deps.passkeys.capabilities.keepsGivenName,
+        passkey_reports_use: deps.passkeys.capabilities.reportsLastUse,
       };
     },
   );

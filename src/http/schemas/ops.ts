@@ -32,6 +32,9 @@ export const ClientConfigAnswer = Type.Object(
       description:
         'The name given when adding a passkey is kept (false with Cognito: it names passkeys itself)',
     }),
+    passkey_reports_use: Type.Boolean({
+      description: "A passkey's last_used_at is kept (false with Cognito: always null there)",
+    }),
   },
   { additionalProperties: false },
 );

@@ -18,11 +18,13 @@ import { Button, Card, Field, formatDate, Loading, messageOf, Notice } from '../
 function PasskeyRow({
   passkey,
   canRename,
+  reportsUse,
   onChanged,
   onError,
 }: {
   passkey: Passkeys[number];
   canRename: boolean;
+  reportsUse: boolean;
   onChanged: () => void;
   onError: (message: string | null) => void;
 }) {
@@ -86,8 +88,10 @@ function PasskeyRow({
           <div>
             <strong>{passkey.name}</strong> {passkey.synced ? <span className="badge">Synced</span> : null}
             <p className="muted">
-              Added {formatDate(passkey.created_at)} ·{' '}
-              {passkey.last_used_at ? `last used ${formatDate(passkey.last_used_at)}` : 'not used yet'}
+              Added {formatDate(passkey.created_at)}
+              {reportsUse
+                ? ` · ${passkey.last_used_at ? `last used ${formatDate(passkey.last_used_at)}` : 'not used yet'}`
+                : null}
             </p>
           </div>
           <span className="row-buttons">
@@ -120,6 +124,7 @@ export function PasskeysCard() {
   const offered = config?.passkeys === true;
   const canRename = config?.passkey_rename !== false;
   const keepsName = config?.passkey_keeps_name !== false;
+  const reportsUse = config?.passkey_reports_use !== false;
   const load = useCallback(() => {
     api.passkeys().then(
       (p) => setPasskeys(p.passkeys),
@@ -165,7 +170,14 @@ export function PasskeysCard() {
       {passkeys?.length === 0 ? <p className="empty">No passkey yet.</p> : null}
       <ul className="list">
         {passkeys?.map((p) => (
-          <PasskeyRow key={p.id} passkey={p} canRename={canRename} onChanged={load} onError={setError} />
+          <PasskeyRow
+            key={p.id}
+            passkey={p}
+            canRename={canRename}
+            reportsUse={reportsUse}
+            onChanged={load}
+            onError={setError}
+          />
         ))}
       </ul>
       {browserSupportsWebAuthn() ? (

@@ -29,6 +29,10 @@ export function SignIn() {
   const sending = useRef(false);
   const [error, setError] = useState<string | null>(null);
   const [touched, setTouched] = useState(false);
+  // The password is asked for once the form is sent, not when the email field is left: someone
+  // leaving it for "Sign in with a passkey" needs none, and a message appearing under the email
+  // then would move the passkey button away from their click.
+  const [submitted, setSubmitted] = useState(false);
   const returnTo = safeReturnTo(location.query.get('return_to')) ?? '/dashboard';
   const oauthError = oauthErrorMessage(location.query.get('oauth_error'));
   const socialMfa = location.query.get('mfa') === '1';
@@ -49,6 +53,7 @@ export function SignIn() {
     setCode('');
     setUseRecovery(false);
     setPassword('');
+    setSubmitted(false);
     setUser(user);
     navigate(returnTo, true);
   };
@@ -73,7 +78,6 @@ export function SignIn() {
   };
   const passkeyButton = async () => {
     if (needsEmail && !email.trim()) {
-      setTouched(true);
       return setError('Enter your email address, then choose “Sign in with a passkey”.');
     }
     setPasskeyBusy(true);
@@ -108,6 +112,7 @@ export function SignIn() {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setTouched(true);
+    setSubmitted(true);
     if (emailProblem(email) || !password || sending.current) return;
     sending.current = true;
     setBusy(true);
@@ -249,7 +254,7 @@ export function SignIn() {
             autoComplete="current-password"
             value={password}
             onChange={(e) => setPassword(e.target.value)}
-            error={touched && !password ? 'Enter your password.' : null}
+            error={submitted && !password ? 'Enter your password.' : null}
           />
           <Button type="submit" busy={busy}>
             Sign in

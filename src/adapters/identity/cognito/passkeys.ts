@@ -86,6 +86,13 @@ const toPasskey = (c: WebAuthnCredentialDescription): Passkey => ({
 // The browser's PublicKeyCredential JSON goes to Cognito as it is; the SDK types it as any JSON.
 const asDocument = (json: object) => json as unknown as Record<string, string>;
 
+const COGNITO_CAPABILITIES = {
+  rename: false,
+  signInNeedsEmail: true,
+  keepsGivenName: false,
+  reportsLastUse: false,
+} as const;
+
 const randomId = () => randomBytes(32).toString('base64url');
 
 /** Cognito's RP ID answers for the page when it is the page's host or a domain above it. */
@@ -147,7 +154,7 @@ export function createCognitoPasskeys(d: CognitoPasskeysDeps): Passkeys {
   });
 
   return {
-    capabilities: { rename: false, signInNeedsEmail: true, keepsGivenName: false },
+    capabilities: COGNITO_CAPABILITIES,
 
     async registrationOptions(userId: string, rp: RelyingParty, caller?: CallerToken) {
       const token = await tokenOf(userId, caller, 'Adding a passkey');
@@ -275,7 +282,7 @@ const unavailable = async (): Promise<never> => {
 
 /** The pool's passkeys when the adapter was given nowhere to keep ceremonies. */
 export const passkeysUnavailable: Passkeys = {
-  capabilities: { rename: false, signInNeedsEmail: true, keepsGivenName: false },
+  capabilities: COGNITO_CAPABILITIES,
   registrationOptions: unavailable,
   register: unavailable,
   authenticationOptions: unavailable,
