@@ -1,6 +1,7 @@
 /** Passkeys over HTTP (built-in provider): registration, sign-in, list, rename, remove, and refusals. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { buildApp } from '../../src/app.ts';
 import { totpAt } from '../../src/domain/totp.ts';
 import { createSession } from '../../src/services/sessions.service.ts';
 import { type Built, build } from '../helpers/build.ts';
@@ -338,5 +339,29 @@ describe('passkeys', () => {
       headers: { cookie: u.cookie, origin: APP },
     });
     assert.equal(odd.statusCode, 400);
+  });
+
+  test('where the options name an account (Cognito), asking for them counts as a credential attempt', async (t) => {
+    const b = await build(t, { RATE_LIMIT_AUTH_PER_MINUTE: '2' });
+    const ask = (app: typeof b.app) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/session/passkey/options',
+        headers: { origin: APP },
+        payload: { email: 'someone@example.com' },
+      });
+    // Built-in: any passkey may answer, nobody is named, every sign-in page asks: not counted.
+    for (let i = 0; i < 3; i++) assert.equal((await ask(b.app)).statusCode, 200);
+    const { passkeys } = b.deps;
+    const named = await buildApp({
+      deps: {
+        ...b.deps,
+        passkeys: { ...passkeys, capabilities: { ...passkeys.capabilities, signInNeedsEmail: true } },
+      },
+    });
+    t.after(() => named.close());
+    const codes = [];
+    for (let i = 0; i < 3; i++) codes.push((await ask(named)).statusCode);
+    assert.deepEqual(codes, [200, 200, 429]);
   });
 });

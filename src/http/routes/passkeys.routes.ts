@@ -164,7 +164,10 @@ export async function passkeyRoutes(app: App, { deps }: RouteOptions) {
     '/session/passkey/options',
     {
       // Every sign-in page asks (for the browser's autofill), so it is not counted as a credential
-      // attempt; the answer is checked, and counted, on POST /session/passkey.
+      // attempt; the answer is checked, and counted, on POST /session/passkey. Where the options
+      // name an account (Cognito), each asks the provider about it, on the sign-in quota password
+      // sign-ins share: counted then.
+      ...(deps.passkeys.capabilities.signInNeedsEmail ? limited : {}),
       schema: {
         tags,
         summary: 'Start a passkey sign-in: options for navigator.credentials.get (sets gh_webauthn)',
