@@ -130,10 +130,12 @@ async function createBilling(
 /**
  * The identity provider the configuration asks for: the built-in one on DATA_DIR, or a Cognito user
  * pool (its app-client secret, if it has one, comes through the secrets port). With COGNITO_ENDPOINT
- * (a local stand-in) the pool's keys are fetched from that endpoint too.
+ * (a local stand-in) the pool's keys are fetched from that endpoint too. Cognito's passkey
+ * ceremonies wait in the store's short-lived flows, so any instance can finish one.
  */
 async function createIdentityProvider(
   config: Config,
+  store: Store,
   secrets: Secrets,
   mail: Mail,
   log: Logger,
@@ -146,7 +148,6 @@ async function createIdentityProvider(
   const clientSecret = await secrets.get('COGNITO_CLIENT_SECRET');
   const endpoint = config.cognitoEndpoint || undefined;
   const { createCognitoIdentity } = await import('./adapters/identity/cognito/cognito-identity.ts');
-  const { cognitoPasskeys } = await import('./adapters/identity/cognito/passkeys.ts');
   const jwksUri = cognitoJwksUri(config);
   const identity = createCognitoIdentity({
     region: config.awsRegion,
@@ -154,9 +155,11 @@ async function createIdentityProvider(
     clientId: config.cognitoClientId,
     ...(clientSecret ? { clientSecret } : {}),
     ...(endpoint && jwksUri ? { endpoint, jwksUri } : {}),
+    passkeyCeremonies: store.oauthFlows,
+    clock,
     log,
   });
-  return { identity, passkeys: cognitoPasskeys };
+  return { identity, passkeys: identity.passkeys };
 }
 
 /** Credentials from the identity pool, in Cognito mode when a pool is configured. */
@@ -261,7 +264,7 @@ export async function compose(
   // The store before the identity provider: mail delivery counts each address's send budget in it.
   const store = await createStore(config, dataDir, clock);
   const mail = createMailDelivery({ transport, store, log, clock, budgetPerHour: config.mailBudgetPerHour });
-  const { identity, passkeys } = await createIdentityProvider(config, secrets, mail, log, clock);
+  const { identity, passkeys } = await createIdentityProvider(config, store, secrets, mail, log, clock);
   const federation = await createFederation(config, secrets, identity, log);
   const limits = await createLimits(config, clock);
   const blobs = await createBlobs(config, dataDir);

@@ -19,6 +19,10 @@
  *   verification wrong), INVALID_CREDENTIALS (a passkey nobody has), USER_NOT_CONFIRMED and
  *   USER_DISABLED as for a password sign-in, NOT_FOUND for a passkey the user does not have.
  * - A passkey sign-in with user verification stands for two factors: it never asks for TOTP.
+ *
+ * What differs per provider is in `capabilities` (the web app reads them from /api/config): a
+ * provider that keeps passkeys under the user's own token (Cognito) gets it through `caller`, as
+ * the identity port's TOTP enrolment does, and answers NOT_AVAILABLE_IN_MODE without one.
  */
 import type {
   AuthenticationResponseJSON,
@@ -26,7 +30,7 @@ import type {
   PublicKeyCredentialRequestOptionsJSON,
   RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import type { IdentityUser, Tokens } from './identity.ts';
+import type { CallerToken, IdentityUser, Tokens } from './identity.ts';
 
 export type {
   AuthenticationResponseJSON,
@@ -70,11 +74,28 @@ export type PasskeySignIn =
     }
   | { readonly kind: 'counter-regressed'; readonly userId: string; readonly passkeyId: string };
 
+/** What a provider's passkeys can do beyond what every provider does. */
+export interface PasskeyCapabilities {
+  /** Passkeys can be renamed (Cognito names them itself: rename is NOT_AVAILABLE_IN_MODE). */
+  readonly rename: boolean;
+  /**
+   * A sign-in names the account first (the email), so the browser gets an allow list and there
+   * is no autofill (Cognito's USER_AUTH needs a USERNAME). False: any of the RP's passkeys may answer.
+   */
+  readonly signInNeedsEmail: boolean;
+  /** The name given when a passkey is added is kept (Cognito takes the authenticator's). */
+  readonly keepsGivenName: boolean;
+  /** `lastUsedAt` is kept (Cognito does not report it: always null there). */
+  readonly reportsLastUse: boolean;
+}
+
 export interface Passkeys {
+  readonly capabilities: PasskeyCapabilities;
   /** Options for navigator.credentials.create, excluding the user's existing passkeys. */
   registrationOptions(
     userId: string,
     rp: RelyingParty,
+    caller?: CallerToken,
   ): Promise<{ options: PublicKeyCredentialCreationOptionsJSON; handle: string }>;
   /** Verifies the browser's answer to the challenge behind `handle` and stores the passkey. */
   register(
@@ -82,20 +103,30 @@ export interface Passkeys {
     handle: string,
     response: RegistrationResponseJSON,
     name: string,
+    caller?: CallerToken,
   ): Promise<Passkey>;
-  /** Options for navigator.credentials.get with no allow list: any of the RP's passkeys may answer. */
+  /**
+   * Options for navigator.credentials.get. Without `email`, no allow list: any of the RP's passkeys
+   * may answer. With `signInNeedsEmail`, `email` is required (VALIDATION_FAILED without it), and
+   * the answer looks the same whether or not the address has an account or passkeys.
+   */
   authenticationOptions(
     rp: RelyingParty,
+    email?: string,
   ): Promise<{ options: PublicKeyCredentialRequestOptionsJSON; handle: string }>;
   /** Verifies a sign-in: tokens (no TOTP step), or the refusal of a counter that went back. */
   authenticate(handle: string, response: AuthenticationResponseJSON): Promise<PasskeySignIn>;
   /** The user's passkeys, oldest first. */
-  list(userId: string): Promise<Passkey[]>;
+  list(userId: string, caller?: CallerToken): Promise<Passkey[]>;
   rename(userId: string, passkeyId: string, name: string): Promise<Passkey>;
   /**
    * Removes one passkey. With `keepOne` (the caller found no other way in), only while the user has
    * another passkey, judged atomically with the removal: two removals at once cannot take the last
    * two. LAST_SIGN_IN_METHOD, and nothing removed, otherwise.
    */
-  remove(userId: string, passkeyId: string, opts?: { keepOne?: boolean }): Promise<void>;
+  remove(
+    userId: string,
+    passkeyId: string,
+    opts?: { keepOne?: boolean; caller?: CallerToken },
+  ): Promise<void>;
 }

@@ -8,6 +8,7 @@
  * into an account (no password, no linked provider, one passkey) cannot be removed.
  */
 import { isIP } from 'node:net';
+import { normalizeEmail } from '../domain/email.ts';
 import { AppError } from '../domain/errors.ts';
 import type { IdentityUser, Tokens } from '../ports/identity.ts';
 import type {
@@ -21,6 +22,7 @@ import type { Deps, Principal, RequestMeta } from './deps.ts';
 import { notify } from './notices.ts';
 import { syncProfile } from './profiles.ts';
 import { tokensPastMark } from './revocation.ts';
+import { callerToken } from './session-idp-token.ts';
 
 /**
  * The relying party for a request from `origin` (its Origin header). An origin that is not this
@@ -45,7 +47,11 @@ export function relyingPartyFor(deps: Pick<Deps, 'config'>, origin: string | und
 }
 
 export async function startRegistration(deps: Deps, principal: Principal, origin: string | undefined) {
-  return deps.passkeys.registrationOptions(principal.userId, relyingPartyFor(deps, origin));
+  return deps.passkeys.registrationOptions(
+    principal.userId,
+    relyingPartyFor(deps, origin),
+    callerToken(deps, principal),
+  );
 }
 
 export async function finishRegistration(
@@ -54,7 +60,13 @@ export async function finishRegistration(
   input: { handle: string; response: RegistrationResponseJSON; name: string },
   meta: RequestMeta,
 ): Promise<Passkey> {
-  const passkey = await deps.passkeys.register(principal.userId, input.handle, input.response, input.name);
+  const passkey = await deps.passkeys.register(
+    principal.userId,
+    input.handle,
+    input.response,
+    input.name,
+    callerToken(deps, principal),
+  );
   await audit(deps, {
     type: 'auth.passkey.added',
     subjectId: principal.userId,
@@ -65,8 +77,13 @@ export async function finishRegistration(
   return passkey;
 }
 
-export async function startSignIn(deps: Deps, origin: string | undefined) {
-  return deps.passkeys.authenticationOptions(relyingPartyFor(deps, origin));
+/** `email`: the account to sign in to, where the provider needs it (capabilities.signInNeedsEmail). */
+export async function startSignIn(deps: Deps, origin: string | undefined, email?: string) {
+  const rp = relyingPartyFor(deps, origin);
+  if (!deps.passkeys.capabilities.signInNeedsEmail || email === undefined) {
+    return deps.passkeys.authenticationOptions(rp);
+  }
+  return deps.passkeys.authenticationOptions(rp, normalizeEmail(email));
 }
 
 export async function finishSignIn(
@@ -112,7 +129,7 @@ export async function finishSignIn(
 }
 
 export const listPasskeys = (deps: Deps, principal: Principal): Promise<Passkey[]> =>
-  deps.passkeys.list(principal.userId);
+  deps.passkeys.list(principal.userId, callerToken(deps, principal));
 
 export async function renamePasskey(
   deps: Deps,
@@ -131,7 +148,10 @@ export async function renamePasskey(
   return passkey;
 }
 
-/** How many passkeys the user has, 0 where the provider has none (for the last-way-in rules). */
+/**
+ * How many passkeys the user has, 0 where the provider has none (for the last-way-in rules). Without
+ * the user's own token a Cognito pool cannot say, and answers 0: its users always have a password.
+ */
 export async function passkeyCount(deps: Deps, userId: string): Promise<number> {
   try {
     return (await deps.passkeys.list(userId)).length;
@@ -148,15 +168,20 @@ export async function removePasskey(
   meta: RequestMeta,
 ): Promise<void> {
   const { userId } = principal;
+  const caller = callerToken(deps, principal);
   const [passkeys, user, identities] = await Promise.all([
-    deps.passkeys.list(userId),
+    deps.passkeys.list(userId, caller),
     deps.identity.adminGetUser(userId),
     deps.store.identities.listForUser(userId),
   ]);
   const target = passkeys.find((p) => p.id === passkeyId);
   if (!target) throw new AppError('NOT_FOUND', 'No such passkey.');
   // Without a password or a provider, the passkeys are the way in: the adapter keeps the last one.
-  await deps.passkeys.remove(userId, passkeyId, { keepOne: !user?.hasPassword && identities.length === 0 });
+  // (A Cognito pool user always has a password: there the last passkey may go.)
+  await deps.passkeys.remove(userId, passkeyId, {
+    keepOne: !user?.hasPassword && identities.length === 0,
+    caller,
+  });
   await audit(deps, {
     type: 'auth.passkey.removed',
     subjectId: userId,

@@ -154,6 +154,20 @@ describe('operations', () => {
       phone_default_country: 'DE',
       dev_mailbox: true,
       passkeys: true,
+      // Cognito has no rename, names passkeys itself, and its sign-in needs the account's email.
+      ...(b.deps.identity.mode === 'cognito'
+        ? {
+            passkey_rename: false,
+            passkey_sign_in_needs_email: true,
+            passkey_keeps_name: false,
+            passkey_reports_use: false,
+          }
+        : {
+            passkey_rename: true,
+            passkey_sign_in_needs_email: false,
+            passkey_keeps_name: true,
+            passkey_reports_use: true,
+          }),
     });
     assert.equal(local.headers['cache-control'], 'no-cache');
     // Exactly when GET /api/dev/mail would refuse the caller, the app does not offer the mailbox.

@@ -1,6 +1,7 @@
 /** Passkeys over HTTP (built-in provider): registration, sign-in, list, rename, remove, and refusals. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { buildApp } from '../../src/app.ts';
 import { totpAt } from '../../src/domain/totp.ts';
 import { createSession } from '../../src/services/sessions.service.ts';
 import { type Built, build } from '../helpers/build.ts';
@@ -301,5 +302,66 @@ describe('passkeys', () => {
     const listed = await b.app.inject({ url: '/api/users/me/identities', headers: { cookie: owner.cookie } });
     assert.equal(listed.json().passkeys, 1);
     assert.equal((await unlink()).statusCode, 204);
+  });
+
+  test('sign-in options: no body or an email alike (built-in: any passkey may answer); a bad body is a 400', async (t) => {
+    const b = await build(t);
+    const ask = (payload?: object) =>
+      b.app.inject({
+        method: 'POST',
+        url: '/api/session/passkey/options',
+        headers: { origin: APP },
+        ...(payload ? { payload } : {}),
+      });
+    const bare = await ask();
+    const named = await ask({ email: 'someone@example.com' });
+    for (const res of [bare, named]) {
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(res.json().options.allowCredentials?.length ?? 0, 0, 'no allow list: discoverable keys');
+    }
+    const wrong = await ask({ email: 'someone@example.com', password: 'x' });
+    assert.equal(wrong.statusCode, 400);
+    assert.equal(wrong.json().error.code, 'VALIDATION_FAILED');
+  });
+
+  test("a passkey id that is no UUID (Cognito's credential ids are base64url) is simply not found", async (t) => {
+    const b = await build(t);
+    const u = await cookieUser(b);
+    const res = await b.app.inject({
+      method: 'DELETE',
+      url: '/api/users/me/passkeys/q83vEjRWeJCrze8SNFZ4kA',
+      headers: { cookie: u.cookie, origin: APP },
+    });
+    assert.equal(res.statusCode, 404, res.body);
+    const odd = await b.app.inject({
+      method: 'DELETE',
+      url: '/api/users/me/passkeys/not%20an%20id',
+      headers: { cookie: u.cookie, origin: APP },
+    });
+    assert.equal(odd.statusCode, 400);
+  });
+
+  test('where the options name an account (Cognito), asking for them counts as a credential attempt', async (t) => {
+    const b = await build(t, { RATE_LIMIT_AUTH_PER_MINUTE: '2' });
+    const ask = (app: typeof b.app) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/session/passkey/options',
+        headers: { origin: APP },
+        payload: { email: 'someone@example.com' },
+      });
+    // Built-in: any passkey may answer, nobody is named, every sign-in page asks: not counted.
+    for (let i = 0; i < 3; i++) assert.equal((await ask(b.app)).statusCode, 200);
+    const { passkeys } = b.deps;
+    const named = await buildApp({
+      deps: {
+        ...b.deps,
+        passkeys: { ...passkeys, capabilities: { ...passkeys.capabilities, signInNeedsEmail: true } },
+      },
+    });
+    t.after(() => named.close());
+    const codes = [];
+    for (let i = 0; i < 3; i++) codes.push((await ask(named)).statusCode);
+    assert.deepEqual(codes, [200, 200, 429]);
   });
 });

@@ -12,7 +12,8 @@ import { TREE } from './terraform-kit.ts';
 
 /**
  * Cognito operations that IAM does not authorize: the user's own token or the app client does
- * (sign-up, sign-in, codes, TOTP enrolment, token revocation, the user's own email change). Every other operation the Cognito
+ * (sign-up, sign-in, codes, TOTP enrolment, token revocation, the user's own email change, the
+ * user's own passkeys). Every other operation the Cognito
  * adapter sends needs the service's IAM policy.
  */
 const PUBLIC_COGNITO_OPERATIONS = new Set([
@@ -29,6 +30,10 @@ const PUBLIC_COGNITO_OPERATIONS = new Set([
   'SetUserMFAPreference',
   'UpdateUserAttributes',
   'VerifyUserAttribute',
+  'StartWebAuthnRegistration',
+  'CompleteWebAuthnRegistration',
+  'ListWebAuthnCredentials',
+  'DeleteWebAuthnCredential',
 ]);
 
 /** The `XCommand` class names the TypeScript files under `dir` use, as X. */

@@ -244,8 +244,9 @@ export const api = {
   renamePasskey: (id: string, name: string) =>
     call<S<typeof PasskeyAnswer>>('PATCH', `/api/users/me/passkeys/${encodeURIComponent(id)}`, { name }),
   removePasskey: (id: string) => call<void>('DELETE', `/api/users/me/passkeys/${encodeURIComponent(id)}`),
-  passkeySignInOptions: () =>
-    call<S<typeof OptionsAnswer>>('POST', '/api/session/passkey/options', undefined, {
+  /** `email` where the server needs the account named first (client config passkey_sign_in_needs_email). */
+  passkeySignInOptions: (email?: string) =>
+    call<S<typeof OptionsAnswer>>('POST', '/api/session/passkey/options', email ? { email } : undefined, {
       quiet401: true,
       noChangeEvent: true,
     }),

@@ -17,6 +17,7 @@ import {
   PasskeyList,
   PasskeyParams,
   PasskeySignInBody,
+  PasskeySignInOptionsBody,
   RegisterPasskeyBody,
   RenamePasskeyBody,
 } from '../schemas/passkeys.ts';
@@ -79,6 +80,9 @@ export async function passkeyRoutes(app: App, { deps }: RouteOptions) {
         schema: {
           tags,
           summary: "Finish adding a passkey with the browser's answer (needs the gh_webauthn cookie)",
+          description:
+            'With Cognito the name is not kept: Cognito names the passkey after its authenticator ' +
+            '(/api/client-config passkey_keeps_name false).',
           body: RegisterPasskeyBody,
           response: { 201: PasskeyAnswer },
         },
@@ -111,6 +115,9 @@ export async function passkeyRoutes(app: App, { deps }: RouteOptions) {
         schema: {
           tags,
           summary: 'Rename a passkey',
+          description:
+            'Cognito has no rename: there this answers 501 NOT_AVAILABLE_IN_MODE, and /api/client-config ' +
+            'says passkey_rename false.',
           params: PasskeyParams,
           body: RenamePasskeyBody,
           response: { 200: PasskeyAnswer },
@@ -134,6 +141,7 @@ export async function passkeyRoutes(app: App, { deps }: RouteOptions) {
         schema: {
           tags,
           summary: 'Remove a passkey (409 LAST_SIGN_IN_METHOD if it is the only way to sign in)',
+          description: 'A Cognito pool user always has a password, so there the last passkey may be removed.',
           params: PasskeyParams,
           response: { 204: Type.Null() },
         },
@@ -149,16 +157,31 @@ export async function passkeyRoutes(app: App, { deps }: RouteOptions) {
     '/session/passkey/options',
     {
       // Every sign-in page asks (for the browser's autofill), so it is not counted as a credential
-      // attempt; the answer is checked, and counted, on POST /session/passkey.
+      // attempt; the answer is checked, and counted, on POST /session/passkey. Where the options
+      // name an account (Cognito), each asks the provider about it, on the sign-in quota password
+      // sign-ins share: counted then.
+      ...(deps.passkeys.capabilities.signInNeedsEmail ? limited : {}),
       schema: {
         tags,
         summary: 'Start a passkey sign-in: options for navigator.credentials.get (sets gh_webauthn)',
+        description:
+          'With Cognito the body must name the account (`email`): its sign-in flow needs a user name, ' +
+          'so the options carry an allow list and the browser offers no autofill.',
+        body: PasskeySignInOptionsBody,
         response: { 200: OptionsAnswer },
+      },
+      // No body at all (the built-in provider's callers send none) is the empty one.
+      preValidation: async (request) => {
+        request.body ??= {};
       },
     },
     async (request, reply) => {
       checkOrigin(request, null);
-      const { options, handle } = await passkeys.startSignIn(deps, request.headers.origin);
+      const { options, handle } = await passkeys.startSignIn(
+        deps,
+        request.headers.origin,
+        request.body.email,
+      );
       ceremony.set(reply, handle);
       return { options };
     },

@@ -17,7 +17,24 @@ export const ClientConfigAnswer = Type.Object(
     dev_mailbox: Type.Boolean({
       description: 'GET /api/dev/mail answers this caller (the dev outbox, loopback clients only)',
     }),
-    passkeys: Type.Boolean({ description: 'Passkeys can be added and used to sign in (built-in identity)' }),
+    passkeys: Type.Boolean({
+      description: 'Passkeys can be added and used to sign in (both identity modes; see the README)',
+    }),
+    passkey_rename: Type.Boolean({
+      description: 'Passkeys can be renamed (false with Cognito, which has no rename: hide the control)',
+    }),
+    passkey_sign_in_needs_email: Type.Boolean({
+      description:
+        'A passkey sign-in must name the account first (POST /api/session/passkey/options with email); ' +
+        'no autofill (true with Cognito)',
+    }),
+    passkey_keeps_name: Type.Boolean({
+      description:
+        'The name given when adding a passkey is kept (false with Cognito: it names passkeys itself)',
+    }),
+    passkey_reports_use: Type.Boolean({
+      description: "A passkey's last_used_at is kept (false with Cognito: always null there)",
+    }),
   },
   { additionalProperties: false },
 );

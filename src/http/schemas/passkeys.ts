@@ -4,7 +4,7 @@
  * fields are base64url strings.
  */
 import { Type } from 'typebox';
-import { Body, NullableString } from './common.ts';
+import { Body, Email, NullableString } from './common.ts';
 
 const B64URL = Type.String({ pattern: '^[A-Za-z0-9_-]*$', maxLength: 16384 });
 const CREDENTIAL_ID = Type.String({ pattern: '^[A-Za-z0-9_-]+$', minLength: 1, maxLength: 1400 });
@@ -64,9 +64,24 @@ export const AuthenticationResponse = Type.Object(
 
 export const RegisterPasskeyBody = Body({ name: Type.Optional(PasskeyName), response: RegistrationResponse });
 export const PasskeySignInBody = Body({ response: AuthenticationResponse });
+export const PasskeySignInOptionsBody = Body({
+  email: Type.Optional({
+    ...Email,
+    description:
+      'The account to sign in to. Required where /api/client-config says passkey_sign_in_needs_email ' +
+      '(Cognito); ignored otherwise (any passkey of this site may answer). The answer has the same ' +
+      'shape whether or not the address has an account or passkeys.',
+  }),
+});
 export const RenamePasskeyBody = Body({ name: PasskeyName });
 export const PasskeyParams = Type.Object(
-  { id: Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' }) },
+  {
+    id: Type.String({
+      pattern: '^[A-Za-z0-9_-]+$',
+      maxLength: 1400,
+      description: "The passkey's id from the list: a UUID (built-in), the credential id (Cognito)",
+    }),
+  },
   { additionalProperties: false },
 );
 

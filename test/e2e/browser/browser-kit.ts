@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { GATEHOUSE_NODE_ARGS, ROOT } from '../../../bench/servers.ts';
 import { settings } from '../../../src/config/settings.ts';
@@ -222,4 +222,22 @@ export async function apiUser(origin: string, email: string): Promise<void> {
     { what: `a confirmation code for ${email}` },
   );
   assert.equal((await post('/api/auth/confirm', { email, confirmation_code: code })).status, 200);
+}
+
+/**
+ * A platform authenticator with resident keys and user verification, as a laptop's fingerprint
+ * reader would be (the DevTools protocol's WebAuthn domain, enabled on `cdp`); its id.
+ */
+export async function addAuthenticator(cdp: CDPSession): Promise<string> {
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return authenticatorId;
 }

@@ -8,8 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CDPSession, Page } from 'playwright-core';
-import { apiUser, open, shoot, signIn, startSite } from './browser-kit.ts';
+import type { Page } from 'playwright-core';
+import { addAuthenticator, apiUser, open, shoot, signIn, startSite } from './browser-kit.ts';
 
 const site = startSite();
 
@@ -20,20 +20,6 @@ interface VirtualCredential {
   privateKey: string;
   userHandle: string;
   signCount: number;
-}
-
-async function addAuthenticator(cdp: CDPSession): Promise<string> {
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  return authenticatorId;
 }
 
 /**

@@ -52,6 +52,11 @@ export async function prepareStack(vars: Record<string, string>): Promise<Stack>
   const setup = prepareTerraform('gatehouse-moto-');
   const dir = join(setup.work, 'terraform', 'envs', 'dev');
   for (const f of ['moto_override.tf', 'moto.tf']) copyFileSync(join('test/infra/moto', f), join(dir, f));
+  // What moto does not keep of the user pool (see the file).
+  copyFileSync(
+    join('test/infra/moto', 'identity_moto_override.tf'),
+    join(setup.work, 'terraform', 'modules', 'identity', 'moto_override.tf'),
+  );
   const varArgs = Object.entries(vars).map(([k, v]) => `-var=${k}=${v}`);
   const tf = async (args: string[], ok = [0]) => {
     const r = await run(setup.terraform, [...args, '-no-color'], { cwd: dir, env: setup.env });

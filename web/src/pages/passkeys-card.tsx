@@ -2,7 +2,9 @@
  * The security page's "Passkeys" card: the user's passkeys, adding one (the browser and the
  * device's lock do the work: @simplewebauthn/browser's startRegistration), renaming and removing
  * one. Shown only where the server offers passkeys (client config); the server keeps the last way
- * in and says so when asked to remove it.
+ * in and says so when asked to remove it. Where the provider names passkeys itself and has no
+ * rename (Cognito: client config passkey_rename and passkey_keeps_name false), neither the name
+ * field nor the Rename button is shown.
  */
 import { browserSupportsWebAuthn, startRegistration } from '@simplewebauthn/browser';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
@@ -15,10 +17,14 @@ import { Button, Card, Field, formatDate, Loading, messageOf, Notice } from '../
 
 function PasskeyRow({
   passkey,
+  canRename,
+  reportsUse,
   onChanged,
   onError,
 }: {
   passkey: Passkeys[number];
+  canRename: boolean;
+  reportsUse: boolean;
   onChanged: () => void;
   onError: (message: string | null) => void;
 }) {
@@ -82,14 +88,22 @@ function PasskeyRow({
           <div>
             <strong>{passkey.name}</strong> {passkey.synced ? <span className="badge">Synced</span> : null}
             <p className="muted">
-              Added {formatDate(passkey.created_at)} ·{' '}
-              {passkey.last_used_at ? `last used ${formatDate(passkey.last_used_at)}` : 'not used yet'}
+              Added {formatDate(passkey.created_at)}
+              {reportsUse
+                ? ` · ${passkey.last_used_at ? `last used ${formatDate(passkey.last_used_at)}` : 'not used yet'}`
+                : null}
             </p>
           </div>
           <span className="row-buttons">
-            <Button kind="secondary" onClick={() => setRenaming(true)} aria-label={`Rename ${passkey.name}`}>
-              Rename
-            </Button>
+            {canRename ? (
+              <Button
+                kind="secondary"
+                onClick={() => setRenaming(true)}
+                aria-label={`Rename ${passkey.name}`}
+              >
+                Rename
+              </Button>
+            ) : null}
             <Button kind="secondary" onClick={remove} aria-label={`Remove ${passkey.name}`}>
               Remove
             </Button>
@@ -108,6 +122,9 @@ export function PasskeysCard() {
   const [error, setError] = useState<string | null>(null);
   const [added, setAdded] = useState<string | null>(null);
   const offered = config?.passkeys === true;
+  const canRename = config?.passkey_rename !== false;
+  const keepsName = config?.passkey_keeps_name !== false;
+  const reportsUse = config?.passkey_reports_use !== false;
   const load = useCallback(() => {
     api.passkeys().then(
       (p) => setPasskeys(p.passkeys),
@@ -121,14 +138,14 @@ export function PasskeysCard() {
 
   const add = async (e: FormEvent) => {
     e.preventDefault();
-    if (!name.trim()) return setError('Give the passkey a name you will recognise.');
+    if (keepsName && !name.trim()) return setError('Give the passkey a name you will recognise.');
     setBusy(true);
     setError(null);
     setAdded(null);
     try {
       const { options } = await api.passkeyOptions();
       const response = await startRegistration({ optionsJSON: options as never });
-      const out = await api.addPasskey(name.trim(), response);
+      const out = await api.addPasskey(keepsName ? name.trim() : 'Passkey', response);
       setAdded(out.passkey.name);
       setName('');
       load();
@@ -153,18 +170,29 @@ export function PasskeysCard() {
       {passkeys?.length === 0 ? <p className="empty">No passkey yet.</p> : null}
       <ul className="list">
         {passkeys?.map((p) => (
-          <PasskeyRow key={p.id} passkey={p} onChanged={load} onError={setError} />
+          <PasskeyRow
+            key={p.id}
+            passkey={p}
+            canRename={canRename}
+            reportsUse={reportsUse}
+            onChanged={load}
+            onError={setError}
+          />
         ))}
       </ul>
       {browserSupportsWebAuthn() ? (
         <form onSubmit={add} noValidate className="passkey-add">
-          <Field
-            label="Name for a new passkey"
-            name="new_passkey_name"
-            maxLength={64}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
+          {keepsName ? (
+            <Field
+              label="Name for a new passkey"
+              name="new_passkey_name"
+              maxLength={64}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+            />
+          ) : (
+            <p className="hint">Your device names the passkey; it cannot be renamed here.</p>
+          )}
           <Button type="submit" busy={busy}>
             Add a passkey
           </Button>

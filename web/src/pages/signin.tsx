@@ -29,6 +29,10 @@ export function SignIn() {
   const sending = useRef(false);
   const [error, setError] = useState<string | null>(null);
   const [touched, setTouched] = useState(false);
+  // The password is asked for once the form is sent, not when the email field is left: someone
+  // leaving it for "Sign in with a passkey" needs none, and a message appearing under the email
+  // then would move the passkey button away from their click.
+  const [submitted, setSubmitted] = useState(false);
   const returnTo = safeReturnTo(location.query.get('return_to')) ?? '/dashboard';
   const oauthError = oauthErrorMessage(location.query.get('oauth_error'));
   const socialMfa = location.query.get('mfa') === '1';
@@ -49,16 +53,21 @@ export function SignIn() {
     setCode('');
     setUseRecovery(false);
     setPassword('');
+    setSubmitted(false);
     setUser(user);
     navigate(returnTo, true);
   };
 
   // Passkeys: the button, and the browser's autofill on the email field (conditional UI), which
   // waits quietly until the person picks a passkey there; a new ceremony (the button) cancels it.
-  const passkeysOffered = useClientConfig()?.passkeys === true && browserSupportsWebAuthn();
+  // Where the server needs the account named first (Cognito), the button uses the email field and
+  // there is no autofill.
+  const config = useClientConfig();
+  const passkeysOffered = config?.passkeys === true && browserSupportsWebAuthn();
+  const needsEmail = config?.passkey_sign_in_needs_email === true;
   const [passkeyBusy, setPasskeyBusy] = useState(false);
   const withPasskey = async (autofill: boolean) => {
-    const { options } = await api.passkeySignInOptions();
+    const { options } = await api.passkeySignInOptions(needsEmail ? email.trim() : undefined);
     const response = await startAuthentication({
       optionsJSON: options as never,
       useBrowserAutofill: autofill,
@@ -68,6 +77,9 @@ export function SignIn() {
     done((await api.passkeySignIn(response)).user);
   };
   const passkeyButton = async () => {
+    if (needsEmail && !email.trim()) {
+      return setError('Enter your email address, then choose “Sign in with a passkey”.');
+    }
     setPasskeyBusy(true);
     setError(null);
     try {
@@ -80,7 +92,7 @@ export function SignIn() {
   };
   // biome-ignore lint/correctness/useExhaustiveDependencies: started once per page, when offered
   useEffect(() => {
-    if (!passkeysOffered || challenge || !hostCanHavePasskeys(window.location.hostname)) return;
+    if (!passkeysOffered || needsEmail || challenge || !hostCanHavePasskeys(window.location.hostname)) return;
     let live = true;
     void browserSupportsWebAuthnAutofill().then((yes) => {
       if (!yes || !live) return;
@@ -95,11 +107,12 @@ export function SignIn() {
       live = false;
       WebAuthnAbortService.cancelCeremony();
     };
-  }, [passkeysOffered, challenge]);
+  }, [passkeysOffered, needsEmail, challenge]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setTouched(true);
+    setSubmitted(true);
     if (emailProblem(email) || !password || sending.current) return;
     sending.current = true;
     setBusy(true);
@@ -228,7 +241,7 @@ export function SignIn() {
             label="Email"
             name="email"
             type="email"
-            autoComplete={passkeysOffered ? 'username webauthn' : 'username'}
+            autoComplete={passkeysOffered && !needsEmail ? 'username webauthn' : 'username'}
             value={email}
             onChange={(e) => setEmail(e.target.value)}
             onBlur={() => setTouched(true)}
@@ -241,7 +254,7 @@ export function SignIn() {
             autoComplete="current-password"
             value={password}
             onChange={(e) => setPassword(e.target.value)}
-            error={touched && !password ? 'Enter your password.' : null}
+            error={submitted && !password ? 'Enter your password.' : null}
           />
           <Button type="submit" busy={busy}>
             Sign in

@@ -70,6 +70,24 @@ resource "aws_cognito_user_pool" "this" {
     allow_admin_create_user_only = false
   }
 
+  # Passkeys (Cognito's WebAuthn) need the Essentials tier and choice-based sign-in (USER_AUTH).
+  # They are made for the app's own host, with user verification, so a passkey sign-in is two
+  # factors. Until the app's domain is known the pool offers passwords only: Cognito's default
+  # relying party (the Hosted UI domain) would make passkeys no browser offers on the app's page.
+  user_pool_tier = "ESSENTIALS"
+
+  dynamic "web_authn_configuration" {
+    for_each = var.passkey_relying_party_id == null ? [] : [var.passkey_relying_party_id]
+    content {
+      relying_party_id  = web_authn_configuration.value
+      user_verification = "required"
+    }
+  }
+
+  sign_in_policy {
+    allowed_first_auth_factors = var.passkey_relying_party_id == null ? ["PASSWORD"] : ["PASSWORD", "WEB_AUTHN"]
+  }
+
   # A changed address keeps the old one until the new one is confirmed, so a typo cannot lock a
   # user out and an attacker with a session cannot silently move the account.
   user_attribute_update_settings {
@@ -191,8 +209,9 @@ resource "aws_cognito_user_pool_client" "app" {
   user_pool_id = aws_cognito_user_pool.this.id
 
   # The server holds the secret; browsers never talk to Cognito with it.
-  generate_secret               = true
-  explicit_auth_flows           = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+  generate_secret = true
+  # USER_AUTH: choice-based sign-in, the app's passkey sign-in (InitiateAuth with WEB_AUTHN).
+  explicit_auth_flows           = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_AUTH"]
   prevent_user_existence_errors = "ENABLED"
   enable_token_revocation       = true
 

@@ -60,6 +60,17 @@ variable "domain_prefix" {
   }
 }
 
+variable "passkey_relying_party_id" {
+  description = "Host passkeys are made for (the WebAuthn relying party ID): the app's domain, the host of APP_ORIGIN, such as app.example.com. Null: passkeys stay off until the app's domain is known."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.passkey_relying_party_id == null || can(regex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$", var.passkey_relying_party_id))
+    error_message = "passkey_relying_party_id must be a lower-case host name with a dot, without scheme, port or path (such as app.example.com)."
+  }
+}
+
 variable "callback_urls" {
   description = "Allowed redirect URLs after Hosted UI sign-in: the app's /api/auth/oauth/<provider>/callback of each provider."
   type        = list(string)

@@ -147,12 +147,14 @@ module "identity" {
   ses_reply_to_address  = var.mail_reply_to
   ses_configuration_set = var.ses_configuration_set
   domain_prefix         = coalesce(var.cognito_domain_prefix, "${var.name}-${local.account_id}")
-  callback_urls         = local.callback_urls
-  logout_urls           = local.logout_urls
-  social_client_ids     = var.social_client_ids
-  social_client_secrets = var.social_client_secrets
-  oidc_provider         = var.oidc_provider
-  table_arn             = module.data.table_arn
+  # Passkeys are the app's page's: its host, once the app's origin is known.
+  passkey_relying_party_id = local.app_origin == null ? null : regex("^https?://([^/:]+)", local.app_origin)[0]
+  callback_urls            = local.callback_urls
+  logout_urls              = local.logout_urls
+  social_client_ids        = var.social_client_ids
+  social_client_secrets    = var.social_client_secrets
+  oidc_provider            = var.oidc_provider
+  table_arn                = module.data.table_arn
 }
 
 module "app" {

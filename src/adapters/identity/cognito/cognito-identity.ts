@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AppError } from '../../../domain/errors.ts';
 import type { AuthResult, IdentityProvider, IdentityUser, Tokens } from '../../../ports/identity.ts';
+import type { Passkeys } from '../../../ports/passkeys.ts';
 import { awsClientSettings, BUDGETS } from '../../shared/aws-client.ts';
 import { createAdminOps } from './admin.ts';
 import * as cmd from './commands.ts';
@@ -34,6 +35,8 @@ import {
 } from './errors.ts';
 import { createPoolKeys } from './jwks.ts';
 import * as mfa from './mfa.ts';
+import type { CeremonyStore } from './passkey-ceremonies.ts';
+import { createCognitoPasskeys, passkeysUnavailable } from './passkeys.ts';
 import { secretHasher, unwrapUser, wrapWithUser } from './secret-hash.ts';
 import { signUpReplacing } from './sign-up.ts';
 import { getUser, tokensFrom } from './users.ts';
@@ -53,9 +56,21 @@ export interface CognitoIdentityOptions {
   /** What fetches the JWKS (default: the global fetch); tests count the requests with it. */
   readonly fetch?: typeof fetch;
   readonly log?: CognitoLog;
+  /** Milliseconds since the epoch; decides when a passkey ceremony expires. */
+  readonly clock?: () => number;
+  /**
+   * Where passkey ceremonies wait between their two requests (the store's short-lived flows).
+   * Without it the pool's passkeys are not offered: every passkey operation is NOT_AVAILABLE_IN_MODE.
+   */
+  readonly passkeyCeremonies?: CeremonyStore;
 }
 
-export function createCognitoIdentity(opts: CognitoIdentityOptions): IdentityProvider {
+export interface CognitoIdentity extends IdentityProvider {
+  /** The pool's passkeys (Cognito's WebAuthn API), working on the same users. */
+  readonly passkeys: Passkeys;
+}
+
+export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIdentity {
   const { userPoolId, log } = opts;
   const client = new CognitoIdentityProviderClient({
     region: opts.region,
@@ -235,6 +250,17 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): IdentityPro
     async regenerateRecoveryCodes() {
       throw notAvailable('Recovery codes');
     },
+
+    passkeys: opts.passkeyCeremonies
+      ? createCognitoPasskeys({
+          client,
+          userPoolId,
+          commands,
+          ceremonies: opts.passkeyCeremonies,
+          clock: opts.clock ?? Date.now,
+          ...(log ? { log } : {}),
+        })
+      : passkeysUnavailable,
 
     adminGetUser: (userId) => user(userId),
     adminGetUserByEmail: (email) => user(email),

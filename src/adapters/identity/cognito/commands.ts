@@ -4,7 +4,8 @@
  * ConfirmSignUp, ResendConfirmationCode, ForgotPassword and ConfirmForgotPassword carry `SecretHash`
  * over the email they name; InitiateAuth USER_PASSWORD_AUTH carries SECRET_HASH over the email;
  * REFRESH_TOKEN_AUTH and RespondToAuthChallenge carry it over the user's internal username (the sub,
- * see secret-hash.ts); RevokeToken carries the secret itself, as that API asks. Without a secret
+ * see secret-hash.ts); USER_AUTH carries it over the email, its WEB_AUTHN answer over the username
+ * the challenge named; RevokeToken carries the secret itself, as that API asks. Without a secret
  * none of these fields is present (an empty or undefined value would be refused).
  */
 import {
@@ -96,6 +97,31 @@ export const answerTotpChallenge = (c: CommandContext, username: string, session
     ChallengeName: 'SOFTWARE_TOKEN_MFA',
     Session: session,
     ChallengeResponses: withHash(c, username, { USERNAME: username, SOFTWARE_TOKEN_MFA_CODE: code }),
+  });
+
+/** Choice-based sign-in asking for the passkey challenge first (Cognito's USER_AUTH flow). */
+export const passkeyAuth = (c: CommandContext, email: string) =>
+  new InitiateAuthCommand({
+    ClientId: c.clientId,
+    AuthFlow: 'USER_AUTH',
+    AuthParameters: withHash(c, email, { USERNAME: email, PREFERRED_CHALLENGE: 'WEB_AUTHN' }),
+  });
+
+/** The browser's assertion (PublicKeyCredential JSON) as the WEB_AUTHN challenge's CREDENTIAL. */
+export const answerWebAuthnChallenge = (
+  c: CommandContext,
+  username: string,
+  session: string,
+  credential: object,
+) =>
+  new RespondToAuthChallengeCommand({
+    ClientId: c.clientId,
+    ChallengeName: 'WEB_AUTHN',
+    Session: session,
+    ChallengeResponses: withHash(c, username, {
+      USERNAME: username,
+      CREDENTIAL: JSON.stringify(credential),
+    }),
   });
 
 export const revokeToken = (c: CommandContext, refreshToken: string) =>

@@ -12,6 +12,9 @@
  *   At the MFA step (past the password) a TOTP code used already is CODE_ALREADY_USED.
  * - a password the pool's password history refuses (a pool with PasswordHistorySize) is
  *   PASSWORD_REUSED; without one, Cognito takes the current password again and cannot say so.
+ * - passkeys: Cognito's WebAuthn refusals become the codes ports/passkeys.ts names (a dead
+ *   challenge PASSKEY_CHALLENGE_INVALID, a wrong origin, RP ID or client PASSKEY_VERIFICATION_FAILED,
+ *   a pool without WebAuthn NOT_AVAILABLE_IN_MODE); a refused assertion is INVALID_CREDENTIALS.
  * - link: an identity Cognito will not link (it still has a pool user of its own, or is linked
  *   already) is IDENTITY_IN_USE, whatever exception Cognito chose for it.
  * Cognito's own messages never reach an AppError (they are not written for end users); the log gets
@@ -30,6 +33,9 @@ export type Operation =
   | 'admin'
   | 'link'
   | 'email'
+  | 'passkey-register'
+  | 'passkey-sign-in'
+  | 'passkey'
   | 'ping';
 
 /** The slice of the app's logger (pino) the adapter uses. */
@@ -66,10 +72,37 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   VALIDATION_FAILED: 'The identity provider refused the request as malformed.',
   UNAVAILABLE: 'The identity provider is unavailable or busy. Try again shortly.',
   INTERNAL: 'The identity provider failed unexpectedly.',
+  PASSKEY_CHALLENGE_INVALID: 'This passkey request has expired or was already used. Try again.',
+  PASSKEY_VERIFICATION_FAILED:
+    'The passkey could not be verified for this site (origin, relying party or app client). Try again.',
+  NOT_AVAILABLE_IN_MODE: 'Passkeys are not turned on in the Cognito user pool.',
+  CONFLICT: 'Cognito refused another passkey: you may have as many as it allows. Remove one, or try later.',
 };
 
-const appError = (code: ErrorCode, cause?: unknown) =>
-  new AppError(code, MESSAGES[code] ?? code, cause === undefined ? undefined : { cause: errorName(cause) });
+/** Where one operation's refusal needs other words than the code's usual ones. */
+const OPERATION_MESSAGES: Partial<Record<Operation, Partial<Record<ErrorCode, string>>>> = {
+  'passkey-sign-in': { INVALID_CREDENTIALS: 'This passkey could not sign you in to that account.' },
+};
+
+const appError = (code: ErrorCode, cause?: unknown, operation?: Operation) =>
+  new AppError(
+    code,
+    (operation && OPERATION_MESSAGES[operation]?.[code]) ?? MESSAGES[code] ?? code,
+    cause === undefined ? undefined : { cause: errorName(cause) },
+  );
+
+/** Cognito's WebAuthn refusals, the same in every passkey operation. */
+const WEBAUTHN: Record<string, ErrorCode> = {
+  WebAuthnNotEnabledException: 'NOT_AVAILABLE_IN_MODE',
+  WebAuthnConfigurationMissingException: 'NOT_AVAILABLE_IN_MODE',
+  OperationNotEnabledException: 'NOT_AVAILABLE_IN_MODE',
+  FeatureUnavailableInTierException: 'NOT_AVAILABLE_IN_MODE',
+  WebAuthnChallengeNotFoundException: 'PASSKEY_CHALLENGE_INVALID',
+  WebAuthnOriginNotAllowedException: 'PASSKEY_VERIFICATION_FAILED',
+  WebAuthnRelyingPartyMismatchException: 'PASSKEY_VERIFICATION_FAILED',
+  WebAuthnClientMismatchException: 'PASSKEY_VERIFICATION_FAILED',
+  WebAuthnCredentialNotSupportedException: 'PASSKEY_VERIFICATION_FAILED',
+};
 
 /** Per operation: Cognito exception name -> Gatehouse code. */
 const BY_OPERATION: Record<Operation, Record<string, ErrorCode>> = {
@@ -139,6 +172,24 @@ const BY_OPERATION: Record<Operation, Record<string, ErrorCode>> = {
     UserNotFoundException: 'NOT_FOUND',
     CodeDeliveryFailureException: 'UNAVAILABLE',
   },
+  // StartWebAuthnRegistration and CompleteWebAuthnRegistration, with the user's access token.
+  'passkey-register': {
+    ...WEBAUTHN,
+    NotAuthorizedException: 'INVALID_TOKEN',
+    // Cognito's cap on a user's passkeys (or on attempts): not the pool being unavailable.
+    LimitExceededException: 'CONFLICT',
+  },
+  // InitiateAuth USER_AUTH and its WEB_AUTHN answer (NotAuthorized is narrowed in translate()).
+  'passkey-sign-in': {
+    ...WEBAUTHN,
+    NotAuthorizedException: 'INVALID_CREDENTIALS',
+    UserNotFoundException: 'INVALID_CREDENTIALS',
+    PasswordResetRequiredException: 'INVALID_CREDENTIALS',
+    UserNotConfirmedException: 'USER_NOT_CONFIRMED',
+    ExpiredCodeException: 'PASSKEY_CHALLENGE_INVALID',
+  },
+  // ListWebAuthnCredentials and DeleteWebAuthnCredential, with the user's access token.
+  passkey: { ...WEBAUTHN, NotAuthorizedException: 'INVALID_TOKEN', ResourceNotFoundException: 'NOT_FOUND' },
   ping: {},
 };
 
@@ -162,6 +213,11 @@ export function translate(err: unknown, operation: Operation, log?: CognitoLog):
   if (operation === 'link' && name === 'InvalidParameterException' && !/merg|link/i.test(sdk.message ?? '')) {
     code = 'VALIDATION_FAILED';
   }
+  if (operation === 'passkey-sign-in' && name === 'NotAuthorizedException') {
+    // "Invalid session for the user, session is expired." and the like: the ceremony, not the key.
+    if (/session/i.test(sdk.message ?? '')) code = 'PASSKEY_CHALLENGE_INVALID';
+    else if (/user is disabled/i.test(sdk.message ?? '')) code = 'USER_DISABLED';
+  }
   if (operation === 'sign-in' && name === 'NotAuthorizedException') {
     if (/user is disabled/i.test(sdk.message ?? '')) code = 'USER_DISABLED';
     // Masked for the caller, but an operator investigating a locked-out user needs to see it.
@@ -184,7 +240,7 @@ export function translate(err: unknown, operation: Operation, log?: CognitoLog):
       'cognito call failed',
     );
   }
-  return appError(code, err);
+  return appError(code, err, operation);
 }
 
 /**

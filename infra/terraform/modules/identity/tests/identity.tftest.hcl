@@ -77,6 +77,48 @@ run "password_policy_is_length_only" {
   }
 }
 
+run "passkeys_are_the_apps_host_with_user_verification" {
+  command = plan
+
+  variables {
+    passkey_relying_party_id = "app.example.com"
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool.this.user_pool_tier == "ESSENTIALS"
+    error_message = "Cognito's WebAuthn needs the Essentials tier."
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool.this.web_authn_configuration[0].relying_party_id == "app.example.com" && aws_cognito_user_pool.this.web_authn_configuration[0].user_verification == "required"
+    error_message = "Passkeys must be made for the app's host, with user verification required."
+  }
+
+  assert {
+    condition     = toset(aws_cognito_user_pool.this.sign_in_policy[0].allowed_first_auth_factors) == toset(["PASSWORD", "WEB_AUTHN"])
+    error_message = "A passkey must be allowed as the first (and only) factor."
+  }
+}
+
+run "without_the_apps_domain_passkeys_stay_off" {
+  command = plan
+
+  assert {
+    condition     = length(aws_cognito_user_pool.this.web_authn_configuration) == 0 && toset(aws_cognito_user_pool.this.sign_in_policy[0].allowed_first_auth_factors) == toset(["PASSWORD"])
+    error_message = "Without the app's domain the pool's default relying party would make passkeys the app cannot use."
+  }
+}
+
+run "a_relying_party_id_is_a_bare_host" {
+  command = plan
+
+  variables {
+    passkey_relying_party_id = "https://app.example.com"
+  }
+
+  expect_failures = [var.passkey_relying_party_id]
+}
+
 run "client_hides_user_existence" {
   command = apply
 
@@ -91,7 +133,7 @@ run "client_hides_user_existence" {
   }
 
   assert {
-    condition     = toset(aws_cognito_user_pool_client.app.explicit_auth_flows) == toset(["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
+    condition     = toset(aws_cognito_user_pool_client.app.explicit_auth_flows) == toset(["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_AUTH"])
     error_message = "Only USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH are allowed."
   }
 
