@@ -3,6 +3,7 @@
  * and turning the parser's failures into stable codes: a malformed body is a 400, never a 500.
  * Limits: one file, a few small fields, bounded header and name sizes.
  */
+import { finished } from 'node:stream/promises';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isAppError } from '../domain/errors.ts';
@@ -79,7 +80,7 @@ function uploadError(err: unknown): unknown {
 }
 
 /** A remainder up to this size is read and dropped before a refusal is sent; a larger one is not. */
-export const DRAIN_BYTES = 1024 * 1024;
+const DRAIN_BYTES = 1024 * 1024;
 /** The longest a refusal waits for that remainder. */
 const DRAIN_MS = 2000;
 
@@ -96,16 +97,7 @@ export async function closeAfterReply(request: FastifyRequest, reply: FastifyRep
   const declared = Number(raw.headers['content-length']);
   if (raw.readableEnded || raw.destroyed || !(declared <= DRAIN_BYTES)) return;
   raw.unpipe();
-  const drained = new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, DRAIN_MS);
-    const done = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    raw.once('end', done);
-    raw.once('close', done);
-    raw.once('error', done);
-  });
   raw.resume();
-  await drained;
+  // Ends at the body's end, a closed connection or the deadline, whichever comes first.
+  await finished(raw, { signal: AbortSignal.timeout(DRAIN_MS) }).catch(() => undefined);
 }

@@ -10,14 +10,17 @@ import { test } from 'node:test';
 import Fastify from 'fastify';
 import { slowClients, uploadMayTakeItsTime } from '../../src/http/plugins/slow-clients.ts';
 
+/** Every limit at 1 s, so a delay of 2.5 s on the server's side would be cut if it counted. */
+const LIMITS = {
+  headersTimeoutMs: 1000,
+  requestTimeoutMs: 1000,
+  keepAliveTimeoutMs: 1000,
+  uploadIdleTimeoutMs: 1000,
+};
+
 async function serverThatReadsLate(t: { after(fn: () => Promise<void>): void }): Promise<number> {
   const app = Fastify();
-  await app.register(slowClients, {
-    headersTimeoutMs: 1000,
-    requestTimeoutMs: 1000,
-    keepAliveTimeoutMs: 1000,
-    uploadIdleTimeoutMs: 1000,
-  });
+  await app.register(slowClients, LIMITS);
   // The body is left to the route, as an upload's is.
   app.addContentTypeParser('application/octet-stream', (_req, _payload, done) => done(null));
   app.post('/late', async (req) => {
@@ -80,12 +83,7 @@ for (const [what, size] of [
 ] as const) {
   test(`the body timeout spares ${what}, held up by a slow hook before the parser`, async (t) => {
     const app = Fastify();
-    await app.register(slowClients, {
-      headersTimeoutMs: 1000,
-      requestTimeoutMs: 1000,
-      keepAliveTimeoutMs: 1000,
-      uploadIdleTimeoutMs: 1000,
-    });
+    await app.register(slowClients, LIMITS);
     app.post('/hooked', {
       onRequest: async () => {
         await new Promise((r) => setTimeout(r, 2500));
