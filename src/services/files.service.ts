@@ -17,8 +17,8 @@ import { Readable } from 'node:stream';
 import { AppError, isAppError } from '../domain/errors.ts';
 import { attachmentHeader, cleanFileName, downloadType } from '../domain/file-names.ts';
 import type { Entitlements } from '../domain/plans.ts';
-import type { FileRecord, Page } from '../ports/store.ts';
-import { audit } from './audit.ts';
+import type { AuditEvent, FileRecord, Page, Usage } from '../ports/store.ts';
+import { audit, auditEvent } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
 
 const SNIFF_BYTES = 4100;
@@ -58,13 +58,20 @@ export interface Upload {
   readonly stream: Readable;
 }
 
+/**
+ * Stores one upload for the user. `used` is the user's usage as read with their record for this
+ * request: it only bounds the stream early, the store's atomic check decides. The record and its
+ * audit event are one store write after the bytes: on DynamoDB that is the upload's third and last
+ * AWS call (the user's record, the S3 put, one transaction).
+ */
 export async function uploadFile(
   deps: Deps,
-  userId: string,
+  user: { readonly userId: string; readonly usage: Usage },
   limits: Entitlements,
   upload: Upload,
   meta: RequestMeta,
 ): Promise<FileRecord> {
+  const { userId } = user;
   if (!limits.uploadsAllowed) {
     upload.stream.destroy();
     throw new AppError(
@@ -74,8 +81,7 @@ export async function uploadFile(
         : 'Uploading needs a paid plan: choose one on the billing page. Your files stay available.',
     );
   }
-  const used = await deps.store.files.usage(userId);
-  const left = limits.fileQuotaBytes - used.bytes;
+  const left = limits.fileQuotaBytes - user.usage.bytes;
   const quotaBound = left < limits.fileMaxBytes;
   const tooLarge = () =>
     quotaBound
@@ -127,31 +133,37 @@ export async function uploadFile(
     blobKey: key,
     createdAt: new Date(deps.clock()).toISOString(),
   };
-  if (!(await createRecord(deps, record, limits.fileQuotaBytes))) {
+  const event = auditEvent(deps, {
+    type: 'file.uploaded',
+    subjectId: userId,
+    ip: meta.ip,
+    detail: { file_id: id, size, content_type: record.contentType },
+  });
+  if (!(await createRecord(deps, record, limits.fileQuotaBytes, event))) {
     await deps.blobs.delete(key).catch(() => undefined);
     throw new AppError(
       'QUOTA_EXCEEDED',
       `This upload would pass your storage quota (${limits.fileQuotaBytes} bytes).`,
     );
   }
-  await audit(deps, {
-    type: 'file.uploaded',
-    subjectId: userId,
-    ip: meta.ip,
-    detail: { file_id: id, size, content_type: record.contentType },
-  });
   return record;
 }
 
 /**
- * Writes the record; false when the quota refused it. When the write fails, the record may still
- * exist (a DynamoDB transaction that timed out after it was applied): a strongly consistent read
- * tells, and an applied write is reported as done. Otherwise the failure stands and the bytes stay
- * for the collector, since a write still in flight could land after them being removed.
+ * Writes the record with its audit event (one atomic step); false when the quota refused it. When
+ * the write fails, the record may still exist (a DynamoDB transaction that timed out after it was
+ * applied, its event with it): a strongly consistent read tells, and an applied write is reported
+ * as done. Otherwise the failure stands and the bytes stay for the collector, since a write still
+ * in flight could land after them being removed.
  */
-async function createRecord(deps: Deps, record: FileRecord, quotaBytes: number): Promise<boolean> {
+async function createRecord(
+  deps: Deps,
+  record: FileRecord,
+  quotaBytes: number,
+  event: AuditEvent,
+): Promise<boolean> {
   try {
-    return await deps.store.files.create(record, quotaBytes);
+    return await deps.store.files.create(record, quotaBytes, event);
   } catch (err) {
     const landed = await deps.store.files.get(record.userId, record.id).catch(() => null);
     if (landed) return true;
@@ -167,18 +179,26 @@ export async function listFiles(
   return deps.store.files.list(userId, opts);
 }
 
-export async function usage(deps: Deps, userId: string, limits: Entitlements) {
-  const used = await deps.store.files.usage(userId);
-  return { ...used, quotaBytes: limits.fileQuotaBytes, fileMaxBytes: limits.fileMaxBytes };
-}
+/** The usage as read with the user's record, beside what the plan allows. */
+export const usageView = (used: Usage, limits: Entitlements) => ({
+  ...used,
+  quotaBytes: limits.fileQuotaBytes,
+  fileMaxBytes: limits.fileMaxBytes,
+});
 
 const notFound = () => new AppError('NOT_FOUND', 'No such file.');
 
-/** What a download needs: a short-lived URL where the adapter has one, else the bytes. */
-export async function openFile(deps: Deps, userId: string, id: string) {
+/** The user's file record by id; NOT_FOUND for a malformed id (no lookup) or another user's file. */
+export async function findFile(deps: Deps, userId: string, id: string): Promise<FileRecord> {
   if (!FILE_ID.test(id)) throw notFound();
   const record = await deps.store.files.get(userId, id);
   if (!record) throw notFound();
+  return record;
+}
+
+/** What a download needs: a short-lived URL where the adapter has one, else the bytes. */
+export async function openFile(deps: Deps, record: FileRecord) {
+  const id = record.id;
   const headers = {
     contentType: downloadType(record.contentType),
     contentDisposition: attachmentHeader(record.name),

@@ -39,7 +39,17 @@ function setup(published: JWK[]) {
       return { keys: [...published] };
     },
   } as unknown as IdentityProvider;
-  const store = { revocations: { get: async () => null } } as unknown as Store;
+  const store = {
+    users: {
+      get: async (userId: string) => ({
+        userId,
+        profile: null,
+        revokedThrough: null,
+        billing: null,
+        usage: { bytes: 0, count: 0 },
+      }),
+    },
+  } as unknown as Store;
   const verifier = createTokenVerifier({ identity, store, clock: () => now });
   return { verifier, calls, advance: (ms: number) => (now += ms), now: () => now };
 }
@@ -49,13 +59,13 @@ test('an unknown kid is asked for by name, and then verifies', async () => {
   const b = await key('key-b');
   const published = [a.jwk];
   const s = setup(published);
-  assert.equal((await s.verifier.verifyAccessToken(await a.sign(s.now()))).userId, 'user-1');
+  assert.equal((await s.verifier.verifyAccessToken(await a.sign(s.now()))).claims.userId, 'user-1');
   assert.deepEqual(s.calls, [undefined]);
 
   published.push(b.jwk); // the provider rotated a key in
   s.advance(10_000);
   const verified = await s.verifier.verifyAccessToken(await b.sign(s.now()));
-  assert.equal(verified.jti, 'key-b');
+  assert.equal(verified.claims.jti, 'key-b');
   assert.deepEqual(s.calls, [undefined, 'key-b']);
 });
 

@@ -33,7 +33,7 @@ const userOut = (p: Profile, plan: Plan) => ({
 
 /** A user as the admin lists show them, with the plan their billing state gives. */
 export const adminUserOut = async (deps: Deps, p: Profile) =>
-  userOut(p, (await entitlementsOf(deps, p)).plan);
+  userOut(p, entitlementsOf(deps, { profile: p, billing: await deps.store.billing.get(p.userId) }).plan);
 
 export const eventOut = (e: AuditEvent) => ({
   id: e.id,

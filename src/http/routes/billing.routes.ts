@@ -7,7 +7,6 @@ import {
   startCheckout,
   subscriptionView,
 } from '../../services/billing.service.ts';
-import { getProfile } from '../../services/users.service.ts';
 import { meta } from '../plugins/auth.ts';
 import {
   ChangePlanAnswer,
@@ -19,15 +18,10 @@ import {
   UrlAnswer,
 } from '../schemas/billing.ts';
 import { invoiceOut } from './outputs.ts';
-import { type App, type RouteOptions, signedIn } from './route-kit.ts';
+import { type App, type RouteOptions, signedIn, signedInUser } from './route-kit.ts';
 
 export async function billingRoutes(app: App, { deps }: RouteOptions) {
-  const profileOf = async (request: {
-    principal: { userId: string } | null;
-    profile: import('../../ports/store.ts').Profile | null;
-  }) =>
-    request.profile ??
-    (await getProfile(deps, (request.principal as NonNullable<typeof request.principal>).userId));
+  const profileOf = (request: Parameters<typeof signedInUser>[0]) => signedInUser(request).profile;
 
   app.get(
     '/plans',
@@ -55,7 +49,7 @@ export async function billingRoutes(app: App, { deps }: RouteOptions) {
         response: { 200: UrlAnswer },
       },
     },
-    async (request) => startCheckout(deps, await profileOf(request), request.body.plan, meta(request)),
+    async (request) => startCheckout(deps, profileOf(request), request.body.plan, meta(request)),
   );
 
   app.post(
@@ -87,7 +81,7 @@ export async function billingRoutes(app: App, { deps }: RouteOptions) {
       },
     },
     async (request) => {
-      const { url } = await openPortal(deps, await profileOf(request));
+      const { url } = await openPortal(deps, profileOf(request));
       return { url };
     },
   );
@@ -105,7 +99,7 @@ export async function billingRoutes(app: App, { deps }: RouteOptions) {
         response: { 200: SubscriptionAnswer },
       },
     },
-    async (request) => subscriptionView(deps, await profileOf(request), { reconcile: true }),
+    async (request) => subscriptionView(deps, signedInUser(request), { reconcile: true }),
   );
 
   app.get(
@@ -120,7 +114,7 @@ export async function billingRoutes(app: App, { deps }: RouteOptions) {
       },
     },
     async (request) => {
-      const invoices = await listInvoices(deps, (await profileOf(request)).userId);
+      const invoices = await listInvoices(deps, profileOf(request).userId);
       return { invoices: invoices.map(invoiceOut) };
     },
   );

@@ -2,9 +2,8 @@
 import { DEMO_ITEMS } from '../../domain/demo-data.ts';
 import { planIncludes } from '../../domain/plans.ts';
 import { entitlementsOf } from '../../services/entitlements.ts';
-import { getProfile } from '../../services/users.service.ts';
 import { DataAnswer } from '../schemas/users.ts';
-import { type App, type RouteOptions, signedIn } from './route-kit.ts';
+import { type App, type RouteOptions, signedIn, signedInUser } from './route-kit.ts';
 
 export async function dataRoutes(app: App, { deps }: RouteOptions) {
   app.get(
@@ -19,11 +18,7 @@ export async function dataRoutes(app: App, { deps }: RouteOptions) {
       },
     },
     async (request) => {
-      const principal = request.principal as NonNullable<typeof request.principal>;
-      const { plan } = await entitlementsOf(
-        deps,
-        request.profile ?? (await getProfile(deps, principal.userId)),
-      );
+      const { plan } = entitlementsOf(deps, signedInUser(request));
       return {
         plan,
         data: DEMO_ITEMS.map((item) => {

@@ -1,12 +1,23 @@
-/** /api/files: the signed-in user's private files. Every request checks ownership in the store. */
+/**
+ * /api/files: the signed-in user's private files. Every request checks ownership in the store.
+ * The listing and the download read their file records beside the guard's read of the user's
+ * record (app.authenticateWith): one round trip before the answer, whatever the store.
+ */
+import type { FastifyRequest } from 'fastify';
 import type { FileRecord } from '../../ports/store.ts';
 import { entitlementsOf } from '../../services/entitlements.ts';
-import { deleteFile, listFiles, openFile, uploadFile, usage } from '../../services/files.service.ts';
-import { getProfile } from '../../services/users.service.ts';
+import {
+  deleteFile,
+  findFile,
+  listFiles,
+  openFile,
+  uploadFile,
+  usageView,
+} from '../../services/files.service.ts';
 import { meta } from '../plugins/auth.ts';
 import { FileAnswer, FileIdParams, FileList, FileListQuery } from '../schemas/users.ts';
 import { closeAfterReply, fileFrom, MULTIPART, uploadError, withUploads } from '../uploads.ts';
-import { type App, type RouteOptions, signedIn } from './route-kit.ts';
+import { type App, type RouteOptions, signedIn, signedInUser } from './route-kit.ts';
 
 const fileOut = (f: FileRecord) => ({
   id: f.id,
@@ -20,14 +31,18 @@ const fileOut = (f: FileRecord) => ({
 export async function filesRoutes(app: App, { deps }: RouteOptions) {
   const userId = (request: { principal: { userId: string } | null }) =>
     (request.principal as NonNullable<typeof request.principal>).userId;
-  const entitlements = async (
-    request: Parameters<typeof userId>[0] & { profile: import('../../ports/store.ts').Profile | null },
-  ) => entitlementsOf(deps, request.profile ?? (await getProfile(deps, userId(request))));
+  // Before validation: a query the schema refuses makes a page read that nobody awaits.
+  const page = (request: FastifyRequest, owner: string) => {
+    const { limit = '20', cursor } = request.query as { limit?: string; cursor?: string };
+    return listFiles(deps, owner, { limit: Number(limit), ...(cursor ? { cursor } : {}) });
+  };
+  const record = (request: FastifyRequest, owner: string) =>
+    findFile(deps, owner, (request.params as { id: string }).id);
 
   app.get(
     '',
     {
-      preParsing: app.authenticate,
+      preParsing: app.authenticateWith(page),
       schema: {
         security: signedIn,
         tags: ['Files'],
@@ -37,18 +52,12 @@ export async function filesRoutes(app: App, { deps }: RouteOptions) {
       },
     },
     async (request) => {
-      const { limit = '20', cursor } = request.query;
-      const id = userId(request);
-      // The entitlements first: awaiting them inside the array would leave the listing's promise
-      // unwatched meanwhile, and a refused cursor would be an unhandled rejection.
-      const limits = await entitlements(request);
-      const [page, used] = await Promise.all([
-        listFiles(deps, id, { limit: Number(limit), ...(cursor ? { cursor } : {}) }),
-        usage(deps, id, limits),
-      ]);
+      const user = signedInUser(request);
+      const used = usageView(user.usage, entitlementsOf(deps, user));
+      const listed = await (request.alongside as ReturnType<typeof page>);
       return {
-        files: page.items.map(fileOut),
-        ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}),
+        files: listed.items.map(fileOut),
+        ...(listed.nextCursor ? { next_cursor: listed.nextCursor } : {}),
         usage: {
           bytes: used.bytes,
           count: used.count,
@@ -77,9 +86,10 @@ export async function filesRoutes(app: App, { deps }: RouteOptions) {
       },
       async (request, reply) => {
         try {
-          const limits = await entitlements(request);
+          const user = signedInUser(request);
+          const limits = entitlementsOf(deps, user);
           const upload = await fileFrom(request, limits.fileMaxBytes);
-          const file = await uploadFile(deps, userId(request), limits, upload, meta(request));
+          const file = await uploadFile(deps, user, limits, upload, meta(request));
           return reply.status(201).send({ file: fileOut(file) });
         } catch (err) {
           await closeAfterReply(request, reply);
@@ -92,7 +102,7 @@ export async function filesRoutes(app: App, { deps }: RouteOptions) {
   app.get(
     '/:id',
     {
-      preParsing: app.authenticate,
+      preParsing: app.authenticateWith(record),
       schema: {
         security: signedIn,
         tags: ['Files'],
@@ -101,7 +111,7 @@ export async function filesRoutes(app: App, { deps }: RouteOptions) {
       },
     },
     async (request, reply) => {
-      const opened = await openFile(deps, userId(request), request.params.id);
+      const opened = await openFile(deps, await (request.alongside as ReturnType<typeof record>));
       if ('url' in opened && opened.url) return reply.redirect(opened.url, 302);
       reply
         .header('content-type', opened.headers.contentType)
