@@ -6,9 +6,17 @@
  * a password reset or a group removal happens on process A; B's very next request with either
  * credential is refused. Nothing in a process decides access from memory: every request reads the
  * user's record, with its revocation mark, strongly consistent.
+ *
+ * The disable case proves that read is fresh, not merely that something refuses: a disable also
+ * deletes the sessions and stores a disabled profile, either of which would refuse B's requests even
+ * if B had kept the mark from its earlier requests. So the test puts the session item back after
+ * the disable and expects the mark's own answers (TOKEN_REVOKED, SESSION_EXPIRED), not the disabled
+ * profile's (UNAUTHENTICATED).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type AwsPeers, startAwsPeers } from '../helpers/aws-mode.ts';
 import { waitFor } from '../helpers/build.ts';
 import { freePort } from '../helpers/cognito-local.ts';
@@ -19,6 +27,7 @@ const ADMIN = uniqueEmail('two-admin');
 let peers: AwsPeers;
 let a: { origin: string; stop(): Promise<void> };
 let b: { origin: string; stop(): Promise<void> };
+let table: { db: DynamoDBDocumentClient; name: string };
 
 before(async () => {
   peers = await startAwsPeers('gatehouse-two-processes');
@@ -26,8 +35,15 @@ before(async () => {
   const shared = peers.settings({ ADMIN_EMAILS: ADMIN, RATE_LIMIT_PER_MINUTE: '100000' });
   a = await startServer(await freePort(), shared);
   b = await startServer(await freePort(), shared);
+  table = {
+    db: DynamoDBDocumentClient.from(
+      new DynamoDBClient({ region: shared.AWS_REGION, endpoint: shared.DYNAMODB_ENDPOINT }),
+    ),
+    name: String(shared.DYNAMODB_TABLE),
+  };
 });
 after(async () => {
+  table?.db.destroy();
   await b?.stop();
   await a?.stop();
   await peers?.close();
@@ -83,6 +99,19 @@ async function userOnB(email = uniqueEmail('two')) {
   return { email, userId: me.user_id, bearer, cookie: { cookie } };
 }
 
+/** The user's browser-session items as stored (docs/dynamodb.md: gsi1 partition SESSIONS#<userId>). */
+async function sessionItems(userId: string) {
+  const out = await table.db.send(
+    new QueryCommand({
+      TableName: table.name,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :p',
+      ExpressionAttributeValues: { ':p': `SESSIONS#${userId}` },
+    }),
+  );
+  return out.Items ?? [];
+}
+
 /** Both of the user's credentials answer 200 on B, twice, then `action` runs on A, then B refuses both. */
 async function refusedOnBAfter(user: Awaited<ReturnType<typeof userOnB>>, action: () => Promise<unknown>) {
   for (let i = 0; i < 2; i++) {
@@ -111,14 +140,25 @@ describe('revocation across two server processes on the same AWS stand-ins', () 
     assert.equal(token.error.code, 'TOKEN_REVOKED');
   });
 
-  test('disabling on A: B refuses the token and the session at once', async () => {
+  test('disabling on A: B refuses the token and the session at once, by the mark it reads afresh', async () => {
     const u = await userOnB();
-    await refusedOnBAfter(u, () =>
-      ok(
+    const sessions = await sessionItems(u.userId);
+    assert.equal(sessions.length, 1, 'the browser session is stored');
+    const { token, browser } = await refusedOnBAfter(u, async () => {
+      await ok(
         call(a.origin, 'PATCH', `/api/admin/users/${u.userId}`, { headers: admin, json: { enabled: false } }),
         'disable on A',
-      ),
-    );
+      );
+      assert.equal((await sessionItems(u.userId)).length, 0, 'the disable deleted the session');
+      // As if the deletion had not reached it: only the user item's mark can refuse the cookie now.
+      for (const Item of sessions) await table.db.send(new PutCommand({ TableName: table.name, Item }));
+      assert.equal((await sessionItems(u.userId)).length, 1, 'the session item is back');
+    });
+    // A mark B remembered from the requests before would let both through to the disabled profile,
+    // which refuses with UNAUTHENTICATED: these codes come from the mark B has just read.
+    assert.equal(token.error.code, 'TOKEN_REVOKED', 'the token is refused by the revocation mark');
+    const refusal = (await browser.json()) as { error: { code: string } };
+    assert.equal(refusal.error.code, 'SESSION_EXPIRED', 'the session is refused by the revocation mark');
   });
 
   test('a password reset on A: B refuses the token and the session at once', async () => {
