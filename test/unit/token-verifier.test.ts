@@ -2,7 +2,7 @@
  * The token verifier's key handling, with a stand-in identity provider: a token signed by a key it
  * has not seen makes it ask the provider for that kid (so a provider with a remote, cached key set,
  * such as Cognito, can refresh it), at most once per bounded interval, and a forged kid gets no
- * more than that.
+ * more than that; and its claims cache, which serves only the token it verified.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -79,4 +79,20 @@ test('forged kids cause at most one key request per interval', async () => {
     await assert.rejects(s.verifier.verifyAccessToken(await forged.sign(s.now() + i)), /invalid/i);
   }
   assert.deepEqual(s.calls, [undefined, 'forged'], 'one refresh for twenty forged tokens');
+});
+
+test('the claims cache answers only for the very token it verified, not for one with the same signature', async () => {
+  const a = await key('key-a');
+  const s = setup([a.jwk]);
+  const token = await a.sign(s.now());
+  assert.equal((await s.verifier.verifyAccessToken(token)).claims.userId, 'user-1');
+  // The cache is keyed by the signature's tail: a token that reuses the signature with claims of
+  // its own (another user, admin groups) must be checked in full, and fails there.
+  const [header, payload, signature] = token.split('.') as [string, string, string];
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+  const forged = Buffer.from(JSON.stringify({ ...claims, sub: 'user-2', 'cognito:groups': ['admin'] }));
+  const tampered = `${header}.${forged.toString('base64url')}.${signature}`;
+  await assert.rejects(s.verifier.verifyAccessToken(tampered), /invalid/i);
+  // And the verified token still verifies.
+  assert.equal((await s.verifier.verifyAccessToken(token)).claims.userId, 'user-1');
 });
