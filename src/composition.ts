@@ -198,6 +198,16 @@ async function createStore(config: Config, dataDir: string, clock: () => number)
     const { createTableIfMissing } = await import('./adapters/store/dynamodb/table.ts');
     await createTableIfMissing(store.client, config.dynamodbTable);
   }
+  const layout = await store.layout();
+  if (layout !== 'current') {
+    await store.close();
+    throw new ConfigError(
+      'DYNAMODB_TABLE',
+      layout === 'legacy'
+        ? `table ${config.dynamodbTable} holds items in an earlier release's layout: stop the service, run \`npm run migrate:dynamodb\` (docs/dynamodb.md, "Upgrading"), then start this release`
+        : `table ${config.dynamodbTable} was written by a later release of Gatehouse: run that release`,
+    );
+  }
   return store;
 }
 

@@ -8,6 +8,9 @@
  *   password and an unknown user both raise INVALID_CREDENTIALS, and take similar time.
  * - USER_NOT_CONFIRMED and USER_DISABLED are raised only after the password was found correct,
  *   so they reveal nothing to someone who does not know it.
+ * - A sign-in's answer names its user from what the provider's own answer carries (no extra call
+ *   to the provider): a Cognito adapter whose stand-in hands tokens to a disabled user cannot tell,
+ *   and the service checks the stored profile's `enabled` (asking adminGetUser when it says no).
  * - Tokens are RS256 JWTs with Cognito's claim names (sub, token_use, client_id, cognito:groups,
  *   iss, exp, iat, jti, and aud on ID tokens), verifiable with `verificationKey` and `issuer`.
  * - A challenge session is single-use, expires within minutes and dies after 5 wrong codes.
@@ -49,8 +52,18 @@ export interface IdentityUser {
   readonly createdAt: string;
 }
 
+/**
+ * Who a sign-in's tokens are for, as the provider's answer states it (Cognito: the ID and access
+ * tokens' claims), without asking the provider again. A provider hands tokens only to a confirmed,
+ * enabled user; `mfaEnabled` is whether this sign-in went through the MFA challenge.
+ */
+export type SignInUser = Pick<
+  IdentityUser,
+  'userId' | 'email' | 'name' | 'emailVerified' | 'mfaEnabled' | 'groups'
+>;
+
 export type AuthResult =
-  | { readonly kind: 'tokens'; readonly tokens: Tokens; readonly user: IdentityUser }
+  | { readonly kind: 'tokens'; readonly tokens: Tokens; readonly user: SignInUser }
   | { readonly kind: 'challenge'; readonly challenge: 'SOFTWARE_TOKEN_MFA'; readonly session: string };
 
 /**
@@ -126,7 +139,7 @@ export interface IdentityProvider {
   /** Sends a new confirmation code if the user exists and is unconfirmed; silently nothing otherwise. */
   resendConfirmationCode(email: string, mail?: MailLinks): Promise<void>;
 
-  /** USER_PASSWORD_AUTH. Tokens, or an MFA challenge when the user has TOTP on. */
+  /** USER_PASSWORD_AUTH. Tokens, or an MFA challenge when the user has TOTP on. One call to Cognito. */
   initiateAuth(email: string, password: string): Promise<AuthResult>;
   /**
    * Creates a confirmed user without a password, for a person a social provider vouched for with a
@@ -149,7 +162,7 @@ export interface IdentityProvider {
    * provider checked against that user's session) carries that user's id in the AppError's
    * `subjectId`, so guessing against one account shows in its audit trail.
    */
-  respondToMfaChallenge(session: string, answer: MfaAnswer): Promise<{ tokens: Tokens; user: IdentityUser }>;
+  respondToMfaChallenge(session: string, answer: MfaAnswer): Promise<{ tokens: Tokens; user: SignInUser }>;
   /** REFRESH_TOKEN_AUTH. The built-in provider rotates and treats reuse as theft (the family dies). */
   refresh(refreshToken: string): Promise<Tokens>;
   /** Revokes one refresh token (and the tokens it issued, as far as the provider tracks them). */

@@ -14,6 +14,12 @@
  *   never together exceed it.
  * - Every per-user read or delete takes the owner's id and treats another user's record as
  *   missing, so a service cannot reach across users by forgetting a check.
+ * - `users.get` reads a user's profile, revocation mark, billing state and file usage together,
+ *   strongly consistent: it reflects every write that finished before it began. It is the read of
+ *   every signed-in request, so adapters answer it in one round trip; no adapter answers it from
+ *   memory that another process could have made stale.
+ * - A change given an audit event (`profiles.put`, `files.create`) records the event in the same
+ *   atomic step: both happen or neither does.
  * - Listing is newest first with an opaque cursor; a cursor from one query is only valid for it.
  * - A social sign-in flow is taken at most once: of concurrent takes, exactly one gets it, and an
  *   expired one is never handed out. A (provider, subject) pair is linked to at most one user.
@@ -167,32 +173,74 @@ export interface LinkedIdentity {
   readonly linkedAt: string;
 }
 
+/** A user's file usage: the sum of their files' sizes, and how many there are. */
+export interface Usage {
+  readonly bytes: number;
+  readonly count: number;
+}
+
+/**
+ * What Gatehouse keeps on one user that a signed-in request needs, as one read returns it. Each
+ * part is what its own read would answer (`profiles.get`, `revocations.get`, `billing.get`,
+ * `files.usage`); a user with nothing stored yet has every part empty.
+ */
+export interface UserRecord {
+  readonly userId: string;
+  readonly profile: Profile | null;
+  /** The revocation mark (see `revocations`); it outlives the profile. */
+  readonly revokedThrough: number | null;
+  readonly billing: SubscriptionRecord | null;
+  readonly usage: Usage;
+}
+
+/** The identity provider's part of a profile, as a sign-in's tokens state it. */
+export type IdentityFields = Pick<
+  Profile,
+  'userId' | 'email' | 'name' | 'emailVerified' | 'mfaEnabled' | 'groups'
+>;
+
 export interface Page<T> {
   readonly items: T[];
   readonly nextCursor: string | null;
 }
 
 export interface Store {
+  readonly users: {
+    /** The user's record, one strongly consistent read (see the guarantees above). */
+    get(userId: string): Promise<UserRecord>;
+  };
   readonly profiles: {
     get(userId: string): Promise<Profile | null>;
-    /** Insert or replace the whole row. */
-    put(profile: Profile): Promise<void>;
+    /**
+     * Inserts or replaces the whole profile (the user's mark, billing state and usage stay), with
+     * `event` recorded in the same atomic step when given.
+     */
+    put(profile: Profile, event?: AuditEvent): Promise<void>;
+    /**
+     * Brings an existing profile's identity fields up to date in one atomic step: email, its
+     * verification, MFA and groups, and the name only where none is stored; the user's own fields
+     * and `enabled` stay. Returns the user's record as it is afterwards; null, writing nothing,
+     * when the user has no profile.
+     */
+    syncIdentity(fields: IdentityFields, updatedAt: string): Promise<UserRecord | null>;
+    /** Removes the profile; the revocation mark stays, so tokens it voided stay void. */
     delete(userId: string): Promise<void>;
     list(query: ProfileQuery): Promise<Page<Profile>>;
   };
   readonly files: {
     /**
      * Inserts the record only if the user's files, this one included, stay within quotaBytes.
-     * False (nothing written) when they would not. Check and insert are one atomic step.
+     * False (nothing written) when they would not. Check and insert are one atomic step, with
+     * `event` recorded in it when given.
      */
-    create(file: FileRecord, quotaBytes: number): Promise<boolean>;
+    create(file: FileRecord, quotaBytes: number, event?: AuditEvent): Promise<boolean>;
     /** Null when missing or owned by another user. */
     get(userId: string, id: string): Promise<FileRecord | null>;
     /** Newest first, paged with an opaque cursor. */
     list(userId: string, opts: { limit: number; cursor?: string }): Promise<Page<FileRecord>>;
     /** True if the user's record was deleted. */
     delete(userId: string, id: string): Promise<boolean>;
-    usage(userId: string): Promise<{ bytes: number; count: number }>;
+    usage(userId: string): Promise<Usage>;
   };
   readonly billing: {
     get(userId: string): Promise<SubscriptionRecord | null>;
@@ -222,6 +270,10 @@ export interface Store {
     delete(idHash: string): Promise<void>;
     /** Deletes by public id, only if the session belongs to userId. True if one was deleted. */
     deleteByPublicId(userId: string, publicId: string): Promise<boolean>;
+    /**
+     * Deletes every session of the user (in batches where the store has them) and returns how
+     * many it found.
+     */
     deleteAllForUser(userId: string): Promise<number>;
   };
   readonly revocations: {
@@ -256,20 +308,6 @@ export interface Store {
     hit(key: string, windowSeconds: number, now: number): Promise<number>;
     count(key: string, now: number): Promise<number>;
     reset(key: string): Promise<void>;
-  };
-  /**
-   * Optional synchronous reads for the per-request hot path (GET /api/users/me and the auth guard):
-   * each answers exactly what the async read would (null for a missing record), or undefined when
-   * the adapter cannot answer without I/O, and the caller then uses the async read. An adapter may
-   * only answer from memory it keeps coherent with every write (the SQLite store can: it holds its
-   * file's exclusive lock). Adapters that go over the network simply leave this out.
-   */
-  readonly peek?: {
-    profile(userId: string): Profile | null | undefined;
-    billing(userId: string): SubscriptionRecord | null | undefined;
-    revocation(userId: string): number | null | undefined;
-    /** Only a session known to exist; a missing one is always undefined (ask the store). */
-    session(idHash: string): SessionRecord | undefined;
   };
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -11,7 +11,8 @@ export type ThrottleKind = 'signin' | 'mfa' | 'code';
 
 const key = (kind: ThrottleKind, id: string) => `${kind}:${id}`;
 
-export async function assertNotThrottled(deps: Deps, kind: ThrottleKind, id: string): Promise<void> {
+/** Refuses when the account is throttled; otherwise the failures counted so far in the window. */
+export async function assertNotThrottled(deps: Deps, kind: ThrottleKind, id: string): Promise<number> {
   const n = await deps.store.throttle.count(key(kind, id), Math.floor(deps.clock() / 1000));
   if (n >= deps.config.loginMaxFailures) {
     throw new AppError(
@@ -19,12 +20,14 @@ export async function assertNotThrottled(deps: Deps, kind: ThrottleKind, id: str
       'Too many failed attempts for this account. Wait a few minutes, or reset your password.',
     );
   }
+  return n;
 }
 
 export async function recordFailure(deps: Deps, kind: ThrottleKind, id: string): Promise<void> {
   await deps.store.throttle.hit(key(kind, id), deps.config.loginLockSeconds, Math.floor(deps.clock() / 1000));
 }
 
-export async function clearFailures(deps: Deps, kind: ThrottleKind, id: string): Promise<void> {
-  await deps.store.throttle.reset(key(kind, id));
+/** After a success: the counter goes, when the check before the attempt found one. */
+export async function clearFailures(deps: Deps, kind: ThrottleKind, id: string, counted = 1): Promise<void> {
+  if (counted > 0) await deps.store.throttle.reset(key(kind, id));
 }

@@ -23,9 +23,11 @@ const RECENT = 20;
 
 export async function userDetail(deps: Deps, actorId: string, userId: string, meta: RequestMeta) {
   const user = await userOrNotFound(deps, userId);
-  const profile = (await deps.store.profiles.get(userId)) ?? (await syncProfile(deps, user));
+  // One read: the profile and the billing state are the one user record.
+  const record = await deps.store.users.get(userId);
+  const profile = record.profile ?? (await syncProfile(deps, user));
   const [subscription, sessions, identities, history] = await Promise.all([
-    subscriptionView(deps, profile),
+    subscriptionView(deps, { profile, billing: record.billing }),
     listSessions(deps, userId),
     deps.store.identities.listForUser(userId),
     deps.store.audit.list({ subjectId: userId, limit: RECENT * 2 }),

@@ -74,7 +74,7 @@ export interface AdminUser {
 
 export const withPlan = async (deps: Deps, profile: Profile): Promise<AdminUser> => ({
   profile,
-  plan: (await entitlementsOf(deps, profile)).plan,
+  plan: entitlementsOf(deps, { profile, billing: await deps.store.billing.get(profile.userId) }).plan,
 });
 
 export async function listUsers(deps: Deps, query: ProfileQuery): Promise<Page<AdminUser>> {

@@ -1,6 +1,8 @@
 /**
- * Recording audit events. A failure to record is logged but never fails the user's request: the
- * action has already happened, and an audit outage must not turn into an auth outage.
+ * Recording audit events. On its own (`audit`), a failure to record is logged but never fails the
+ * user's request: the action has already happened, and an audit outage must not turn into an auth
+ * outage. An event handed to a store write with its change (`auditEvent`) is part of that write
+ * instead: both are recorded or neither is, so no change goes unrecorded.
  */
 import { randomUUID } from 'node:crypto';
 import type { AuditEvent } from '../ports/store.ts';
@@ -8,9 +10,9 @@ import type { Deps } from './deps.ts';
 
 export type AuditInput = Pick<AuditEvent, 'type'> & Partial<Omit<AuditEvent, 'id' | 'at' | 'type'>>;
 
-/** Needs only the store, the clock and the log, so mail delivery (made before Deps) audits too. */
-export async function audit(deps: Pick<Deps, 'store' | 'clock' | 'log'>, input: AuditInput): Promise<void> {
-  const event: AuditEvent = {
+/** The event as stored, for a store write that records it in the same atomic step as its change. */
+export function auditEvent(deps: Pick<Deps, 'clock'>, input: AuditInput): AuditEvent {
+  return {
     id: randomUUID(),
     at: new Date(deps.clock()).toISOString(),
     type: input.type,
@@ -21,6 +23,11 @@ export async function audit(deps: Pick<Deps, 'store' | 'clock' | 'log'>, input: 
     outcome: input.outcome ?? 'success',
     detail: input.detail ?? {},
   };
+}
+
+/** Needs only the store, the clock and the log, so mail delivery (made before Deps) audits too. */
+export async function audit(deps: Pick<Deps, 'store' | 'clock' | 'log'>, input: AuditInput): Promise<void> {
+  const event = auditEvent(deps, input);
   try {
     await deps.store.audit.append(event);
   } catch (err) {

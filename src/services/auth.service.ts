@@ -9,13 +9,14 @@ import { normalizeEmail } from '../domain/email.ts';
 import { AppError } from '../domain/errors.ts';
 import { alreadyRegisteredMail } from '../domain/messages.ts';
 import { checkPassword } from '../domain/password-policy.ts';
-import type { AuthResult, IdentityUser, MfaAnswer, Tokens } from '../ports/identity.ts';
+import type { AuthResult, IdentityUser, MfaAnswer, SignInUser, Tokens } from '../ports/identity.ts';
+import type { UserRecord } from '../ports/store.ts';
 import { assertNotThrottled, clearFailures, recordFailure } from './account-throttle.ts';
 import { changeGroup } from './admin.service.ts';
 import { audit } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
 import { mailContextOf, notify } from './notices.ts';
-import { syncProfile } from './profiles.ts';
+import { syncProfile, syncSignIn } from './profiles.ts';
 import { revokeEverything, tokensPastMark } from './revocation.ts';
 import { poolMayMail, takeSendBudget } from './send-budget.ts';
 
@@ -151,14 +152,27 @@ export async function resetPassword(
   await notify(deps, user.userId, { kind: 'password-reset' }, { to: user.email });
 }
 
-/** The password step. Tokens, or an MFA challenge (which alone grants nothing). */
+/** A sign-in's tokens, and the user's record as the sign-in left it (for a browser session). */
+export type SignedIn = {
+  readonly kind: 'tokens';
+  readonly tokens: Tokens;
+  readonly user: SignInUser;
+  readonly record: UserRecord;
+};
+
+/**
+ * The password step. Tokens, or an MFA challenge (which alone grants nothing). On the steady path
+ * (no failures counted, a stored profile) that is three store calls and the provider's one: the
+ * throttle's count, the provider, the profile refreshed with the mark read back (syncSignIn), the
+ * audit event.
+ */
 export async function signIn(
   deps: Deps,
   input: { email: string; password: string },
   meta: RequestMeta,
-): Promise<AuthResult> {
+): Promise<SignedIn | Extract<AuthResult, { kind: 'challenge' }>> {
   const email = normalizeEmail(input.email);
-  await assertNotThrottled(deps, 'signin', email);
+  const failures = await assertNotThrottled(deps, 'signin', email);
   let result: AuthResult;
   try {
     if (input.password.length > deps.config.passwordMaxLength * 4)
@@ -181,16 +195,17 @@ export async function signIn(
     }
     throw err;
   }
-  await clearFailures(deps, 'signin', email);
+  await clearFailures(deps, 'signin', email, failures);
   if (result.kind === 'challenge') return result;
-  await syncProfile(deps, result.user);
+  const record = await syncSignIn(deps, result.user, result.tokens);
   await audit(deps, {
     type: 'auth.signin',
     subjectId: result.user.userId,
     ip: meta.ip,
     detail: { mfa: false },
   });
-  return { ...result, tokens: await tokensPastMark(deps, result.user.userId, result.tokens) };
+  const tokens = await tokensPastMark(deps, result.user.userId, result.tokens, record.revokedThrough);
+  return { kind: 'tokens', tokens, user: result.user, record };
 }
 
 const RECOVERY_SHAPE = /^[0-9a-f]{4}(-[0-9a-f]{4}){3}$/i;
@@ -199,10 +214,10 @@ export async function answerMfa(
   deps: Deps,
   input: { session: string; code: string },
   meta: RequestMeta,
-): Promise<{ tokens: Tokens; user: IdentityUser }> {
+): Promise<SignedIn> {
   const code = input.code.trim();
   const answer: MfaAnswer = RECOVERY_SHAPE.test(code) ? { recoveryCode: code } : { totp: code };
-  let out: { tokens: Tokens; user: IdentityUser };
+  let out: { tokens: Tokens; user: SignInUser };
   try {
     out = await deps.identity.respondToMfaChallenge(input.session, answer);
   } catch (err) {
@@ -218,14 +233,15 @@ export async function answerMfa(
     });
     throw err;
   }
-  await syncProfile(deps, out.user);
+  const record = await syncSignIn(deps, out.user, out.tokens);
   await audit(deps, {
     type: 'auth.signin',
     subjectId: out.user.userId,
     ip: meta.ip,
     detail: { mfa: true, recovery_code: 'recoveryCode' in answer },
   });
-  return { ...out, tokens: await tokensPastMark(deps, out.user.userId, out.tokens) };
+  const tokens = await tokensPastMark(deps, out.user.userId, out.tokens, record.revokedThrough);
+  return { kind: 'tokens', tokens, user: out.user, record };
 }
 
 /**

@@ -8,6 +8,8 @@
  *   checkout, or a period that ended without news of a renewal or an end.
  * A provider that cannot be reached leaves the record as it was, still due; the next pass retries.
  */
+
+import type { SubscriptionRecord } from '../ports/store.ts';
 import { nowSeconds, syncCustomer } from './billing-sync.ts';
 import type { Deps } from './deps.ts';
 
@@ -18,28 +20,45 @@ const START_HORIZON_S = 15 * 60;
 const VIEW_INTERVAL_MS = 60_000;
 const VIEW_MEMORY = 10_000;
 
-export async function reconcileUser(deps: Deps, userId: string, cause: string): Promise<void> {
-  const record = await deps.store.billing.get(userId);
-  if (record) await syncCustomer(deps, record.customerId, userId, cause);
+/** `known`: the user's record as the caller just read it (the guard), so it is not read again. */
+export async function reconcileUser(
+  deps: Deps,
+  userId: string,
+  cause: string,
+  known?: SubscriptionRecord | null,
+): Promise<boolean> {
+  const record = known !== undefined ? known : await deps.store.billing.get(userId);
+  if (!record) return false;
+  await syncCustomer(deps, record.customerId, userId, cause);
+  return true;
 }
 
 const lastLook = new Map<string, number>();
 
-/** The billing page's look at the provider; never fails the page (the stored state is answered). */
-export async function reconcileOnView(deps: Deps, userId: string): Promise<void> {
+/**
+ * The billing page's look at the provider; never fails the page (the stored state is answered).
+ * True when it asked the provider, so the stored state may have changed; false when it did not
+ * (looked a moment ago, nothing to ask about, or the provider could not be reached).
+ */
+export async function reconcileOnView(
+  deps: Deps,
+  userId: string,
+  known?: SubscriptionRecord | null,
+): Promise<boolean> {
   const now = deps.clock();
   const last = lastLook.get(userId);
-  if (last !== undefined && now - last >= 0 && now - last < VIEW_INTERVAL_MS) return;
+  if (last !== undefined && now - last >= 0 && now - last < VIEW_INTERVAL_MS) return false;
   lastLook.delete(userId);
   lastLook.set(userId, now);
   if (lastLook.size > VIEW_MEMORY) lastLook.delete(lastLook.keys().next().value as string);
   try {
-    await reconcileUser(deps, userId, 'reconcile.billing_page');
+    return await reconcileUser(deps, userId, 'reconcile.billing_page', known);
   } catch (err) {
     deps.log.warn(
       { err, userId },
       'billing: could not reconcile with the provider; showing the stored state',
     );
+    return false;
   }
 }
 

@@ -162,12 +162,20 @@ export async function openPortal(deps: Deps, profile: Profile) {
 
 const nameOf = (deps: Deps, plan: Plan | null) => (plan ? planDefinition(deps.plans, plan).name : null);
 
-export async function subscriptionView(deps: Deps, profile: Profile, opts: { reconcile?: boolean } = {}) {
-  if (opts.reconcile) await reconcileOnView(deps, profile.userId);
-  const [record, ent] = await Promise.all([
-    deps.store.billing.get(profile.userId),
-    entitlementsOf(deps, profile),
-  ]);
+/**
+ * From the signed-in user's record, as the guard read it: no read of its own, unless the billing
+ * page's look at the provider (`reconcile`, at most once a minute per user) ran, after which the
+ * stored state it may have changed is read again.
+ */
+export async function subscriptionView(
+  deps: Deps,
+  user: { readonly profile: Profile; readonly billing: SubscriptionRecord | null },
+  opts: { reconcile?: boolean } = {},
+) {
+  const { userId } = user.profile;
+  const looked = opts.reconcile === true && (await reconcileOnView(deps, userId, user.billing));
+  const record = looked ? await deps.store.billing.get(userId) : user.billing;
+  const ent = entitlementsOf(deps, { profile: user.profile, billing: record });
   const paid = isPaidPlan(ent.plan);
   const scheduled = paid ? planForPrice(deps, record?.scheduledPriceId ?? null) : null;
   const renewsOrEnds = ent.state === 'active' || ent.state === 'canceling';

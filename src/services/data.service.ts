@@ -4,7 +4,7 @@
  */
 import { DEMO_ITEMS } from '../domain/demo-data.ts';
 import { type Plan, planIncludes } from '../domain/plans.ts';
-import type { Profile } from '../ports/store.ts';
+import type { Profile, SubscriptionRecord } from '../ports/store.ts';
 import type { Deps } from './deps.ts';
 import { entitlementsOf } from './entitlements.ts';
 
@@ -16,8 +16,12 @@ export interface DataItem {
   readonly body?: string;
 }
 
-export async function dataFor(deps: Deps, profile: Profile): Promise<{ plan: Plan; items: DataItem[] }> {
-  const { plan } = await entitlementsOf(deps, profile);
+/** `user`: the profile and billing record as the request's guard read them. */
+export function dataFor(
+  deps: Deps,
+  user: { readonly profile: Profile; readonly billing: SubscriptionRecord | null },
+): { plan: Plan; items: DataItem[] } {
+  const { plan } = entitlementsOf(deps, user);
   return {
     plan,
     items: DEMO_ITEMS.map(({ id, title, body, requiredPlan }) =>

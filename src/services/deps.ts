@@ -11,7 +11,7 @@ import type { Limits } from '../ports/limits.ts';
 import type { Mail } from '../ports/mail.ts';
 import type { Passkeys } from '../ports/passkeys.ts';
 import type { Secrets } from '../ports/secrets.ts';
-import type { Store } from '../ports/store.ts';
+import type { Profile, Store, UserRecord } from '../ports/store.ts';
 
 export interface Logger {
   info(obj: object | string, msg?: string): void;
@@ -58,6 +58,11 @@ export interface Principal {
   readonly sessionCookie?: string;
   /** The verified access token itself, for bearer callers: some provider operations need it. */
   readonly accessToken?: string;
+}
+
+/** The signed-in user's record as the guard read it: its profile present and enabled. */
+export interface SignedInUser extends UserRecord {
+  readonly profile: Profile;
 }
 
 /** Where a request comes from, for audit and throttling, and for the links mailed in answer. */

@@ -14,11 +14,15 @@ export const billingStateOf = (
   cancelAtPeriodEnd: record?.cancelAtPeriodEnd ?? false,
 });
 
-export async function entitlementsOf(deps: Deps, profile: Profile): Promise<Entitlements> {
-  const record = await deps.store.billing.get(profile.userId);
+/** What the plan allows, from the profile (the trial runs from its creation) and billing state. */
+export function entitlementsOf(
+  deps: Deps,
+  user: { readonly profile: Profile; readonly billing: SubscriptionRecord | null },
+): Entitlements {
+  const record = user.billing;
   return entitlementsFor(
     deps.plans,
-    { ...billingStateOf(record), accountCreatedAt: profile.createdAt },
+    { ...billingStateOf(record), accountCreatedAt: user.profile.createdAt },
     deps.clock(),
     { fileQuotaBytes: deps.config.fileQuotaBytes, fileMaxBytes: deps.config.fileMaxBytes },
   );
@@ -28,6 +32,4 @@ export async function entitlementsOf(deps: Deps, profile: Profile): Promise<Enti
  * Only the plan's id (a trial that ran out is still "trial"): what GET /api/users/me shows, on
  * every call, so it skips the trial's date arithmetic.
  */
-export async function planIdOf(deps: Deps, userId: string): Promise<Plan> {
-  return planOf(billingStateOf(await deps.store.billing.get(userId)));
-}
+export const planIdOf = (record: SubscriptionRecord | null): Plan => planOf(billingStateOf(record));

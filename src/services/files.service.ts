@@ -16,8 +16,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { AppError, isAppError } from '../domain/errors.ts';
 import { attachmentHeader, cleanFileName, downloadType } from '../domain/file-names.ts';
-import type { FileRecord, Profile } from '../ports/store.ts';
-import { audit } from './audit.ts';
+import type { AuditEvent, FileRecord, Page, Profile, SubscriptionRecord, Usage } from '../ports/store.ts';
+import { audit, auditEvent } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
 import { entitlementsOf } from './entitlements.ts';
 
@@ -61,18 +61,29 @@ export interface Upload {
 /** Opens the request's one file part; `maxBytes` is the most the plan lets one file hold. */
 export type OpenUpload = (maxBytes: number) => Promise<Upload>;
 
+/** The signed-in user's record as the request's guard read it: plan and usage come from it. */
+export interface FileOwner {
+  readonly userId: string;
+  readonly profile: Profile;
+  readonly billing: SubscriptionRecord | null;
+  readonly usage: Usage;
+}
+
 /**
  * The plan decides first (uploads allowed, file size, quota), so a refused upload is refused
- * before its body is read; only then is the file part opened and streamed.
+ * before its body is read; only then is the file part opened and streamed. The usage read with the
+ * user's record only bounds the stream early: the store's atomic check decides. The record and its
+ * audit event are one store write after the bytes: on DynamoDB that is the upload's third and last
+ * AWS call (the user's record, the S3 put, one transaction).
  */
 export async function uploadFile(
   deps: Deps,
-  profile: Profile,
+  user: FileOwner,
   open: OpenUpload,
   meta: RequestMeta,
 ): Promise<FileRecord> {
-  const { userId } = profile;
-  const limits = await entitlementsOf(deps, profile);
+  const { userId } = user;
+  const limits = entitlementsOf(deps, user);
   if (!limits.uploadsAllowed) {
     throw new AppError(
       'PLAN_REQUIRED',
@@ -81,8 +92,7 @@ export async function uploadFile(
         : 'Uploading needs a paid plan: choose one on the billing page. Your files stay available.',
     );
   }
-  const used = await deps.store.files.usage(userId);
-  const left = limits.fileQuotaBytes - used.bytes;
+  const left = limits.fileQuotaBytes - user.usage.bytes;
   const quotaBound = left < limits.fileMaxBytes;
   const tooLarge = () =>
     quotaBound
@@ -132,31 +142,37 @@ export async function uploadFile(
     blobKey: key,
     createdAt: new Date(deps.clock()).toISOString(),
   };
-  if (!(await createRecord(deps, record, limits.fileQuotaBytes))) {
+  const event = auditEvent(deps, {
+    type: 'file.uploaded',
+    subjectId: userId,
+    ip: meta.ip,
+    detail: { file_id: id, size, content_type: record.contentType },
+  });
+  if (!(await createRecord(deps, record, limits.fileQuotaBytes, event))) {
     await deps.blobs.delete(key).catch(() => undefined);
     throw new AppError(
       'QUOTA_EXCEEDED',
       `This upload would pass your storage quota (${limits.fileQuotaBytes} bytes).`,
     );
   }
-  await audit(deps, {
-    type: 'file.uploaded',
-    subjectId: userId,
-    ip: meta.ip,
-    detail: { file_id: id, size, content_type: record.contentType },
-  });
   return record;
 }
 
 /**
- * Writes the record; false when the quota refused it. When the write fails, the record may still
- * exist (a DynamoDB transaction that timed out after it was applied): a strongly consistent read
- * tells, and an applied write is reported as done. Otherwise the failure stands and the bytes stay
- * for the collector, since a write still in flight could land after them being removed.
+ * Writes the record with its audit event (one atomic step); false when the quota refused it. When
+ * the write fails, the record may still exist (a DynamoDB transaction that timed out after it was
+ * applied, its event with it): a strongly consistent read tells, and an applied write is reported
+ * as done. Otherwise the failure stands and the bytes stay for the collector, since a write still
+ * in flight could land after them being removed.
  */
-async function createRecord(deps: Deps, record: FileRecord, quotaBytes: number): Promise<boolean> {
+async function createRecord(
+  deps: Deps,
+  record: FileRecord,
+  quotaBytes: number,
+  event: AuditEvent,
+): Promise<boolean> {
   try {
-    return await deps.store.files.create(record, quotaBytes);
+    return await deps.store.files.create(record, quotaBytes, event);
   } catch (err) {
     const landed = await deps.store.files.get(record.userId, record.id).catch(() => null);
     if (landed) return true;
@@ -164,23 +180,34 @@ async function createRecord(deps: Deps, record: FileRecord, quotaBytes: number):
   }
 }
 
-/** A page of the user's files, newest first, with the storage used and what the plan allows. */
-export async function listFiles(deps: Deps, profile: Profile, opts: { limit: number; cursor?: string }) {
-  const [limits, page, used] = await Promise.all([
-    entitlementsOf(deps, profile),
-    deps.store.files.list(profile.userId, opts),
-    deps.store.files.usage(profile.userId),
-  ]);
-  return { page, usage: { ...used, quotaBytes: limits.fileQuotaBytes, fileMaxBytes: limits.fileMaxBytes } };
+/** A page of the user's files, newest first. */
+export async function listFiles(
+  deps: Deps,
+  userId: string,
+  opts: { limit: number; cursor?: string },
+): Promise<Page<FileRecord>> {
+  return deps.store.files.list(userId, opts);
+}
+
+/** The storage used, as read with the user's record, beside what the plan allows. */
+export function usageOf(deps: Deps, user: FileOwner) {
+  const limits = entitlementsOf(deps, user);
+  return { ...user.usage, quotaBytes: limits.fileQuotaBytes, fileMaxBytes: limits.fileMaxBytes };
 }
 
 const notFound = () => new AppError('NOT_FOUND', 'No such file.');
 
-/** What a download needs: a short-lived URL where the adapter has one, else the bytes. */
-export async function openFile(deps: Deps, userId: string, id: string) {
+/** The user's file record by id; NOT_FOUND for a malformed id (no lookup) or another user's file. */
+export async function findFile(deps: Deps, userId: string, id: string): Promise<FileRecord> {
   if (!FILE_ID.test(id)) throw notFound();
   const record = await deps.store.files.get(userId, id);
   if (!record) throw notFound();
+  return record;
+}
+
+/** What a download needs: a short-lived URL where the adapter has one, else the bytes. */
+export async function openFile(deps: Deps, record: FileRecord) {
+  const id = record.id;
   const headers = {
     contentType: downloadType(record.contentType),
     contentDisposition: attachmentHeader(record.name),

@@ -10,7 +10,6 @@
 import { isIP } from 'node:net';
 import { normalizeEmail } from '../domain/email.ts';
 import { AppError } from '../domain/errors.ts';
-import type { IdentityUser, Tokens } from '../ports/identity.ts';
 import type {
   AuthenticationResponseJSON,
   Passkey,
@@ -18,9 +17,10 @@ import type {
   RelyingParty,
 } from '../ports/passkeys.ts';
 import { audit } from './audit.ts';
+import type { SignedIn } from './auth.service.ts';
 import type { Deps, Principal, RequestMeta } from './deps.ts';
 import { notify } from './notices.ts';
-import { syncProfile } from './profiles.ts';
+import { syncSignIn } from './profiles.ts';
 import { tokensPastMark } from './revocation.ts';
 import { callerToken } from './session-idp-token.ts';
 
@@ -90,7 +90,7 @@ export async function finishSignIn(
   deps: Deps,
   input: { handle: string; response: AuthenticationResponseJSON },
   meta: RequestMeta,
-): Promise<{ tokens: Tokens; user: IdentityUser }> {
+): Promise<SignedIn> {
   let result: Awaited<ReturnType<Deps['passkeys']['authenticate']>>;
   try {
     result = await deps.passkeys.authenticate(input.handle, input.response);
@@ -118,14 +118,16 @@ export async function finishSignIn(
       'This passkey was refused: it looks like a copy of one already used. Sign in another way and check your passkeys.',
     );
   }
-  await syncProfile(deps, result.user);
+  // The profile refreshed and the user's record read back in one step, as for a password sign-in.
+  const record = await syncSignIn(deps, result.user, result.tokens);
   await audit(deps, {
     type: 'auth.signin',
     subjectId: result.user.userId,
     ip: meta.ip,
     detail: { method: 'passkey', mfa: true, passkey_id: result.passkey.id },
   });
-  return { user: result.user, tokens: await tokensPastMark(deps, result.user.userId, result.tokens) };
+  const tokens = await tokensPastMark(deps, result.user.userId, result.tokens, record.revokedThrough);
+  return { kind: 'tokens', tokens, user: result.user, record };
 }
 
 export const listPasskeys = (deps: Deps, principal: Principal): Promise<Passkey[]> =>

@@ -44,11 +44,11 @@ const identitiesOf = (claim: unknown): ProviderIdentity[] =>
  */
 export async function verifyPoolSignIn(verifier: TokenVerifier, tokens: Tokens): Promise<PoolSignIn> {
   try {
-    const access = await verifier.verifyAccessToken(tokens.accessToken);
+    const { claims } = await verifier.verifyAccessToken(tokens.accessToken);
     const id = await verifier.verifyIdToken(tokens.idToken);
-    if (id.sub !== access.userId) throw rejected();
+    if (id.sub !== claims.userId) throw rejected();
     return {
-      userId: access.userId,
+      userId: claims.userId,
       identities: identitiesOf(id.identities),
       email: typeof id.email === 'string' ? id.email : null,
     };

@@ -6,11 +6,27 @@
 import type { Tokens } from '../ports/identity.ts';
 import type { Deps } from './deps.ts';
 
+/** Whether a user's mark voids a token issued at `iatSeconds` (tokens carry whole seconds). */
+export const tokenRevoked = (mark: number | null, iatSeconds: number): boolean =>
+  mark !== null && iatSeconds <= Math.floor(mark / 1000);
+
+/** Whether a user's mark voids a browser session created at `createdAt` (epoch ms). */
+export const sessionRevoked = (mark: number | null, createdAt: number): boolean =>
+  mark !== null && createdAt <= mark;
+
+/**
+ * The mark first: from the moment it is stored, every token and session issued before it is
+ * refused on every instance. The provider's sign-out and the sessions' deletion then go side by
+ * side; neither is what makes the sign-out hold.
+ */
 export async function revokeEverything(deps: Deps, userId: string): Promise<number> {
   const now = deps.clock();
   await deps.store.revocations.set(userId, now);
-  await deps.identity.globalSignOut(userId);
-  return deps.store.sessions.deleteAllForUser(userId);
+  const [, sessions] = await Promise.all([
+    deps.identity.globalSignOut(userId),
+    deps.store.sessions.deleteAllForUser(userId),
+  ]);
+  return sessions;
 }
 
 const iatOf = (jwt: string): number => {
@@ -24,16 +40,22 @@ const iatOf = (jwt: string): number => {
  * Tokens carry whole-second `iat`s; a sign-in in the same second as a sign-out everywhere would get
  * tokens the mark already voids. Rare, and cured by waiting for the next second and refreshing.
  */
-export async function tokensPastMark(deps: Deps, userId: string, tokens: Tokens): Promise<Tokens> {
-  const mark = await deps.store.revocations.get(userId);
-  if (mark === null || iatOf(tokens.accessToken) > Math.floor(mark / 1000)) return tokens;
+export async function tokensPastMark(
+  deps: Deps,
+  userId: string,
+  tokens: Tokens,
+  /** The user's mark, when the caller has just read it. */
+  known?: number | null,
+): Promise<Tokens> {
+  const mark = known !== undefined ? known : await deps.store.revocations.get(userId);
+  if (mark === null || !tokenRevoked(mark, iatOf(tokens.accessToken))) return tokens;
   const wait = (Math.floor(mark / 1000) + 1) * 1000 - deps.clock() + 5;
   await new Promise((r) => setTimeout(r, Math.max(wait, 0)));
   return deps.identity.refresh(tokens.refreshToken);
 }
 
 /** The same for a browser session about to be created. */
-export async function waitPastMark(deps: Deps, userId: string): Promise<void> {
-  const mark = await deps.store.revocations.get(userId);
+export async function waitPastMark(deps: Deps, userId: string, known?: number | null): Promise<void> {
+  const mark = known !== undefined ? known : await deps.store.revocations.get(userId);
   if (mark !== null && deps.clock() <= mark) await new Promise((r) => setTimeout(r, mark - deps.clock() + 2));
 }

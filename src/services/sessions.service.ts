@@ -7,11 +7,11 @@
  * (session-idp-token.ts); otherwise that token is revoked at once.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { IdentityUser, Tokens } from '../ports/identity.ts';
-import type { SessionRecord } from '../ports/store.ts';
+import type { Tokens } from '../ports/identity.ts';
+import type { SessionRecord, UserRecord } from '../ports/store.ts';
 import { audit } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
-import { waitPastMark } from './revocation.ts';
+import { sessionRevoked, waitPastMark } from './revocation.ts';
 import { revokeSessionIdpToken, sealIdpToken, sessionsKeepIdpToken } from './session-idp-token.ts';
 
 const TOUCH_EVERY_MS = 60_000;
@@ -21,15 +21,17 @@ export const hashSessionId = (value: string): string => createHash('sha256').upd
 /** Creates a session for a user who just proved who they are; returns the cookie value. */
 export async function createSession(
   deps: Deps,
-  user: IdentityUser,
+  user: { readonly userId: string },
   tokens: Tokens | null,
   meta: RequestMeta,
+  /** The user's revocation mark, when the caller has just read it. */
+  mark?: number | null,
 ): Promise<{ cookieValue: string; session: SessionRecord }> {
   // The browser never sees tokens. The refresh family the sign-in opened is closed at once, unless
   // the provider's user operations need it: then the session keeps it, sealed (session-idp-token.ts).
   const keep = tokens !== null && sessionsKeepIdpToken(deps);
   if (tokens && !keep) await deps.identity.revokeRefreshToken(tokens.refreshToken);
-  await waitPastMark(deps, user.userId);
+  await waitPastMark(deps, user.userId, mark);
   const cookieValue = randomBytes(32).toString('base64url');
   const idHash = hashSessionId(cookieValue);
   const now = deps.clock();
@@ -49,8 +51,25 @@ export async function createSession(
   return { cookieValue, session };
 }
 
-/** The live session behind a cookie value, or null (unknown, expired, idle or revoked). */
-export async function resolveSession(deps: Deps, cookieValue: string): Promise<SessionRecord | null> {
+/** A live session, its user's record as read for the check, and the caller's own read. */
+export interface SessionCheck<T> {
+  readonly session: SessionRecord;
+  readonly user: UserRecord;
+  /** What `alongside` started; the caller awaits it, and only once the check has passed. */
+  readonly alongside: Promise<T> | undefined;
+}
+
+/**
+ * The live session behind a cookie value, or null (unknown, expired, idle or revoked). Two reads
+ * one after the other: the session, then its user's record with the revocation mark (strongly
+ * consistent on every request). `alongside`, a read of the caller's own, starts with the record's
+ * read; if the session is refused it is dropped, its outcome unseen.
+ */
+export async function resolveSession<T = never>(
+  deps: Deps,
+  cookieValue: string,
+  alongside?: (userId: string) => Promise<T>,
+): Promise<SessionCheck<T> | null> {
   if (cookieValue.length !== 43) return null;
   const idHash = hashSessionId(cookieValue);
   const session = await deps.store.sessions.get(idHash);
@@ -60,39 +79,15 @@ export async function resolveSession(deps: Deps, cookieValue: string): Promise<S
     await deps.store.sessions.delete(idHash);
     return null;
   }
-  const mark = await deps.store.revocations.get(session.userId);
-  if (mark !== null && session.createdAt <= mark) return null;
-  // Idle time is tracked to the minute, so most requests cost no write.
-  if (now - session.lastSeenAt > TOUCH_EVERY_MS) await deps.store.sessions.touch(idHash, now);
-  return session;
-}
-
-/**
- * resolveSession answered without I/O when the store can (see Store.peek); undefined when it
- * cannot, or when the session is due a write (expired, idle, or its last-seen time due a touch):
- * the caller then awaits resolveSession.
- */
-export function resolveSessionNow(
-  deps: Deps,
-  cookieValue: string,
-  /** hashSessionId(cookieValue), when the caller has it already. */
-  idHash?: string,
-): SessionRecord | null | undefined {
-  if (cookieValue.length !== 43) return null;
-  const peek = deps.store.peek;
-  const session = peek?.session(idHash ?? hashSessionId(cookieValue));
-  if (!peek || !session) return undefined;
-  const now = deps.clock();
-  if (
-    session.expiresAt <= now ||
-    session.lastSeenAt + deps.config.sessionIdleTtl * 1000 <= now ||
-    now - session.lastSeenAt > TOUCH_EVERY_MS
-  ) {
-    return undefined;
-  }
-  const mark = peek.revocation(session.userId);
-  if (mark === undefined) return undefined;
-  return mark !== null && session.createdAt <= mark ? null : session;
+  const extra = alongside?.(session.userId);
+  extra?.catch(() => undefined);
+  // Idle time is tracked to the minute, so most requests cost no write; when one does, it goes
+  // beside the record's read rather than after it.
+  const touched =
+    now - session.lastSeenAt > TOUCH_EVERY_MS ? deps.store.sessions.touch(idHash, now) : undefined;
+  const [user] = await Promise.all([deps.store.users.get(session.userId), touched]);
+  if (sessionRevoked(user.revokedThrough, session.createdAt)) return null;
+  return { session, user, alongside: extra };
 }
 
 export async function endSession(
@@ -118,7 +113,7 @@ export async function listSessions(deps: Deps, userId: string): Promise<SessionR
     (s) =>
       s.expiresAt > now &&
       s.lastSeenAt + deps.config.sessionIdleTtl * 1000 > now &&
-      (mark === null || s.createdAt > mark),
+      !sessionRevoked(mark, s.createdAt),
   );
 }
 

@@ -17,14 +17,14 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppError, type ErrorCode, isAppError } from '../domain/errors.ts';
 import { safeReturnPath } from '../domain/return-to.ts';
 import type { FederatedClaims, FlowChecks } from '../ports/federation.ts';
-import type { AuthResult, IdentityUser, Tokens } from '../ports/identity.ts';
+import type { AuthResult, SignInUser, Tokens } from '../ports/identity.ts';
 import type { OAuthFlowRecord } from '../ports/store.ts';
 import { audit } from './audit.ts';
 import { onboard } from './auth.service.ts';
 import type { Deps, RequestMeta } from './deps.ts';
 import { type LinkSource, linkToSignedInUser, resolveFederatedUser } from './linking.ts';
 import { identityFor, rejected, verifyPoolSignIn } from './pool-links.ts';
-import { syncProfile } from './profiles.ts';
+import { syncProfile, syncSignIn } from './profiles.ts';
 import { createSession } from './sessions.service.ts';
 import type { TokenVerifier } from './token-verifier.ts';
 
@@ -193,7 +193,7 @@ async function failed(
 }
 
 type SignedIn =
-  | { readonly kind: 'tokens'; readonly user: IdentityUser; readonly tokens: Tokens | null }
+  | { readonly kind: 'tokens'; readonly user: SignInUser; readonly tokens: Tokens | null }
   | { readonly kind: 'challenge'; readonly session: string };
 
 /** Built-in mode: the account the claims lead to (linking.ts), signed in; MFA still applies. */
@@ -201,7 +201,7 @@ async function claimsSignIn(deps: Deps, claims: FederatedClaims, meta: RequestMe
   const user = await resolveFederatedUser(deps, claims, meta);
   const result: AuthResult = await deps.identity.federatedSignIn(user.userId);
   if (result.kind === 'challenge') return { kind: 'challenge', session: result.session };
-  await syncProfile(deps, result.user);
+  await syncSignIn(deps, result.user, result.tokens);
   return { kind: 'tokens', user: result.user, tokens: result.tokens };
 }
 

@@ -1,11 +1,11 @@
 /** The signed-in user's own record: GET /api/users/me (the hot path) and PUT /api/users/me. */
 import { AppError } from '../domain/errors.ts';
 import { normalizePhone } from '../domain/phone.ts';
-import { type Plan, planOf } from '../domain/plans.ts';
+import type { Plan } from '../domain/plans.ts';
 import type { Address, Profile, SubscriptionRecord } from '../ports/store.ts';
-import { audit } from './audit.ts';
+import { auditEvent } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
-import { billingStateOf, planIdOf } from './entitlements.ts';
+import { planIdOf } from './entitlements.ts';
 import { refreshProfile } from './profiles.ts';
 
 export interface Me {
@@ -22,7 +22,8 @@ export interface Me {
   readonly photo_url?: string;
 }
 
-export function toMe(p: Profile, plan: Plan): Me {
+/** GET /api/users/me's answer: the profile and the plan its stored billing state gives. */
+export function meOf(p: Profile, billing: SubscriptionRecord | null): Me {
   return {
     user_id: p.userId,
     email: p.email,
@@ -32,57 +33,25 @@ export function toMe(p: Profile, plan: Plan): Me {
     email_verified: p.emailVerified,
     mfa_enabled: p.mfaEnabled,
     groups: [...p.groups],
-    plan,
+    plan: planIdOf(billing),
     created_at: p.createdAt,
     // Mirrors photo.service's photoUrl; kept inline because this runs on every GET /me.
     ...(p.photoVersion ? { photo_url: `/api/users/me/photo/${p.photoVersion}/256` } : {}),
   };
 }
 
-/** GET /api/users/me's answer: the profile and the plan the stored billing state gives. */
-export async function meOf(deps: Deps, p: Profile): Promise<Me> {
-  return toMe(p, await planIdOf(deps, p.userId));
-}
-
 /**
- * getProfile answered without I/O when the store can (see Store.peek); undefined when it cannot,
- * or when the answer would be an error: the caller then awaits getProfile, which raises it.
+ * The user's profile for a signed-in request: the stored one, or (when the store has none yet)
+ * re-read from the identity provider; UNAUTHENTICATED when the account is disabled or gone.
  */
-export function profileNow(deps: Deps, userId: string): Profile | undefined {
-  const profile = deps.store.peek?.profile(userId);
-  return profile?.enabled ? profile : undefined;
-}
-
-/**
- * meOf answered without I/O when the store can; undefined otherwise (then await meOf). The answer
- * is remembered per profile and billing record: the store's in-memory records are immutable
- * objects replaced on every change, so the same pair of objects always gives the same answer, and
- * `encode` (the route's serializer) runs once per change rather than once per request.
- */
-export function meNow<T>(
-  deps: Deps,
-  p: Profile,
-  encode: (me: { [key: string]: unknown }) => T,
-): T | undefined {
-  const record = deps.store.peek?.billing(p.userId);
-  if (record === undefined) return undefined;
-  const known = answers.get(p);
-  if (known && known.record === record && known.encode === encode) return known.answer as T;
-  const me = toMe(p, planOf(billingStateOf(record)));
-  const answer = encode({ ...me });
-  answers.set(p, { record, encode, answer });
-  return answer;
-}
-
-const answers = new WeakMap<
-  Profile,
-  { record: SubscriptionRecord | null; encode: (me: { [key: string]: unknown }) => unknown; answer: unknown }
->();
-
-export async function getProfile(deps: Deps, userId: string): Promise<Profile> {
-  const profile = (await deps.store.profiles.get(userId)) ?? (await refreshProfile(deps, userId));
+export async function activeProfile(deps: Deps, userId: string, stored: Profile | null): Promise<Profile> {
+  const profile = stored ?? (await refreshProfile(deps, userId));
   if (!profile?.enabled) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
   return profile;
+}
+
+export async function getProfile(deps: Deps, userId: string): Promise<Profile> {
+  return activeProfile(deps, userId, await deps.store.profiles.get(userId));
 }
 
 /** What PUT /api/users/me may change; null clears a field, a missing key leaves it alone. */
@@ -92,13 +61,13 @@ export interface ProfilePatch {
   readonly address?: Address | null;
 }
 
+/** Applies the patch to the caller's current profile; the change and its audit event are one write. */
 export async function updateProfile(
   deps: Deps,
-  userId: string,
+  current: Profile,
   patch: ProfilePatch,
   meta: RequestMeta,
 ): Promise<Profile> {
-  const current = await getProfile(deps, userId);
   const trimmed = patch.name === undefined || patch.name === null ? patch.name : patch.name.trim();
   if (trimmed === '') throw new AppError('VALIDATION_FAILED', 'Invalid body: name must not be blank.');
   const next: Profile = {
@@ -115,13 +84,15 @@ export async function updateProfile(
     ...(patch.address !== undefined ? { address: cleanAddress(patch.address) } : {}),
     updatedAt: new Date(deps.clock()).toISOString(),
   };
-  await deps.store.profiles.put(next);
-  await audit(deps, {
-    type: 'profile.updated',
-    subjectId: userId,
-    ip: meta.ip,
-    detail: { fields: Object.keys(patch).sort().join(',') },
-  });
+  await deps.store.profiles.put(
+    next,
+    auditEvent(deps, {
+      type: 'profile.updated',
+      subjectId: current.userId,
+      ip: meta.ip,
+      detail: { fields: Object.keys(patch).sort().join(',') },
+    }),
+  );
   return next;
 }
 

@@ -126,6 +126,27 @@ export function identityContract(
       await rejectsWith(idp.initiateAuth(u, PW), 'USER_NOT_CONFIRMED');
     });
 
+    test('a sign-in names its user as the provider knows them', async () => {
+      const { e, user } = await confirmed();
+      await idp.adminAddUserToGroup(user.userId, 'user');
+      const r = await idp.initiateAuth(e, PW);
+      assert.equal(r.kind, 'tokens');
+      if (r.kind !== 'tokens') throw new Error('unreachable');
+      const known = await idp.adminGetUser(user.userId);
+      assert.ok(known);
+      const { userId, email: address, emailVerified, mfaEnabled, groups } = r.user;
+      assert.deepEqual(
+        { userId, email: address, emailVerified, mfaEnabled, groups: [...groups].sort() },
+        {
+          userId: known.userId,
+          email: known.email,
+          emailVerified: known.emailVerified,
+          mfaEnabled: known.mfaEnabled,
+          groups: [...known.groups].sort(),
+        },
+      );
+    });
+
     test("tokens carry Cognito's claims and verify against the JWKS", async () => {
       const { e, user } = await confirmed();
       await idp.adminAddUserToGroup(user.userId, 'user');

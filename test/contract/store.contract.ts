@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { AuditEvent, FileRecord, Profile, SessionRecord, Store } from '../../src/ports/store.ts';
 import { billingCases } from './store-billing.cases.ts';
 import { federationCases } from './store-federation.cases.ts';
+import { userCases } from './store-user.cases.ts';
 
 export type MakeStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
 
@@ -115,6 +116,7 @@ export function storeContract(name: string, make: MakeStore): void {
     });
 
     federationCases(() => store);
+    userCases(() => store);
     billingCases(() => store);
 
     describe('profiles', () => {

@@ -97,6 +97,9 @@ describe('dynamodb store beyond the contract', () => {
     );
     const dir = 'src/adapters/store/dynamodb';
     for (const name of readdirSync(dir)) {
+      // The layout migration, a batch job an operator runs once at an upgrade (never a request,
+      // and not with the server's role, which has no Scan), is the one place that scans.
+      if (name === 'migrations') continue;
       assert.doesNotMatch(
         readFileSync(`${dir}/${name}`, 'utf8'),
         /\bScan(Command|Paginator)|paginateScan/,

@@ -26,16 +26,34 @@ export async function startAwsPeers(bucket: string): Promise<AwsPeers> {
   // signature); cognito-local and the fakes take any.
   process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
   process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
-  const cognito = await startCognitoLocal();
-  const s3 = await startS3rver(bucket);
-  const dynamo = await startDynamoLocal();
+  // A peer that fails to start (DynamoDB Local took over 60 s on a loaded machine) must not leave
+  // the others running: their child processes kept the test file alive after its failure, for ever.
+  const started: { close(): Promise<void> }[] = [];
+  const start = async <T extends { close(): Promise<void> }>(peer: Promise<T>): Promise<T> => {
+    try {
+      const p = await peer;
+      started.push(p);
+      return p;
+    } catch (err) {
+      for (const p of started.reverse()) await p.close().catch(() => undefined);
+      throw err;
+    }
+  };
+  const cognito = await start(startCognitoLocal());
+  const s3 = await start(startS3rver(bucket));
+  const dynamo = await start(startDynamoLocal());
   // The app-client secret reaches the app as it would on AWS: from one Secrets Manager secret.
-  const secrets = await startFakeSecretsManager({
-    region: cognito.region,
-    secrets: [
-      { name: AWS_SECRET_ID, secretString: JSON.stringify({ COGNITO_CLIENT_SECRET: cognito.clientSecret }) },
-    ],
-  });
+  const secrets = await start(
+    startFakeSecretsManager({
+      region: cognito.region,
+      secrets: [
+        {
+          name: AWS_SECRET_ID,
+          secretString: JSON.stringify({ COGNITO_CLIENT_SECRET: cognito.clientSecret }),
+        },
+      ],
+    }),
+  );
   return {
     cognito,
     s3,

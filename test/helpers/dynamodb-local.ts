@@ -32,7 +32,9 @@ export async function startDynamoLocal(opts: { path?: string } = {}): Promise<Dy
   const region = 'us-east-1';
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   const probe = new DynamoDBClient({ region, endpoint, credentials, maxAttempts: 1 });
-  const until = Date.now() + 60_000;
+  // Its JVM took over 60 s to answer while the machine's load average was 20-30 (seven suites on
+  // two cores); a healthy start takes a few seconds, so the longer bound costs nothing.
+  const until = Date.now() + 120_000;
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}):\n${output}`);
@@ -40,7 +42,7 @@ export async function startDynamoLocal(opts: { path?: string } = {}): Promise<Dy
         await probe.send(new ListTablesCommand({}));
         break;
       } catch {
-        if (Date.now() > until) throw new Error(`DynamoDB Local did not answer within 60 s:\n${output}`);
+        if (Date.now() > until) throw new Error(`DynamoDB Local did not answer within 120 s:\n${output}`);
         await new Promise((r) => setTimeout(r, 200));
       }
     }

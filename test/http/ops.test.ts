@@ -1,6 +1,7 @@
 /** Operations routes: health, readiness, discovery, OpenAPI, docs, and the dev outbox. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { READY_CACHE_MS } from '../../src/http/routes/ops.routes.ts';
 import { build } from '../helpers/build.ts';
 import { signUp, tokenUser } from '../helpers/users.ts';
 
@@ -13,15 +14,41 @@ describe('operations', () => {
     assert.deepEqual(res.json(), { status: 'ok' });
   });
 
-  test('GET /ready checks every adapter and says which failed', async (t) => {
-    const b = await build(t);
-    const ok = await b.app.inject({ url: '/ready' });
+  test('GET /ready checks every adapter and says which failed; one round of checks answers for 5 s', async (t) => {
+    let now = Date.now();
+    const b = await build(t, {}, () => now);
+    // Count the store's pings: every round of checks pings each adapter once.
+    const store = b.deps.store as { ping: () => Promise<void> };
+    const ping = store.ping.bind(store);
+    let pings = 0;
+    store.ping = () => {
+      pings++;
+      return ping();
+    };
+    const ready = () => b.app.inject({ url: '/ready' });
+    const ok = await ready();
     assert.equal(ok.statusCode, 200);
     assert.deepEqual(ok.json().checks, { identity: 'ok', store: 'ok', blobs: 'ok' });
+    assert.equal(ok.json().checked_at, new Date(now).toISOString());
+    assert.equal(ok.headers['cache-control'], 'no-store');
     await b.deps.store.close();
-    const bad = await b.app.inject({ url: '/ready' });
+    now += READY_CACHE_MS - 1;
+    const cached = await ready();
+    assert.equal(cached.statusCode, 200, 'a probe within the window gets the last round');
+    assert.equal(cached.json().checked_at, ok.json().checked_at);
+    assert.equal(pings, 1);
+    now += 1;
+    const bad = await ready();
     assert.equal(bad.statusCode, 503);
     assert.equal(bad.json().checks.store, 'failed');
+    assert.equal(pings, 2);
+    now += READY_CACHE_MS;
+    const together = await Promise.all([ready(), ready(), ready()]);
+    assert.deepEqual(
+      together.map((r) => r.statusCode),
+      [503, 503, 503],
+    );
+    assert.equal(pings, 3, 'probes at the same moment share one round');
   });
 
   test('JWKS and OpenID discovery describe the built-in issuer', async (t) => {

@@ -1,7 +1,8 @@
 /**
- * The synchronous hot path of GET /api/users/me and the auth guard (answers from the store's
- * in-memory records, a remembered serialized answer) must decide exactly as the awaited path:
- * these cases repeat each request so that the second and later ones are the in-memory ones.
+ * The hot path of GET /api/users/me and the auth guard: one read of the user's record per request,
+ * which the SQLite store answers from memory once it has read it (and DynamoDB with one strongly
+ * consistent GetItem). Whatever answers it, every request is decided on the record as it is now:
+ * these cases repeat each request so that the second and later ones are answered from memory.
  */
 import assert from 'node:assert/strict';
 import { Agent, get } from 'node:http';
@@ -69,7 +70,7 @@ test('a cookie stays refused after sign-out everywhere and after its user is dis
   }
 });
 
-test('the remembered answer follows every change of the profile and of the plan', async (t) => {
+test('the answer follows every change of the profile and of the plan, at once', async (t) => {
   const b = await build(t);
   const u = await tokenUser(b);
   const me = async () => {
@@ -118,7 +119,7 @@ test('on one keep-alive connection: each request is judged by its own token or c
   const bob = await tokenUser(b);
   await b.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = b.app.server.address() as AddressInfo;
-  // One socket for every request, so the guard's per-connection memory of the last token is used.
+  // One socket for every request: a connection that carried one credential decides nothing about the next.
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   t.after(() => agent.destroy());
   const sockets = new Set<unknown>();

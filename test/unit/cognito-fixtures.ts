@@ -38,7 +38,15 @@ export const authResult = (extra: { RefreshToken?: string; ExpiresIn?: number; s
   return {
     AuthenticationResult: {
       AccessToken: jwt({ sub: extra.sub ?? SUB, token_use: 'access', iat, exp: iat + 3600 }),
-      IdToken: jwt({ sub: extra.sub ?? SUB, token_use: 'id', iat, exp: iat + 3600 }),
+      // As Cognito writes it: the user's attributes as claims, beside its sub.
+      IdToken: jwt({
+        sub: extra.sub ?? SUB,
+        token_use: 'id',
+        email: EMAIL,
+        email_verified: true,
+        iat,
+        exp: iat + 3600,
+      }),
       ...(extra.RefreshToken ? { RefreshToken: extra.RefreshToken } : {}),
       ...(extra.ExpiresIn ? { ExpiresIn: extra.ExpiresIn } : {}),
     },

@@ -225,15 +225,33 @@ test('admin and infrastructure: unknown users and groups are NOT_FOUND; network 
   assert.equal(await idp.adminGetUserByEmail(EMAIL), null);
 });
 
-test('tokens Cognito hands a disabled user anyway are revoked, and the sign-in is USER_DISABLED', async () => {
+test('a sign-in names its user from the tokens Cognito answers with: one call, no AdminGetUser', async () => {
+  // Even a user AdminGetUser would call disabled: Cognito refuses those itself, and the service
+  // checks the stored profile for stand-ins that do not (services/profiles.ts, syncSignIn).
   stubUser({ Enabled: false });
   const idp = makeIdp();
-  cognito.on(InitiateAuthCommand).resolves(authResult({ RefreshToken: 'should-not-live' }));
-  const err = await failure(idp.initiateAuth(EMAIL, 'the right password'));
-  assert.equal(err.code, 'USER_DISABLED');
-  assert.equal(cognito.commandCalls(RevokeTokenCommand)[0]?.args[0].input.Token, 'should-not-live');
-  cognito.on(RespondToAuthChallengeCommand).resolves(authResult({ RefreshToken: 'nor-this' }));
-  const viaMfa = await failure(idp.respondToMfaChallenge(wrapped('session'), { totp: '123456' }));
-  assert.equal(viaMfa.code, 'USER_DISABLED');
-  assert.equal(cognito.commandCalls(RevokeTokenCommand)[1]?.args[0].input.Token, 'nor-this');
+  cognito.on(InitiateAuthCommand).resolves(authResult({ RefreshToken: 'rt' }));
+  const signedIn = await idp.initiateAuth(EMAIL, 'the right password');
+  assert.equal(signedIn.kind, 'tokens');
+  assert.deepEqual(signedIn.kind === 'tokens' && signedIn.user, {
+    userId: SUB,
+    email: EMAIL,
+    name: null,
+    emailVerified: true,
+    mfaEnabled: false,
+    groups: [],
+  });
+  cognito.on(RespondToAuthChallengeCommand).resolves(authResult({ RefreshToken: 'rt2' }));
+  const viaMfa = await idp.respondToMfaChallenge(wrapped('session'), { totp: '123456' });
+  assert.equal(viaMfa.user.mfaEnabled, true, 'the TOTP challenge was passed');
+  assert.equal(cognito.commandCalls(AdminGetUserCommand).length, 0);
+  assert.equal(cognito.commandCalls(RevokeTokenCommand).length, 0);
+  // An ID token for someone else than the access token is Cognito's fault, never believed.
+  cognito.on(InitiateAuthCommand).resolves({
+    AuthenticationResult: {
+      ...authResult().AuthenticationResult,
+      IdToken: authResult({ sub: '11111111-2222-4333-8444-555555555555' }).AuthenticationResult.IdToken,
+    },
+  });
+  assert.equal((await failure(idp.initiateAuth(EMAIL, 'the right password'))).code, 'INTERNAL');
 });

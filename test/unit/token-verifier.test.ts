@@ -1,8 +1,9 @@
 /**
  * The token verifier with a stand-in identity provider whose key resolver counts its calls: the
- * signature is checked once per token (later requests hit the verified-token cache), a token of an
- * unknown key is INVALID_TOKEN, and a provider whose keys cannot be had makes the check UNAVAILABLE
- * (a 503 the client may retry), not a 401 that would sign the user out.
+ * signature is checked once per token (later requests hit the verified-token cache, which serves
+ * only the very token it verified), a token of an unknown key is INVALID_TOKEN, and a provider
+ * whose keys cannot be had makes the check UNAVAILABLE (a 503 the client may retry), not a 401
+ * that would sign the user out.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -40,7 +41,17 @@ function setup(resolve: JWTVerifyGetKey) {
       return resolve(header, token);
     }) as JWTVerifyGetKey,
   } as unknown as IdentityProvider;
-  const store = { revocations: { get: async () => null } } as unknown as Store;
+  const store = {
+    users: {
+      get: async (userId: string) => ({
+        userId,
+        profile: null,
+        revokedThrough: null,
+        billing: null,
+        usage: { bytes: 0, count: 0 },
+      }),
+    },
+  } as unknown as Store;
   const verifier = createTokenVerifier({ identity, store, clock: () => now });
   return { verifier, calls: () => calls, now };
 }
@@ -51,7 +62,7 @@ test('the signature is checked once per token, with the key the provider resolve
   const a = await key('key-a');
   const s = setup(createLocalJWKSet({ keys: [a.jwk] }));
   const token = await a.sign(s.now);
-  for (let i = 0; i < 5; i++) assert.equal((await s.verifier.verifyAccessToken(token)).jti, 'key-a');
+  for (let i = 0; i < 5; i++) assert.equal((await s.verifier.verifyAccessToken(token)).claims.jti, 'key-a');
   assert.equal(s.calls(), 1);
 });
 
@@ -68,4 +79,20 @@ test('keys that cannot be had make the check UNAVAILABLE, not INVALID_TOKEN', as
     throw new AppError('UNAVAILABLE', 'The signing keys cannot be fetched.');
   });
   await assert.rejects(s.verifier.verifyAccessToken(await a.sign(s.now)), isCode('UNAVAILABLE'));
+});
+
+test('the claims cache answers only for the very token it verified, not for one with the same signature', async () => {
+  const a = await key('key-a');
+  const s = setup(createLocalJWKSet({ keys: [a.jwk] }));
+  const token = await a.sign(s.now);
+  assert.equal((await s.verifier.verifyAccessToken(token)).claims.userId, 'user-1');
+  // The cache is keyed by the signature's tail: a token that reuses the signature with claims of
+  // its own (another user, admin groups) must be checked in full, and fails there.
+  const [header, payload, signature] = token.split('.') as [string, string, string];
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+  const forged = Buffer.from(JSON.stringify({ ...claims, sub: 'user-2', 'cognito:groups': ['admin'] }));
+  const tampered = `${header}.${forged.toString('base64url')}.${signature}`;
+  await assert.rejects(s.verifier.verifyAccessToken(tampered), /invalid/i);
+  // And the verified token still verifies.
+  assert.equal((await s.verifier.verifyAccessToken(token)).claims.userId, 'user-1');
 });

@@ -1,6 +1,11 @@
 /**
- * Authentication for routes that need it: `app.authenticate`, a preParsing hook (after the rate limit, before body parsing and validation, so a 401 comes before any 400), sets
- * request.principal from a Bearer access token (API clients) or the session cookie (the browser).
+ * Authentication for routes that need it: `app.authenticate`, a preParsing hook (after the rate
+ * limit, before body parsing and validation, so a 401 comes before any 400), sets
+ * request.principal from a Bearer access token (API clients) or the session cookie (the browser),
+ * and request.user from the one read of the user's record that the check makes (the revocation
+ * mark, strongly consistent, on every request; the profile, plan and usage the route goes on to
+ * use). There is one path, the same whatever the store: a store that keeps the record in memory
+ * (SQLite) answers from there, one that does not (DynamoDB) reads it in one round trip.
  * An Authorization header, when present, is the only credential considered; a malformed one is a
  * 401, never a 500. Cookie-authenticated unsafe requests must come from an allowed origin
  * (Origin / Sec-Fetch-Site), or, from non-browser clients that send neither, carry the session's
@@ -9,37 +14,45 @@
  * (config.loopbackOrigins). A refusal is logged with the Origin seen and the one expected.
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../domain/errors.ts';
-import type { Profile, SessionRecord } from '../../ports/store.ts';
-import type { Deps, Principal, RequestMeta } from '../../services/deps.ts';
-import { hashSessionId, resolveSession, resolveSessionNow } from '../../services/sessions.service.ts';
-import type { TokenVerifier, VerifiedToken } from '../../services/token-verifier.ts';
-import { getProfile, profileNow } from '../../services/users.service.ts';
+import type { SessionRecord, UserRecord } from '../../ports/store.ts';
+import type { Deps, Principal, RequestMeta, SignedInUser } from '../../services/deps.ts';
+import { resolveSession } from '../../services/sessions.service.ts';
+import type { TokenVerifier } from '../../services/token-verifier.ts';
+import { activeProfile } from '../../services/users.service.ts';
 import { createSessionCookie, type SessionCookie } from '../session-cookie.ts';
+
+/** A read of a GET route's own, given the signed-in user's id (see authenticateWith). */
+export type AlongsideRead<T> = (request: FastifyRequest, userId: string) => Promise<T>;
 
 declare module 'fastify' {
   interface FastifyInstance {
+    /** The preParsing hook of signed-in routes. */
+    authenticate: (request: FastifyRequest) => Promise<void>;
     /**
-     * The preParsing hook of signed-in routes. Synchronous when everything it needs is in memory
-     * (a token verified before, a cached session and profile); otherwise it returns a promise.
+     * The same guard for a GET route that reads data of its own: `read` starts beside the guard's
+     * read of the user's record, as soon as the credential names the user, so both take one round
+     * trip; its result reaches the handler (request.alongside) only once the guard has let the
+     * request through. A refused request's read is dropped unseen. Reads only: a GET changes nothing.
      */
-    authenticate: (
-      request: FastifyRequest,
-      reply: FastifyReply,
-      payload: unknown,
-      done: (err?: Error | null) => void,
-    ) => Promise<void> | undefined;
+    authenticateWith<T>(read: AlongsideRead<T>): (request: FastifyRequest) => Promise<void>;
     sessionCookie: SessionCookie;
     /** config.loopbackOrigins, for `meta`: the origins mail links may point at besides APP_ORIGIN. */
     loopbackOrigins: ReadonlySet<string>;
   }
+  interface FastifyContextConfig {
+    /** A GET route's own read, started beside the guard's (http/signed-in.ts, authenticateWith). */
+    alongside?: AlongsideRead<unknown>;
+  }
   interface FastifyRequest {
     principal: Principal | null;
     session: SessionRecord | null;
-    /** The caller's profile when authentication already had to read it (cookie callers). */
-    profile: Profile | null;
+    /** The signed-in user's record as the guard read it, with an active profile. */
+    user: SignedInUser | null;
+    /** What authenticateWith's read started, for the handler to await. */
+    alongside: Promise<unknown> | undefined;
   }
 }
 
@@ -119,101 +132,61 @@ export const authPlugin = fp(
     app.decorate('loopbackOrigins', new Set(deps.config.loopbackOrigins));
     app.decorateRequest('principal', null);
     app.decorateRequest('session', null);
-    app.decorateRequest('profile', null);
+    app.decorateRequest('user', null);
+    app.decorateRequest('alongside', undefined);
 
-    const bearerPrincipal = (request: FastifyRequest, token: string, verified: VerifiedToken) => {
-      request.principal = {
-        userId: verified.userId,
-        groups: verified.groups,
-        via: 'bearer',
-        accessToken: token,
-      };
+    const signedIn = async (request: FastifyRequest, user: UserRecord): Promise<SignedInUser> => {
+      const profile = await activeProfile(deps, user.userId, user.profile);
+      // With the stored profile (the usual case) the record is already a signed-in one: no copy
+      // per request, and the same object while it is unchanged (GET /me keeps its JSON by it).
+      const signed = profile === user.profile ? (user as SignedInUser) : { ...user, profile };
+      request.user = signed;
+      return signed;
     };
-    const sessionEnded = () => new AppError('SESSION_EXPIRED', 'Your session has ended. Sign in again.');
-    const cookiePrincipal = (
-      request: FastifyRequest,
-      session: SessionRecord,
-      profile: Profile,
-      sessionCookie: string,
-    ) => {
-      request.session = session;
-      request.profile = profile;
+
+    const guard = (read: AlongsideRead<unknown> | undefined) => async (request: FastifyRequest) => {
+      const alongside = read && ((userId: string) => read(request, userId));
+      const token = bearerToken(request);
+      if (token !== null) {
+        const check = await verifier.verifyAccessToken(token, alongside);
+        await signedIn(request, check.user);
+        request.alongside = check.alongside;
+        request.principal = {
+          userId: check.claims.userId,
+          groups: check.claims.groups,
+          via: 'bearer',
+          accessToken: token,
+        };
+        return;
+      }
+      const value = cookie.read(request);
+      if (!value) throw unauthenticated();
+      const check = await resolveSession(deps, value, alongside);
+      if (!check) throw new AppError('SESSION_EXPIRED', 'Your session has ended. Sign in again.');
+      checkOrigin(request, check.session);
+      const { profile } = await signedIn(request, check.user);
+      request.session = check.session;
+      request.alongside = check.alongside;
       request.principal = {
-        userId: session.userId,
+        userId: check.session.userId,
         groups: profile.groups,
         via: 'cookie',
-        sessionIdHash: session.idHash,
-        sessionCookie,
+        sessionIdHash: check.session.idHash,
+        sessionCookie: value,
       };
     };
-    const slowBearer = async (request: FastifyRequest, token: string) => {
-      bearerPrincipal(request, token, await verifier.verifyAccessToken(token));
-    };
-    const slowCookie = async (request: FastifyRequest, value: string) => {
-      const session = await resolveSession(deps, value);
-      if (!session) throw sessionEnded();
-      checkOrigin(request, session);
-      cookiePrincipal(request, session, await getProfile(deps, session.userId), value);
-    };
 
-    // An API client sends the same token on every request of a keep-alive connection: remember
-    // the last one verified per connection, so the common case compares the token with that one
-    // instead of hashing its ~800 characters for the verifier's cache. Expiry and revocation are
-    // still checked on every request; a different token on the connection takes the usual path.
-    const lastOnConnection = new WeakMap<object, { token: string; verified: VerifiedToken }>();
-    // Likewise a browser sends the same Cookie header on every request of a connection: remember
-    // the session id it carried and that id's hash (the store's key), so the common case is one
-    // string comparison instead of parsing the header and hashing the id. The session itself is
-    // looked up, and checked for expiry and revocation, on every request.
-    const lastCookieOnConnection = new WeakMap<object, { header: string; value: string; idHash: string }>();
-    const readCookie = (request: FastifyRequest): { value: string; idHash: string } | undefined => {
-      const header = request.headers.cookie;
-      if (header === undefined) return undefined;
-      const socket = request.raw.socket;
-      const last = lastCookieOnConnection.get(socket);
-      if (last !== undefined && last.header === header) return last;
-      const value = cookie.read(request);
-      if (!value) return undefined;
-      const known = { header, value, idHash: hashSessionId(value) };
-      if (socket) lastCookieOnConnection.set(socket, known);
-      return known;
-    };
-
-    // The same checks in the same order either way; the synchronous path only skips the promises
-    // when every answer is already in memory (a cached token or session and its user's records).
-    app.decorate(
-      'authenticate',
-      (
-        request: FastifyRequest,
-        _reply: FastifyReply,
-        _payload: unknown,
-        done: (err?: Error | null) => void,
-      ) => {
-        const token = bearerToken(request);
-        if (token !== null) {
-          const socket = request.raw.socket;
-          const last = lastOnConnection.get(socket);
-          const same = last !== undefined && last.token === token;
-          const verified = verifier.verifyNow(token, same ? last.verified : undefined);
-          if (!verified) return slowBearer(request, token);
-          if (!same && socket) lastOnConnection.set(socket, { token, verified });
-          bearerPrincipal(request, token, verified);
-          done();
-          return undefined;
+    app.decorate('authenticate', guard(undefined));
+    app.decorate('authenticateWith', <T>(read: AlongsideRead<T>) => {
+      const hook = guard(read);
+      return async (request: FastifyRequest) => {
+        // A read started before the guard decides must not be able to change anything.
+        if (request.method !== 'GET' && request.method !== 'HEAD') {
+          throw new Error('authenticateWith is for GET routes only');
         }
-        const read = readCookie(request);
-        if (!read) throw unauthenticated();
-        const { value, idHash } = read;
-        const session = resolveSessionNow(deps, value, idHash);
-        if (session === null) throw sessionEnded();
-        const profile = session && profileNow(deps, session.userId);
-        if (!session || !profile) return slowCookie(request, value);
-        checkOrigin(request, session);
-        cookiePrincipal(request, session, profile, value);
-        done();
-        return undefined;
-      },
-    );
+        return hook(request);
+      };
+    });
   },
   { name: 'auth' },
 );

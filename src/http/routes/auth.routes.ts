@@ -151,8 +151,8 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
           'UNAUTHENTICATED',
           'Send the access token in the body or the Authorization header.',
         );
-      const verified = await verifier.verifyAccessToken(token);
-      await auth.signOutEverywhere(deps, verified.userId, meta(request));
+      const { claims } = await verifier.verifyAccessToken(token);
+      await auth.signOutEverywhere(deps, claims.userId, meta(request));
       return { message: 'Signed out on every device.' };
     },
   );

@@ -17,7 +17,7 @@ import {
   SubscriptionAnswer,
   UrlAnswer,
 } from '../schemas/billing.ts';
-import { callerId, callerProfile, signedInRoutes } from '../signed-in.ts';
+import { callerId, callerProfile, callerUser, signedInRoutes } from '../signed-in.ts';
 import { invoiceOut } from './outputs.ts';
 import type { App, RouteOptions } from './route-kit.ts';
 
@@ -47,8 +47,7 @@ export async function billingRoutes(app: App, { deps }: RouteOptions) {
           response: { 200: UrlAnswer },
         },
       },
-      async (request) =>
-        startCheckout(deps, await callerProfile(deps, request), request.body.plan, meta(request)),
+      async (request) => startCheckout(deps, callerProfile(request), request.body.plan, meta(request)),
     );
 
     scope.post(
@@ -63,8 +62,7 @@ export async function billingRoutes(app: App, { deps }: RouteOptions) {
           response: { 200: ChangePlanAnswer },
         },
       },
-      async (request) =>
-        changePlan(deps, await callerProfile(deps, request), request.body.plan, meta(request)),
+      async (request) => changePlan(deps, callerProfile(request), request.body.plan, meta(request)),
     );
 
     scope.post(
@@ -77,7 +75,7 @@ export async function billingRoutes(app: App, { deps }: RouteOptions) {
         },
       },
       async (request) => {
-        const { url } = await openPortal(deps, await callerProfile(deps, request));
+        const { url } = await openPortal(deps, callerProfile(request));
         return { url };
       },
     );
@@ -93,7 +91,7 @@ export async function billingRoutes(app: App, { deps }: RouteOptions) {
           response: { 200: SubscriptionAnswer },
         },
       },
-      async (request) => subscriptionView(deps, await callerProfile(deps, request), { reconcile: true }),
+      async (request) => subscriptionView(deps, callerUser(request), { reconcile: true }),
     );
 
     scope.get(

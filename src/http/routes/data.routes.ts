@@ -1,7 +1,7 @@
 /** GET /api/data: the protected demo resource, gated by plan (services/data.service.ts). */
 import { dataFor } from '../../services/data.service.ts';
 import { DataAnswer } from '../schemas/users.ts';
-import { callerProfile, signedInRoutes } from '../signed-in.ts';
+import { callerUser, signedInRoutes } from '../signed-in.ts';
 import type { App, RouteOptions } from './route-kit.ts';
 
 export async function dataRoutes(app: App, { deps }: RouteOptions) {
@@ -15,8 +15,9 @@ export async function dataRoutes(app: App, { deps }: RouteOptions) {
           response: { 200: DataAnswer },
         },
       },
+      // The plan comes from the guard's read of the user's record: no read of its own.
       async (request) => {
-        const { plan, items } = await dataFor(deps, await callerProfile(deps, request));
+        const { plan, items } = dataFor(deps, callerUser(request));
         return {
           plan,
           data: items.map((item) => ({

@@ -1,9 +1,22 @@
-/** /api/files: the signed-in user's private files. Every request checks ownership in the store. */
+/**
+ * /api/files: the signed-in user's private files. Every request checks ownership in the store.
+ * The listing and the download read their file records beside the guard's read of the user's
+ * record (the route's `alongside` read, http/signed-in.ts): one round trip before the answer,
+ * whatever the store.
+ */
+import type { FastifyRequest } from 'fastify';
 import type { FileRecord } from '../../ports/store.ts';
-import { deleteFile, listFiles, openFile, uploadFile } from '../../services/files.service.ts';
+import {
+  deleteFile,
+  findFile,
+  listFiles,
+  openFile,
+  uploadFile,
+  usageOf,
+} from '../../services/files.service.ts';
 import { meta } from '../plugins/auth.ts';
 import { FileAnswer, FileIdParams, FileList, FileListQuery } from '../schemas/users.ts';
-import { callerId, callerProfile, signedInRoutes } from '../signed-in.ts';
+import { alongsideOf, callerId, callerUser, signedInRoutes } from '../signed-in.ts';
 import { fileFrom, MULTIPART, withUploads } from '../uploads.ts';
 import type { App, RouteOptions } from './route-kit.ts';
 
@@ -17,10 +30,19 @@ const fileOut = (f: FileRecord) => ({
 });
 
 export async function filesRoutes(app: App, { deps }: RouteOptions) {
+  // Started before validation: a query or id the schema refuses makes a read that nobody awaits.
+  const page = (request: FastifyRequest, owner: string) => {
+    const { limit = '20', cursor } = request.query as { limit?: string; cursor?: string };
+    return listFiles(deps, owner, { limit: Number(limit), ...(cursor ? { cursor } : {}) });
+  };
+  const record = (request: FastifyRequest, owner: string) =>
+    findFile(deps, owner, (request.params as { id: string }).id);
+
   await signedInRoutes(app, async (scope) => {
     scope.get(
       '',
       {
+        config: { alongside: page },
         schema: {
           tags: ['Files'],
           summary: "The caller's files, newest first, with storage used and the quota",
@@ -29,14 +51,11 @@ export async function filesRoutes(app: App, { deps }: RouteOptions) {
         },
       },
       async (request) => {
-        const { limit = '20', cursor } = request.query;
-        const { page, usage } = await listFiles(deps, await callerProfile(deps, request), {
-          limit: Number(limit),
-          ...(cursor ? { cursor } : {}),
-        });
+        const usage = usageOf(deps, callerUser(request));
+        const listed = await alongsideOf(request, page);
         return {
-          files: page.items.map(fileOut),
-          ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}),
+          files: listed.items.map(fileOut),
+          ...(listed.nextCursor ? { next_cursor: listed.nextCursor } : {}),
           usage: {
             bytes: usage.bytes,
             count: usage.count,
@@ -63,7 +82,7 @@ export async function filesRoutes(app: App, { deps }: RouteOptions) {
         },
         async (request, reply) => {
           const open = (maxBytes: number) => fileFrom(request, maxBytes);
-          const file = await uploadFile(deps, await callerProfile(deps, request), open, meta(request));
+          const file = await uploadFile(deps, callerUser(request), open, meta(request));
           return reply.status(201).send({ file: fileOut(file) });
         },
       );
@@ -72,6 +91,7 @@ export async function filesRoutes(app: App, { deps }: RouteOptions) {
     scope.get(
       '/:id',
       {
+        config: { alongside: record },
         schema: {
           tags: ['Files'],
           summary: 'Download: the bytes as an attachment, or a 302 to a short-lived URL',
@@ -79,7 +99,7 @@ export async function filesRoutes(app: App, { deps }: RouteOptions) {
         },
       },
       async (request, reply) => {
-        const opened = await openFile(deps, callerId(request), request.params.id);
+        const opened = await openFile(deps, await alongsideOf(request, record));
         if ('url' in opened && opened.url) return reply.redirect(opened.url, 302);
         reply
           .header('content-type', opened.headers.contentType)

@@ -149,7 +149,7 @@ export async function oauthRoutes(app: App, { deps, verifier }: RouteOptions) {
         flowCookie: flowCookie.read(request),
         search: at >= 0 ? request.url.slice(at) : '',
         state,
-        sessionUserId: sessionUser?.userId ?? null,
+        sessionUserId: sessionUser?.session.userId ?? null,
       },
       meta(request),
     );

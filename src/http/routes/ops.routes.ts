@@ -1,8 +1,8 @@
 /**
- * Operations: /health (alive, no I/O), /ready (every adapter answers), the built-in provider's
- * JWKS and OpenID discovery document, and the dev mail outbox (loopback clients only, only while
- * the outbox is the mail adapter): the messages as JSON, and each one's HTML part as the page the
- * Mailbox shows in a sandboxed frame.
+ * Operations: /health (alive, no I/O), /ready (every adapter answers; the checks' outcome is kept
+ * for a few seconds), the built-in provider's JWKS and OpenID discovery document, and the dev mail
+ * outbox (loopback clients only, only while the outbox is the mail adapter): the messages as JSON,
+ * and each one's HTML part as the page the Mailbox shows in a sandboxed frame.
  */
 
 import type { FastifyRequest } from 'fastify';
@@ -18,6 +18,20 @@ const isLocalClient = (request: FastifyRequest) =>
   request.headers['x-forwarded-for'] === undefined &&
   request.headers.forwarded === undefined;
 const noLimit = { config: { rateLimit: false } } as const;
+
+/**
+ * How long one round of /ready's checks answers for. Load balancers probe every few seconds from
+ * several nodes; each round costs a call to every dependency (in AWS mode Cognito's
+ * DescribeUserPool, which draws on a per-account quota shared with every user-pool read), so
+ * probes in this window share the last round, and concurrent probes share one round in flight.
+ */
+export const READY_CACHE_MS = 5000;
+
+type Readiness = {
+  status: 'ready' | 'unavailable';
+  checks: Record<string, 'ok' | 'failed'>;
+  checked_at: string;
+};
 
 export async function opsRoutes(app: App, { deps }: RouteOptions) {
   const tags = ['Operations'];
@@ -36,24 +50,37 @@ export async function opsRoutes(app: App, { deps }: RouteOptions) {
     async () => ({ status: 'ok' as const }),
   );
 
+  const check = async (): Promise<Readiness> => {
+    const checkedAt = new Date(deps.clock()).toISOString();
+    const checks: Record<string, 'ok' | 'failed'> = {};
+    await Promise.all(
+      Object.entries({ identity, store, blobs }).map(async ([name, port]) => {
+        checks[name] = await port.ping().then(
+          () => 'ok' as const,
+          () => 'failed' as const,
+        );
+      }),
+    );
+    const ready = Object.values(checks).every((c) => c === 'ok');
+    return { status: ready ? 'ready' : 'unavailable', checks, checked_at: checkedAt };
+  };
+  let last: { at: number; answer: Promise<Readiness> } | null = null;
+
   app.get(
     '/ready',
     {
       ...noLimit,
-      schema: { tags, summary: 'Every adapter is reachable' },
+      schema: {
+        tags,
+        summary: `Every adapter is reachable (the checks' outcome answers for ${READY_CACHE_MS / 1000} s; checked_at says when they ran)`,
+      },
     },
     async (_request, reply) => {
-      const checks: Record<string, 'ok' | 'failed'> = {};
-      await Promise.all(
-        Object.entries({ identity, store, blobs }).map(async ([name, port]) => {
-          checks[name] = await port.ping().then(
-            () => 'ok' as const,
-            () => 'failed' as const,
-          );
-        }),
-      );
-      const ready = Object.values(checks).every((c) => c === 'ok');
-      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks });
+      const now = deps.clock();
+      if (!last || now - last.at >= READY_CACHE_MS || now < last.at) last = { at: now, answer: check() };
+      const answer = await last.answer;
+      reply.header('cache-control', 'no-store');
+      return reply.status(answer.status === 'ready' ? 200 : 503).send(answer);
     },
   );
 

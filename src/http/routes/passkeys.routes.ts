@@ -201,12 +201,12 @@ export async function passkeyRoutes(app: App, { deps }: RouteOptions) {
     async (request, reply) => {
       checkOrigin(request, null); // login CSRF, as for the password sign-in
       const handle = takeHandle(request, reply);
-      const { user, tokens } = await passkeys.finishSignIn(
+      const signed = await passkeys.finishSignIn(
         deps,
         { handle, response: request.body.response },
         meta(request),
       );
-      return startSession(app, deps, request, reply, user, tokens);
+      return startSession(app, deps, request, reply, signed);
     },
   );
 }

@@ -8,8 +8,9 @@ import type {
   RawRequestDefaultExpression,
   RawServerDefault,
 } from 'fastify';
+import { AppError } from '../../domain/errors.ts';
 import type { Tokens } from '../../ports/identity.ts';
-import type { Deps } from '../../services/deps.ts';
+import type { Deps, SignedInUser } from '../../services/deps.ts';
 import type { TokenVerifier } from '../../services/token-verifier.ts';
 
 export type App = FastifyInstance<
@@ -38,3 +39,9 @@ export const tokensBody = (t: Tokens) => ({
 
 /** OpenAPI: routes of the signed-in scope (../signed-in.ts) accept a Bearer access token or the session cookie. */
 export const signedIn: { [scheme: string]: string[] }[] = [{ bearer: [] }, { session: [] }];
+
+/** The signed-in user's record as the guard read it, in a handler behind app.authenticate. */
+export function signedInUser(request: { user: SignedInUser | null }): SignedInUser {
+  if (!request.user) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
+  return request.user;
+}

@@ -2,32 +2,40 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../../domain/errors.ts';
-import type { IdentityUser, Tokens } from '../../ports/identity.ts';
 import * as auth from '../../services/auth.service.ts';
 import type { Deps } from '../../services/deps.ts';
 import { createSession, endSession, listSessions, revokeSession } from '../../services/sessions.service.ts';
-import { getProfile, meOf } from '../../services/users.service.ts';
+import { activeProfile, meOf } from '../../services/users.service.ts';
 import { createOriginCheck, meta } from '../plugins/auth.ts';
 import { Challenge, MfaBody, SessionAnswer, SessionList, SessionState, SignInBody } from '../schemas/auth.ts';
-import { callerProfile, principalOf, signedInRoutes } from '../signed-in.ts';
+import { callerUser, principalOf, signedInRoutes } from '../signed-in.ts';
 import { sessionOut } from './outputs.ts';
 import { type App, credentialLimit, type RouteOptions, signedIn } from './route-kit.ts';
 
 type Reply = FastifyReply;
 
-/** Opens the browser session of a user who just proved who they are (password+TOTP, or a passkey). */
+/**
+ * Opens the browser session of a user who just proved who they are (password+TOTP, or a passkey),
+ * answered from the record the sign-in left (no read).
+ */
 export async function startSession(
   app: App,
   deps: Deps,
   request: FastifyRequest,
   reply: Reply,
-  user: IdentityUser,
-  tokens: Tokens,
+  signed: auth.SignedIn,
 ) {
-  const { cookieValue, session } = await createSession(deps, user, tokens, meta(request));
+  const { record, tokens, user } = signed;
+  const { cookieValue, session } = await createSession(
+    deps,
+    user,
+    tokens,
+    meta(request),
+    record.revokedThrough,
+  );
   app.sessionCookie.set(reply, cookieValue);
-  const profile = await getProfile(deps, user.userId);
-  return { user: await meOf(deps, profile), csrf_token: session.csrfToken };
+  const profile = await activeProfile(deps, user.userId, record.profile);
+  return { user: meOf(profile, record.billing), csrf_token: session.csrfToken };
 }
 
 export async function sessionRoutes(app: App, { deps }: RouteOptions) {
@@ -51,7 +59,7 @@ export async function sessionRoutes(app: App, { deps }: RouteOptions) {
       checkOrigin(request, null); // login CSRF: a cross-site form must not sign the browser in
       const result = await auth.signIn(deps, request.body, meta(request));
       if (result.kind === 'challenge') return { challenge: result.challenge, session: result.session };
-      return startSession(app, deps, request, reply, result.user, result.tokens);
+      return startSession(app, deps, request, reply, result);
     },
   );
 
@@ -68,32 +76,27 @@ export async function sessionRoutes(app: App, { deps }: RouteOptions) {
     },
     async (request, reply) => {
       checkOrigin(request, null);
-      const { user, tokens } = await auth.answerMfa(deps, request.body, meta(request));
-      return startSession(app, deps, request, reply, user, tokens);
+      return startSession(app, deps, request, reply, await auth.answerMfa(deps, request.body, meta(request)));
     },
   );
 
   /** The caller, as app.authenticate judges it; false for a browser that is not signed in. */
-  const signedInNow = (request: FastifyRequest, reply: Reply) =>
-    new Promise<boolean>((resolve, reject) => {
-      const settle = (err?: unknown) => {
-        if (!err) return resolve(true);
-        // A Bearer caller sent a credential that failed: that stays an error (401).
-        const signedOut =
-          err instanceof AppError &&
-          (err.code === 'UNAUTHENTICATED' || err.code === 'SESSION_EXPIRED') &&
-          request.headers.authorization === undefined;
-        if (!signedOut) return reject(err);
-        // A cookie whose session has ended is dropped, so the browser stops sending it.
-        if (err.code === 'SESSION_EXPIRED') app.sessionCookie.clear(reply);
-        resolve(false);
-      };
-      try {
-        app.authenticate(request, reply, undefined, settle)?.then(() => settle(), settle);
-      } catch (err) {
-        settle(err);
-      }
-    });
+  const signedInNow = async (request: FastifyRequest, reply: Reply): Promise<boolean> => {
+    try {
+      await app.authenticate(request);
+      return true;
+    } catch (err) {
+      // A Bearer caller sent a credential that failed: that stays an error (401).
+      const signedOut =
+        err instanceof AppError &&
+        (err.code === 'UNAUTHENTICATED' || err.code === 'SESSION_EXPIRED') &&
+        request.headers.authorization === undefined;
+      if (!signedOut) throw err;
+      // A cookie whose session has ended is dropped, so the browser stops sending it.
+      if (err.code === 'SESSION_EXPIRED') app.sessionCookie.clear(reply);
+      return false;
+    }
+  };
 
   app.get(
     '/session',
@@ -108,8 +111,9 @@ export async function sessionRoutes(app: App, { deps }: RouteOptions) {
     },
     async (request, reply) => {
       if (!(await signedInNow(request, reply))) return { user: null };
+      const user = callerUser(request);
       return {
-        user: await meOf(deps, await callerProfile(deps, request)),
+        user: meOf(user.profile, user.billing),
         ...(request.session ? { csrf_token: request.session.csrfToken } : {}),
       };
     },

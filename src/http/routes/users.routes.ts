@@ -2,7 +2,7 @@
 import { deleteAccount } from '../../services/account-deletion.ts';
 import { listOwnActivity } from '../../services/activity.ts';
 import { PHOTO_URL_SECONDS, readPhoto, removePhoto, setPhoto } from '../../services/photo.service.ts';
-import { getProfile, meNow, meOf, profileNow, updateProfile } from '../../services/users.service.ts';
+import { meOf, updateProfile } from '../../services/users.service.ts';
 import { meta } from '../plugins/auth.ts';
 import { ProfileAnswer, User } from '../schemas/auth.ts';
 import { Message } from '../schemas/common.ts';
@@ -14,7 +14,7 @@ import {
   ProfileUpdateBody,
 } from '../schemas/users.ts';
 
-import { callerId, principalOf, signedInRoutes } from '../signed-in.ts';
+import { callerId, callerUser, principalOf, signedInRoutes } from '../signed-in.ts';
 import { fileFrom, MULTIPART, withUploads } from '../uploads.ts';
 import type { App, RouteOptions } from './route-kit.ts';
 
@@ -22,7 +22,7 @@ const PHOTO_CACHE = 'private, max-age=31536000, immutable';
 const PHOTO_REDIRECT_CACHE = `private, max-age=${Math.floor(PHOTO_URL_SECONDS / 5)}`;
 
 export async function usersRoutes(app: App, { deps }: RouteOptions) {
-  const slowMe = async (id: string) => meOf(deps, await getProfile(deps, id));
+  const answers = new WeakMap<object, string>();
 
   await signedInRoutes(app, async (scope) => {
     scope.get(
@@ -34,17 +34,22 @@ export async function usersRoutes(app: App, { deps }: RouteOptions) {
           response: { 200: User },
         },
       },
-      // Synchronous when the store can answer from memory (see Store.peek), else the awaited reads.
-      (request, reply) => {
-        const profile = request.profile ?? profileNow(deps, callerId(request));
-        // Serialized by the route's own response schema, exactly as Fastify would; the same function
-        // object on every call, so meNow can reuse the JSON while the records are unchanged.
-        const encode = reply.getSerializationFunction('200');
-        const json = profile && encode && meNow(deps, profile, encode);
-        if (json === undefined) return slowMe(callerId(request));
-        // Already JSON: with a JSON content type, Fastify sends a string as it is.
-        reply.type('application/json; charset=utf-8').send(json as never);
-        return undefined;
+      // The guard's one read of the user's record holds all of it: no read of its own. The JSON is
+      // kept per record object: a store that answers from memory (SQLite) hands out the same frozen
+      // record until it changes, so repeat requests send the same string; a record read anew
+      // (DynamoDB) is serialized anew. It decides nothing: the guard has already let the request in.
+      async (request, reply) => {
+        const user = callerUser(request);
+        let json = answers.get(user);
+        if (json === undefined) {
+          // The route's own serializer, exactly as Fastify would use it.
+          const encode = reply.getSerializationFunction('200');
+          if (!encode) return meOf(user.profile, user.billing);
+          json = encode(meOf(user.profile, user.billing) as never);
+          answers.set(user, json);
+        }
+        // Already JSON: with a JSON content type Fastify sends a string as it is.
+        return reply.type('application/json; charset=utf-8').send(json as never);
       },
     );
 
@@ -62,8 +67,9 @@ export async function usersRoutes(app: App, { deps }: RouteOptions) {
         },
       },
       async (request) => {
-        const profile = await updateProfile(deps, callerId(request), request.body, meta(request));
-        return { message: 'Profile saved.', user: await meOf(deps, profile) };
+        const user = callerUser(request);
+        const profile = await updateProfile(deps, user.profile, request.body, meta(request));
+        return { message: 'Profile saved.', user: meOf(profile, user.billing) };
       },
     );
 

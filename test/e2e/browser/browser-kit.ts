@@ -85,13 +85,16 @@ export async function startServer(
     }
     rmSync(dataDir, { recursive: true, force: true });
   };
-  for (let i = 0; ; i++) {
+  // A deadline, not a count of tries: in AWS mode a start makes the table on DynamoDB Local, which
+  // took over 15 s while the whole suite loaded both cores. A server that exits fails at once.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
     const ok = await fetch(`${origin}/health`).then(
       (r) => r.ok,
       () => false,
     );
     if (ok) return { origin, output: () => output, stop };
-    if (i > 150 || server.exitCode !== null) {
+    if (Date.now() > deadline || server.exitCode !== null) {
       await stop();
       throw new Error(`the server did not start:\n${output}`);
     }

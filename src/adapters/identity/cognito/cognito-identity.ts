@@ -19,7 +19,7 @@ import {
   DescribeUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AppError } from '../../../domain/errors.ts';
-import type { AuthResult, IdentityProvider, IdentityUser, Tokens } from '../../../ports/identity.ts';
+import type { AuthResult, IdentityProvider } from '../../../ports/identity.ts';
 import type { Passkeys } from '../../../ports/passkeys.ts';
 import { awsClientSettings, BUDGETS } from '../../shared/aws-client.ts';
 import { createAdminOps } from './admin.ts';
@@ -39,7 +39,7 @@ import type { CeremonyStore } from './passkey-ceremonies.ts';
 import { createCognitoPasskeys, passkeysUnavailable } from './passkeys.ts';
 import { secretHasher, unwrapUser, wrapWithUser } from './secret-hash.ts';
 import { signUpReplacing } from './sign-up.ts';
-import { getUser, tokensFrom } from './users.ts';
+import { getUser, signInUserOf, tokensFrom } from './users.ts';
 
 export interface CognitoIdentityOptions {
   readonly region: string;
@@ -133,17 +133,6 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
     }
   };
 
-  /**
-   * Cognito refuses a disabled user's sign-in itself; should tokens come anyway (a stand-in such as
-   * cognito-local, a disable racing the sign-in), they are revoked and the sign-in refused. The
-   * password was right by then, so USER_DISABLED reveals nothing (ports/identity.ts).
-   */
-  const enabledOnly = async (out: { tokens: Tokens; user: IdentityUser }) => {
-    if (out.user.enabled) return out;
-    await revoke(unwrapUser(out.tokens.refreshToken).opaque);
-    throw new AppError('USER_DISABLED', 'This account has been disabled.');
-  };
-
   const signIn = async (email: string, password: string): Promise<AuthResult> => {
     const out = await call('sign-in', () => client.send(cmd.passwordAuth(commands, email, password)));
     if (out.ChallengeName === 'SOFTWARE_TOKEN_MFA' && out.Session) {
@@ -155,10 +144,9 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
       };
     }
     if (out.ChallengeName) throw notAvailable(`The ${out.ChallengeName} sign-in challenge`);
-    const { tokens, sub, groups } = tokensFrom(out.AuthenticationResult);
-    const found = await getUser(client, userPoolId, sub, log, groups);
-    if (!found) throw new AppError('INVALID_CREDENTIALS', 'Incorrect email or password.');
-    return { kind: 'tokens', ...(await enabledOnly({ tokens, user: found })) };
+    // Cognito refuses a disabled user itself; the service checks the stored profile for stand-ins
+    // that do not (ports/identity.ts).
+    return { kind: 'tokens', ...signInUserOf(out.AuthenticationResult, false) };
   };
 
   const emailChange = createEmailChange({
@@ -192,8 +180,7 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
     async federatedSignIn() {
       throw notAvailable('Social sign-in outside the Hosted UI');
     },
-    respondToMfaChallenge: async (session, answer) =>
-      enabledOnly(await mfa.answerChallenge(mfaDeps, session, answer)),
+    respondToMfaChallenge: (session, answer) => mfa.answerChallenge(mfaDeps, session, answer),
     async refresh(refreshToken) {
       const { username, opaque } = unwrapUser(refreshToken);
       // Without the sub there is no SECRET_HASH Cognito would accept: fail here, as it would.

@@ -16,11 +16,11 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from 'jose';
 import { AppError } from '../../../domain/errors.ts';
-import type { CallerToken, IdentityUser, MfaAnswer, Tokens } from '../../../ports/identity.ts';
+import type { CallerToken, MfaAnswer, SignInUser, Tokens } from '../../../ports/identity.ts';
 import * as cmd from './commands.ts';
 import { type CognitoLog, errorName, notAvailable, translate } from './errors.ts';
 import { unwrapUser } from './secret-hash.ts';
-import { getUser, tokensFrom } from './users.ts';
+import { getUser, signInUserOf } from './users.ts';
 
 export interface MfaDeps {
   readonly client: CognitoIdentityProviderClient;
@@ -39,7 +39,7 @@ export async function answerChallenge(
   d: MfaDeps,
   session: string,
   answer: MfaAnswer,
-): Promise<{ tokens: Tokens; user: IdentityUser }> {
+): Promise<{ tokens: Tokens; user: SignInUser }> {
   if (!('totp' in answer)) throw notAvailable('Signing in with a recovery code');
   const { username, opaque } = unwrapUser(session);
   if (username === null || opaque.length === 0) throw deadSession();
@@ -51,10 +51,7 @@ export async function answerChallenge(
   }
   // Another challenge after a right code would be a pool set-up Gatehouse does not drive.
   if (out.ChallengeName) throw notAvailable(`The ${out.ChallengeName} sign-in challenge`);
-  const { tokens, sub, groups } = tokensFrom(out.AuthenticationResult);
-  const user = await getUser(d.client, d.userPoolId, sub, d.log, groups);
-  if (!user) throw deadSession();
-  return { tokens, user };
+  return signInUserOf(out.AuthenticationResult, true);
 }
 
 /**

@@ -8,7 +8,7 @@
  */
 import { PutCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../../domain/errors.ts';
-import type { AuditQuery, Store } from '../../../ports/store.ts';
+import type { AuditEvent, AuditQuery, Store } from '../../../ports/store.ts';
 import type { Position } from '../../shared/cursor.ts';
 import { isConditionFailure } from './errors.ts';
 import { auditBySubjectItem, auditItem, toAudit } from './items.ts';
@@ -37,18 +37,26 @@ const auditFilter = (query: AuditQuery, skipSubject: boolean) => {
   return { parts, values, names };
 };
 
+/** The puts that record an event: its item, and its copy under its subject when it has one. */
+export function auditPuts(
+  TableName: string,
+  event: AuditEvent,
+): { Put: { TableName: string; Item: Item } }[] {
+  const puts = [{ Put: { TableName, Item: auditItem(event) } }];
+  if (event.subjectId !== null) {
+    puts.push({ Put: { TableName, Item: auditBySubjectItem(event, event.subjectId) } });
+  }
+  return puts;
+}
+
 export function dynamoAudit(t: TableOps, op: Op): Pick<Store, 'audit' | 'throttle'> {
   const { db, TableName } = t;
   return {
     audit: {
       append: (event) =>
         op(async () => {
-          const puts = [{ Put: { TableName, Item: auditItem(event) } }];
-          if (event.subjectId !== null) {
-            puts.push({ Put: { TableName, Item: auditBySubjectItem(event, event.subjectId) } });
-          }
-          if (puts.length === 1)
-            await db.send(new PutCommand(puts[0]?.Put as { TableName: string; Item: Item }));
+          const puts = auditPuts(TableName, event);
+          if (puts.length === 1) await db.send(new PutCommand((puts[0] as (typeof puts)[0]).Put));
           else await t.transact(puts);
         }),
       list: (query) =>

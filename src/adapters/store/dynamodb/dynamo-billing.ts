@@ -1,18 +1,21 @@
 /**
- * Billing state and handled webhook events on the DynamoDB table. What it guarantees: linking a
- * provider customer writes the user's record and the customer's reverse link in one transaction,
- * each only if new, so the first writer wins and a customer never points at two users; an update
- * needs an existing record; a webhook event id is recorded once (a conditional put), and kept 90
- * days (TTL), well past Stripe's three days of retries. A record due for reconciliation carries a
- * sparse entry in the table's index (gsi1: BILLING_DUE, by due time), written with the record
- * itself, so finding the due ones is one Query and costs nothing for records that are not due.
+ * Billing state and handled webhook events on the DynamoDB table. The billing state is the user
+ * item's `billing` map (items.ts), so the guard's one read of the user item carries the plan. What
+ * it guarantees: linking a provider customer writes the user's billing map and the customer's
+ * reverse link in one transaction, each only if new, so the first writer wins and a customer never
+ * points at two users; an update needs an existing billing map and touches nothing else of the
+ * user item; a webhook event id is recorded once (a conditional put), and kept 90 days (TTL), well
+ * past Stripe's three days of retries. A billing state due for reconciliation has a due mark
+ * beside the user item (sk BILLING_DUE, in gsi1's sparse BILLING_DUE partition by due time),
+ * written or removed in the same transaction as the billing map, so finding the due ones is one
+ * Query, costs nothing for states that are not due, and never lists one that is no longer due.
  */
 import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../../domain/errors.ts';
 import type { Store } from '../../../ports/store.ts';
-import { billingItem, toBilling } from './items.ts';
+import { billingDueItem, billingItem, toUserRecord } from './items.ts';
 import { keys, ms } from './keys.ts';
-import type { TableOps } from './table-ops.ts';
+import { type TableOps, updateOf } from './table-ops.ts';
 
 type Op = <T>(run: () => Promise<T>) => Promise<T>;
 
@@ -21,12 +24,10 @@ const EVENT_TTL_SECONDS = 90 * 24 * 3600;
 
 export function dynamoBilling(t: TableOps, op: Op): Store['billing'] {
   const { db, TableName } = t;
+  const billingOf = async (userId: string) => toUserRecord(userId, await t.get(keys.user(userId))).billing;
+  const exists = { names: { '#b': 'billing' }, condition: 'attribute_exists(#b)' };
   return {
-    get: (userId) =>
-      op(async () => {
-        const item = await t.get(keys.billing(userId));
-        return item ? toBilling(item) : null;
-      }),
+    get: (userId) => op(() => billingOf(userId)),
     userIdForCustomer: (customerId) =>
       op(async () => {
         const item = await t.get(keys.customer(customerId));
@@ -52,7 +53,14 @@ export function dynamoBilling(t: TableOps, op: Op): Store['billing'] {
         };
         await t.transact([
           {
-            Put: { TableName, Item: billingItem(record), ConditionExpression: 'attribute_not_exists(pk)' },
+            Update: {
+              TableName,
+              Key: keys.user(userId),
+              ...updateOf(
+                { userId, billing: billingItem(record) },
+                { condition: 'attribute_not_exists(#b)', names: { '#b': 'billing' } },
+              ),
+            },
           },
           {
             Put: {
@@ -63,33 +71,40 @@ export function dynamoBilling(t: TableOps, op: Op): Store['billing'] {
           },
         ]);
         // Whoever won, the stored record is the answer.
-        const stored = await t.get(keys.billing(userId));
+        const stored = await billingOf(userId);
         if (!stored) throw new AppError('INTERNAL', 'The billing record was not written.');
-        return toBilling(stored);
+        return stored;
       }),
     put: (record) =>
       op(async () => {
-        const ok = await t.conditional(() =>
-          db.send(
-            new PutCommand({
+        const due = record.checkAfter;
+        const ok = await t.transact([
+          {
+            Update: {
               TableName,
-              Item: billingItem(record),
-              ConditionExpression: 'attribute_exists(pk)',
-            }),
-          ),
-        );
+              Key: keys.user(record.userId),
+              ...updateOf({ billing: billingItem(record) }, exists),
+            },
+          },
+          due === null
+            ? { Delete: { TableName, Key: keys.billingDue(record.userId) } }
+            : { Put: { TableName, Item: billingDueItem(record.userId, due) } },
+        ]);
         if (!ok) throw new AppError('INTERNAL', 'No billing record to update: link the customer first.');
       }),
     delete: (userId) =>
       op(async () => {
-        const item = await t.get(keys.billing(userId));
-        if (!item) return;
-        await t.del(keys.billing(userId));
+        const record = await billingOf(userId);
+        if (!record) return;
+        await t.transact([
+          { Update: { TableName, Key: keys.user(userId), ...updateOf({ billing: undefined }, exists) } },
+          { Delete: { TableName, Key: keys.billingDue(userId) } },
+        ]);
         await t.conditional(() =>
           db.send(
             new DeleteCommand({
               TableName,
-              Key: keys.customer(String(item.customerId)),
+              Key: keys.customer(record.customerId),
               ConditionExpression: 'userId = :u',
               ExpressionAttributeValues: { ':u': userId },
             }),

@@ -1,10 +1,10 @@
 /**
- * Browser sessions and revocation marks on the DynamoDB table. What it guarantees: a session is
- * read by its own key with a strongly consistent GetItem, and one whose expiry has passed reads as
- * gone even while DynamoDB's TTL sweeper (which lags by days) has not removed it; a user's
- * sessions are listed from the index (eventually consistent), and deletions by public id or for a
- * whole user are conditional on the owner; touch only moves lastSeenAt forward; revocation marks
- * only ever move forward, under a condition, so a slow writer cannot resurrect revoked tokens.
+ * Browser sessions on the DynamoDB table. What it guarantees: a session is read by its own key
+ * with a strongly consistent GetItem, and one whose expiry has passed reads as gone even while
+ * DynamoDB's TTL sweeper (which lags by days) has not removed it; a user's sessions are listed
+ * from the index (eventually consistent); a deletion by public id is conditional on the owner, and
+ * a user's sessions are deleted 25 a call (BatchWriteItem: sign-out everywhere does not rely on
+ * it, the revocation mark has voided them first); touch only moves lastSeenAt forward.
  */
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Store } from '../../../ports/store.ts';
@@ -14,11 +14,7 @@ import type { Item, TableOps } from './table-ops.ts';
 
 type Op = <T>(run: () => Promise<T>) => Promise<T>;
 
-export function dynamoSessions(
-  t: TableOps,
-  op: Op,
-  clock: () => number,
-): Pick<Store, 'sessions' | 'revocations'> {
+export function dynamoSessions(t: TableOps, op: Op, clock: () => number): Pick<Store, 'sessions'> {
   const { db, TableName } = t;
   const liveSession = (item: Item | null) => {
     if (!item) return null;
@@ -98,43 +94,9 @@ export function dynamoSessions(
         }),
       deleteAllForUser: (userId) =>
         op(async () => {
-          let count = 0;
-          for (const item of await byUser(userId)) {
-            const ok = await t.conditional(() =>
-              db.send(
-                new DeleteCommand({
-                  TableName,
-                  Key: keys.session(String(item.idHash)),
-                  ConditionExpression: 'attribute_exists(pk)',
-                }),
-              ),
-            );
-            if (ok) count++;
-          }
-          return count;
-        }),
-    },
-
-    revocations: {
-      get: (userId) =>
-        op(async () => {
-          const item = await t.get(keys.revocation(userId));
-          return item ? Number(item.through) : null;
-        }),
-      set: (userId, revokedThrough) =>
-        op(async () => {
-          // A smaller mark than the stored one fails its condition, and that is the point.
-          await t.conditional(() =>
-            db.send(
-              new UpdateCommand({
-                TableName,
-                Key: keys.revocation(userId),
-                UpdateExpression: 'SET through = :t',
-                ConditionExpression: 'attribute_not_exists(through) OR through < :t',
-                ExpressionAttributeValues: { ':t': revokedThrough },
-              }),
-            ),
-          );
+          const found = await byUser(userId);
+          await t.batchDelete(found.map((item) => keys.session(String(item.idHash))));
+          return found.length;
         }),
     },
   };

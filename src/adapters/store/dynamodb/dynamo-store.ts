@@ -2,63 +2,40 @@
  * The store port on one DynamoDB table (AWS mode). It keeps the port's promises
  * (ports/store.ts) with DynamoDB's own tools; keys.ts holds the key design, docs/dynamodb.md its
  * access patterns. Every request-path read is a GetItem or a Query: never a Scan.
- * - Atomic where the port says so: the quota check and the file insert are one transaction with
- *   the user's usage item (a conflicting transaction is retried, a failed condition is "no");
- *   revocation marks move forward under a condition; throttle hits are one atomic ADD inside the
- *   current window (a new window is a conditional put); linking a billing customer is one
- *   transaction of the user's record and the customer's reverse link, first writer wins.
- * - Reads that decide access (sessions, revocation marks, throttles, usage, billing) are strongly
+ * - One item per user holds the profile, the revocation mark, the billing state and the file
+ *   usage (dynamo-users.ts), so `users.get`, the read of every signed-in request, is one GetItem.
+ * - Atomic where the port says so: the quota check, the file insert and its audit event are one
+ *   transaction with the user item (a conflicting transaction is retried, a failed condition is
+ *   "no"); revocation marks move forward under a condition; throttle hits are one atomic ADD inside
+ *   the current window (a new window is a conditional put); linking a billing customer is one
+ *   transaction of the user item and the customer's reverse link, first writer wins.
+ * - Reads that decide access (sessions, the user item, throttles) are strongly
  *   consistent. Listings come from the global index, which is eventually consistent: a record
  *   written a moment ago may be missing from a listing for that moment (never from a GetItem).
  *   Sign-out everywhere does not depend on listings: the revocation mark voids every session.
  * - Sessions and throttle counters carry `expires_at` for DynamoDB's TTL sweeper, which can lag by
  *   days, so expired ones are filtered out on read.
  * - Failures other than conditions are UNAVAILABLE (errors.ts).
- * Profiles and files are here; table-ops.ts holds the shared reads, writes and paging, and
+ * Files are here; table-ops.ts holds the shared reads, writes and paging, and dynamo-users.ts,
  * dynamo-sessions.ts, dynamo-billing.ts, dynamo-audit.ts and dynamo-federation.ts the other records.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../../domain/errors.ts';
-import type { ProfileQuery, Store } from '../../../ports/store.ts';
+import type { Store } from '../../../ports/store.ts';
 import { awsClientSettings, BUDGETS } from '../../shared/aws-client.ts';
-import { dynamoAudit } from './dynamo-audit.ts';
+import { auditPuts, dynamoAudit } from './dynamo-audit.ts';
 import { dynamoBilling } from './dynamo-billing.ts';
 import { createDynamoFederation } from './dynamo-federation.ts';
 import { dynamoSessions } from './dynamo-sessions.ts';
+import { dynamoUsers } from './dynamo-users.ts';
 import { guard } from './errors.ts';
-import { fileItem, profileItem, toFile, toProfile } from './items.ts';
+import { fileItem, toFile, toUserRecord } from './items.ts';
 import { indexSort, keys } from './keys.ts';
-import { createTableOps, TRANSACTION_ATTEMPTS } from './table-ops.ts';
+import { type LayoutState, layoutState } from './layout.ts';
+import { createTableOps, TRANSACTION_ATTEMPTS, updateOf } from './table-ops.ts';
 
 export { MAX_PAGE } from './table-ops.ts';
-
-/** The admin list's search, status and group as a FilterExpression on the PROFILES index. */
-const profileFilter = (query: ProfileQuery) => {
-  const parts: string[] = [];
-  const values: Record<string, unknown> = {};
-  const names: Record<string, string> = {};
-  if (query.search) {
-    parts.push('(begins_with(email_lc, :s) OR begins_with(name_lc, :s))');
-    values[':s'] = query.search.toLowerCase();
-  }
-  if (query.enabled !== undefined) {
-    parts.push('enabled = :e');
-    values[':e'] = query.enabled;
-  }
-  if (query.group !== undefined) {
-    parts.push('contains(#groups, :g)');
-    values[':g'] = query.group;
-    names['#groups'] = 'groups';
-  }
-  return parts.length === 0
-    ? {}
-    : {
-        FilterExpression: parts.join(' AND '),
-        ExpressionAttributeValues: values,
-        ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
-      };
-};
 
 export interface DynamoStoreOptions {
   readonly tableName: string;
@@ -71,7 +48,16 @@ export interface DynamoStoreOptions {
   readonly clock?: () => number;
 }
 
-export function createDynamoStore(opts: DynamoStoreOptions): Store & { readonly client: DynamoDBClient } {
+export interface DynamoStore extends Store {
+  readonly client: DynamoDBClient;
+  /**
+   * Whether the table is in this release's layout (layout.ts): an empty table is stamped with it;
+   * one written by an earlier release must be migrated first (docs/dynamodb.md, "Upgrading").
+   */
+  layout(): Promise<LayoutState>;
+}
+
+export function createDynamoStore(opts: DynamoStoreOptions): DynamoStore {
   const TableName = opts.tableName;
   const clock = opts.clock ?? Date.now;
   const raw =
@@ -87,7 +73,7 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store & { readonly 
     marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
   });
   const t = createTableOps(db, TableName);
-  const { get, del, transact, newestFirst } = t;
+  const { get, transact, newestFirst } = t;
 
   let closed = false;
   /** One store operation: refused once the store is closed, its failures translated (errors.ts). */
@@ -96,64 +82,32 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store & { readonly 
 
   return {
     client: raw,
+    layout: () => op(() => layoutState(t)),
 
-    profiles: {
-      get: (userId) =>
-        op(async () => {
-          const item = await get(keys.profile(userId));
-          return item ? toProfile(item) : null;
-        }),
-      put: (profile) =>
-        op(async () => {
-          await db.send(new PutCommand({ TableName, Item: profileItem(profile) }));
-        }),
-      delete: (userId) =>
-        op(async () => {
-          await del(keys.profile(userId));
-        }),
-      list: (query) =>
-        op(() =>
-          newestFirst(
-            {
-              IndexName: 'gsi1',
-              KeyConditionExpression: 'gsi1pk = :p',
-              ...mergeValues({ ':p': keys.profilesIndex }, profileFilter(query)),
-            },
-            (p) => ({
-              ...keys.profile(p.id),
-              gsi1pk: keys.profilesIndex,
-              gsi1sk: indexSort(p.at, p.id),
-            }),
-            toProfile,
-            (p) => ({ at: p.createdAt, id: p.userId }),
-            query.limit,
-            query.cursor,
-          ),
-        ),
-    },
+    ...dynamoUsers(t, op),
 
     files: {
-      create: (file, quotaBytes) =>
+      create: (file, quotaBytes, event) =>
         op(async () => {
           if (file.size > quotaBytes) return false;
           return transact([
             {
               Update: {
                 TableName,
-                Key: keys.usage(file.userId),
-                UpdateExpression: 'ADD #bytes :size, #count :one',
-                ConditionExpression: 'attribute_not_exists(#bytes) OR #bytes <= :room',
-                ExpressionAttributeNames: { '#bytes': 'bytes', '#count': 'count' },
-                ExpressionAttributeValues: { ':size': file.size, ':one': 1, ':room': quotaBytes - file.size },
+                Key: keys.user(file.userId),
+                ...updateOf(
+                  { userId: file.userId },
+                  {
+                    add: { usedBytes: file.size, fileCount: 1 },
+                    condition: 'attribute_not_exists(#b) OR #b <= :room',
+                    names: { '#b': 'usedBytes' },
+                    values: { ':room': quotaBytes - file.size },
+                  },
+                ),
               },
             },
-            {
-              Put: {
-                TableName,
-                Item: fileItem(file),
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
+            { Put: { TableName, Item: fileItem(file), ConditionExpression: 'attribute_not_exists(pk)' } },
+            ...(event ? auditPuts(TableName, event) : []),
           ]);
         }),
       get: (userId, id) =>
@@ -199,10 +153,8 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store & { readonly 
               {
                 Update: {
                   TableName,
-                  Key: keys.usage(userId),
-                  UpdateExpression: 'ADD #bytes :minus, #count :minusOne',
-                  ExpressionAttributeNames: { '#bytes': 'bytes', '#count': 'count' },
-                  ExpressionAttributeValues: { ':minus': -size, ':minusOne': -1 },
+                  Key: keys.user(userId),
+                  ...updateOf({}, { add: { usedBytes: -size, fileCount: -1 } }),
                 },
               },
             ]);
@@ -211,11 +163,7 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store & { readonly 
           }
           return false;
         }),
-      usage: (userId) =>
-        op(async () => {
-          const item = await get(keys.usage(userId));
-          return { bytes: Number(item?.bytes ?? 0), count: Number(item?.count ?? 0) };
-        }),
+      usage: (userId) => op(async () => toUserRecord(userId, await get(keys.user(userId))).usage),
     },
 
     billing: dynamoBilling(t, op),
@@ -232,12 +180,4 @@ export function createDynamoStore(opts: DynamoStoreOptions): Store & { readonly 
       if (!opts.client) raw.destroy();
     },
   };
-}
-
-/** Adds `values` to the filter's ExpressionAttributeValues. */
-function mergeValues(
-  values: Record<string, unknown>,
-  filter: { ExpressionAttributeValues?: Record<string, unknown>; [k: string]: unknown },
-) {
-  return { ...filter, ExpressionAttributeValues: { ...values, ...(filter.ExpressionAttributeValues ?? {}) } };
 }

@@ -3,6 +3,11 @@
  * names, plus its keys (keys.ts) and, where a listing needs them, derived attributes (lower-cased
  * email and name for the admin search, `expires_at` for TTL). Reading picks the record's fields
  * only, so the keys never leak into a record.
+ *
+ * The user item holds four records side by side: the profile's fields at the top level (with the
+ * index keys that list it, present only while there is a profile), the revocation mark as
+ * `revokedThrough`, the billing state as one map `billing`, and the file usage as `usedBytes` and
+ * `fileCount`. A profile's null fields are absent, so `if_not_exists` can tell them apart.
  */
 import type {
   AuditEvent,
@@ -10,6 +15,7 @@ import type {
   Profile,
   SessionRecord,
   SubscriptionRecord,
+  UserRecord,
 } from '../../../ports/store.ts';
 import { indexSort, keys, ms } from './keys.ts';
 
@@ -19,25 +25,56 @@ const str = (v: unknown): string => String(v);
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-export function profileItem(p: Profile): Item {
+/** Every attribute a profile puts on the user item (what removing it removes). */
+export const PROFILE_ATTRIBUTES = [
+  'gsi1pk',
+  'gsi1sk',
+  'email_lc',
+  'name_lc',
+  'email',
+  'name',
+  'phoneNumber',
+  'address',
+  'emailVerified',
+  'mfaEnabled',
+  'groups',
+  'enabled',
+  'photoVersion',
+  'createdAt',
+  'updatedAt',
+] as const;
+
+/** The profile's attributes on the user item; a null field is undefined (to be removed). */
+export function profileAttributes(p: Profile): Record<(typeof PROFILE_ATTRIBUTES)[number], unknown> {
+  const orUndefined = <T>(v: T | null) => (v === null ? undefined : v);
   return {
-    ...keys.profile(p.userId),
     gsi1pk: keys.profilesIndex,
     gsi1sk: indexSort(p.createdAt, p.userId),
     email_lc: p.email.toLowerCase(),
-    name_lc: (p.name ?? '').toLowerCase(),
-    userId: p.userId,
+    name_lc: p.name === null ? undefined : p.name.toLowerCase(),
     email: p.email,
-    name: p.name,
-    phoneNumber: p.phoneNumber,
-    address: p.address,
+    name: orUndefined(p.name),
+    phoneNumber: orUndefined(p.phoneNumber),
+    address: orUndefined(p.address),
     emailVerified: p.emailVerified,
     mfaEnabled: p.mfaEnabled,
     groups: [...p.groups],
     enabled: p.enabled,
-    photoVersion: p.photoVersion,
+    photoVersion: orUndefined(p.photoVersion),
     createdAt: p.createdAt,
     updatedAt: p.updatedAt,
+  };
+}
+
+/** The user item as a record; null (no item at all) is a user with nothing stored. */
+export function toUserRecord(userId: string, i: Item | null): UserRecord {
+  return {
+    userId,
+    profile: i && typeof i.email === 'string' ? toProfile(i) : null,
+    revokedThrough: numOrNull(i?.revokedThrough),
+    billing:
+      i && typeof i.billing === 'object' && i.billing !== null ? toBilling(userId, i.billing as Item) : null,
+    usage: { bytes: Number(i?.usedBytes ?? 0), count: Number(i?.fileCount ?? 0) },
   };
 }
 
@@ -150,10 +187,9 @@ export const toAudit = (i: Item): AuditEvent => ({
   detail: (i.detail ?? {}) as AuditEvent['detail'],
 });
 
+/** The billing state as the user item's `billing` map. */
 export function billingItem(r: SubscriptionRecord): Item {
   return {
-    ...keys.billing(r.userId),
-    userId: r.userId,
     customerId: r.customerId,
     subscriptionId: r.subscriptionId,
     priceId: r.priceId,
@@ -166,16 +202,25 @@ export function billingItem(r: SubscriptionRecord): Item {
     scheduledPriceId: r.scheduledPriceId,
     checkoutStartedAt: r.checkoutStartedAt,
     checkAfter: r.checkAfter,
-    // In the index only while due for reconciliation (a sparse index entry), oldest due first.
-    ...(r.checkAfter === null
-      ? {}
-      : { gsi1pk: keys.billingDueIndex, gsi1sk: indexSort(ms(r.checkAfter * 1000), r.userId) }),
     updatedAt: r.updatedAt,
   };
 }
 
-export const toBilling = (i: Item): SubscriptionRecord => ({
-  userId: str(i.userId),
+/**
+ * The due mark of a billing state due for reconciliation: gsi1's sparse BILLING_DUE partition,
+ * oldest due first. The billing map itself is in the user item, whose index entry is PROFILES.
+ */
+export function billingDueItem(userId: string, checkAfter: number): Item {
+  return {
+    ...keys.billingDue(userId),
+    userId,
+    gsi1pk: keys.billingDueIndex,
+    gsi1sk: indexSort(ms(checkAfter * 1000), userId),
+  };
+}
+
+export const toBilling = (userId: string, i: Item): SubscriptionRecord => ({
+  userId,
   customerId: str(i.customerId),
   subscriptionId: strOrNull(i.subscriptionId),
   priceId: strOrNull(i.priceId),

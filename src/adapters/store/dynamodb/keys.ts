@@ -6,19 +6,25 @@
  *
  * | record            | pk                   | sk                    | gsi1pk               | gsi1sk            |
  * |-------------------|----------------------|-----------------------|----------------------|-------------------|
- * | profile           | USER#<userId>        | PROFILE               | PROFILES             | <createdAt>#<id>  |
+ * | user: profile, revocation mark, billing, file usage | USER#<userId> | USER | PROFILES (with a profile) | <createdAt>#<id> |
  * | file              | USER#<userId>        | FILE#<fileId>         | FILES#<userId>       | <createdAt>#<id>  |
- * | file usage        | USER#<userId>        | USAGE                 |                      |                   |
- * | billing           | USER#<userId>        | BILLING               | BILLING_DUE (only while due) | <checkAfter ms>#<userId> |
+ * | billing due mark  | USER#<userId>        | BILLING_DUE           | BILLING_DUE          | <checkAfter ms>#<userId> |
  * | customer link     | CUSTOMER#<cusId>     | CUSTOMER              |                      |                   |
  * | webhook event     | EVENT#<eventId>      | EVENT                 |                      |                   |
- * | revocation mark   | USER#<userId>        | REVOCATION            |                      |                   |
  * | session           | SESSION#<idHash>     | SESSION               | SESSIONS#<userId>    | <createdAt>#<idHash> |
  * | audit event       | AUDIT#<eventId>      | AUDIT                 | AUDIT                | <at>#<id>         |
  * | audit, by subject | SUBJECT#<subjectId>  | AUDIT#<at>#<id>       |                      |                   |
  * | throttle counter  | THROTTLE#<key>       | THROTTLE              |                      |                   |
  * | social sign-in flow | OAUTHFLOW#<idHash> | OAUTHFLOW             |                      |                   |
  * | linked identity   | IDENTITY#<provider>#<subject> | IDENTITY     | IDENTITIES#<userId>  | <linkedAt>#<provider>#<subject> |
+ * | the table's layout version | META          | LAYOUT                |                      |                   |
+ *
+ * Everything a signed-in request needs about its user is the one user item, so the guard's read is
+ * one GetItem (docs/dynamodb.md). A billing state due for reconciliation (checkAfter set) has a
+ * small due mark beside it, the one item in gsi1's sparse BILLING_DUE partition: the user item
+ * already has its index entry (PROFILES). Releases before layout 2 kept the profile, the revocation mark,
+ * the billing state and the usage in four items (sk PROFILE, REVOCATION, BILLING, USAGE);
+ * migrations/to-layout-2.ts merges them.
  */
 
 export const TABLE_KEYS = {
@@ -36,16 +42,16 @@ export type Key = { pk: string; sk: string };
 export const ms = (n: number): string => String(Math.max(0, Math.floor(n))).padStart(15, '0');
 
 export const keys = {
-  profile: (userId: string): Key => ({ pk: `USER#${userId}`, sk: 'PROFILE' }),
+  user: (userId: string): Key => ({ pk: `USER#${userId}`, sk: 'USER' }),
   profilesIndex: 'PROFILES',
   file: (userId: string, fileId: string): Key => ({ pk: `USER#${userId}`, sk: `FILE#${fileId}` }),
   filesIndex: (userId: string) => `FILES#${userId}`,
-  usage: (userId: string): Key => ({ pk: `USER#${userId}`, sk: 'USAGE' }),
-  billing: (userId: string): Key => ({ pk: `USER#${userId}`, sk: 'BILLING' }),
+  // The user item is already in gsi1 (PROFILES), so a billing state due for reconciliation is
+  // listed by a small item of its own beside it, written in one transaction with the billing map.
+  billingDue: (userId: string): Key => ({ pk: `USER#${userId}`, sk: 'BILLING_DUE' }),
   billingDueIndex: 'BILLING_DUE',
   customer: (customerId: string): Key => ({ pk: `CUSTOMER#${customerId}`, sk: 'CUSTOMER' }),
   event: (eventId: string): Key => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' }),
-  revocation: (userId: string): Key => ({ pk: `USER#${userId}`, sk: 'REVOCATION' }),
   session: (idHash: string): Key => ({ pk: `SESSION#${idHash}`, sk: 'SESSION' }),
   sessionsIndex: (userId: string) => `SESSIONS#${userId}`,
   audit: (id: string): Key => ({ pk: `AUDIT#${id}`, sk: 'AUDIT' }),
@@ -63,6 +69,7 @@ export const keys = {
   }),
   identitiesIndex: (userId: string) => `IDENTITIES#${userId}`,
   ping: (): Key => ({ pk: 'PING', sk: 'PING' }),
+  layout: (): Key => ({ pk: 'META', sk: 'LAYOUT' }),
 };
 
 /** A newest-first position in an index whose sort key is `<time>#<id>`. */

@@ -1,12 +1,15 @@
 /**
  * The few ways the DynamoDB store talks to its table, shared by its parts. What they guarantee:
  * reads are strongly consistent GetItems; a conditional write answers false when its condition
- * failed (an answer, not an error); a transaction answers false when a condition failed and is
- * retried with a short random backoff when it met another transaction on the same item; listings
- * are Queries (never a Scan), newest first, paged by an opaque position cursor.
+ * failed (an answer, not an error); a write that meets a transaction on the same item (and a
+ * transaction that meets another) is retried with a short random backoff, as DynamoDB asks
+ * (the SDK does not retry TransactionConflictException); a transaction answers false when a
+ * condition failed; batch deletes go 25 keys a call, unprocessed keys sent again; listings are
+ * Queries (never a Scan), newest first, paged by an opaque position cursor.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
+  BatchWriteCommand,
   DeleteCommand,
   GetCommand,
   QueryCommand,
@@ -34,6 +37,67 @@ function pageSize(limit: number): number {
   return Math.min(limit, MAX_PAGE);
 }
 
+/** An UpdateItem's expression and its placeholders, usable alone or inside a transaction. */
+export interface UpdateParts {
+  UpdateExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, unknown>;
+  ConditionExpression?: string;
+}
+
+/**
+ * SET for each attribute with a value, REMOVE for each undefined one. Attributes in `ifAbsent` are
+ * set only where the item has none (if_not_exists); `add` adds to numbers (ADD). A condition uses
+ * its own #names and :values, given in `names` and `values`.
+ */
+export function updateOf(
+  set: Record<string, unknown>,
+  opts: {
+    ifAbsent?: readonly string[];
+    add?: Record<string, number>;
+    condition?: string;
+    names?: Record<string, string>;
+    values?: Record<string, unknown>;
+  } = {},
+): UpdateParts {
+  const names: Record<string, string> = { ...opts.names };
+  const values: Record<string, unknown> = { ...opts.values };
+  const sets: string[] = [];
+  const removes: string[] = [];
+  const adds: string[] = [];
+  let n = 0;
+  const name = (attribute: string) => {
+    const placeholder = `#u${n++}`;
+    names[placeholder] = attribute;
+    return placeholder;
+  };
+  for (const [attribute, value] of Object.entries(set)) {
+    const a = name(attribute);
+    if (value === undefined) {
+      removes.push(a);
+      continue;
+    }
+    values[`:u${n}`] = value;
+    sets.push(opts.ifAbsent?.includes(attribute) ? `${a} = if_not_exists(${a}, :u${n})` : `${a} = :u${n}`);
+  }
+  for (const [attribute, amount] of Object.entries(opts.add ?? {})) {
+    const a = name(attribute);
+    values[`:u${n}`] = amount;
+    adds.push(`${a} :u${n}`);
+  }
+  const clauses = [
+    sets.length ? `SET ${sets.join(', ')}` : '',
+    removes.length ? `REMOVE ${removes.join(', ')}` : '',
+    adds.length ? `ADD ${adds.join(', ')}` : '',
+  ];
+  return {
+    UpdateExpression: clauses.filter(Boolean).join(' '),
+    ExpressionAttributeNames: names,
+    ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+    ...(opts.condition ? { ConditionExpression: opts.condition } : {}),
+  };
+}
+
 export interface TableOps {
   readonly db: DynamoDBDocumentClient;
   readonly TableName: string;
@@ -41,6 +105,10 @@ export interface TableOps {
   del(key: Key): Promise<unknown>;
   /** Runs a conditional write; false when its condition failed. */
   conditional(run: () => Promise<unknown>): Promise<boolean>;
+  /** Runs a single-item write, again while it meets a transaction on the same item. */
+  retrying<T>(run: () => Promise<T>): Promise<T>;
+  /** Deletes every key, 25 a call (BatchWriteItem), sending unprocessed keys again. */
+  batchDelete(keys: readonly Key[]): Promise<void>;
   /** Runs a transaction; false when a condition failed, retried when it met another transaction. */
   transact(items: TransactWriteCommandInput['TransactItems']): Promise<boolean>;
   /** Every item of a query, following pages (for small per-user sets: sessions). */
@@ -59,6 +127,9 @@ export interface TableOps {
     cursor: string | undefined,
   ): Promise<Page<T>>;
 }
+
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+const BATCH = 25;
 
 export function createTableOps(db: DynamoDBDocumentClient, TableName: string): TableOps {
   return {
@@ -89,7 +160,30 @@ export function createTableOps(db: DynamoDBDocumentClient, TableName: string): T
           const conflict =
             reasons.includes('TransactionConflict') || errorName(err) === 'TransactionConflictException';
           if (!conflict || attempt >= TRANSACTION_ATTEMPTS) throw err;
-          await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+          await backoff(attempt);
+        }
+      }
+    },
+    async retrying(run) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await run();
+        } catch (err) {
+          if (errorName(err) !== 'TransactionConflictException' || attempt >= TRANSACTION_ATTEMPTS) throw err;
+          await backoff(attempt);
+        }
+      }
+    },
+    async batchDelete(keys) {
+      for (let i = 0; i < keys.length; i += BATCH) {
+        let requests = keys.slice(i, i + BATCH).map((Key) => ({ DeleteRequest: { Key } }));
+        for (let attempt = 1; requests.length > 0; attempt++) {
+          if (attempt > TRANSACTION_ATTEMPTS) {
+            throw new AppError('UNAVAILABLE', 'The data store is too busy to delete. Try again shortly.');
+          }
+          if (attempt > 1) await backoff(attempt);
+          const out = await db.send(new BatchWriteCommand({ RequestItems: { [TableName]: requests } }));
+          requests = (out.UnprocessedItems?.[TableName] ?? []) as typeof requests;
         }
       }
     },

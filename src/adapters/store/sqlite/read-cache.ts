@@ -1,20 +1,19 @@
 /**
- * In-memory read caches for the reads every signed-in request makes (profile, revocation mark,
- * browser session, billing state), written through by this adapter's own writes. Correct only because the
- * SQLite store holds the file's exclusive lock: no other process can change a row behind the
- * cache. Cached records are frozen, each cache is capped (oldest entries go first), and a missing
- * session is never cached, so probing with random cookies cannot fill memory.
+ * In-memory read caches for the reads every signed-in request makes (the user's record: profile,
+ * revocation mark, billing state, usage; and the browser session), written through by this
+ * adapter's own writes, so those reads resolve from memory. Correct only because the SQLite store
+ * holds the file's exclusive lock: no other process can change a row behind the cache. A user's
+ * cached record is dropped before and after every write to any part of it; cached records are
+ * frozen, each cache is capped (oldest entries go first), and a missing session is never cached,
+ * so probing with random cookies cannot fill memory.
  */
-import type { Profile, SessionRecord, Store, SubscriptionRecord } from '../../../ports/store.ts';
+import type { Store, UserRecord } from '../../../ports/store.ts';
 
 class Capped<V> {
   private readonly map = new Map<string, V>();
   constructor(private readonly max: number) {}
   get(key: string): V | undefined {
     return this.map.get(key);
-  }
-  has(key: string): boolean {
-    return this.map.has(key);
   }
   set(key: string, value: V): void {
     this.map.delete(key);
@@ -32,83 +31,65 @@ class Capped<V> {
   }
 }
 
-export function withReadCache(store: Store, max = 50_000): Store {
-  const profiles = new Capped<Profile | null>(max);
-  const marks = new Capped<number | null>(max);
-  const sessions = new Capped<SessionRecord>(max);
-  const billing = new Capped<SubscriptionRecord | null>(max);
+const frozen = (r: UserRecord): UserRecord =>
+  Object.freeze({
+    userId: r.userId,
+    profile: r.profile && Object.freeze({ ...r.profile, groups: Object.freeze([...r.profile.groups]) }),
+    revokedThrough: r.revokedThrough,
+    billing: r.billing && Object.freeze({ ...r.billing }),
+    usage: Object.freeze({ ...r.usage }),
+  });
 
-  const known = <V>(cache: Capped<V | null>, key: string): V | null | undefined =>
-    cache.has(key) ? (cache.get(key) ?? null) : undefined;
+export function withReadCache(store: Store, max = 50_000): Store {
+  const users = new Capped<UserRecord>(max);
+  const sessions = new Capped<Parameters<Store['sessions']['create']>[0]>(max);
+
+  const user = async (userId: string): Promise<UserRecord> => {
+    const cached = users.get(userId);
+    if (cached) return cached;
+    const record = frozen(await store.users.get(userId));
+    users.set(userId, record);
+    return record;
+  };
+  /** Runs a write to a part of the user's record, its cached copy dropped on both sides of it. */
+  const writing = async <T>(userId: string, write: () => Promise<T>): Promise<T> => {
+    users.delete(userId);
+    try {
+      return await write();
+    } finally {
+      users.delete(userId);
+    }
+  };
 
   return {
     ...store,
-    peek: {
-      profile: (userId) => known(profiles, userId),
-      billing: (userId) => known(billing, userId),
-      revocation: (userId) => known(marks, userId),
-      session: (idHash) => sessions.get(idHash),
-    },
+    users: { get: user },
     profiles: {
-      async get(userId) {
-        if (profiles.has(userId)) return profiles.get(userId) ?? null;
-        const profile = await store.profiles.get(userId);
-        profiles.set(userId, profile && Object.freeze(profile));
-        return profile;
-      },
-      async put(profile) {
-        profiles.delete(profile.userId);
-        await store.profiles.put(profile);
-        profiles.set(
-          profile.userId,
-          Object.freeze({ ...profile, groups: Object.freeze([...profile.groups]) }),
-        );
-      },
-      async delete(userId) {
-        profiles.delete(userId);
-        await store.profiles.delete(userId);
-        profiles.delete(userId);
-      },
+      get: async (userId) => (await user(userId)).profile,
+      put: (profile, event) => writing(profile.userId, () => store.profiles.put(profile, event)),
+      syncIdentity: (fields, updatedAt) =>
+        writing(fields.userId, () => store.profiles.syncIdentity(fields, updatedAt)),
+      delete: (userId) => writing(userId, () => store.profiles.delete(userId)),
       list: (query) => store.profiles.list(query),
+    },
+    files: {
+      ...store.files,
+      create: (file, quotaBytes, event) =>
+        writing(file.userId, () => store.files.create(file, quotaBytes, event)),
+      delete: (userId, id) => writing(userId, () => store.files.delete(userId, id)),
+      usage: async (userId) => (await user(userId)).usage,
     },
     billing: {
       ...store.billing,
-      async get(userId) {
-        if (billing.has(userId)) return billing.get(userId) ?? null;
-        const record = await store.billing.get(userId);
-        billing.set(userId, record && Object.freeze(record));
-        return record;
-      },
-      async linkCustomer(userId, customerId, updatedAt) {
-        billing.delete(userId);
-        const record = await store.billing.linkCustomer(userId, customerId, updatedAt);
-        billing.delete(userId);
-        return record;
-      },
-      async put(record) {
-        billing.delete(record.userId);
-        await store.billing.put(record);
-        billing.delete(record.userId);
-      },
-      async delete(userId) {
-        billing.delete(userId);
-        await store.billing.delete(userId);
-        billing.delete(userId);
-      },
+      get: async (userId) => (await user(userId)).billing,
+      linkCustomer: (userId, customerId, updatedAt) =>
+        writing(userId, () => store.billing.linkCustomer(userId, customerId, updatedAt)),
+      put: (record) => writing(record.userId, () => store.billing.put(record)),
+      delete: (userId) => writing(userId, () => store.billing.delete(userId)),
     },
     revocations: {
-      async get(userId) {
-        if (marks.has(userId)) return marks.get(userId) ?? null;
-        const mark = await store.revocations.get(userId);
-        marks.set(userId, mark);
-        return mark;
-      },
-      async set(userId, revokedThrough) {
-        // Dropped before the write, so no request can see an older mark once set() has begun.
-        marks.delete(userId);
-        await store.revocations.set(userId, revokedThrough);
-        marks.delete(userId);
-      },
+      get: async (userId) => (await user(userId)).revokedThrough,
+      set: (userId, revokedThrough) => writing(userId, () => store.revocations.set(userId, revokedThrough)),
     },
     sessions: {
       ...store.sessions,

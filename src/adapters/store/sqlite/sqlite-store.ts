@@ -7,7 +7,7 @@
  * AppError (a full disk is STORAGE_FULL; a locked or closed file is UNAVAILABLE).
  */
 import { AppError } from '../../../domain/errors.ts';
-import type { Store } from '../../../ports/store.ts';
+import type { AuditEvent, Profile, Store, UserRecord } from '../../../ports/store.ts';
 import { openSqlite } from '../../shared/sqlite.ts';
 import { guard } from '../../shared/sqlite-errors.ts';
 import { withReadCache } from './read-cache.ts';
@@ -70,18 +70,61 @@ function createUncachedSqliteStore(file: string): Store {
   const q = prepare(db);
   let sessionWrites = 0;
   let throttleWrites = 0;
+  const profileOf = (userId: string) => {
+    const row = q.profileGet.get(userId);
+    return row ? rowToProfile(row) : null;
+  };
+  const userOf = (userId: string): UserRecord => {
+    const billing = q.subscriptionGet.get(userId);
+    return {
+      userId,
+      profile: profileOf(userId),
+      revokedThrough: q.revocationGet.get(userId)?.revoked_through ?? null,
+      billing: billing ? rowToSubscription(billing) : null,
+      usage: q.fileUsage.get(userId) ?? { bytes: 0, count: 0 },
+    };
+  };
+  // A change and its audit event in one SQLite transaction: both are written or neither.
+  const withEvent = <T>(
+    change: () => T,
+    event: AuditEvent | undefined,
+    keep: (result: T) => boolean = () => true,
+  ) =>
+    db.transaction(() => {
+      const result = change();
+      if (event && keep(result)) q.auditAppend.run(auditToRow(event));
+      return result;
+    })();
 
   return {
+    users: {
+      get: (userId) => guard(() => db.transaction(() => userOf(userId))()),
+    },
+
     profiles: {
-      get: (userId) =>
+      get: (userId) => guard(() => profileOf(userId)),
+      put: (profile, event) =>
         guard(() => {
-          const row = q.profileGet.get(userId);
-          return row ? rowToProfile(row) : null;
+          withEvent(() => q.profilePut.run(profileToRow(profile)), event);
         }),
-      put: (profile) =>
-        guard(() => {
-          q.profilePut.run(profileToRow(profile));
-        }),
+      syncIdentity: (fields, updatedAt) =>
+        guard(() =>
+          db.transaction(() => {
+            const current = profileOf(fields.userId);
+            if (!current) return null;
+            const next: Profile = {
+              ...current,
+              email: fields.email,
+              name: current.name ?? fields.name,
+              emailVerified: fields.emailVerified,
+              mfaEnabled: fields.mfaEnabled,
+              groups: [...fields.groups],
+              updatedAt,
+            };
+            q.profilePut.run(profileToRow(next));
+            return userOf(fields.userId);
+          })(),
+        ),
       delete: (userId) =>
         guard(() => {
           q.profileDelete.run(userId);
@@ -101,8 +144,14 @@ function createUncachedSqliteStore(file: string): Store {
     },
 
     files: {
-      create: (file, quotaBytes) =>
-        guard(() => q.fileCreate.run({ ...fileToRow(file), quota: quotaBytes }).changes === 1),
+      create: (file, quotaBytes, event) =>
+        guard(() =>
+          withEvent(
+            () => q.fileCreate.run({ ...fileToRow(file), quota: quotaBytes }).changes === 1,
+            event,
+            (created) => created,
+          ),
+        ),
       get: (userId, id) =>
         guard(() => {
           const row = q.fileGet.get(id, userId);
