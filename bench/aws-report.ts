@@ -60,8 +60,13 @@ export function awsTable(
     '| request | AWS calls, in order (→ one after another, + side by side) | calls | steps | client p50 ms | read units | write units | $ per million requests | target |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
+  const others: string[] = [];
   for (const { scenario, rounds } of results) {
-    const seen = mode(rounds.map((r) => pattern(r.calls)));
+    const patterns = rounds.map((r) => pattern(r.calls));
+    const seen = mode(patterns);
+    const odd = mode(patterns.filter((p) => p !== seen.value));
+    if (odd.count > 0)
+      others.push(`- ${scenario.name}: ${odd.value || 'none'} (${odd.count} of ${rounds.length} rounds)`);
     const counts = rounds.map((r) => r.calls.length);
     const stepCounts = rounds.map((r) => steps(r.calls).length);
     const unitsOf = (r: Round, read: boolean) =>
@@ -79,6 +84,8 @@ export function awsTable(
       `| ${scenario.name} | ${seen.value || 'none'}${varied} | ${spread(counts)} | ${spread(stepCounts)} | ${median(rounds.map((r) => r.latencyMs)).toFixed(1)} | ${fmt(readUnits)} | ${fmt(writeUnits)} | ${costPerMillion(readUnits, writeUnits).toFixed(3)} | ${scenario.target} |`,
     );
   }
+  if (others.length > 0)
+    lines.push('', 'Rounds that differed from the row (the most frequent other pattern):', '', ...others);
   lines.push(
     '',
     `Prices: DynamoDB on demand in US East (N. Virginia), $${PRICE_PER_MILLION.read} per million read units and $${PRICE_PER_MILLION.write} per million write units; Cognito and S3 requests are not priced here.`,
