@@ -91,6 +91,12 @@ export interface PasskeyCapabilities {
 
 export interface Passkeys {
   readonly capabilities: PasskeyCapabilities;
+  /**
+   * Whether passkeys are offered at all: always with the built-in provider; with Cognito, when the
+   * user pool allows WEB_AUTHN as a first factor. The web app shows no passkey feature otherwise.
+   * Never rejects (a failed check is false).
+   */
+  offered(): Promise<boolean>;
   /** Options for navigator.credentials.create, excluding the user's existing passkeys. */
   registrationOptions(
     userId: string,

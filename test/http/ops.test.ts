@@ -180,7 +180,8 @@ describe('operations', () => {
       password: { min_length: 20, max_length: 200 },
       phone_default_country: 'DE',
       dev_mailbox: true,
-      passkeys: true,
+      // cognito-local's pool has no sign-in policy, so no WEB_AUTHN first factor: none offered.
+      passkeys: b.deps.identity.mode !== 'cognito',
       // Cognito has no rename, names passkeys itself, and its sign-in needs the account's email.
       ...(b.deps.identity.mode === 'cognito'
         ? {

@@ -151,7 +151,7 @@ export async function opsRoutes(app: App, { deps }: RouteOptions) {
         password: { min_length: deps.passwordPolicy.minLength, max_length: deps.passwordPolicy.maxLength },
         phone_default_country: deps.config.phoneDefaultCountry,
         dev_mailbox: outbox !== undefined && isLocalClient(request),
-        passkeys: true,
+        passkeys: await deps.passkeys.offered(),
         passkey_rename: deps.passkeys.capabilities.rename,
         passkey_sign_in_needs_email: deps.passkeys.capabilities.signInNeedsEmail,
         passkey_keeps_name: deps.passkeys.capabilities.keepsGivenName,

@@ -148,6 +148,7 @@ export function createBuiltinPasskeys(ctx: Ctx, hooks: PasskeyHooks): Passkeys {
 
   return {
     capabilities: { rename: true, signInNeedsEmail: false, keepsGivenName: true, reportsLastUse: true },
+    offered: async () => true,
     async registrationOptions(userId, rp) {
       const user = ctx.q.userById.get(userId);
       if (!user) throw new AppError('NOT_FOUND', 'No such user.');

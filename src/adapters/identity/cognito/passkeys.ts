@@ -46,6 +46,7 @@ import * as cmd from './commands.ts';
 import { type CognitoLog, errorName, notAvailable, type Operation, translate } from './errors.ts';
 import { tokenOf } from './mfa.ts';
 import { type Ceremonies, type CeremonyStore, createCeremonies } from './passkey-ceremonies.ts';
+import { createPasskeysOffered } from './passkeys-offered.ts';
 import { unwrapUser } from './secret-hash.ts';
 import { getUser, tokensFrom } from './users.ts';
 
@@ -155,6 +156,7 @@ export function createCognitoPasskeys(d: CognitoPasskeysDeps): Passkeys {
 
   return {
     capabilities: COGNITO_CAPABILITIES,
+    offered: createPasskeysOffered(d),
 
     async registrationOptions(userId: string, rp: RelyingParty, caller?: CallerToken) {
       const token = await tokenOf(userId, caller, 'Adding a passkey');
@@ -283,6 +285,7 @@ const unavailable = async (): Promise<never> => {
 /** The pool's passkeys when the adapter was given nowhere to keep ceremonies. */
 export const passkeysUnavailable: Passkeys = {
   capabilities: COGNITO_CAPABILITIES,
+  offered: async () => false,
   registrationOptions: unavailable,
   register: unavailable,
   authenticationOptions: unavailable,
