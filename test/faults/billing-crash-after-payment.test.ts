@@ -15,7 +15,7 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { compose } from '../../src/composition.ts';
 import { loadConfig } from '../../src/config/config.ts';
-import { freePort } from '../helpers/kit.ts';
+import { freePort, waitFor } from '../helpers/kit.ts';
 import { PASSWORD } from '../helpers/users.ts';
 import { auditBilling } from './billing-audit.ts';
 
@@ -35,16 +35,18 @@ async function start(dataDir: string, port: number): Promise<ChildProcess> {
   });
   let err = '';
   child.stderr?.on('data', (d) => (err += d));
-  for (let i = 0; i < 200; i++) {
-    const up = await fetch(`http://127.0.0.1:${port}/health`).then(
+  const health = () =>
+    fetch(`http://127.0.0.1:${port}/health`).then(
       (r) => r.ok,
       () => false,
     );
-    if (up) return child;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`the server did not start: ${err}`);
+  await waitFor(health, { what: 'the server to answer /health', timeoutMs: 60_000, intervalMs: 100 }).catch(
+    (e: Error) => {
+      child.kill('SIGKILL');
+      throw new Error(`${e.message}; its stderr: ${err}`);
+    },
+  );
+  return child;
 }
 
 const exited = (child: ChildProcess) =>
@@ -58,15 +60,15 @@ async function customer(origin: string, n: number) {
     headers: json,
     body: JSON.stringify({ email, password: PASSWORD }),
   });
-  let code: string | undefined;
-  for (let i = 0; i < 50 && !code; i++) {
-    const mail = (await (await fetch(`${origin}/api/dev/mail`)).json()) as {
-      messages: { to: string; text: string }[];
-    };
-    code = /\b(\d{6})\b/.exec(mail.messages.find((m) => m.to === email)?.text ?? '')?.[1];
-    if (!code) await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.ok(code, 'the confirmation code was mailed');
+  const code = await waitFor(
+    async () => {
+      const mail = (await (await fetch(`${origin}/api/dev/mail`)).json()) as {
+        messages: { to: string; text: string }[];
+      };
+      return /\b(\d{6})\b/.exec(mail.messages.find((m) => m.to === email)?.text ?? '')?.[1];
+    },
+    { what: `the confirmation code mailed to ${email}`, intervalMs: 50 },
+  );
   const confirmed = await fetch(`${origin}/api/auth/confirm`, {
     method: 'POST',
     headers: json,
@@ -131,18 +133,18 @@ test('kill -9 right after paying: after the restart every payment shows, and the
 
   server = await start(dataDir, port);
   // GET /api/users/me never asks the provider: what it shows, the restart delivered or reconciled.
-  const deadline = Date.now() + 20_000;
+  const shown = async (c: Awaited<ReturnType<typeof customer>>) =>
+    (
+      (await (await fetch(`http://127.0.0.1:${port}/api/users/me`, { headers: c.auth })).json()) as {
+        plan: string;
+      }
+    ).plan;
   for (const c of customers) {
-    let plan = '';
-    while (plan !== c.plan && Date.now() < deadline) {
-      plan = (
-        (await (await fetch(`http://127.0.0.1:${port}/api/users/me`, { headers: c.auth })).json()) as {
-          plan: string;
-        }
-      ).plan;
-      if (plan !== c.plan) await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.equal(plan, c.plan, `${c.userId} shows the plan paid for`);
+    await waitFor(async () => (await shown(c)) === c.plan, {
+      what: `${c.userId} to show the plan paid for (${c.plan})`,
+      timeoutMs: 20_000,
+      intervalMs: 100,
+    });
   }
   server.kill('SIGTERM');
   await exited(server);

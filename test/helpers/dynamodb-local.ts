@@ -6,7 +6,7 @@
 import { type spawn as spawnProcess, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { freePort } from './kit.ts';
+import { freePort, waitFor } from './kit.ts';
 
 export interface DynamoLocal {
   readonly endpoint: string;
@@ -34,18 +34,18 @@ export async function startDynamoLocal(opts: { path?: string } = {}): Promise<Dy
   const probe = new DynamoDBClient({ region, endpoint, credentials, maxAttempts: 1 });
   // Its JVM took over 60 s to answer while the machine's load average was 20-30 (seven suites on
   // two cores); a healthy start takes a few seconds, so the longer bound costs nothing.
-  const until = Date.now() + 120_000;
   try {
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}):\n${output}`);
-      try {
+    const started = await waitFor(
+      async () => {
+        if (child.exitCode !== null) return 'exited';
         await probe.send(new ListTablesCommand({}));
-        break;
-      } catch {
-        if (Date.now() > until) throw new Error(`DynamoDB Local did not answer within 120 s:\n${output}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
+        return 'up';
+      },
+      { what: 'DynamoDB Local to answer', timeoutMs: 120_000, intervalMs: 200 },
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\n${output}`);
+    });
+    if (started === 'exited') throw new Error(`DynamoDB Local exited (${child.exitCode}):\n${output}`);
   } catch (err) {
     child.kill('SIGKILL');
     throw err;

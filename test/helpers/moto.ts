@@ -15,7 +15,7 @@
  * infra tests meet, in test/infra/moto-apply.test.ts).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { freePort } from './kit.ts';
+import { freePort, waitFor } from './kit.ts';
 
 export interface Moto {
   /** http://127.0.0.1:<port>, the endpoint of every service. */
@@ -60,20 +60,21 @@ export async function startMoto(opts: StartMotoOptions = {}): Promise<Moto> {
   child.stderr?.on('data', (d) => {
     stderr = (stderr + d).slice(-4000);
   });
-  const until = Date.now() + (opts.timeoutMs ?? 30_000);
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited (${child.exitCode}):\n${stderr}`);
-    const up = await fetch(`${endpoint}/moto-api/reset-auth`, { method: 'POST', body: '1000000000' }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) break;
-    if (Date.now() > until) {
-      child.kill('SIGKILL');
-      throw new Error(`moto_server did not answer on ${endpoint}:\n${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const started = await waitFor(
+    async () => {
+      if (child.exitCode !== null) return 'exited';
+      const up = await fetch(`${endpoint}/moto-api/reset-auth`, { method: 'POST', body: '1000000000' }).then(
+        (r) => r.ok,
+        () => false,
+      );
+      return up && 'up';
+    },
+    { what: `moto_server to answer on ${endpoint}`, timeoutMs: opts.timeoutMs ?? 30_000, intervalMs: 200 },
+  ).catch((err: Error) => {
+    child.kill('SIGKILL');
+    throw new Error(`${err.message}\n${stderr}`);
+  });
+  if (started === 'exited') throw new Error(`moto_server exited (${child.exitCode}):\n${stderr}`);
   return {
     endpoint,
     port,

@@ -7,6 +7,7 @@
  * whatever is there is whole.
  */
 import assert from 'node:assert/strict';
+import { waitFor } from '../../helpers/kit.ts';
 import { type Answer, call, downloadFile, sha256, type Tally, type User } from './client.ts';
 
 export interface Acked {
@@ -69,15 +70,19 @@ export interface AuditOptions {
 
 /** Looks again until `check` passes or the time is up; then its last failure stands. */
 async function eventually(ms: number, check: () => Promise<void>): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
+  let last: unknown;
+  const passes = async () => {
     try {
-      return await check();
+      await check();
+      return true;
     } catch (err) {
-      if (Date.now() >= until) throw err;
-      await new Promise((r) => setTimeout(r, 250));
+      last = err;
+      return false;
     }
-  }
+  };
+  await waitFor(passes, { what: 'the audit to hold', timeoutMs: ms, intervalMs: 250 }).catch(() => {
+    throw last;
+  });
 }
 
 /** Returns what it checked, for the test's diagnostics. */
