@@ -5,7 +5,7 @@
  * was copied, so the whole family dies (OAuth 2.0 Security BCP, refresh token rotation).
  */
 import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { type JWTPayload, SignJWT } from 'jose';
 import { AppError } from '../../../domain/errors.ts';
 import type { IdentityUser, Tokens } from '../../../ports/identity.ts';
 import { opaqueToken, sha256 } from './codes.ts';
@@ -56,41 +56,30 @@ async function signTokens(
   const iat = ctx.nowSec();
   const exp = iat + ctx.opts.accessTokenTtl;
   const originJti = randomUUID();
-  const header = { alg: 'RS256', kid, typ: 'JWT' } as const;
-  const accessToken = await new SignJWT({
+  // Both tokens of a sign-in: one key, one lifetime, and the claims that tie them together.
+  const sign = (claims: JWTPayload) =>
+    new SignJWT({ ...claims, 'cognito:groups': [...user.groups], auth_time: authTime, origin_jti: originJti })
+      .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
+      .setIssuer(ctx.opts.issuer)
+      .setSubject(user.userId)
+      .setIssuedAt(iat)
+      .setExpirationTime(exp)
+      .setJti(randomUUID())
+      .sign(key);
+  const accessToken = await sign({
     token_use: 'access',
     client_id: ctx.opts.clientId,
     scope: 'aws.cognito.signin.user.admin',
     username: user.userId,
-    'cognito:groups': [...user.groups],
-    auth_time: authTime,
-    origin_jti: originJti,
-  })
-    .setProtectedHeader(header)
-    .setIssuer(ctx.opts.issuer)
-    .setSubject(user.userId)
-    .setIssuedAt(iat)
-    .setExpirationTime(exp)
-    .setJti(randomUUID())
-    .sign(key);
-  const idToken = await new SignJWT({
+  });
+  const idToken = await sign({
     token_use: 'id',
+    aud: ctx.opts.clientId,
     email: user.email,
     email_verified: user.emailVerified,
     name: user.name ?? undefined,
     'cognito:username': user.userId,
-    'cognito:groups': [...user.groups],
-    auth_time: authTime,
-    origin_jti: originJti,
-  })
-    .setProtectedHeader(header)
-    .setIssuer(ctx.opts.issuer)
-    .setSubject(user.userId)
-    .setAudience(ctx.opts.clientId)
-    .setIssuedAt(iat)
-    .setExpirationTime(exp)
-    .setJti(randomUUID())
-    .sign(key);
+  });
   return { idToken, accessToken };
 }
 
