@@ -51,7 +51,8 @@ test('the README walk-through works as written, on a port other than 3000', asyn
         (r) => r.ok,
         () => false,
       ),
-    { what: `${origin}/health`, timeoutMs: 10_000 },
+    // A busy machine (the whole suite beside it) can take tens of seconds to load tsx and start.
+    { what: `${origin}/health`, timeoutMs: 60_000, intervalMs: 100 },
   );
 
   const run = spawnSync('bash', ['-euo', 'pipefail', '-c', block], {

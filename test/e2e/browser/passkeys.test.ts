@@ -87,17 +87,22 @@ test('add a passkey, sign in with it (button and autofill), refuse a copy, renam
   await button.waitFor();
   assert.equal(await page.getByLabel('Email').getAttribute('autocomplete'), 'username webauthn');
   await shoot(page, 'signin-passkey');
+  // The dashboard's data is awaited before the next sign-out: answered after it, it is a 401.
+  let dashboardData = page.waitForResponse(`${origin}/api/data`);
   await button.click();
   await page.waitForURL(`${origin}/dashboard`);
+  await dashboardData;
 
   // Sign out, then in through the email field's autofill (conditional mediation): the page asks
   // on load, and the authenticator's passkey is the suggestion taken; no button is pressed.
   await autofill(page, true);
   const conditional = page.waitForRequest(`${origin}/api/session/passkey`);
+  dashboardData = page.waitForResponse(`${origin}/api/data`);
   // Not signOut(): the sign-in page may be left for the dashboard before its URL is looked at.
   await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await conditional;
   await page.waitForURL(`${origin}/dashboard`);
+  await dashboardData;
 
   // A copy of the key on another device, its counter behind the one the server has seen: refused.
   await autofill(page, false);
