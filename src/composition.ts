@@ -23,6 +23,7 @@ import { parseCommonPasswords } from './domain/password-policy.ts';
 import { PAID_PLANS, type PaidPlan, type PlanTable, planDefinition } from './domain/plans.ts';
 import type { Billing } from './ports/billing.ts';
 import type { Blobs } from './ports/blobs.ts';
+import type { BillingSimulator } from './ports/dev-billing.ts';
 import type { IdentityProvider } from './ports/identity.ts';
 import type { Limits } from './ports/limits.ts';
 import type { Mail } from './ports/mail.ts';
@@ -73,7 +74,11 @@ async function createBilling(
   dataDir: string,
   log: Logger,
   clock: () => number,
-): Promise<{ billing: Billing & { close?(): void }; prices: Record<PaidPlan, string> }> {
+): Promise<{
+  billing: Billing & { close?(): void };
+  simulator?: BillingSimulator;
+  prices: Record<PaidPlan, string>;
+}> {
   const secretKey = await secrets.get('STRIPE_SECRET_KEY');
   const webhookSecret = await secrets.get('STRIPE_WEBHOOK_SECRET');
   const mode = config.billing ?? (secretKey ? 'stripe' : 'simulator');
@@ -124,7 +129,7 @@ async function createBilling(
     log,
     retrySpeedup: config.simulatorRetrySpeedup,
   });
-  return { billing, prices };
+  return { billing, simulator: billing.simulator, prices };
 }
 
 /**
@@ -267,7 +272,7 @@ export async function compose(
   const secrets = await createSecrets(config, env);
   const plans = loadPlans(config.plansFile);
   const awsCredentials = await createAwsCredentials(config, log);
-  const { billing, prices } = await createBilling(config, plans, secrets, dataDir, log, clock);
+  const { billing, simulator, prices } = await createBilling(config, plans, secrets, dataDir, log, clock);
 
   const transport = await createMailTransport(config, secrets, dataDir, log);
 
@@ -290,6 +295,9 @@ export async function compose(
     mail,
     secrets,
     billing,
+    // Dev-only capabilities, present only when the embedded adapters provide them.
+    ...(simulator ? { billingSimulator: simulator } : {}),
+    ...(transport.outbox ? { devOutbox: transport.outbox } : {}),
     ...(awsCredentials ? { awsCredentials } : {}),
     plans,
     prices,

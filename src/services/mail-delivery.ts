@@ -101,7 +101,6 @@ export function createMailDelivery(opts: MailDeliveryOptions): Mail {
       underWay.add(work);
       void work.finally(() => underWay.delete(work));
     },
-    ...(transport.outbox ? { outbox: transport.outbox } : {}),
     async close() {
       closing = true;
       for (const wake of [...wakers]) wake();

@@ -28,7 +28,7 @@ describe('billing in Stripe mode', () => {
       ...PRICES,
     });
     assert.equal(b.deps.billing.mode, 'stripe');
-    assert.equal(b.deps.billing.simulator, undefined);
+    assert.equal(b.deps.billingSimulator, undefined);
     const u = await tokenUser(b);
     const h = bearer(u.tokens.access_token);
     const me = (await b.app.inject({ method: 'GET', url: '/api/users/me', headers: h })).json();

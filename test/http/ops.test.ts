@@ -144,7 +144,7 @@ describe('operations', () => {
   test("GET /api/dev/mail/:id/html serves a message's HTML part sandboxed, to loopback clients only", async (t) => {
     const b = await build(t);
     const { email } = await signUp(b);
-    const [message] = b.deps.mail.outbox?.list() ?? [];
+    const [message] = b.deps.devOutbox?.list() ?? [];
     assert.ok(message && message.to === email);
     const page = await b.app.inject({ url: `/api/dev/mail/${message.id}/html`, remoteAddress: '127.0.0.1' });
     assert.equal(page.statusCode, 200);
