@@ -15,7 +15,10 @@
  * still fails, the account stays disabled with its remaining data attached, the caller gets 503,
  * and running the deletion again (an administrator's DELETE) resumes where it stopped.
  */
+
 import { AppError, isAppError } from '../domain/errors.ts';
+import type { Blobs } from '../ports/blobs.ts';
+import type { IdentityProvider } from '../ports/identity.ts';
 import type { Store } from '../ports/store.ts';
 import { type AuditDeps, audit } from './audit.ts';
 import { type BillingDeps, closeBillingForDeletion } from './billing.service.ts';
@@ -25,7 +28,9 @@ import { type NoticesDeps, notify } from './notices.ts';
 import { type RevocationDeps, revokeEverything } from './revocation.ts';
 
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
-export type AccountDeletionDeps = Pick<Deps, 'blobs' | 'identity' | 'log'> & {
+export type AccountDeletionDeps = Pick<Deps, 'log'> & {
+  readonly blobs: Pick<Blobs, 'delete' | 'list'>;
+  readonly identity: Pick<IdentityProvider, 'adminDeleteUser' | 'adminDisableUser' | 'adminGetUser'>;
   readonly store: Pick<Store, 'identities' | 'profiles' | 'sessions'>;
 } & AuditDeps &
   BillingDeps &

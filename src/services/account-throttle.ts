@@ -12,7 +12,6 @@ import type { Deps } from './deps.ts';
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
 export type AccountThrottleDeps = Pick<Deps, 'clock'> & {
   readonly config: Pick<Config, 'loginLockSeconds' | 'loginMaxFailures'>;
-} & {
   readonly store: Pick<Store, 'throttle'>;
 };
 

@@ -2,13 +2,15 @@
  * Signed-in account changes: password change and TOTP MFA enrolment. Each needs proof the caller
  * still holds the credential (current password, or a fresh TOTP code), and each is audited.
  */
+
 import type { Config } from '../config/config.ts';
 import { AppError } from '../domain/errors.ts';
 import { otpauthUri } from '../domain/totp.ts';
+import type { IdentityProvider } from '../ports/identity.ts';
 import type { Store } from '../ports/store.ts';
 import { type AuditDeps, audit } from './audit.ts';
 import { type AuthDeps, policyCheck } from './auth.service.ts';
-import type { Deps, Principal, RequestMeta } from './deps.ts';
+import type { Principal, RequestMeta } from './deps.ts';
 import { type NoticesDeps, notify } from './notices.ts';
 import { type ProfilesDeps, refreshProfile } from './profiles.ts';
 import { type RevocationDeps, revokeEverything } from './revocation.ts';
@@ -16,9 +18,18 @@ import { callerToken, type SessionIdpTokenDeps, sessionsKeepIdpToken } from './s
 import { createSession, type SessionsDeps } from './sessions.service.ts';
 
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
-export type AccountDeps = Pick<Deps, 'identity'> & {
+export type AccountDeps = {
+  readonly identity: Pick<
+    IdentityProvider,
+    | 'adminGetUser'
+    | 'associateSoftwareToken'
+    | 'changePassword'
+    | 'disableSoftwareToken'
+    | 'initiateAuth'
+    | 'regenerateRecoveryCodes'
+    | 'verifySoftwareToken'
+  >;
   readonly config: Pick<Config, 'mfaIssuer' | 'serviceName'>;
-} & {
   readonly store: Pick<Store, 'profiles'>;
 } & AuditDeps &
   AuthDeps &

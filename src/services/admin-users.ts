@@ -5,16 +5,17 @@
  * user as subject, so it shows in the user's history on the console.
  */
 import { AppError } from '../domain/errors.ts';
-import type { IdentityUser } from '../ports/identity.ts';
+import type { IdentityProvider, IdentityUser } from '../ports/identity.ts';
 import type { Store } from '../ports/store.ts';
 import { type AuditDeps, audit } from './audit.ts';
 import { type BillingDeps, listInvoices, refundInvoice, subscriptionView } from './billing.service.ts';
-import type { Deps, RequestMeta } from './deps.ts';
+import type { RequestMeta } from './deps.ts';
 import { type ProfilesDeps, syncProfile } from './profiles.ts';
 import { listSessions, revokeSession, type SessionsDeps } from './sessions.service.ts';
 
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
-export type AdminUsersDeps = Pick<Deps, 'identity'> & {
+export type AdminUsersDeps = {
+  readonly identity: Pick<IdentityProvider, 'adminGetUser'>;
   readonly store: Pick<Store, 'audit' | 'identities' | 'users'>;
 } & AuditDeps &
   BillingDeps &

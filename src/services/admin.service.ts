@@ -4,18 +4,28 @@
  * audited with its actor. An administrator cannot disable themselves or drop their own admin
  * group, so the last administrator cannot lock everyone out by accident.
  */
+
 import { AppError } from '../domain/errors.ts';
 import { KNOWN_GROUPS } from '../domain/groups.ts';
 import type { Plan } from '../domain/plans.ts';
+import type { IdentityProvider } from '../ports/identity.ts';
 import type { AuditEvent, AuditQuery, Page, Profile, ProfileQuery, Store } from '../ports/store.ts';
 import { type AuditDeps, audit } from './audit.ts';
-import type { Deps, RequestMeta } from './deps.ts';
+import type { RequestMeta } from './deps.ts';
 import { type EntitlementsDeps, entitlementsOf } from './entitlements.ts';
 import { type ProfilesDeps, refreshProfile } from './profiles.ts';
 import { type RevocationDeps, revokeEverything } from './revocation.ts';
 
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
-export type AdminDeps = Pick<Deps, 'identity'> & {
+export type AdminDeps = {
+  readonly identity: Pick<
+    IdentityProvider,
+    | 'adminAddUserToGroup'
+    | 'adminDisableUser'
+    | 'adminEnableUser'
+    | 'adminGetUser'
+    | 'adminRemoveUserFromGroup'
+  >;
   readonly store: Pick<Store, 'audit' | 'billing' | 'profiles'>;
 } & AuditDeps &
   EntitlementsDeps &

@@ -11,7 +11,15 @@ import { normalizeEmail } from '../domain/email.ts';
 import { AppError } from '../domain/errors.ts';
 import { alreadyRegisteredMail } from '../domain/messages.ts';
 import { checkPassword } from '../domain/password-policy.ts';
-import type { AuthResult, IdentityUser, MfaAnswer, SignInUser, Tokens } from '../ports/identity.ts';
+import type {
+  AuthResult,
+  IdentityProvider,
+  IdentityUser,
+  MfaAnswer,
+  SignInUser,
+  Tokens,
+} from '../ports/identity.ts';
+import type { Mail } from '../ports/mail.ts';
 import type { Store, UserRecord } from '../ports/store.ts';
 import {
   type AccountThrottleDeps,
@@ -28,9 +36,23 @@ import { type RevocationDeps, revokeEverything, tokensPastMark } from './revocat
 import { type PoolMailDeps, poolMayMail, takeSendBudget } from './send-budget.ts';
 
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
-export type AuthDeps = Pick<Deps, 'identity' | 'log' | 'mail' | 'passwordPolicy'> & {
+export type AuthDeps = Pick<Deps, 'log' | 'passwordPolicy'> & {
+  readonly identity: Pick<
+    IdentityProvider,
+    | 'adminGetUserByEmail'
+    | 'confirmForgotPassword'
+    | 'confirmSignUp'
+    | 'forgotPassword'
+    | 'initiateAuth'
+    | 'mode'
+    | 'refresh'
+    | 'resendConfirmationCode'
+    | 'respondToMfaChallenge'
+    | 'revokeRefreshToken'
+    | 'signUp'
+  >;
+  readonly mail: Pick<Mail, 'send'>;
   readonly config: Pick<Config, 'adminEmails' | 'mailBudgetPerHour' | 'passwordMaxLength' | 'serviceName'>;
-} & {
   readonly store: Pick<Store, 'revocations'>;
 } & AccountThrottleDeps &
   AdminDeps &

@@ -17,7 +17,6 @@ import type { Deps } from './deps.ts';
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
 export type BillingReconcileDeps = Pick<Deps, 'clock' | 'log'> & {
   readonly config: Pick<Config, 'billingReconcileSeconds'>;
-} & {
   readonly store: Pick<Store, 'billing'>;
 } & BillingSyncDeps;
 

@@ -18,14 +18,18 @@
  * Syncs of one customer run one at a time in this process.
  */
 import { isPaidPlan, LIVE_STATUSES, type PaidPlan } from '../domain/plans.ts';
-import type { SubscriptionSnapshot } from '../ports/billing.ts';
+import type { Billing, SubscriptionSnapshot } from '../ports/billing.ts';
 import type { Store, SubscriptionRecord } from '../ports/store.ts';
 import { type AuditDeps, audit } from './audit.ts';
 import { type BillingNoticesDeps, onSubscriptionEnded } from './billing-notices.ts';
 import type { Deps } from './deps.ts';
 
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
-export type BillingSyncDeps = Pick<Deps, 'billing' | 'clock' | 'log' | 'prices'> & {
+export type BillingSyncDeps = Pick<Deps, 'clock' | 'log' | 'prices'> & {
+  readonly billing: Pick<
+    Billing,
+    'cancelSubscription' | 'listInvoices' | 'listSubscriptions' | 'refundSubscriptionPayments' | 'voidInvoice'
+  >;
   readonly store: Pick<Store, 'billing' | 'profiles'>;
 } & AuditDeps &
   BillingNoticesDeps;

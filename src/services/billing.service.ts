@@ -19,7 +19,7 @@ import {
   planDefinition,
   planIncludes,
 } from '../domain/plans.ts';
-import type { InvoiceSummary } from '../ports/billing.ts';
+import type { Billing, InvoiceSummary } from '../ports/billing.ts';
 import type { Profile, Store, SubscriptionRecord } from '../ports/store.ts';
 import { type AuditDeps, audit } from './audit.ts';
 import { type BillingReconcileDeps, reconcileOnView } from './billing-reconcile.ts';
@@ -36,9 +36,24 @@ import type { Deps, RequestMeta } from './deps.ts';
 import { type EntitlementsDeps, entitlementsOf } from './entitlements.ts';
 
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
-export type BillingDeps = Pick<Deps, 'billing' | 'clock' | 'plans' | 'prices'> & {
+export type BillingDeps = Pick<Deps, 'clock' | 'plans' | 'prices'> & {
+  readonly billing: Pick<
+    Billing,
+    | 'cancelSubscription'
+    | 'changePrice'
+    | 'createCheckoutSession'
+    | 'createCustomer'
+    | 'createPortalSession'
+    | 'deleteCustomer'
+    | 'expireCheckoutSession'
+    | 'listInvoices'
+    | 'listOpenCheckoutSessions'
+    | 'listSubscriptions'
+    | 'mode'
+    | 'refundInvoice'
+    | 'schedulePriceChange'
+  >;
   readonly config: Pick<Config, 'appOrigin'>;
-} & {
   readonly store: Pick<Store, 'billing'>;
 } & AuditDeps &
   BillingReconcileDeps &

@@ -13,10 +13,13 @@
  *   ends (the mark password changes use), the caller's browser gets a new session, the profile
  *   follows, the old address is told, and both steps are audited.
  */
+
 import { decodeJwt } from 'jose';
 import { normalizeEmail } from '../domain/email.ts';
 import { AppError } from '../domain/errors.ts';
 import { emailInUseMail } from '../domain/messages.ts';
+import type { IdentityProvider } from '../ports/identity.ts';
+import type { Mail } from '../ports/mail.ts';
 import type { Store } from '../ports/store.ts';
 import {
   type AccountThrottleDeps,
@@ -34,7 +37,12 @@ import { callerToken, type SessionIdpTokenDeps } from './session-idp-token.ts';
 import { createSession, type SessionsDeps } from './sessions.service.ts';
 
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
-export type EmailChangeDeps = Pick<Deps, 'clock' | 'identity' | 'log' | 'mail'> & {
+export type EmailChangeDeps = Pick<Deps, 'clock' | 'log'> & {
+  readonly identity: Pick<
+    IdentityProvider,
+    'adminGetUser' | 'adminGetUserByEmail' | 'confirmEmailChange' | 'startEmailChange' | 'verifyPassword'
+  >;
+  readonly mail: Pick<Mail, 'send'>;
   readonly store: Pick<Store, 'sessions'>;
 } & AccountThrottleDeps &
   AuditDeps &

@@ -10,12 +10,14 @@
  * upload of an earlier life can still finish, so the cutoff is the start itself.
  */
 
+import type { Blobs } from '../ports/blobs.ts';
 import type { Store } from '../ports/store.ts';
 import type { Deps } from './deps.ts';
 import { FILE_ID } from './files.service.ts';
 
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
-export type FilesCollectorDeps = Pick<Deps, 'blobs' | 'clock' | 'log'> & {
+export type FilesCollectorDeps = Pick<Deps, 'clock' | 'log'> & {
+  readonly blobs: Pick<Blobs, 'delete' | 'exclusive' | 'list'>;
   readonly store: Pick<Store, 'files'>;
 };
 

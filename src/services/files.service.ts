@@ -12,10 +12,12 @@
  * at once; one whose record write failed leaves them to the collector, because a write that
  * timed out may still land.
  */
+
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { AppError, isAppError } from '../domain/errors.ts';
 import { attachmentHeader, cleanFileName, downloadType } from '../domain/file-names.ts';
+import type { Blobs } from '../ports/blobs.ts';
 import type {
   AuditEvent,
   FileRecord,
@@ -30,7 +32,8 @@ import type { Deps, RequestMeta } from './deps.ts';
 import { type EntitlementsDeps, entitlementsOf } from './entitlements.ts';
 
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
-export type FilesDeps = Pick<Deps, 'blobs' | 'clock' | 'log'> & {
+export type FilesDeps = Pick<Deps, 'clock' | 'log'> & {
+  readonly blobs: Pick<Blobs, 'delete' | 'get' | 'put' | 'signedUrl'>;
   readonly store: Pick<Store, 'files'>;
 } & AuditDeps &
   EntitlementsDeps;

@@ -21,7 +21,7 @@
 import { normalizeEmail } from '../domain/email.ts';
 import { AppError } from '../domain/errors.ts';
 import type { FederatedClaims } from '../ports/federation.ts';
-import type { IdentityUser } from '../ports/identity.ts';
+import type { IdentityProvider, IdentityUser } from '../ports/identity.ts';
 import type { LinkedIdentity, Store } from '../ports/store.ts';
 import { type AuditDeps, audit } from './audit.ts';
 import { type AuthDeps, onboard } from './auth.service.ts';
@@ -38,7 +38,16 @@ import {
 } from './pool-links.ts';
 
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
-export type LinkingDeps = Pick<Deps, 'clock' | 'identity'> & {
+export type LinkingDeps = Pick<Deps, 'clock'> & {
+  readonly identity: Pick<
+    IdentityProvider,
+    | 'adminDeleteUser'
+    | 'adminDisableProviderForUser'
+    | 'adminGetUser'
+    | 'adminGetUserByEmail'
+    | 'createFederatedUser'
+    | 'mode'
+  >;
   readonly store: Pick<Store, 'identities'>;
 } & AuditDeps &
   AuthDeps &

@@ -8,16 +8,22 @@
  *
  * Billing calls it too (payment failed, subscription ended) with the user's id and the notice.
  */
+
 import type { Config } from '../config/config.ts';
 import type { MailContext } from '../domain/mail-render.ts';
 import { type Notice, noticeMail } from '../domain/notices.ts';
+import type { Federation } from '../ports/federation.ts';
+import type { IdentityProvider } from '../ports/identity.ts';
+import type { Mail } from '../ports/mail.ts';
 import type { Store } from '../ports/store.ts';
 import type { Deps } from './deps.ts';
 
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
-export type NoticesDeps = Pick<Deps, 'clock' | 'federation' | 'identity' | 'log' | 'mail'> & {
+export type NoticesDeps = Pick<Deps, 'clock' | 'log'> & {
+  readonly federation: Pick<Federation, 'providers'>;
+  readonly identity: Pick<IdentityProvider, 'adminGetUser'>;
+  readonly mail: Pick<Mail, 'send'>;
   readonly config: Pick<Config, 'appOrigin' | 'serviceName'>;
-} & {
   readonly store: Pick<Store, 'profiles'>;
 };
 

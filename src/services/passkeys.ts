@@ -12,9 +12,11 @@ import { isIP } from 'node:net';
 import type { Config } from '../config/config.ts';
 import { normalizeEmail } from '../domain/email.ts';
 import { AppError } from '../domain/errors.ts';
+import type { IdentityProvider } from '../ports/identity.ts';
 import type {
   AuthenticationResponseJSON,
   Passkey,
+  Passkeys,
   RegistrationResponseJSON,
   RelyingParty,
 } from '../ports/passkeys.ts';
@@ -28,9 +30,20 @@ import { type RevocationDeps, tokensPastMark } from './revocation.ts';
 import { callerToken, type SessionIdpTokenDeps } from './session-idp-token.ts';
 
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
-export type PasskeysDeps = Pick<Deps, 'identity' | 'passkeys'> & {
+export type PasskeysDeps = {
+  readonly identity: Pick<IdentityProvider, 'adminGetUser'>;
+  readonly passkeys: Pick<
+    Passkeys,
+    | 'authenticate'
+    | 'authenticationOptions'
+    | 'capabilities'
+    | 'list'
+    | 'register'
+    | 'registrationOptions'
+    | 'remove'
+    | 'rename'
+  >;
   readonly config: Pick<Config, 'appOrigin' | 'loopbackOrigins' | 'serviceName'>;
-} & {
   readonly store: Pick<Store, 'identities'>;
 } & AuditDeps &
   NoticesDeps &

@@ -11,15 +11,16 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Config } from '../config/config.ts';
 import { AppError, isAppError } from '../domain/errors.ts';
+import type { Blobs } from '../ports/blobs.ts';
 import type { Store } from '../ports/store.ts';
 import { type AuditDeps, audit } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
 import { getProfile, type UsersDeps } from './users.service.ts';
 
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
-export type PhotoDeps = Pick<Deps, 'blobs' | 'clock'> & {
+export type PhotoDeps = Pick<Deps, 'clock'> & {
+  readonly blobs: Pick<Blobs, 'delete' | 'get' | 'put' | 'signedUrl'>;
   readonly config: Pick<Config, 'photoMaxBytes' | 'photoMaxPixels'>;
-} & {
   readonly store: Pick<Store, 'profiles'>;
 } & AuditDeps &
   UsersDeps;

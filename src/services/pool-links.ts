@@ -12,14 +12,17 @@
  * account of its own, possibly another person's: IDENTITY_IN_USE, and nothing is deleted. If
  * Cognito then refuses the link, the deleted user is no loss: the next sign-in makes it afresh.
  */
+
 import { AppError, isAppError } from '../domain/errors.ts';
-import type { ProviderIdentity, Tokens } from '../ports/identity.ts';
+import type { Federation } from '../ports/federation.ts';
+import type { IdentityProvider, ProviderIdentity, Tokens } from '../ports/identity.ts';
 import type { LinkedIdentity, Store } from '../ports/store.ts';
-import type { Deps } from './deps.ts';
 import type { TokenVerifier } from './token-verifier.ts';
 
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
-export type PoolLinksDeps = Pick<Deps, 'federation' | 'identity'> & {
+export type PoolLinksDeps = {
+  readonly federation: Pick<Federation, 'providers'>;
+  readonly identity: Pick<IdentityProvider, 'adminDeleteUser' | 'adminGetUser' | 'adminLinkProviderForUser'>;
   readonly store: Pick<Store, 'profiles'>;
 };
 

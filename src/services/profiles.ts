@@ -6,12 +6,13 @@
  * record (its revocation mark, its plan): no extra call to the provider on the steady path.
  */
 import { AppError } from '../domain/errors.ts';
-import type { IdentityUser, SignInUser, Tokens } from '../ports/identity.ts';
+import type { IdentityProvider, IdentityUser, SignInUser, Tokens } from '../ports/identity.ts';
 import type { Profile, Store, UserRecord } from '../ports/store.ts';
 import type { Deps } from './deps.ts';
 
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
-export type ProfilesDeps = Pick<Deps, 'clock' | 'identity'> & {
+export type ProfilesDeps = Pick<Deps, 'clock'> & {
+  readonly identity: Pick<IdentityProvider, 'adminGetUser' | 'revokeRefreshToken'>;
   readonly store: Pick<Store, 'profiles' | 'users'>;
 };
 

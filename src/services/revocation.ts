@@ -3,12 +3,13 @@
  * every request checks (so even stateless JWT holders are cut off), the identity provider's own
  * global sign-out (refresh tokens), and the browser sessions.
  */
-import type { Tokens } from '../ports/identity.ts';
+import type { IdentityProvider, Tokens } from '../ports/identity.ts';
 import type { Store } from '../ports/store.ts';
 import type { Deps } from './deps.ts';
 
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
-export type RevocationDeps = Pick<Deps, 'clock' | 'identity'> & {
+export type RevocationDeps = Pick<Deps, 'clock'> & {
+  readonly identity: Pick<IdentityProvider, 'globalSignOut' | 'refresh'>;
   readonly store: Pick<Store, 'revocations' | 'sessions'>;
 };
 

@@ -5,18 +5,21 @@
  * The counters are the store's atomic throttle counters (SQLite, or DynamoDB shared by every
  * instance), keyed by the normalised address, in a fixed one-hour window from the first message.
  */
+
 import type { Config } from '../config/config.ts';
 import type { MailKind } from '../domain/mail-render.ts';
+import type { IdentityProvider } from '../ports/identity.ts';
 import type { Store } from '../ports/store.ts';
 import { type AuditDeps, audit } from './audit.ts';
-import type { Deps } from './deps.ts';
 
 /** What counting and recording the budget need: the throttle counters and the audit trail. */
 export type SendBudgetDeps = AuditDeps & { readonly store: Pick<Store, 'throttle'> };
 
 /** What taking the budget for Cognito's own mail needs besides: which provider, and the budget. */
-export type PoolMailDeps = SendBudgetDeps &
-  Pick<Deps, 'identity'> & { readonly config: Pick<Config, 'mailBudgetPerHour'> };
+export type PoolMailDeps = SendBudgetDeps & {
+  readonly identity: Pick<IdentityProvider, 'mode'>;
+  readonly config: Pick<Config, 'mailBudgetPerHour'>;
+};
 
 export const SEND_BUDGET_WINDOW_SECONDS = 3600;
 

@@ -18,12 +18,13 @@
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { AppError } from '../domain/errors.ts';
-import type { CallerToken } from '../ports/identity.ts';
+import type { CallerToken, IdentityProvider } from '../ports/identity.ts';
 import type { SessionRecord, Store } from '../ports/store.ts';
 import type { Deps, Principal } from './deps.ts';
 
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
-export type SessionIdpTokenDeps = Pick<Deps, 'identity' | 'log'> & {
+export type SessionIdpTokenDeps = Pick<Deps, 'log'> & {
+  readonly identity: Pick<IdentityProvider, 'mode' | 'refresh' | 'revokeRefreshToken'>;
   readonly store: Pick<Store, 'sessions'>;
 };
 

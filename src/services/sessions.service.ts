@@ -9,7 +9,7 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import type { Config } from '../config/config.ts';
-import type { Tokens } from '../ports/identity.ts';
+import type { IdentityProvider, Tokens } from '../ports/identity.ts';
 import type { SessionRecord, Store, UserRecord } from '../ports/store.ts';
 import { type AuditDeps, audit } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
@@ -22,9 +22,9 @@ import {
 } from './session-idp-token.ts';
 
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
-export type SessionsDeps = Pick<Deps, 'clock' | 'identity'> & {
+export type SessionsDeps = Pick<Deps, 'clock'> & {
+  readonly identity: Pick<IdentityProvider, 'revokeRefreshToken'>;
   readonly config: Pick<Config, 'sessionIdleTtl' | 'sessionTtl'>;
-} & {
   readonly store: Pick<Store, 'revocations' | 'sessions' | 'users'>;
 } & AuditDeps &
   RevocationDeps &

@@ -18,8 +18,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config/config.ts';
 import { AppError, type ErrorCode, isAppError } from '../domain/errors.ts';
 import { safeReturnPath } from '../domain/return-to.ts';
-import type { FederatedClaims, FlowChecks } from '../ports/federation.ts';
-import type { AuthResult, SignInUser, Tokens } from '../ports/identity.ts';
+import type { FederatedClaims, Federation, FlowChecks } from '../ports/federation.ts';
+import type { AuthResult, IdentityProvider, SignInUser, Tokens } from '../ports/identity.ts';
 import type { OAuthFlowRecord, Store } from '../ports/store.ts';
 import { type AuditDeps, audit } from './audit.ts';
 import { type AuthDeps, onboard } from './auth.service.ts';
@@ -31,9 +31,10 @@ import { createSession, type SessionsDeps } from './sessions.service.ts';
 import type { TokenVerifier } from './token-verifier.ts';
 
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
-export type SocialSigninDeps = Pick<Deps, 'clock' | 'federation' | 'identity' | 'log'> & {
+export type SocialSigninDeps = Pick<Deps, 'clock' | 'log'> & {
+  readonly federation: Pick<Federation, 'authorizationUrl' | 'complete' | 'providers'>;
+  readonly identity: Pick<IdentityProvider, 'adminGetUser' | 'federatedSignIn'>;
   readonly config: Pick<Config, 'appOrigin'>;
-} & {
   readonly store: Pick<Store, 'identities' | 'oauthFlows' | 'profiles'>;
 } & AuditDeps &
   AuthDeps &

@@ -10,7 +10,8 @@ import { planIdOf } from './entitlements.ts';
 import { type ProfilesDeps, refreshProfile } from './profiles.ts';
 
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
-export type UsersDeps = Pick<Deps, 'clock'> & { readonly config: Pick<Config, 'phoneDefaultCountry'> } & {
+export type UsersDeps = Pick<Deps, 'clock'> & {
+  readonly config: Pick<Config, 'phoneDefaultCountry'>;
   readonly store: Pick<Store, 'profiles'>;
 } & AuditDeps &
   ProfilesDeps;
