@@ -111,7 +111,8 @@ async function createBilling(
     return { billing, prices };
   }
   const prices: Record<PaidPlan, string> = { basic: 'price_sim_basic', premium: 'price_sim_premium' };
-  const billing = createSimulatorBilling({
+  // The simulator's pages go in Deps on their own: the billing port given to services has none.
+  const { simulator, ...billing } = createSimulatorBilling({
     file: join(dataDir, 'billing-simulator.db'),
     webhookSecret: webhookSecret || `whsec_sim_${randomBytes(24).toString('base64url')}`,
     pagesUrl: `${config.appOrigin}/billing/simulator`,
@@ -129,7 +130,7 @@ async function createBilling(
     log,
     retrySpeedup: config.simulatorRetrySpeedup,
   });
-  return { billing, simulator: billing.simulator, prices };
+  return { billing, simulator, prices };
 }
 
 /**
