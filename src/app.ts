@@ -174,7 +174,7 @@ export async function buildApp({ deps, logger }: BuildOptions) {
   // Last: its catch-all GET serves the web app for every path no other route claims.
   await app.register(webRoutes, opts);
   // The simulator delivers its signed events through the whole HTTP stack, as Stripe would.
-  deps.billing.simulator?.setDelivery(async (payload, signature) => {
+  deps.billingSimulator?.setDelivery(async (payload, signature) => {
     const res = await app.inject({
       method: 'POST',
       url: '/api/webhooks/stripe',

@@ -23,6 +23,7 @@ import { parseCommonPasswords } from './domain/password-policy.ts';
 import { PAID_PLANS, type PaidPlan, type PlanTable, planDefinition } from './domain/plans.ts';
 import type { Billing } from './ports/billing.ts';
 import type { Blobs } from './ports/blobs.ts';
+import type { BillingSimulator } from './ports/dev-billing.ts';
 import type { IdentityProvider } from './ports/identity.ts';
 import type { Limits } from './ports/limits.ts';
 import type { Mail } from './ports/mail.ts';
@@ -73,7 +74,11 @@ async function createBilling(
   dataDir: string,
   log: Logger,
   clock: () => number,
-): Promise<{ billing: Billing & { close?(): void }; prices: Record<PaidPlan, string> }> {
+): Promise<{
+  billing: Billing & { close?(): void };
+  simulator?: BillingSimulator;
+  prices: Record<PaidPlan, string>;
+}> {
   const secretKey = await secrets.get('STRIPE_SECRET_KEY');
   const webhookSecret = await secrets.get('STRIPE_WEBHOOK_SECRET');
   const mode = config.billing ?? (secretKey ? 'stripe' : 'simulator');
@@ -106,7 +111,8 @@ async function createBilling(
     return { billing, prices };
   }
   const prices: Record<PaidPlan, string> = { basic: 'price_sim_basic', premium: 'price_sim_premium' };
-  const billing = createSimulatorBilling({
+  // The simulator's pages go in Deps on their own: the billing port given to services has none.
+  const { simulator, ...billing } = createSimulatorBilling({
     file: join(dataDir, 'billing-simulator.db'),
     webhookSecret: webhookSecret || `whsec_sim_${randomBytes(24).toString('base64url')}`,
     pagesUrl: `${config.appOrigin}/billing/simulator`,
@@ -124,7 +130,7 @@ async function createBilling(
     log,
     retrySpeedup: config.simulatorRetrySpeedup,
   });
-  return { billing, prices };
+  return { billing, simulator, prices };
 }
 
 /**
@@ -267,7 +273,7 @@ export async function compose(
   const secrets = await createSecrets(config, env);
   const plans = loadPlans(config.plansFile);
   const awsCredentials = await createAwsCredentials(config, log);
-  const { billing, prices } = await createBilling(config, plans, secrets, dataDir, log, clock);
+  const { billing, simulator, prices } = await createBilling(config, plans, secrets, dataDir, log, clock);
 
   const transport = await createMailTransport(config, secrets, dataDir, log);
 
@@ -290,6 +296,9 @@ export async function compose(
     mail,
     secrets,
     billing,
+    // Dev-only capabilities, present only when the embedded adapters provide them.
+    ...(simulator ? { billingSimulator: simulator } : {}),
+    ...(transport.outbox ? { devOutbox: transport.outbox } : {}),
     ...(awsCredentials ? { awsCredentials } : {}),
     plans,
     prices,

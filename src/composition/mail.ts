@@ -1,13 +1,15 @@
 /**
  * Composition, continued: the mail transport the configuration asks for. The dev outbox (the
  * default) is always loaded; SMTP and SES load nodemailer and the SES client only when chosen.
- * services/mail-delivery.ts wraps what this returns.
+ * services/mail-delivery.ts wraps what this returns. Only the dev outbox comes with a `devOutbox`,
+ * the window the dev mailbox routes read (ports/dev-outbox.ts).
  */
 import { join } from 'node:path';
 import { createOutboxMail } from '../adapters/mail/outbox/outbox-mail.ts';
 import type { Config } from '../config/config.ts';
 import { ConfigError } from '../config/settings.ts';
 import type { Mailbox } from '../domain/mail-address.ts';
+import type { DevOutbox } from '../ports/dev-outbox.ts';
 import type { Mail } from '../ports/mail.ts';
 import type { Secrets } from '../ports/secrets.ts';
 import type { Logger } from '../services/deps.ts';
@@ -27,7 +29,7 @@ export async function createMailTransport(
   secrets: Secrets,
   dataDir: string,
   log: Logger,
-): Promise<Mail> {
+): Promise<Mail & { readonly outbox?: DevOutbox }> {
   if (config.mail === 'outbox') {
     return createOutboxMail({
       file: join(dataDir, 'outbox.jsonl'),

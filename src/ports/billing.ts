@@ -1,6 +1,7 @@
 /**
  * The billing port: Stripe's operations that Gatehouse uses, in Stripe's own terms, so the Stripe
- * adapter is a thin translation and the local simulator can play Stripe offline.
+ * adapter is a thin translation and the local simulator can play Stripe offline. The simulator's
+ * own pages are not part of it: they reach the simulator through ports/dev-billing.ts.
  *
  * Guarantees every adapter gives:
  * - Every create and change (customer, checkout session, portal session, refund, cancel, expire,
@@ -78,49 +79,6 @@ export interface BillingEvent {
   /** Epoch seconds. */
   readonly created: number;
   readonly object: Readonly<Record<string, unknown>>;
-}
-
-/** What the simulator's own pages (checkout, portal) need; only the simulator has it. */
-export interface SimulatorCheckout {
-  readonly id: string;
-  readonly status: 'open' | 'complete' | 'expired';
-  /** Set when the last attempt to pay was declined (the session stays open, as Stripe's does). */
-  readonly declined: boolean;
-  readonly email: string;
-  readonly priceId: string;
-  readonly amount: number;
-  readonly currency: string;
-  readonly interval: string;
-  /** Where "back" goes: the app's cancel URL. */
-  readonly cancelUrl: string;
-}
-
-export interface SimulatorPortal {
-  readonly email: string;
-  readonly returnUrl: string;
-  readonly subscription: SubscriptionSnapshot | null;
-  readonly invoices: InvoiceSummary[];
-}
-
-export type SimulatorAction = {
-  readonly kind: 'cancel' | 'resume' | 'cancel_now' | 'renew' | 'fail_renewal';
-};
-
-export interface BillingSimulator {
-  /** Where its signed events go (the app's own webhook route); events wait until it is set. */
-  setDelivery(deliver: (payload: string, signatureHeader: string) => Promise<number>): void;
-  getCheckout(sessionId: string): Promise<SimulatorCheckout | null>;
-  /**
-   * Pays (a subscription starts, its events are sent; where to send the browser) or declines (the
-   * session stays open and says so; nothing is charged, nothing is sent; null).
-   */
-  completeCheckout(sessionId: string, outcome: 'pay' | 'decline'): Promise<{ redirectUrl: string } | null>;
-  getPortal(token: string): Promise<SimulatorPortal | null>;
-  portalAction(token: string, action: SimulatorAction): Promise<void>;
-  /** Resolves once every event sent so far has had its first delivery attempt (for tests). */
-  idle(): Promise<void>;
-  /** Stops delivering (the process is closing); undelivered events stay stored for the next start. */
-  stop(): void;
 }
 
 export interface Billing {
@@ -218,7 +176,4 @@ export interface Billing {
   ): Promise<{ amount: number; currency: string | null }>;
 
   verifyWebhook(rawBody: Buffer, signatureHeader: string | undefined): BillingEvent;
-
-  /** Present only in simulator mode: the stand-in for Stripe's hosted pages. */
-  readonly simulator?: BillingSimulator;
 }

@@ -13,9 +13,9 @@
  *   to exactly one recipient, an already-normalised address. A message whose recipient or
  *   subject holds a control character is refused (permanent), never sent: no value can add a
  *   header.
- * - An adapter that can show what it sent exposes `outbox` (the dev outbox only; never a real
- *   transport). Its `list` includes a message from the moment `send` is called.
  * - `close` ends pooled connections; no send is started after it.
+ *
+ * What the dev outbox shows of what it kept is not part of this port: see ports/dev-outbox.ts.
  */
 import { AppError } from '../domain/errors.ts';
 import type { MailKind } from '../domain/mail-render.ts';
@@ -31,14 +31,8 @@ export interface MailMessage {
   readonly kind: MailKind;
 }
 
-export interface StoredMail extends MailMessage {
-  readonly id: string;
-  readonly at: string;
-}
-
 export interface Mail {
   send(message: MailMessage): Promise<void>;
-  readonly outbox?: { list(limit?: number): StoredMail[] };
   close?(): Promise<void>;
 }
 

@@ -15,18 +15,33 @@
  * still fails, the account stays disabled with its remaining data attached, the caller gets 503,
  * and running the deletion again (an administrator's DELETE) resumes where it stopped.
  */
+
 import { AppError, isAppError } from '../domain/errors.ts';
-import { audit } from './audit.ts';
-import { closeBillingForDeletion } from './billing.service.ts';
+import type { Blobs } from '../ports/blobs.ts';
+import type { IdentityProvider } from '../ports/identity.ts';
+import type { Store } from '../ports/store.ts';
+import { type AuditDeps, audit } from './audit.ts';
+import { type BillingDeps, closeBillingForDeletion } from './billing.service.ts';
 import type { Deps, RequestMeta } from './deps.ts';
-import { deleteAllFiles } from './files.service.ts';
-import { notify } from './notices.ts';
-import { revokeEverything } from './revocation.ts';
+import { deleteAllFiles, type FilesDeps } from './files.service.ts';
+import { type NoticesDeps, notify } from './notices.ts';
+import { type RevocationDeps, revokeEverything } from './revocation.ts';
+
+/** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
+export type AccountDeletionDeps = Pick<Deps, 'log'> & {
+  readonly blobs: Pick<Blobs, 'delete' | 'list'>;
+  readonly identity: Pick<IdentityProvider, 'adminDeleteUser' | 'adminDisableUser' | 'adminGetUser'>;
+  readonly store: Pick<Store, 'identities' | 'profiles' | 'sessions'>;
+} & AuditDeps &
+  BillingDeps &
+  FilesDeps &
+  NoticesDeps &
+  RevocationDeps;
 
 const RETRIES = [50, 250];
 
 /** Runs fn, retrying on failures that are not the caller's fault (4xx AppErrors are final). */
-async function step<T>(deps: Deps, name: string, fn: () => Promise<T>): Promise<T> {
+async function step<T>(deps: AccountDeletionDeps, name: string, fn: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn();
@@ -47,7 +62,7 @@ async function step<T>(deps: Deps, name: string, fn: () => Promise<T>): Promise<
   }
 }
 
-async function sweepBlobs(deps: Deps, prefix: string): Promise<void> {
+async function sweepBlobs(deps: AccountDeletionDeps, prefix: string): Promise<void> {
   for (;;) {
     const { keys } = await deps.blobs.list(prefix, { limit: 500 });
     if (keys.length === 0) return;
@@ -56,7 +71,7 @@ async function sweepBlobs(deps: Deps, prefix: string): Promise<void> {
 }
 
 export async function deleteAccount(
-  deps: Deps,
+  deps: AccountDeletionDeps,
   actorId: string,
   userId: string,
   meta: RequestMeta | null,

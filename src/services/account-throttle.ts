@@ -4,15 +4,27 @@
  * X-Forwarded-For does not reset them. Unknown and known accounts are counted alike, so the
  * throttle itself reveals nothing.
  */
+import type { Config } from '../config/config.ts';
 import { AppError } from '../domain/errors.ts';
+import type { Store } from '../ports/store.ts';
 import type { Deps } from './deps.ts';
+
+/** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
+export type AccountThrottleDeps = Pick<Deps, 'clock'> & {
+  readonly config: Pick<Config, 'loginLockSeconds' | 'loginMaxFailures'>;
+  readonly store: Pick<Store, 'throttle'>;
+};
 
 export type ThrottleKind = 'signin' | 'mfa' | 'code';
 
 const key = (kind: ThrottleKind, id: string) => `${kind}:${id}`;
 
 /** Refuses when the account is throttled; otherwise the failures counted so far in the window. */
-export async function assertNotThrottled(deps: Deps, kind: ThrottleKind, id: string): Promise<number> {
+export async function assertNotThrottled(
+  deps: AccountThrottleDeps,
+  kind: ThrottleKind,
+  id: string,
+): Promise<number> {
   const n = await deps.store.throttle.count(key(kind, id), Math.floor(deps.clock() / 1000));
   if (n >= deps.config.loginMaxFailures) {
     throw new AppError(
@@ -23,11 +35,20 @@ export async function assertNotThrottled(deps: Deps, kind: ThrottleKind, id: str
   return n;
 }
 
-export async function recordFailure(deps: Deps, kind: ThrottleKind, id: string): Promise<void> {
+export async function recordFailure(
+  deps: AccountThrottleDeps,
+  kind: ThrottleKind,
+  id: string,
+): Promise<void> {
   await deps.store.throttle.hit(key(kind, id), deps.config.loginLockSeconds, Math.floor(deps.clock() / 1000));
 }
 
 /** After a success: the counter goes, when the check before the attempt found one. */
-export async function clearFailures(deps: Deps, kind: ThrottleKind, id: string, counted = 1): Promise<void> {
+export async function clearFailures(
+  deps: AccountThrottleDeps,
+  kind: ThrottleKind,
+  id: string,
+  counted = 1,
+): Promise<void> {
   if (counted > 0) await deps.store.throttle.reset(key(kind, id));
 }

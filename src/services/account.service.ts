@@ -2,18 +2,44 @@
  * Signed-in account changes: password change and TOTP MFA enrolment. Each needs proof the caller
  * still holds the credential (current password, or a fresh TOTP code), and each is audited.
  */
+
+import type { Config } from '../config/config.ts';
 import { AppError } from '../domain/errors.ts';
 import { otpauthUri } from '../domain/totp.ts';
-import { audit } from './audit.ts';
-import { policyCheck } from './auth.service.ts';
-import type { Deps, Principal, RequestMeta } from './deps.ts';
-import { notify } from './notices.ts';
-import { refreshProfile } from './profiles.ts';
-import { revokeEverything } from './revocation.ts';
-import { callerToken, sessionsKeepIdpToken } from './session-idp-token.ts';
-import { createSession } from './sessions.service.ts';
+import type { IdentityProvider } from '../ports/identity.ts';
+import type { Store } from '../ports/store.ts';
+import { type AuditDeps, audit } from './audit.ts';
+import { type AuthDeps, policyCheck } from './auth.service.ts';
+import type { Principal, RequestMeta } from './deps.ts';
+import { type NoticesDeps, notify } from './notices.ts';
+import { type ProfilesDeps, refreshProfile } from './profiles.ts';
+import { type RevocationDeps, revokeEverything } from './revocation.ts';
+import { callerToken, type SessionIdpTokenDeps, sessionsKeepIdpToken } from './session-idp-token.ts';
+import { createSession, type SessionsDeps } from './sessions.service.ts';
 
-async function profileOf(deps: Deps, userId: string) {
+/** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
+export type AccountDeps = {
+  readonly identity: Pick<
+    IdentityProvider,
+    | 'adminGetUser'
+    | 'associateSoftwareToken'
+    | 'changePassword'
+    | 'disableSoftwareToken'
+    | 'initiateAuth'
+    | 'regenerateRecoveryCodes'
+    | 'verifySoftwareToken'
+  >;
+  readonly config: Pick<Config, 'mfaIssuer' | 'serviceName'>;
+  readonly store: Pick<Store, 'profiles'>;
+} & AuditDeps &
+  AuthDeps &
+  NoticesDeps &
+  ProfilesDeps &
+  RevocationDeps &
+  SessionIdpTokenDeps &
+  SessionsDeps;
+
+async function profileOf(deps: AccountDeps, userId: string) {
   const profile = (await deps.store.profiles.get(userId)) ?? (await refreshProfile(deps, userId));
   if (!profile) throw new AppError('UNAUTHENTICATED', 'This account no longer exists.');
   return profile;
@@ -25,7 +51,7 @@ async function profileOf(deps: Deps, userId: string) {
  * signed in; a Bearer caller signs in again.
  */
 export async function changePassword(
-  deps: Deps,
+  deps: AccountDeps,
   principal: Principal,
   input: { currentPassword: string; newPassword: string },
   meta: RequestMeta,
@@ -64,14 +90,14 @@ export async function changePassword(
  * above ended the old ones. A sign-in that stops at MFA (or fails) leaves the session without;
  * it then needs none until it is signed in again (TOTP enrolment is refused while MFA is on).
  */
-async function freshTokens(deps: Deps, email: string, password: string) {
+async function freshTokens(deps: AccountDeps, email: string, password: string) {
   if (!sessionsKeepIdpToken(deps)) return null;
   const result = await deps.identity.initiateAuth(email, password).catch(() => null);
   return result?.kind === 'tokens' ? result.tokens : null;
 }
 
 export async function startTotpSetup(
-  deps: Deps,
+  deps: AccountDeps,
   principal: Principal,
 ): Promise<{ secret: string; otpauthUri: string; qrSvg: string }> {
   const profile = await profileOf(deps, principal.userId);
@@ -87,7 +113,7 @@ export async function startTotpSetup(
 }
 
 export async function verifyTotpSetup(
-  deps: Deps,
+  deps: AccountDeps,
   principal: Principal,
   code: string,
   meta: RequestMeta,
@@ -100,7 +126,7 @@ export async function verifyTotpSetup(
 }
 
 export async function disableTotp(
-  deps: Deps,
+  deps: AccountDeps,
   principal: Principal,
   code: string,
   meta: RequestMeta,
@@ -120,7 +146,7 @@ export async function disableTotp(
 }
 
 export async function regenerateRecoveryCodes(
-  deps: Deps,
+  deps: AccountDeps,
   principal: Principal,
   code: string,
   meta: RequestMeta,

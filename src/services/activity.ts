@@ -5,14 +5,16 @@
  * bookkeeping, with a cursor to go on).
  */
 import { isOwnActivity } from '../domain/activity.ts';
-import type { AuditEvent, Page } from '../ports/store.ts';
-import type { Deps } from './deps.ts';
+import type { AuditEvent, Page, Store } from '../ports/store.ts';
+
+/** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
+export type ActivityDeps = { readonly store: Pick<Store, 'audit'> };
 
 /** Store pages read at most per request, so a long run of bookkeeping cannot make one slow. */
 const MAX_PAGES = 5;
 
 export async function listOwnActivity(
-  deps: Deps,
+  deps: ActivityDeps,
   userId: string,
   query: { limit: number; cursor?: string },
 ): Promise<Page<AuditEvent>> {

@@ -5,14 +5,24 @@
  * user as subject, so it shows in the user's history on the console.
  */
 import { AppError } from '../domain/errors.ts';
-import type { IdentityUser } from '../ports/identity.ts';
-import { audit } from './audit.ts';
-import { listInvoices, refundInvoice, subscriptionView } from './billing.service.ts';
-import type { Deps, RequestMeta } from './deps.ts';
-import { syncProfile } from './profiles.ts';
-import { listSessions, revokeSession } from './sessions.service.ts';
+import type { IdentityProvider, IdentityUser } from '../ports/identity.ts';
+import type { Store } from '../ports/store.ts';
+import { type AuditDeps, audit } from './audit.ts';
+import { type BillingDeps, listInvoices, refundInvoice, subscriptionView } from './billing.service.ts';
+import type { RequestMeta } from './deps.ts';
+import { type ProfilesDeps, syncProfile } from './profiles.ts';
+import { listSessions, revokeSession, type SessionsDeps } from './sessions.service.ts';
 
-async function userOrNotFound(deps: Deps, userId: string): Promise<IdentityUser> {
+/** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
+export type AdminUsersDeps = {
+  readonly identity: Pick<IdentityProvider, 'adminGetUser'>;
+  readonly store: Pick<Store, 'audit' | 'identities' | 'users'>;
+} & AuditDeps &
+  BillingDeps &
+  ProfilesDeps &
+  SessionsDeps;
+
+async function userOrNotFound(deps: AdminUsersDeps, userId: string): Promise<IdentityUser> {
   const user = await deps.identity.adminGetUser(userId);
   if (!user) throw new AppError('NOT_FOUND', 'No such user.');
   return user;
@@ -21,7 +31,7 @@ async function userOrNotFound(deps: Deps, userId: string): Promise<IdentityUser>
 /** Events about the user shown with their account: administrators' looks at it are left out. */
 const RECENT = 20;
 
-export async function userDetail(deps: Deps, actorId: string, userId: string, meta: RequestMeta) {
+export async function userDetail(deps: AdminUsersDeps, actorId: string, userId: string, meta: RequestMeta) {
   const user = await userOrNotFound(deps, userId);
   // One read: the profile and the billing state are the one user record.
   const record = await deps.store.users.get(userId);
@@ -48,7 +58,7 @@ export async function userDetail(deps: Deps, actorId: string, userId: string, me
  * The user's invoices, newest first (from the billing provider), and how much of each was refunded
  * through Gatehouse (by invoice id), so a refund can start from what is left.
  */
-export async function userInvoices(deps: Deps, userId: string) {
+export async function userInvoices(deps: AdminUsersDeps, userId: string) {
   await userOrNotFound(deps, userId);
   const [invoices, refunds] = await Promise.all([
     listInvoices(deps, userId),
@@ -63,7 +73,7 @@ export async function userInvoices(deps: Deps, userId: string) {
 }
 
 export async function signOutUserSession(
-  deps: Deps,
+  deps: AdminUsersDeps,
   actorId: string,
   userId: string,
   sessionId: string,
@@ -77,7 +87,7 @@ export async function signOutUserSession(
 
 /** Refunds one of the user's invoices: an invoice of anyone else is NOT_FOUND here. */
 export async function refundUserInvoice(
-  deps: Deps,
+  deps: AdminUsersDeps,
   actorId: string,
   userId: string,
   input: { invoiceId: string; amount?: number },

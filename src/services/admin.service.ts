@@ -4,22 +4,40 @@
  * audited with its actor. An administrator cannot disable themselves or drop their own admin
  * group, so the last administrator cannot lock everyone out by accident.
  */
+
 import { AppError } from '../domain/errors.ts';
 import { KNOWN_GROUPS } from '../domain/groups.ts';
 import type { Plan } from '../domain/plans.ts';
-import type { AuditEvent, AuditQuery, Page, Profile, ProfileQuery } from '../ports/store.ts';
-import { audit } from './audit.ts';
-import type { Deps, RequestMeta } from './deps.ts';
-import { entitlementsOf } from './entitlements.ts';
-import { refreshProfile } from './profiles.ts';
-import { revokeEverything } from './revocation.ts';
+import type { IdentityProvider } from '../ports/identity.ts';
+import type { AuditEvent, AuditQuery, Page, Profile, ProfileQuery, Store } from '../ports/store.ts';
+import { type AuditDeps, audit } from './audit.ts';
+import type { RequestMeta } from './deps.ts';
+import { type EntitlementsDeps, entitlementsOf } from './entitlements.ts';
+import { type ProfilesDeps, refreshProfile } from './profiles.ts';
+import { type RevocationDeps, revokeEverything } from './revocation.ts';
 
-async function mustExist(deps: Deps, userId: string): Promise<void> {
+/** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
+export type AdminDeps = {
+  readonly identity: Pick<
+    IdentityProvider,
+    | 'adminAddUserToGroup'
+    | 'adminDisableUser'
+    | 'adminEnableUser'
+    | 'adminGetUser'
+    | 'adminRemoveUserFromGroup'
+  >;
+  readonly store: Pick<Store, 'audit' | 'billing' | 'profiles'>;
+} & AuditDeps &
+  EntitlementsDeps &
+  ProfilesDeps &
+  RevocationDeps;
+
+async function mustExist(deps: AdminDeps, userId: string): Promise<void> {
   if (!(await deps.identity.adminGetUser(userId))) throw new AppError('NOT_FOUND', 'No such user.');
 }
 
 export async function setEnabled(
-  deps: Deps,
+  deps: AdminDeps,
   actorId: string | null,
   userId: string,
   enabled: boolean,
@@ -42,7 +60,7 @@ export async function setEnabled(
 }
 
 export async function changeGroup(
-  deps: Deps,
+  deps: AdminDeps,
   actorId: string | null,
   userId: string,
   group: string,
@@ -72,22 +90,22 @@ export interface AdminUser {
   readonly plan: Plan;
 }
 
-export const withPlan = async (deps: Deps, profile: Profile): Promise<AdminUser> => ({
+export const withPlan = async (deps: AdminDeps, profile: Profile): Promise<AdminUser> => ({
   profile,
   plan: entitlementsOf(deps, { profile, billing: await deps.store.billing.get(profile.userId) }).plan,
 });
 
-export async function listUsers(deps: Deps, query: ProfileQuery): Promise<Page<AdminUser>> {
+export async function listUsers(deps: AdminDeps, query: ProfileQuery): Promise<Page<AdminUser>> {
   const page = await deps.store.profiles.list(query);
   return { ...page, items: await Promise.all(page.items.map((p) => withPlan(deps, p))) };
 }
 
-export const listAudit = (deps: Deps, query: AuditQuery): Promise<Page<AuditEvent>> =>
+export const listAudit = (deps: AdminDeps, query: AuditQuery): Promise<Page<AuditEvent>> =>
   deps.store.audit.list(query);
 
 /** PATCH /api/admin/users/:id: `groups` is the whole new set; only the differences are applied. */
 export async function updateUser(
-  deps: Deps,
+  deps: AdminDeps,
   actorId: string,
   userId: string,
   change: { enabled?: boolean; groups?: readonly string[] },

@@ -5,8 +5,11 @@
  * instead: both are recorded or neither is, so no change goes unrecorded.
  */
 import { randomUUID } from 'node:crypto';
-import type { AuditEvent } from '../ports/store.ts';
+import type { AuditEvent, Store } from '../ports/store.ts';
 import type { Deps } from './deps.ts';
+
+/** What auditing needs: the audit trail, the clock and the log (a Deps is one). */
+export type AuditDeps = Pick<Deps, 'clock' | 'log'> & { readonly store: Pick<Store, 'audit'> };
 
 export type AuditInput = Pick<AuditEvent, 'type'> & Partial<Omit<AuditEvent, 'id' | 'at' | 'type'>>;
 
@@ -26,7 +29,7 @@ export function auditEvent(deps: Pick<Deps, 'clock'>, input: AuditInput): AuditE
 }
 
 /** Needs only the store, the clock and the log, so mail delivery (made before Deps) audits too. */
-export async function audit(deps: Pick<Deps, 'store' | 'clock' | 'log'>, input: AuditInput): Promise<void> {
+export async function audit(deps: AuditDeps, input: AuditInput): Promise<void> {
   const event = auditEvent(deps, input);
   try {
     await deps.store.audit.append(event);

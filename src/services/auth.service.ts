@@ -4,26 +4,68 @@
  * resend and forgot-password answer alike whether or not the email is known, and the slow or
  * revealing part of the work (mail) happens after the answer.
  */
+
 import { decodeJwt } from 'jose';
+import type { Config } from '../config/config.ts';
 import { normalizeEmail } from '../domain/email.ts';
 import { AppError } from '../domain/errors.ts';
 import { alreadyRegisteredMail } from '../domain/messages.ts';
 import { checkPassword } from '../domain/password-policy.ts';
-import type { AuthResult, IdentityUser, MfaAnswer, SignInUser, Tokens } from '../ports/identity.ts';
-import type { UserRecord } from '../ports/store.ts';
-import { assertNotThrottled, clearFailures, recordFailure } from './account-throttle.ts';
-import { changeGroup } from './admin.service.ts';
-import { audit } from './audit.ts';
+import type {
+  AuthResult,
+  IdentityProvider,
+  IdentityUser,
+  MfaAnswer,
+  SignInUser,
+  Tokens,
+} from '../ports/identity.ts';
+import type { Mail } from '../ports/mail.ts';
+import type { Store, UserRecord } from '../ports/store.ts';
+import {
+  type AccountThrottleDeps,
+  assertNotThrottled,
+  clearFailures,
+  recordFailure,
+} from './account-throttle.ts';
+import { type AdminDeps, changeGroup } from './admin.service.ts';
+import { type AuditDeps, audit } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
-import { mailContextOf, notify } from './notices.ts';
-import { syncProfile, syncSignIn } from './profiles.ts';
-import { revokeEverything, tokensPastMark } from './revocation.ts';
-import { poolMayMail, takeSendBudget } from './send-budget.ts';
+import { mailContextOf, type NoticesDeps, notify } from './notices.ts';
+import { type ProfilesDeps, syncProfile, syncSignIn } from './profiles.ts';
+import { type RevocationDeps, revokeEverything, tokensPastMark } from './revocation.ts';
+import { type PoolMailDeps, poolMayMail, takeSendBudget } from './send-budget.ts';
+
+/** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
+export type AuthDeps = Pick<Deps, 'log' | 'passwordPolicy'> & {
+  readonly identity: Pick<
+    IdentityProvider,
+    | 'adminGetUserByEmail'
+    | 'confirmForgotPassword'
+    | 'confirmSignUp'
+    | 'forgotPassword'
+    | 'initiateAuth'
+    | 'mode'
+    | 'refresh'
+    | 'resendConfirmationCode'
+    | 'respondToMfaChallenge'
+    | 'revokeRefreshToken'
+    | 'signUp'
+  >;
+  readonly mail: Pick<Mail, 'send'>;
+  readonly config: Pick<Config, 'adminEmails' | 'mailBudgetPerHour' | 'passwordMaxLength' | 'serviceName'>;
+  readonly store: Pick<Store, 'revocations'>;
+} & AccountThrottleDeps &
+  AdminDeps &
+  AuditDeps &
+  NoticesDeps &
+  ProfilesDeps &
+  RevocationDeps &
+  PoolMailDeps;
 
 export const ADMIN_GROUP = 'admin';
 export const USER_GROUP = 'user';
 
-export function policyCheck(deps: Deps, password: string, email: string, name?: string | null): void {
+export function policyCheck(deps: AuthDeps, password: string, email: string, name?: string | null): void {
   checkPassword(password, deps.passwordPolicy, {
     serviceName: deps.config.serviceName,
     email,
@@ -35,14 +77,14 @@ export function policyCheck(deps: Deps, password: string, email: string, name?: 
 const links = (meta: RequestMeta) => (meta.linkOrigin ? { linkOrigin: meta.linkOrigin } : {});
 
 /** Runs work after the response, logging (never surfacing) its failure. */
-function later(deps: Deps, what: string, work: () => Promise<unknown>): void {
+function later(deps: AuthDeps, what: string, work: () => Promise<unknown>): void {
   setImmediate(() => {
     work().catch((err) => deps.log.error({ err }, `background ${what} failed`));
   });
 }
 
 export async function signUp(
-  deps: Deps,
+  deps: AuthDeps,
   input: { email: string; password: string; name?: string | undefined },
   meta: RequestMeta,
 ): Promise<void> {
@@ -80,7 +122,7 @@ export async function signUp(
 }
 
 export async function confirm(
-  deps: Deps,
+  deps: AuthDeps,
   input: { email: string; code: string },
   meta: RequestMeta,
 ): Promise<void> {
@@ -104,7 +146,7 @@ export async function confirm(
  * ADMIN_EMAILS and `emailProven` (by the emailed code, or by the social provider's verification).
  */
 export async function onboard(
-  deps: Deps,
+  deps: AuthDeps,
   user: IdentityUser,
   meta: RequestMeta,
   emailProven: boolean,
@@ -115,7 +157,7 @@ export async function onboard(
     await changeGroup(deps, null, user.userId, ADMIN_GROUP, 'add', meta);
 }
 
-export async function resendCode(deps: Deps, rawEmail: string, meta: RequestMeta): Promise<void> {
+export async function resendCode(deps: AuthDeps, rawEmail: string, meta: RequestMeta): Promise<void> {
   const email = normalizeEmail(rawEmail);
   later(deps, 'resend confirmation code', async () => {
     if (await poolMayMail(deps, 'confirmation-code', email))
@@ -123,7 +165,7 @@ export async function resendCode(deps: Deps, rawEmail: string, meta: RequestMeta
   });
 }
 
-export async function forgotPassword(deps: Deps, rawEmail: string, meta: RequestMeta): Promise<void> {
+export async function forgotPassword(deps: AuthDeps, rawEmail: string, meta: RequestMeta): Promise<void> {
   const email = normalizeEmail(rawEmail);
   later(deps, 'forgot password', async () => {
     if (await poolMayMail(deps, 'reset-code', email)) await deps.identity.forgotPassword(email, links(meta));
@@ -132,7 +174,7 @@ export async function forgotPassword(deps: Deps, rawEmail: string, meta: Request
 }
 
 export async function resetPassword(
-  deps: Deps,
+  deps: AuthDeps,
   input: { email: string; code: string; newPassword: string },
   meta: RequestMeta,
 ): Promise<void> {
@@ -167,7 +209,7 @@ export type SignedIn = {
  * audit event.
  */
 export async function signIn(
-  deps: Deps,
+  deps: AuthDeps,
   input: { email: string; password: string },
   meta: RequestMeta,
 ): Promise<SignedIn | Extract<AuthResult, { kind: 'challenge' }>> {
@@ -211,7 +253,7 @@ export async function signIn(
 const RECOVERY_SHAPE = /^[0-9a-f]{4}(-[0-9a-f]{4}){3}$/i;
 
 export async function answerMfa(
-  deps: Deps,
+  deps: AuthDeps,
   input: { session: string; code: string },
   meta: RequestMeta,
 ): Promise<SignedIn> {
@@ -251,7 +293,7 @@ export async function answerMfa(
  * that failed after the mark was set). A sign-in in the very second of the mark is ambiguous at
  * whole seconds and is left to the provider's own revocation.
  */
-export async function refresh(deps: Deps, refreshToken: string): Promise<Tokens> {
+export async function refresh(deps: AuthDeps, refreshToken: string): Promise<Tokens> {
   const tokens = await deps.identity.refresh(refreshToken);
   const { sub, auth_time: authTime } = decodeJwt(tokens.accessToken);
   const mark = typeof sub === 'string' ? await deps.store.revocations.get(sub) : null;
@@ -262,7 +304,7 @@ export async function refresh(deps: Deps, refreshToken: string): Promise<Tokens>
   return tokens;
 }
 
-export async function signOutEverywhere(deps: Deps, userId: string, meta: RequestMeta): Promise<void> {
+export async function signOutEverywhere(deps: AuthDeps, userId: string, meta: RequestMeta): Promise<void> {
   const sessions = await revokeEverything(deps, userId);
   await audit(deps, {
     type: 'auth.signout',

@@ -6,12 +6,15 @@
  * against the send budget).
  */
 import { PLAN_IDS, type Plan, planDefinition } from '../domain/plans.ts';
-import { audit } from './audit.ts';
+import { type AuditDeps, audit } from './audit.ts';
 import type { Deps } from './deps.ts';
-import { notify } from './notices.ts';
+import { type NoticesDeps, notify } from './notices.ts';
+
+/** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
+export type BillingNoticesDeps = Pick<Deps, 'plans'> & AuditDeps & NoticesDeps;
 
 /** The plan's name as the pricing page shows it ("Basic"); the raw value if it is no plan of ours. */
-function planName(deps: Deps, plan: string | null): string {
+function planName(deps: BillingNoticesDeps, plan: string | null): string {
   if (plan === null) return 'paid';
   return (PLAN_IDS as readonly string[]).includes(plan)
     ? planDefinition(deps.plans, plan as Plan).name
@@ -31,7 +34,7 @@ function money(amount: number | null, currency: string | null): string | undefin
 }
 
 export async function onPaymentFailed(
-  deps: Deps,
+  deps: BillingNoticesDeps,
   userId: string,
   detail: {
     invoiceId: string | null;
@@ -60,7 +63,7 @@ export async function onPaymentFailed(
 }
 
 export async function onSubscriptionEnded(
-  deps: Deps,
+  deps: BillingNoticesDeps,
   userId: string,
   detail: { plan: string | null; subscriptionId: string | null; status: string | null },
 ): Promise<void> {

@@ -9,9 +9,16 @@
  * A provider that cannot be reached leaves the record as it was, still due; the next pass retries.
  */
 
-import type { SubscriptionRecord } from '../ports/store.ts';
-import { nowSeconds, syncCustomer } from './billing-sync.ts';
+import type { Config } from '../config/config.ts';
+import type { Store, SubscriptionRecord } from '../ports/store.ts';
+import { type BillingSyncDeps, nowSeconds, syncCustomer } from './billing-sync.ts';
 import type { Deps } from './deps.ts';
+
+/** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
+export type BillingReconcileDeps = Pick<Deps, 'clock' | 'log'> & {
+  readonly config: Pick<Config, 'billingReconcileSeconds'>;
+  readonly store: Pick<Store, 'billing'>;
+} & BillingSyncDeps;
 
 /** One batch per pass: a backlog is worked through over the following passes. */
 const BATCH = 100;
@@ -22,7 +29,7 @@ const VIEW_MEMORY = 10_000;
 
 /** `known`: the user's record as the caller just read it (the guard), so it is not read again. */
 export async function reconcileUser(
-  deps: Deps,
+  deps: BillingReconcileDeps,
   userId: string,
   cause: string,
   known?: SubscriptionRecord | null,
@@ -41,7 +48,7 @@ const lastLook = new Map<string, number>();
  * (looked a moment ago, nothing to ask about, or the provider could not be reached).
  */
 export async function reconcileOnView(
-  deps: Deps,
+  deps: BillingReconcileDeps,
   userId: string,
   known?: SubscriptionRecord | null,
 ): Promise<boolean> {
@@ -63,7 +70,11 @@ export async function reconcileOnView(
 }
 
 /** One pass over the records due by now (+ horizon); answers how many were looked at. */
-export async function reconcileDue(deps: Deps, cause: string, horizonSeconds = 0): Promise<number> {
+export async function reconcileDue(
+  deps: BillingReconcileDeps,
+  cause: string,
+  horizonSeconds = 0,
+): Promise<number> {
   const due = await deps.store.billing.listDue(nowSeconds(deps) + horizonSeconds, BATCH);
   for (const userId of due) {
     try {
@@ -77,7 +88,7 @@ export async function reconcileDue(deps: Deps, cause: string, horizonSeconds = 0
 }
 
 /** The pass at start, then one every BILLING_RECONCILE_SECONDS (0: none). */
-export function startReconciler(deps: Deps): { stop(): void; started: Promise<number> } {
+export function startReconciler(deps: BillingReconcileDeps): { stop(): void; started: Promise<number> } {
   const pass = (cause: string, horizon = 0) =>
     reconcileDue(deps, cause, horizon).catch((err: unknown) => {
       deps.log.warn({ err }, 'billing: the reconciliation pass failed; the next one retries');

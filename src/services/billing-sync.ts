@@ -18,11 +18,21 @@
  * Syncs of one customer run one at a time in this process.
  */
 import { isPaidPlan, LIVE_STATUSES, type PaidPlan } from '../domain/plans.ts';
-import type { SubscriptionSnapshot } from '../ports/billing.ts';
-import type { SubscriptionRecord } from '../ports/store.ts';
-import { audit } from './audit.ts';
-import { onSubscriptionEnded } from './billing-notices.ts';
+import type { Billing, SubscriptionSnapshot } from '../ports/billing.ts';
+import type { Store, SubscriptionRecord } from '../ports/store.ts';
+import { type AuditDeps, audit } from './audit.ts';
+import { type BillingNoticesDeps, onSubscriptionEnded } from './billing-notices.ts';
 import type { Deps } from './deps.ts';
+
+/** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
+export type BillingSyncDeps = Pick<Deps, 'clock' | 'log' | 'prices'> & {
+  readonly billing: Pick<
+    Billing,
+    'cancelSubscription' | 'listInvoices' | 'listSubscriptions' | 'refundSubscriptionPayments' | 'voidInvoice'
+  >;
+  readonly store: Pick<Store, 'billing' | 'profiles'>;
+} & AuditDeps &
+  BillingNoticesDeps;
 
 /** A checkout nobody paid is given up after Stripe's default session lifetime. */
 const CHECKOUT_LIFETIME_S = 24 * 3600;
@@ -31,9 +41,9 @@ const PENDING_RECHECK_S = 15 * 60;
 /** Stripe attempts a renewal's payment about an hour after the period ends; then its events come. */
 const RENEWAL_GRACE_S = 2 * 3600;
 
-export const nowSeconds = (deps: Deps) => Math.floor(deps.clock() / 1000);
+export const nowSeconds = (deps: BillingSyncDeps) => Math.floor(deps.clock() / 1000);
 
-export function planForPrice(deps: Deps, priceId: string | null): PaidPlan | null {
+export function planForPrice(deps: BillingSyncDeps, priceId: string | null): PaidPlan | null {
   for (const [plan, id] of Object.entries(deps.prices) as [PaidPlan, string][])
     if (id === priceId && isPaidPlan(plan)) return plan;
   return null;
@@ -54,7 +64,11 @@ export function serialized<T>(key: string, fn: () => Promise<T>): Promise<T> {
 }
 
 /** The user behind a customer: the stored link, else the claimed user if that account is live. */
-async function ownerOf(deps: Deps, customerId: string, claimed: string | null): Promise<string | null> {
+async function ownerOf(
+  deps: BillingSyncDeps,
+  customerId: string,
+  claimed: string | null,
+): Promise<string | null> {
   const linked = await deps.store.billing.userIdForCustomer(customerId);
   if (linked) return linked;
   // A disabled profile is an account being deleted (or locked): it gains no new customer.
@@ -71,7 +85,7 @@ const byAge = (a: SubscriptionSnapshot, b: SubscriptionSnapshot) =>
   a.created - b.created || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** Voids what a cancelled subscription left open: a cancelled plan owes nothing more. */
-export async function voidOpenInvoices(deps: Deps, customerId: string, subscriptionId: string) {
+export async function voidOpenInvoices(deps: BillingSyncDeps, customerId: string, subscriptionId: string) {
   const open = await deps.billing.listInvoices(customerId, 100, { subscriptionId, status: 'open' });
   for (const invoice of open) {
     await deps.billing.voidInvoice(invoice.id, `gatehouse-void-${invoice.id}`);
@@ -91,7 +105,7 @@ export async function voidOpenInvoices(deps: Deps, customerId: string, subscript
 
 /** Ends a subscription that must not run: refunded in full, then cancelled, then audited. */
 async function endUnwanted(
-  deps: Deps,
+  deps: BillingSyncDeps,
   sub: SubscriptionSnapshot,
   why: { userId: string | null; kept: string | null; cause: string },
 ) {
@@ -157,7 +171,7 @@ const sameState = (a: SubscriptionRecord, b: SubscriptionRecord) =>
 
 /** Stores `after` if anything changed, audits a change of state, and tells the user when a plan ended. */
 export async function saveRecord(
-  deps: Deps,
+  deps: BillingSyncDeps,
   before: SubscriptionRecord,
   change: Partial<SubscriptionRecord>,
   cause: string,
@@ -214,7 +228,12 @@ export async function saveRecord(
  * header for the rules. `claimed` is the user an event names (metadata), used only to link a
  * customer not linked yet.
  */
-export function syncCustomer(deps: Deps, customerId: string, claimed: string | null, cause: string) {
+export function syncCustomer(
+  deps: BillingSyncDeps,
+  customerId: string,
+  claimed: string | null,
+  cause: string,
+) {
   return serialized(`customer:${customerId}`, async () => {
     const subs = await deps.billing.listSubscriptions(customerId);
     const live = subs.filter((s) => LIVE_STATUSES.has(s.status)).sort(byAge);

@@ -9,10 +9,18 @@
  * provider delivers the event again.
  */
 import type { BillingEvent } from '../ports/billing.ts';
-import { audit } from './audit.ts';
-import { onPaymentFailed } from './billing-notices.ts';
-import { saveRecord, serialized, syncCustomer } from './billing-sync.ts';
+import type { Store } from '../ports/store.ts';
+import { type AuditDeps, audit } from './audit.ts';
+import { type BillingNoticesDeps, onPaymentFailed } from './billing-notices.ts';
+import { type BillingSyncDeps, saveRecord, serialized, syncCustomer } from './billing-sync.ts';
 import type { Deps } from './deps.ts';
+
+/** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
+export type BillingWebhooksDeps = Pick<Deps, 'clock' | 'log'> & {
+  readonly store: Pick<Store, 'billing'>;
+} & AuditDeps &
+  BillingNoticesDeps &
+  BillingSyncDeps;
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const idOf = (v: unknown): string | null => str(v) ?? str((v as { id?: unknown } | null)?.id);
@@ -28,7 +36,7 @@ const invoiceSubscription = (o: Readonly<Record<string, unknown>>): string | nul
   );
 
 async function applyInvoice(
-  deps: Deps,
+  deps: BillingWebhooksDeps,
   o: Readonly<Record<string, unknown>>,
   paid: boolean,
   eventType: string,
@@ -63,7 +71,7 @@ async function applyInvoice(
 }
 
 export async function handleBillingEvent(
-  deps: Deps,
+  deps: BillingWebhooksDeps,
   event: BillingEvent,
 ): Promise<'handled' | 'duplicate' | 'ignored'> {
   if (await deps.store.billing.hasEvent(event.id)) return 'duplicate';

@@ -7,7 +7,9 @@
  *   Sessions, and a customer with a live subscription gets none (409);
  * - upgrades happen now, prorated by the provider; downgrades wait for the period's end.
  */
+
 import { randomUUID } from 'node:crypto';
+import type { Config } from '../config/config.ts';
 import { AppError } from '../domain/errors.ts';
 import {
   isPaidPlan,
@@ -17,11 +19,12 @@ import {
   planDefinition,
   planIncludes,
 } from '../domain/plans.ts';
-import type { InvoiceSummary } from '../ports/billing.ts';
-import type { Profile, SubscriptionRecord } from '../ports/store.ts';
-import { audit } from './audit.ts';
-import { reconcileOnView } from './billing-reconcile.ts';
+import type { Billing, InvoiceSummary } from '../ports/billing.ts';
+import type { Profile, Store, SubscriptionRecord } from '../ports/store.ts';
+import { type AuditDeps, audit } from './audit.ts';
+import { type BillingReconcileDeps, reconcileOnView } from './billing-reconcile.ts';
 import {
+  type BillingSyncDeps,
   nowSeconds,
   planForPrice,
   saveRecord,
@@ -30,12 +33,37 @@ import {
   voidOpenInvoices,
 } from './billing-sync.ts';
 import type { Deps, RequestMeta } from './deps.ts';
-import { entitlementsOf } from './entitlements.ts';
+import { type EntitlementsDeps, entitlementsOf } from './entitlements.ts';
 
-export const returnUrl = (deps: Deps) => `${deps.config.appOrigin}/billing/return`;
+/** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
+export type BillingDeps = Pick<Deps, 'clock' | 'plans' | 'prices'> & {
+  readonly billing: Pick<
+    Billing,
+    | 'cancelSubscription'
+    | 'changePrice'
+    | 'createCheckoutSession'
+    | 'createCustomer'
+    | 'createPortalSession'
+    | 'deleteCustomer'
+    | 'expireCheckoutSession'
+    | 'listInvoices'
+    | 'listOpenCheckoutSessions'
+    | 'listSubscriptions'
+    | 'mode'
+    | 'refundInvoice'
+    | 'schedulePriceChange'
+  >;
+  readonly config: Pick<Config, 'appOrigin'>;
+  readonly store: Pick<Store, 'billing'>;
+} & AuditDeps &
+  BillingReconcileDeps &
+  BillingSyncDeps &
+  EntitlementsDeps;
+
+export const returnUrl = (deps: BillingDeps) => `${deps.config.appOrigin}/billing/return`;
 const iso = (seconds: number | null) => (seconds === null ? null : new Date(seconds * 1000).toISOString());
 
-export function listPlans(deps: Deps) {
+export function listPlans(deps: BillingDeps) {
   return deps.plans.plans.map((p) => ({
     id: p.id,
     name: p.name,
@@ -48,7 +76,7 @@ export function listPlans(deps: Deps) {
 }
 
 /** The user's provider customer, created once (an idempotency key per user) and linked for good. */
-async function customerOf(deps: Deps, profile: Profile): Promise<SubscriptionRecord> {
+async function customerOf(deps: BillingDeps, profile: Profile): Promise<SubscriptionRecord> {
   const existing = await deps.store.billing.get(profile.userId);
   if (existing) return existing;
   const { customerId } = await deps.billing.createCustomer(
@@ -64,7 +92,7 @@ const alreadySubscribed = () =>
     'You already have a subscription: change your plan or cancel it on the billing page.',
   );
 
-export async function startCheckout(deps: Deps, profile: Profile, plan: PaidPlan, meta: RequestMeta) {
+export async function startCheckout(deps: BillingDeps, profile: Profile, plan: PaidPlan, meta: RequestMeta) {
   const current = await deps.store.billing.get(profile.userId);
   if (current?.status && LIVE_STATUSES.has(current.status)) throw alreadySubscribed();
   const { customerId } = await customerOf(deps, profile);
@@ -109,7 +137,7 @@ export async function startCheckout(deps: Deps, profile: Profile, plan: PaidPlan
 }
 
 /** Switches a live subscription: an upgrade now (prorated), a downgrade at the period's end. */
-export async function changePlan(deps: Deps, profile: Profile, plan: PaidPlan, meta: RequestMeta) {
+export async function changePlan(deps: BillingDeps, profile: Profile, plan: PaidPlan, meta: RequestMeta) {
   const record = await deps.store.billing.get(profile.userId);
   const current = record?.plan;
   if (!record?.subscriptionId || !record.status || !LIVE_STATUSES.has(record.status) || !current)
@@ -150,7 +178,7 @@ export async function changePlan(deps: Deps, profile: Profile, plan: PaidPlan, m
   };
 }
 
-export async function openPortal(deps: Deps, profile: Profile) {
+export async function openPortal(deps: BillingDeps, profile: Profile) {
   const record = await deps.store.billing.get(profile.userId);
   if (!record) throw new AppError('CONFLICT', 'There is nothing to manage yet: choose a plan first.');
   return deps.billing.createPortalSession(
@@ -160,7 +188,8 @@ export async function openPortal(deps: Deps, profile: Profile) {
   );
 }
 
-const nameOf = (deps: Deps, plan: Plan | null) => (plan ? planDefinition(deps.plans, plan).name : null);
+const nameOf = (deps: BillingDeps, plan: Plan | null) =>
+  plan ? planDefinition(deps.plans, plan).name : null;
 
 /**
  * From the signed-in user's record, as the guard read it: no read of its own, unless the billing
@@ -168,7 +197,7 @@ const nameOf = (deps: Deps, plan: Plan | null) => (plan ? planDefinition(deps.pl
  * stored state it may have changed is read again.
  */
 export async function subscriptionView(
-  deps: Deps,
+  deps: BillingDeps,
   user: { readonly profile: Profile; readonly billing: SubscriptionRecord | null },
   opts: { reconcile?: boolean } = {},
 ) {
@@ -200,14 +229,14 @@ export async function subscriptionView(
   };
 }
 
-export async function listInvoices(deps: Deps, userId: string): Promise<InvoiceSummary[]> {
+export async function listInvoices(deps: BillingDeps, userId: string): Promise<InvoiceSummary[]> {
   const record = await deps.store.billing.get(userId);
   return record ? deps.billing.listInvoices(record.customerId, 24) : [];
 }
 
 /** `userId`: whose invoice it is, when the caller knows (the refund then shows in their activity). */
 export async function refundInvoice(
-  deps: Deps,
+  deps: BillingDeps,
   actorId: string,
   input: { invoiceId: string; amount?: number; userId?: string },
   meta: RequestMeta,
@@ -232,7 +261,7 @@ export async function refundInvoice(
  * renewal), then the provider's customer is deleted, which ends its portal sessions. The record
  * goes last, so a failure half-way leaves it for the retried deletion to find.
  */
-export async function closeBillingForDeletion(deps: Deps, userId: string): Promise<void> {
+export async function closeBillingForDeletion(deps: BillingDeps, userId: string): Promise<void> {
   const record = await deps.store.billing.get(userId);
   if (!record) return;
   const { customerId } = record;
@@ -240,7 +269,7 @@ export async function closeBillingForDeletion(deps: Deps, userId: string): Promi
   await serialized(`customer:${customerId}`, () => closeCustomer(deps, userId, customerId));
 }
 
-async function closeCustomer(deps: Deps, userId: string, customerId: string): Promise<void> {
+async function closeCustomer(deps: BillingDeps, userId: string, customerId: string): Promise<void> {
   for (const s of await deps.billing.listOpenCheckoutSessions(customerId))
     await deps.billing.expireCheckoutSession(s.id, `gatehouse-expire-${s.id}`);
   // Listed after the expiries: a session paid at the last moment shows up here.

@@ -5,8 +5,10 @@
 import { DEMO_ITEMS } from '../domain/demo-data.ts';
 import { type Plan, planIncludes } from '../domain/plans.ts';
 import type { Profile, SubscriptionRecord } from '../ports/store.ts';
-import type { Deps } from './deps.ts';
-import { entitlementsOf } from './entitlements.ts';
+import { type EntitlementsDeps, entitlementsOf } from './entitlements.ts';
+
+/** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
+export type DataDeps = EntitlementsDeps;
 
 export interface DataItem {
   readonly id: string;
@@ -18,7 +20,7 @@ export interface DataItem {
 
 /** `user`: the profile and billing record as the request's guard read them. */
 export function dataFor(
-  deps: Deps,
+  deps: DataDeps,
   user: { readonly profile: Profile; readonly billing: SubscriptionRecord | null },
 ): { plan: Plan; items: DataItem[] } {
   const { plan } = entitlementsOf(deps, user);

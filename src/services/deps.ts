@@ -5,6 +5,8 @@ import type { PaidPlan, PlanTable } from '../domain/plans.ts';
 import type { AwsCredentialsBroker } from '../ports/aws-credentials.ts';
 import type { Billing } from '../ports/billing.ts';
 import type { Blobs } from '../ports/blobs.ts';
+import type { BillingSimulator } from '../ports/dev-billing.ts';
+import type { DevOutbox } from '../ports/dev-outbox.ts';
 import type { Federation } from '../ports/federation.ts';
 import type { IdentityProvider } from '../ports/identity.ts';
 import type { Limits } from '../ports/limits.ts';
@@ -33,6 +35,10 @@ export interface Deps {
   readonly mail: Mail;
   readonly secrets: Secrets;
   readonly billing: Billing;
+  /** The billing simulator's pages and webhook delivery: in simulator mode only. */
+  readonly billingSimulator?: BillingSimulator;
+  /** What the dev outbox kept, for the dev mailbox routes: with MAIL=outbox only. */
+  readonly devOutbox?: DevOutbox;
   /** AWS credentials for signed-in users (AWS mode with an identity pool); absent otherwise. */
   readonly awsCredentials?: AwsCredentialsBroker;
   /** The plan table (config/plans.json) and the billing provider's price id of each paid plan. */

@@ -13,19 +13,45 @@
  *   ends (the mark password changes use), the caller's browser gets a new session, the profile
  *   follows, the old address is told, and both steps are audited.
  */
+
 import { decodeJwt } from 'jose';
 import { normalizeEmail } from '../domain/email.ts';
 import { AppError } from '../domain/errors.ts';
 import { emailInUseMail } from '../domain/messages.ts';
-import { assertNotThrottled, clearFailures, recordFailure } from './account-throttle.ts';
-import { audit } from './audit.ts';
+import type { IdentityProvider } from '../ports/identity.ts';
+import type { Mail } from '../ports/mail.ts';
+import type { Store } from '../ports/store.ts';
+import {
+  type AccountThrottleDeps,
+  assertNotThrottled,
+  clearFailures,
+  recordFailure,
+} from './account-throttle.ts';
+import { type AuditDeps, audit } from './audit.ts';
 import type { Deps, Principal, RequestMeta } from './deps.ts';
-import { mailContextOf, notify } from './notices.ts';
-import { syncProfile } from './profiles.ts';
-import { revokeEverything } from './revocation.ts';
-import { poolMayMail } from './send-budget.ts';
-import { callerToken } from './session-idp-token.ts';
-import { createSession } from './sessions.service.ts';
+import { mailContextOf, type NoticesDeps, notify } from './notices.ts';
+import { type ProfilesDeps, syncProfile } from './profiles.ts';
+import { type RevocationDeps, revokeEverything } from './revocation.ts';
+import { type PoolMailDeps, poolMayMail } from './send-budget.ts';
+import { callerToken, type SessionIdpTokenDeps } from './session-idp-token.ts';
+import { createSession, type SessionsDeps } from './sessions.service.ts';
+
+/** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
+export type EmailChangeDeps = Pick<Deps, 'clock' | 'log'> & {
+  readonly identity: Pick<
+    IdentityProvider,
+    'adminGetUser' | 'adminGetUserByEmail' | 'confirmEmailChange' | 'startEmailChange' | 'verifyPassword'
+  >;
+  readonly mail: Pick<Mail, 'send'>;
+  readonly store: Pick<Store, 'sessions'>;
+} & AccountThrottleDeps &
+  AuditDeps &
+  NoticesDeps &
+  ProfilesDeps &
+  RevocationDeps &
+  PoolMailDeps &
+  SessionIdpTokenDeps &
+  SessionsDeps;
 
 /** How recent a sign-in stands in for the password. */
 export const RECENT_SIGN_IN_SECONDS = 5 * 60;
@@ -35,7 +61,7 @@ export type Proof =
   | { readonly kind: 'recent-sign-in' };
 
 /** When the caller signed in (seconds since the epoch), or null when that is unknown. */
-async function signedInAt(deps: Deps, principal: Principal): Promise<number | null> {
+async function signedInAt(deps: EmailChangeDeps, principal: Principal): Promise<number | null> {
   if (principal.accessToken) {
     // Verified already by the auth plugin; auth_time is the sign-in's, kept across refreshes.
     const authTime = decodeJwt(principal.accessToken).auth_time;
@@ -48,7 +74,12 @@ async function signedInAt(deps: Deps, principal: Principal): Promise<number | nu
   return null;
 }
 
-async function checkProof(deps: Deps, principal: Principal, email: string, proof: Proof): Promise<void> {
+async function checkProof(
+  deps: EmailChangeDeps,
+  principal: Principal,
+  email: string,
+  proof: Proof,
+): Promise<void> {
   if (proof.kind === 'recent-sign-in') {
     const at = await signedInAt(deps, principal);
     if (at !== null && Math.floor(deps.clock() / 1000) - at <= RECENT_SIGN_IN_SECONDS) return;
@@ -67,21 +98,21 @@ async function checkProof(deps: Deps, principal: Principal, email: string, proof
   }
 }
 
-async function currentUser(deps: Deps, userId: string) {
+async function currentUser(deps: EmailChangeDeps, userId: string) {
   const user = await deps.identity.adminGetUser(userId);
   if (!user) throw new AppError('UNAUTHENTICATED', 'This account no longer exists.');
   return user;
 }
 
 /** Runs work after the response, logging (never surfacing) its failure. */
-function later(deps: Deps, work: () => Promise<unknown>): void {
+function later(deps: EmailChangeDeps, work: () => Promise<unknown>): void {
   setImmediate(() => {
     work().catch((err) => deps.log.error({ err }, 'background email change failed'));
   });
 }
 
 export async function requestEmailChange(
-  deps: Deps,
+  deps: EmailChangeDeps,
   principal: Principal,
   input: { newEmail: string; proof: Proof },
   meta: RequestMeta,
@@ -131,7 +162,7 @@ const codeKey = (userId: string) => `email-change:${userId}`;
  * to set): every session ended, this browser stays signed in. A Bearer caller signs in again.
  */
 export async function confirmEmailChange(
-  deps: Deps,
+  deps: EmailChangeDeps,
   principal: Principal,
   code: string,
   meta: RequestMeta,

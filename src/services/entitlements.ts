@@ -1,7 +1,13 @@
 /** A user's plan and entitlements, from the billing state read from the provider (webhooks, reconciliation). */
+import type { Config } from '../config/config.ts';
 import { type BillingState, type Entitlements, entitlementsFor, type Plan, planOf } from '../domain/plans.ts';
 import type { Profile, SubscriptionRecord } from '../ports/store.ts';
 import type { Deps } from './deps.ts';
+
+/** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
+export type EntitlementsDeps = Pick<Deps, 'clock' | 'plans'> & {
+  readonly config: Pick<Config, 'fileMaxBytes' | 'fileQuotaBytes'>;
+};
 
 /** The domain's view of a stored billing record (none: a new account). */
 export const billingStateOf = (
@@ -16,7 +22,7 @@ export const billingStateOf = (
 
 /** What the plan allows, from the profile (the trial runs from its creation) and billing state. */
 export function entitlementsOf(
-  deps: Deps,
+  deps: EntitlementsDeps,
   user: { readonly profile: Profile; readonly billing: SubscriptionRecord | null },
 ): Entitlements {
   const record = user.billing;

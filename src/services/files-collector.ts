@@ -9,8 +9,17 @@
  * process's alone (the local folder), every blob written before the start is complete and no
  * upload of an earlier life can still finish, so the cutoff is the start itself.
  */
+
+import type { Blobs } from '../ports/blobs.ts';
+import type { Store } from '../ports/store.ts';
 import type { Deps } from './deps.ts';
 import { FILE_ID } from './files.service.ts';
+
+/** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
+export type FilesCollectorDeps = Pick<Deps, 'clock' | 'log'> & {
+  readonly blobs: Pick<Blobs, 'delete' | 'exclusive' | 'list'>;
+  readonly store: Pick<Store, 'files'>;
+};
 
 /** Longer than any upload or store write can take, so no live one is ever mistaken for an orphan. */
 export const GRACE_MS = 60 * 60 * 1000;
@@ -21,7 +30,7 @@ const FILE_KEY = /^files\/([^/]+)\/([^/]+)$/;
 
 /** Removes the bytes of files that have no record and were written before `cutoff` (epoch ms). */
 export async function collectOrphanFiles(
-  deps: Deps,
+  deps: FilesCollectorDeps,
   cutoff: number,
 ): Promise<{ checked: number; removed: number }> {
   let checked = 0;
@@ -52,7 +61,7 @@ export async function collectOrphanFiles(
  * Runs the collector soon after start and then every COLLECT_EVERY_MS, in the background (a
  * failure is logged and tried again next time). `stop` ends the schedule.
  */
-export function scheduleOrphanCollection(deps: Deps, startedAt: number): { stop(): void } {
+export function scheduleOrphanCollection(deps: FilesCollectorDeps, startedAt: number): { stop(): void } {
   let timer: NodeJS.Timeout | undefined;
   let first = true;
   const run = async () => {

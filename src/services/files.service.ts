@@ -12,14 +12,31 @@
  * at once; one whose record write failed leaves them to the collector, because a write that
  * timed out may still land.
  */
+
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { AppError, isAppError } from '../domain/errors.ts';
 import { attachmentHeader, cleanFileName, downloadType } from '../domain/file-names.ts';
-import type { AuditEvent, FileRecord, Page, Profile, SubscriptionRecord, Usage } from '../ports/store.ts';
-import { audit, auditEvent } from './audit.ts';
+import type { Blobs } from '../ports/blobs.ts';
+import type {
+  AuditEvent,
+  FileRecord,
+  Page,
+  Profile,
+  Store,
+  SubscriptionRecord,
+  Usage,
+} from '../ports/store.ts';
+import { type AuditDeps, audit, auditEvent } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
-import { entitlementsOf } from './entitlements.ts';
+import { type EntitlementsDeps, entitlementsOf } from './entitlements.ts';
+
+/** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
+export type FilesDeps = Pick<Deps, 'clock' | 'log'> & {
+  readonly blobs: Pick<Blobs, 'delete' | 'get' | 'put' | 'signedUrl'>;
+  readonly store: Pick<Store, 'files'>;
+} & AuditDeps &
+  EntitlementsDeps;
 
 const SNIFF_BYTES = 4100;
 /** File ids are generated here; anything else in a URL is refused before any lookup. */
@@ -77,7 +94,7 @@ export interface FileOwner {
  * AWS call (the user's record, the S3 put, one transaction).
  */
 export async function uploadFile(
-  deps: Deps,
+  deps: FilesDeps,
   user: FileOwner,
   open: OpenUpload,
   meta: RequestMeta,
@@ -166,7 +183,7 @@ export async function uploadFile(
  * in flight could land after them being removed.
  */
 async function createRecord(
-  deps: Deps,
+  deps: FilesDeps,
   record: FileRecord,
   quotaBytes: number,
   event: AuditEvent,
@@ -182,7 +199,7 @@ async function createRecord(
 
 /** A page of the user's files, newest first. */
 export async function listFiles(
-  deps: Deps,
+  deps: FilesDeps,
   userId: string,
   opts: { limit: number; cursor?: string },
 ): Promise<Page<FileRecord>> {
@@ -190,7 +207,7 @@ export async function listFiles(
 }
 
 /** The storage used, as read with the user's record, beside what the plan allows. */
-export function usageOf(deps: Deps, user: FileOwner) {
+export function usageOf(deps: FilesDeps, user: FileOwner) {
   const limits = entitlementsOf(deps, user);
   return { ...user.usage, quotaBytes: limits.fileQuotaBytes, fileMaxBytes: limits.fileMaxBytes };
 }
@@ -198,7 +215,7 @@ export function usageOf(deps: Deps, user: FileOwner) {
 const notFound = () => new AppError('NOT_FOUND', 'No such file.');
 
 /** The user's file record by id; NOT_FOUND for a malformed id (no lookup) or another user's file. */
-export async function findFile(deps: Deps, userId: string, id: string): Promise<FileRecord> {
+export async function findFile(deps: FilesDeps, userId: string, id: string): Promise<FileRecord> {
   if (!FILE_ID.test(id)) throw notFound();
   const record = await deps.store.files.get(userId, id);
   if (!record) throw notFound();
@@ -206,7 +223,7 @@ export async function findFile(deps: Deps, userId: string, id: string): Promise<
 }
 
 /** What a download needs: a short-lived URL where the adapter has one, else the bytes. */
-export async function openFile(deps: Deps, record: FileRecord) {
+export async function openFile(deps: FilesDeps, record: FileRecord) {
   const id = record.id;
   const headers = {
     contentType: downloadType(record.contentType),
@@ -224,7 +241,12 @@ export async function openFile(deps: Deps, record: FileRecord) {
   return { record, headers, body: blob.body } as const;
 }
 
-export async function deleteFile(deps: Deps, userId: string, id: string, meta: RequestMeta): Promise<void> {
+export async function deleteFile(
+  deps: FilesDeps,
+  userId: string,
+  id: string,
+  meta: RequestMeta,
+): Promise<void> {
   if (!FILE_ID.test(id)) throw notFound();
   const record = await deps.store.files.get(userId, id);
   if (!record) throw notFound();
@@ -237,7 +259,7 @@ export async function deleteFile(deps: Deps, userId: string, id: string, meta: R
  * the record is gone the file is deleted for its owner: bytes that cannot be removed now (a crash,
  * blob storage down) are the collector's.
  */
-async function removeFile(deps: Deps, record: FileRecord): Promise<void> {
+async function removeFile(deps: FilesDeps, record: FileRecord): Promise<void> {
   await deps.store.files.delete(record.userId, record.id);
   try {
     await deps.blobs.delete(record.blobKey);
@@ -247,7 +269,7 @@ async function removeFile(deps: Deps, record: FileRecord): Promise<void> {
 }
 
 /** Every file of a user, records then bytes; for account deletion. */
-export async function deleteAllFiles(deps: Deps, userId: string): Promise<number> {
+export async function deleteAllFiles(deps: FilesDeps, userId: string): Promise<number> {
   let deleted = 0;
   for (;;) {
     const page = await deps.store.files.list(userId, { limit: 200 });

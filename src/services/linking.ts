@@ -21,14 +21,39 @@
 import { normalizeEmail } from '../domain/email.ts';
 import { AppError } from '../domain/errors.ts';
 import type { FederatedClaims } from '../ports/federation.ts';
-import type { IdentityUser } from '../ports/identity.ts';
-import type { LinkedIdentity } from '../ports/store.ts';
-import { audit } from './audit.ts';
-import { onboard } from './auth.service.ts';
+import type { IdentityProvider, IdentityUser } from '../ports/identity.ts';
+import type { LinkedIdentity, Store } from '../ports/store.ts';
+import { type AuditDeps, audit } from './audit.ts';
+import { type AuthDeps, onboard } from './auth.service.ts';
 import type { Deps, RequestMeta } from './deps.ts';
-import { notify, providerName } from './notices.ts';
-import { passkeyCount } from './passkeys.ts';
-import { identityFor, linkInPool, type PoolSignIn, poolIdentityOf, rejected } from './pool-links.ts';
+import { type NoticesDeps, notify, providerName } from './notices.ts';
+import { type PasskeysDeps, passkeyCount } from './passkeys.ts';
+import {
+  identityFor,
+  linkInPool,
+  type PoolLinksDeps,
+  type PoolSignIn,
+  poolIdentityOf,
+  rejected,
+} from './pool-links.ts';
+
+/** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
+export type LinkingDeps = Pick<Deps, 'clock'> & {
+  readonly identity: Pick<
+    IdentityProvider,
+    | 'adminDeleteUser'
+    | 'adminDisableProviderForUser'
+    | 'adminGetUser'
+    | 'adminGetUserByEmail'
+    | 'createFederatedUser'
+    | 'mode'
+  >;
+  readonly store: Pick<Store, 'identities'>;
+} & AuditDeps &
+  AuthDeps &
+  NoticesDeps &
+  PasskeysDeps &
+  PoolLinksDeps;
 
 const unverified = () =>
   new AppError(
@@ -44,7 +69,7 @@ const verifiedEmail = (claims: FederatedClaims): string => {
 };
 
 const linkRecord = (
-  deps: Deps,
+  deps: LinkingDeps,
   userId: string,
   claims: Pick<FederatedClaims, 'provider' | 'subject'>,
   email: string | null,
@@ -58,7 +83,7 @@ const linkRecord = (
 
 /** The account a sign-in with these claims lands in, made when the rules above allow it. */
 export async function resolveFederatedUser(
-  deps: Deps,
+  deps: LinkingDeps,
   claims: FederatedClaims,
   meta: RequestMeta,
 ): Promise<IdentityUser> {
@@ -122,7 +147,12 @@ export type LinkSource =
  * IDENTITY_IN_USE unless (provider, subject) may join userId: it is nobody else's, and the user has
  * no other identity of that provider.
  */
-async function assertLinkable(deps: Deps, userId: string, provider: string, subject: string): Promise<void> {
+async function assertLinkable(
+  deps: LinkingDeps,
+  userId: string,
+  provider: string,
+  subject: string,
+): Promise<void> {
   const owner = await deps.store.identities.find(provider, subject);
   if (owner) {
     if (owner.userId !== userId) throw inUse();
@@ -139,7 +169,7 @@ async function assertLinkable(deps: Deps, userId: string, provider: string, subj
 
 /** Joins the identity to the signed-in user who asked for it (rule 5's second half). */
 export async function linkToSignedInUser(
-  deps: Deps,
+  deps: LinkingDeps,
   userId: string,
   source: LinkSource,
   meta: RequestMeta,
@@ -178,7 +208,7 @@ export async function linkToSignedInUser(
 }
 
 export async function listIdentities(
-  deps: Deps,
+  deps: LinkingDeps,
   userId: string,
 ): Promise<{ identities: LinkedIdentity[]; hasPassword: boolean; passkeys: number }> {
   const [identities, user, passkeys] = await Promise.all([
@@ -191,7 +221,7 @@ export async function listIdentities(
 
 /** Removes the user's link to the provider, unless it is their last way to sign in. */
 export async function unlinkIdentity(
-  deps: Deps,
+  deps: LinkingDeps,
   userId: string,
   provider: string,
   meta: RequestMeta,

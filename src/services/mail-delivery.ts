@@ -19,17 +19,16 @@
 import { BUDGETED_KINDS } from '../domain/mail-render.ts';
 import { type Mail, type MailMessage, MailSendError } from '../ports/mail.ts';
 import { audit } from './audit.ts';
-import type { Deps } from './deps.ts';
-import { recordWithheld, takeSendBudget } from './send-budget.ts';
+import { recordWithheld, type SendBudgetDeps, takeSendBudget } from './send-budget.ts';
 
-export interface MailDeliveryOptions extends Pick<Deps, 'store' | 'clock' | 'log'> {
+export type MailDeliveryOptions = SendBudgetDeps & {
   readonly transport: Mail;
   readonly budgetPerHour: number;
   /** The wait before each retry of a transient failure; as many retries as entries. */
   readonly retryDelaysMs?: readonly number[];
   /** How long `close` waits for sends under way. */
   readonly closeTimeoutMs?: number;
-}
+};
 
 export const DEFAULT_RETRY_DELAYS_MS = [2_000, 10_000, 60_000] as const;
 
@@ -101,7 +100,6 @@ export function createMailDelivery(opts: MailDeliveryOptions): Mail {
       underWay.add(work);
       void work.finally(() => underWay.delete(work));
     },
-    ...(transport.outbox ? { outbox: transport.outbox } : {}),
     async close() {
       closing = true;
       for (const wake of [...wakers]) wake();

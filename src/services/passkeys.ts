@@ -7,22 +7,49 @@
  * audited. Adding and removing one is audited and mailed as a security notice, and the last way
  * into an account (no password, no linked provider, one passkey) cannot be removed.
  */
+
 import { isIP } from 'node:net';
+import type { Config } from '../config/config.ts';
 import { normalizeEmail } from '../domain/email.ts';
 import { AppError } from '../domain/errors.ts';
+import type { IdentityProvider } from '../ports/identity.ts';
 import type {
   AuthenticationResponseJSON,
   Passkey,
+  Passkeys,
   RegistrationResponseJSON,
   RelyingParty,
 } from '../ports/passkeys.ts';
-import { audit } from './audit.ts';
+import type { Store } from '../ports/store.ts';
+import { type AuditDeps, audit } from './audit.ts';
 import type { SignedIn } from './auth.service.ts';
 import type { Deps, Principal, RequestMeta } from './deps.ts';
-import { notify } from './notices.ts';
-import { syncSignIn } from './profiles.ts';
-import { tokensPastMark } from './revocation.ts';
-import { callerToken } from './session-idp-token.ts';
+import { type NoticesDeps, notify } from './notices.ts';
+import { type ProfilesDeps, syncSignIn } from './profiles.ts';
+import { type RevocationDeps, tokensPastMark } from './revocation.ts';
+import { callerToken, type SessionIdpTokenDeps } from './session-idp-token.ts';
+
+/** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
+export type PasskeysDeps = {
+  readonly identity: Pick<IdentityProvider, 'adminGetUser'>;
+  readonly passkeys: Pick<
+    Passkeys,
+    | 'authenticate'
+    | 'authenticationOptions'
+    | 'capabilities'
+    | 'list'
+    | 'register'
+    | 'registrationOptions'
+    | 'remove'
+    | 'rename'
+  >;
+  readonly config: Pick<Config, 'appOrigin' | 'loopbackOrigins' | 'serviceName'>;
+  readonly store: Pick<Store, 'identities'>;
+} & AuditDeps &
+  NoticesDeps &
+  ProfilesDeps &
+  RevocationDeps &
+  SessionIdpTokenDeps;
 
 /**
  * The relying party for a request from `origin` (its Origin header). An origin that is not this
@@ -30,7 +57,10 @@ import { callerToken } from './session-idp-token.ts';
  * page it was not made for. WebAuthn has no RP ID for an IP address, so a page at one is told
  * where passkeys work.
  */
-export function relyingPartyFor(deps: Pick<Deps, 'config'>, origin: string | undefined): RelyingParty {
+export function relyingPartyFor(
+  deps: { readonly config: Pick<Config, 'appOrigin' | 'loopbackOrigins' | 'serviceName'> },
+  origin: string | undefined,
+): RelyingParty {
   const { appOrigin, loopbackOrigins, serviceName } = deps.config;
   const chosen = origin !== undefined && loopbackOrigins.includes(origin) ? origin : appOrigin;
   const host = new URL(chosen).hostname;
@@ -46,7 +76,11 @@ export function relyingPartyFor(deps: Pick<Deps, 'config'>, origin: string | und
   return { id: host, name: serviceName, origin: chosen };
 }
 
-export async function startRegistration(deps: Deps, principal: Principal, origin: string | undefined) {
+export async function startRegistration(
+  deps: PasskeysDeps,
+  principal: Principal,
+  origin: string | undefined,
+) {
   return deps.passkeys.registrationOptions(
     principal.userId,
     relyingPartyFor(deps, origin),
@@ -55,7 +89,7 @@ export async function startRegistration(deps: Deps, principal: Principal, origin
 }
 
 export async function finishRegistration(
-  deps: Deps,
+  deps: PasskeysDeps,
   principal: Principal,
   input: { handle: string; response: RegistrationResponseJSON; name: string },
   meta: RequestMeta,
@@ -78,7 +112,7 @@ export async function finishRegistration(
 }
 
 /** `email`: the account to sign in to, where the provider needs it (capabilities.signInNeedsEmail). */
-export async function startSignIn(deps: Deps, origin: string | undefined, email?: string) {
+export async function startSignIn(deps: PasskeysDeps, origin: string | undefined, email?: string) {
   const rp = relyingPartyFor(deps, origin);
   if (!deps.passkeys.capabilities.signInNeedsEmail || email === undefined) {
     return deps.passkeys.authenticationOptions(rp);
@@ -87,7 +121,7 @@ export async function startSignIn(deps: Deps, origin: string | undefined, email?
 }
 
 export async function finishSignIn(
-  deps: Deps,
+  deps: PasskeysDeps,
   input: { handle: string; response: AuthenticationResponseJSON },
   meta: RequestMeta,
 ): Promise<SignedIn> {
@@ -130,11 +164,11 @@ export async function finishSignIn(
   return { kind: 'tokens', tokens, user: result.user, record };
 }
 
-export const listPasskeys = (deps: Deps, principal: Principal): Promise<Passkey[]> =>
+export const listPasskeys = (deps: PasskeysDeps, principal: Principal): Promise<Passkey[]> =>
   deps.passkeys.list(principal.userId, callerToken(deps, principal));
 
 export async function renamePasskey(
-  deps: Deps,
+  deps: PasskeysDeps,
   principal: Principal,
   passkeyId: string,
   name: string,
@@ -154,7 +188,7 @@ export async function renamePasskey(
  * How many passkeys the user has, 0 where the provider has none (for the last-way-in rules). Without
  * the user's own token a Cognito pool cannot say, and answers 0: its users always have a password.
  */
-export async function passkeyCount(deps: Deps, userId: string): Promise<number> {
+export async function passkeyCount(deps: PasskeysDeps, userId: string): Promise<number> {
   try {
     return (await deps.passkeys.list(userId)).length;
   } catch (err) {
@@ -164,7 +198,7 @@ export async function passkeyCount(deps: Deps, userId: string): Promise<number> 
 }
 
 export async function removePasskey(
-  deps: Deps,
+  deps: PasskeysDeps,
   principal: Principal,
   passkeyId: string,
   meta: RequestMeta,

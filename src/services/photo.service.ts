@@ -6,12 +6,24 @@
  * or trailing payload survives. Each photo gets a new random version that is part of its URL, so
  * the URL can be cached for a year and still change the moment the photo does.
  */
+
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
+import type { Config } from '../config/config.ts';
 import { AppError, isAppError } from '../domain/errors.ts';
-import { audit } from './audit.ts';
+import type { Blobs } from '../ports/blobs.ts';
+import type { Store } from '../ports/store.ts';
+import { type AuditDeps, audit } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
-import { getProfile } from './users.service.ts';
+import { getProfile, type UsersDeps } from './users.service.ts';
+
+/** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
+export type PhotoDeps = Pick<Deps, 'clock'> & {
+  readonly blobs: Pick<Blobs, 'delete' | 'get' | 'put' | 'signedUrl'>;
+  readonly config: Pick<Config, 'photoMaxBytes' | 'photoMaxPixels'>;
+  readonly store: Pick<Store, 'profiles'>;
+} & AuditDeps &
+  UsersDeps;
 
 export const PHOTO_SIZES = [64, 256, 512] as const;
 export type PhotoSize = (typeof PHOTO_SIZES)[number];
@@ -53,7 +65,7 @@ const loadSharp = async (): Promise<Sharp> => {
   return sharpModule;
 };
 
-async function renditions(deps: Deps, input: Buffer): Promise<Map<PhotoSize, Buffer>> {
+async function renditions(deps: PhotoDeps, input: Buffer): Promise<Map<PhotoSize, Buffer>> {
   const kind = sniffImage(input.subarray(0, 16));
   if (!kind) throw new AppError('UNSUPPORTED_FILE_TYPE', 'A photo must be a PNG, JPEG or WebP image.');
   const sharp = await loadSharp();
@@ -88,7 +100,7 @@ async function renditions(deps: Deps, input: Buffer): Promise<Map<PhotoSize, Buf
 }
 
 export async function setPhoto(
-  deps: Deps,
+  deps: PhotoDeps,
   userId: string,
   upload: Readable,
   meta: RequestMeta,
@@ -119,11 +131,11 @@ export async function setPhoto(
   return { photoUrl: `/api/users/me/photo/${version}/${DEFAULT_PHOTO_SIZE}` };
 }
 
-export async function deletePhotoBlobs(deps: Deps, userId: string, version: string): Promise<void> {
+export async function deletePhotoBlobs(deps: PhotoDeps, userId: string, version: string): Promise<void> {
   for (const size of PHOTO_SIZES) await deps.blobs.delete(photoKey(userId, version, size));
 }
 
-export async function removePhoto(deps: Deps, userId: string, meta: RequestMeta): Promise<void> {
+export async function removePhoto(deps: PhotoDeps, userId: string, meta: RequestMeta): Promise<void> {
   const profile = await getProfile(deps, userId);
   if (!profile.photoVersion) return;
   await deps.store.profiles.put({
@@ -142,7 +154,7 @@ export const PHOTO_URL_SECONDS = 300;
  * The caller's own photo at one size: a short-lived URL where the blob store has them (S3), else
  * the bytes; null unless `version` is the current one, so an old URL stops working at once.
  */
-export async function readPhoto(deps: Deps, userId: string, version: string, size: PhotoSize) {
+export async function readPhoto(deps: PhotoDeps, userId: string, version: string, size: PhotoSize) {
   const profile = await getProfile(deps, userId);
   if (profile.photoVersion !== version) return null;
   const key = photoKey(userId, version, size);

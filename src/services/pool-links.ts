@@ -12,11 +12,19 @@
  * account of its own, possibly another person's: IDENTITY_IN_USE, and nothing is deleted. If
  * Cognito then refuses the link, the deleted user is no loss: the next sign-in makes it afresh.
  */
+
 import { AppError, isAppError } from '../domain/errors.ts';
-import type { ProviderIdentity, Tokens } from '../ports/identity.ts';
-import type { LinkedIdentity } from '../ports/store.ts';
-import type { Deps } from './deps.ts';
+import type { Federation } from '../ports/federation.ts';
+import type { IdentityProvider, ProviderIdentity, Tokens } from '../ports/identity.ts';
+import type { LinkedIdentity, Store } from '../ports/store.ts';
 import type { TokenVerifier } from './token-verifier.ts';
+
+/** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
+export type PoolLinksDeps = {
+  readonly federation: Pick<Federation, 'providers'>;
+  readonly identity: Pick<IdentityProvider, 'adminDeleteUser' | 'adminGetUser' | 'adminLinkProviderForUser'>;
+  readonly store: Pick<Store, 'profiles'>;
+};
 
 export const rejected = () =>
   new AppError('OAUTH_REJECTED', 'The sign-in could not be completed. Start again.');
@@ -59,13 +67,17 @@ export async function verifyPoolSignIn(verifier: TokenVerifier, tokens: Tokens):
 }
 
 /** The identity of the flow's provider among those the sign-in carries; null when none is. */
-export function identityFor(deps: Deps, provider: string, signIn: PoolSignIn): ProviderIdentity | null {
+export function identityFor(
+  deps: PoolLinksDeps,
+  provider: string,
+  signIn: PoolSignIn,
+): ProviderIdentity | null {
   const name = deps.federation.providers.find((p) => p.id === provider)?.poolProviderName;
   return signIn.identities.find((i) => i.providerName === name) ?? null;
 }
 
 /** The pool's name for one of our provider ids, for unlinking a stored link. */
-export function poolIdentityOf(deps: Deps, link: LinkedIdentity): ProviderIdentity {
+export function poolIdentityOf(deps: PoolLinksDeps, link: LinkedIdentity): ProviderIdentity {
   const name = deps.federation.providers.find((p) => p.id === link.provider)?.poolProviderName;
   // A provider dropped from COGNITO_IDENTITY_PROVIDERS keeps its pool name only in the id.
   return { providerName: name ?? link.provider, subject: link.subject };
@@ -78,7 +90,7 @@ export function poolIdentityOf(deps: Deps, link: LinkedIdentity): ProviderIdenti
  * user's id, if one was deleted (for the audit).
  */
 export async function linkInPool(
-  deps: Deps,
+  deps: PoolLinksDeps,
   userId: string,
   signIn: PoolSignIn,
   identity: ProviderIdentity,

@@ -6,11 +6,17 @@
  * record (its revocation mark, its plan): no extra call to the provider on the steady path.
  */
 import { AppError } from '../domain/errors.ts';
-import type { IdentityUser, SignInUser, Tokens } from '../ports/identity.ts';
-import type { Profile, UserRecord } from '../ports/store.ts';
+import type { IdentityProvider, IdentityUser, SignInUser, Tokens } from '../ports/identity.ts';
+import type { Profile, Store, UserRecord } from '../ports/store.ts';
 import type { Deps } from './deps.ts';
 
-export async function syncProfile(deps: Deps, user: IdentityUser): Promise<Profile> {
+/** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
+export type ProfilesDeps = Pick<Deps, 'clock'> & {
+  readonly identity: Pick<IdentityProvider, 'adminGetUser' | 'revokeRefreshToken'>;
+  readonly store: Pick<Store, 'profiles' | 'users'>;
+};
+
+export async function syncProfile(deps: ProfilesDeps, user: IdentityUser): Promise<Profile> {
   const existing = await deps.store.profiles.get(user.userId);
   const profile: Profile = {
     userId: user.userId,
@@ -31,7 +37,7 @@ export async function syncProfile(deps: Deps, user: IdentityUser): Promise<Profi
 }
 
 /** Re-reads the identity and refreshes the profile; null when the identity is gone. */
-export async function refreshProfile(deps: Deps, userId: string): Promise<Profile | null> {
+export async function refreshProfile(deps: ProfilesDeps, userId: string): Promise<Profile | null> {
   const user = await deps.identity.adminGetUser(userId);
   return user ? syncProfile(deps, user) : null;
 }
@@ -44,7 +50,7 @@ export async function refreshProfile(deps: Deps, userId: string): Promise<Profil
  * revoked and the sign-in refused with USER_DISABLED; the password was right by then, so that
  * reveals nothing (ports/identity.ts).
  */
-export async function syncSignIn(deps: Deps, user: SignInUser, tokens: Tokens): Promise<UserRecord> {
+export async function syncSignIn(deps: ProfilesDeps, user: SignInUser, tokens: Tokens): Promise<UserRecord> {
   const now = new Date(deps.clock()).toISOString();
   const record = await deps.store.profiles.syncIdentity(user, now);
   if (record?.profile?.enabled) return record;

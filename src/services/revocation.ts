@@ -3,8 +3,15 @@
  * every request checks (so even stateless JWT holders are cut off), the identity provider's own
  * global sign-out (refresh tokens), and the browser sessions.
  */
-import type { Tokens } from '../ports/identity.ts';
+import type { IdentityProvider, Tokens } from '../ports/identity.ts';
+import type { Store } from '../ports/store.ts';
 import type { Deps } from './deps.ts';
+
+/** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
+export type RevocationDeps = Pick<Deps, 'clock'> & {
+  readonly identity: Pick<IdentityProvider, 'globalSignOut' | 'refresh'>;
+  readonly store: Pick<Store, 'revocations' | 'sessions'>;
+};
 
 /** Whether a user's mark voids a token issued at `iatSeconds` (tokens carry whole seconds). */
 export const tokenRevoked = (mark: number | null, iatSeconds: number): boolean =>
@@ -19,7 +26,7 @@ export const sessionRevoked = (mark: number | null, createdAt: number): boolean 
  * refused on every instance. The provider's sign-out and the sessions' deletion then go side by
  * side; neither is what makes the sign-out hold.
  */
-export async function revokeEverything(deps: Deps, userId: string): Promise<number> {
+export async function revokeEverything(deps: RevocationDeps, userId: string): Promise<number> {
   const now = deps.clock();
   await deps.store.revocations.set(userId, now);
   const [, sessions] = await Promise.all([
@@ -41,7 +48,7 @@ const iatOf = (jwt: string): number => {
  * tokens the mark already voids. Rare, and cured by waiting for the next second and refreshing.
  */
 export async function tokensPastMark(
-  deps: Deps,
+  deps: RevocationDeps,
   userId: string,
   tokens: Tokens,
   /** The user's mark, when the caller has just read it. */
@@ -55,7 +62,11 @@ export async function tokensPastMark(
 }
 
 /** The same for a browser session about to be created. */
-export async function waitPastMark(deps: Deps, userId: string, known?: number | null): Promise<void> {
+export async function waitPastMark(
+  deps: RevocationDeps,
+  userId: string,
+  known?: number | null,
+): Promise<void> {
   const mark = known !== undefined ? known : await deps.store.revocations.get(userId);
   if (mark !== null && deps.clock() <= mark) await new Promise((r) => setTimeout(r, mark - deps.clock() + 2));
 }

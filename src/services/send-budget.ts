@@ -5,9 +5,21 @@
  * The counters are the store's atomic throttle counters (SQLite, or DynamoDB shared by every
  * instance), keyed by the normalised address, in a fixed one-hour window from the first message.
  */
+
+import type { Config } from '../config/config.ts';
 import type { MailKind } from '../domain/mail-render.ts';
-import { audit } from './audit.ts';
-import type { Deps } from './deps.ts';
+import type { IdentityProvider } from '../ports/identity.ts';
+import type { Store } from '../ports/store.ts';
+import { type AuditDeps, audit } from './audit.ts';
+
+/** What counting and recording the budget need: the throttle counters and the audit trail. */
+export type SendBudgetDeps = AuditDeps & { readonly store: Pick<Store, 'throttle'> };
+
+/** What taking the budget for Cognito's own mail needs besides: which provider, and the budget. */
+export type PoolMailDeps = SendBudgetDeps & {
+  readonly identity: Pick<IdentityProvider, 'mode'>;
+  readonly config: Pick<Config, 'mailBudgetPerHour'>;
+};
 
 export const SEND_BUDGET_WINDOW_SECONDS = 3600;
 
@@ -16,11 +28,7 @@ export const SEND_BUDGET_WINDOW_SECONDS = 3600;
  * lets the message go: the budget guards against abuse, and its outage must not stop the mail
  * people are waiting for.
  */
-export async function takeSendBudget(
-  deps: Pick<Deps, 'store' | 'clock' | 'log'>,
-  perHour: number,
-  to: string,
-): Promise<boolean> {
+export async function takeSendBudget(deps: SendBudgetDeps, perHour: number, to: string): Promise<boolean> {
   try {
     const n = await deps.store.throttle.hit(
       `mail:${to}`,
@@ -35,11 +43,7 @@ export async function takeSendBudget(
 }
 
 /** A message the budget kept back: logged by kind only, audited with its address. */
-export async function recordWithheld(
-  deps: Pick<Deps, 'store' | 'clock' | 'log'>,
-  kind: MailKind,
-  to: string,
-): Promise<void> {
+export async function recordWithheld(deps: SendBudgetDeps, kind: MailKind, to: string): Promise<void> {
   deps.log.info({ mail: { kind } }, 'a message was withheld: its address has had its share this hour');
   await audit(deps, {
     type: 'mail.withheld',
@@ -53,7 +57,7 @@ export async function recordWithheld(
  * before asking it to; false means "do not ask" (and the withholding is recorded). With the
  * built-in provider the codes go through the mail port, whose delivery takes the budget itself.
  */
-export async function poolMayMail(deps: Deps, kind: MailKind, to: string): Promise<boolean> {
+export async function poolMayMail(deps: PoolMailDeps, kind: MailKind, to: string): Promise<boolean> {
   if (deps.identity.mode !== 'cognito') return true;
   if (await takeSendBudget(deps, deps.config.mailBudgetPerHour, to)) return true;
   await recordWithheld(deps, kind, to);

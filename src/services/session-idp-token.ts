@@ -18,15 +18,21 @@
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { AppError } from '../domain/errors.ts';
-import type { CallerToken } from '../ports/identity.ts';
-import type { SessionRecord } from '../ports/store.ts';
+import type { CallerToken, IdentityProvider } from '../ports/identity.ts';
+import type { SessionRecord, Store } from '../ports/store.ts';
 import type { Deps, Principal } from './deps.ts';
+
+/** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
+export type SessionIdpTokenDeps = Pick<Deps, 'log'> & {
+  readonly identity: Pick<IdentityProvider, 'mode' | 'refresh' | 'revokeRefreshToken'>;
+  readonly store: Pick<Store, 'sessions'>;
+};
 
 const VERSION = 'v1';
 const INFO = 'gatehouse session idp token v1';
 
 /** True when the provider's user operations need the user's own token (see the opening note). */
-export const sessionsKeepIdpToken = (deps: Deps): boolean => deps.identity.mode === 'cognito';
+export const sessionsKeepIdpToken = (deps: SessionIdpTokenDeps): boolean => deps.identity.mode === 'cognito';
 
 const keyOf = (cookieValue: string): Buffer =>
   Buffer.from(hkdfSync('sha256', Buffer.from(cookieValue, 'utf8'), Buffer.alloc(0), INFO, 32));
@@ -64,7 +70,11 @@ const sessionEnded = () => new AppError('SESSION_EXPIRED', 'Your session has end
  * A fresh access token of the session's user, from its sealed refresh token. Ends the session and
  * throws SESSION_EXPIRED when there is no usable token.
  */
-export async function sessionAccessToken(deps: Deps, idHash: string, cookieValue: string): Promise<string> {
+export async function sessionAccessToken(
+  deps: SessionIdpTokenDeps,
+  idHash: string,
+  cookieValue: string,
+): Promise<string> {
   const session = await deps.store.sessions.get(idHash);
   const refreshToken =
     session?.sealedIdpToken === undefined ? null : openIdpToken(cookieValue, idHash, session.sealedIdpToken);
@@ -94,7 +104,7 @@ export async function sessionAccessToken(deps: Deps, idHash: string, cookieValue
  * token, or, for a browser session, a way to make one from the session's sealed token (used only
  * if the operation gets that far).
  */
-export function callerToken(deps: Deps, principal: Principal): CallerToken {
+export function callerToken(deps: SessionIdpTokenDeps, principal: Principal): CallerToken {
   if (principal.accessToken) return { accessToken: principal.accessToken };
   const { sessionIdHash, sessionCookie } = principal;
   if (principal.via === 'cookie' && sessionIdHash && sessionCookie && sessionsKeepIdpToken(deps)) {
@@ -105,7 +115,7 @@ export function callerToken(deps: Deps, principal: Principal): CallerToken {
 
 /** Ends the provider's side of one session: its kept refresh token is revoked (best effort). */
 export async function revokeSessionIdpToken(
-  deps: Deps,
+  deps: SessionIdpTokenDeps,
   session: SessionRecord,
   cookieValue: string | undefined,
 ): Promise<void> {

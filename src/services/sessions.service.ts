@@ -6,13 +6,29 @@
  * own token (Cognito), the session keeps its sign-in's refresh token, sealed under the cookie
  * (session-idp-token.ts); otherwise that token is revoked at once.
  */
+
 import { createHash, randomBytes } from 'node:crypto';
-import type { Tokens } from '../ports/identity.ts';
-import type { SessionRecord, UserRecord } from '../ports/store.ts';
-import { audit } from './audit.ts';
+import type { Config } from '../config/config.ts';
+import type { IdentityProvider, Tokens } from '../ports/identity.ts';
+import type { SessionRecord, Store, UserRecord } from '../ports/store.ts';
+import { type AuditDeps, audit } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
-import { sessionRevoked, waitPastMark } from './revocation.ts';
-import { revokeSessionIdpToken, sealIdpToken, sessionsKeepIdpToken } from './session-idp-token.ts';
+import { type RevocationDeps, sessionRevoked, waitPastMark } from './revocation.ts';
+import {
+  revokeSessionIdpToken,
+  type SessionIdpTokenDeps,
+  sealIdpToken,
+  sessionsKeepIdpToken,
+} from './session-idp-token.ts';
+
+/** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
+export type SessionsDeps = Pick<Deps, 'clock'> & {
+  readonly identity: Pick<IdentityProvider, 'revokeRefreshToken'>;
+  readonly config: Pick<Config, 'sessionIdleTtl' | 'sessionTtl'>;
+  readonly store: Pick<Store, 'revocations' | 'sessions' | 'users'>;
+} & AuditDeps &
+  RevocationDeps &
+  SessionIdpTokenDeps;
 
 const TOUCH_EVERY_MS = 60_000;
 
@@ -20,7 +36,7 @@ export const hashSessionId = (value: string): string => createHash('sha256').upd
 
 /** Creates a session for a user who just proved who they are; returns the cookie value. */
 export async function createSession(
-  deps: Deps,
+  deps: SessionsDeps,
   user: { readonly userId: string },
   tokens: Tokens | null,
   meta: RequestMeta,
@@ -66,7 +82,7 @@ export interface SessionCheck<T> {
  * read; if the session is refused it is dropped, its outcome unseen.
  */
 export async function resolveSession<T = never>(
-  deps: Deps,
+  deps: SessionsDeps,
   cookieValue: string,
   alongside?: (userId: string) => Promise<T>,
 ): Promise<SessionCheck<T> | null> {
@@ -91,7 +107,7 @@ export async function resolveSession<T = never>(
 }
 
 export async function endSession(
-  deps: Deps,
+  deps: SessionsDeps,
   session: SessionRecord,
   meta: RequestMeta,
   cookieValue?: string,
@@ -106,7 +122,7 @@ export async function endSession(
   });
 }
 
-export async function listSessions(deps: Deps, userId: string): Promise<SessionRecord[]> {
+export async function listSessions(deps: SessionsDeps, userId: string): Promise<SessionRecord[]> {
   const now = deps.clock();
   const mark = await deps.store.revocations.get(userId);
   return (await deps.store.sessions.listForUser(userId)).filter(
@@ -119,7 +135,7 @@ export async function listSessions(deps: Deps, userId: string): Promise<SessionR
 
 /** Signs one of the user's devices out; `actorId` when someone else does it (an administrator). */
 export async function revokeSession(
-  deps: Deps,
+  deps: SessionsDeps,
   userId: string,
   publicId: string,
   meta: RequestMeta,

@@ -13,20 +13,35 @@
  * any pool token and open the same browser session as a password sign-in. A link flow, in either
  * mode, must come back to the browser signed in as the user who started it.
  */
+
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Config } from '../config/config.ts';
 import { AppError, type ErrorCode, isAppError } from '../domain/errors.ts';
 import { safeReturnPath } from '../domain/return-to.ts';
-import type { FederatedClaims, FlowChecks } from '../ports/federation.ts';
-import type { AuthResult, SignInUser, Tokens } from '../ports/identity.ts';
-import type { OAuthFlowRecord } from '../ports/store.ts';
-import { audit } from './audit.ts';
-import { onboard } from './auth.service.ts';
+import type { FederatedClaims, Federation, FlowChecks } from '../ports/federation.ts';
+import type { AuthResult, IdentityProvider, SignInUser, Tokens } from '../ports/identity.ts';
+import type { OAuthFlowRecord, Store } from '../ports/store.ts';
+import { type AuditDeps, audit } from './audit.ts';
+import { type AuthDeps, onboard } from './auth.service.ts';
 import type { Deps, RequestMeta } from './deps.ts';
-import { type LinkSource, linkToSignedInUser, resolveFederatedUser } from './linking.ts';
-import { identityFor, rejected, verifyPoolSignIn } from './pool-links.ts';
-import { syncProfile, syncSignIn } from './profiles.ts';
-import { createSession } from './sessions.service.ts';
+import { type LinkingDeps, type LinkSource, linkToSignedInUser, resolveFederatedUser } from './linking.ts';
+import { identityFor, type PoolLinksDeps, rejected, verifyPoolSignIn } from './pool-links.ts';
+import { type ProfilesDeps, syncProfile, syncSignIn } from './profiles.ts';
+import { createSession, type SessionsDeps } from './sessions.service.ts';
 import type { TokenVerifier } from './token-verifier.ts';
+
+/** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
+export type SocialSigninDeps = Pick<Deps, 'clock' | 'log'> & {
+  readonly federation: Pick<Federation, 'authorizationUrl' | 'complete' | 'providers'>;
+  readonly identity: Pick<IdentityProvider, 'adminGetUser' | 'federatedSignIn'>;
+  readonly config: Pick<Config, 'appOrigin'>;
+  readonly store: Pick<Store, 'identities' | 'oauthFlows' | 'profiles'>;
+} & AuditDeps &
+  AuthDeps &
+  LinkingDeps &
+  PoolLinksDeps &
+  ProfilesDeps &
+  SessionsDeps;
 
 export const FLOW_TTL_SECONDS = 600;
 export const DEFAULT_RETURN = '/dashboard';
@@ -42,11 +57,11 @@ const sameSecret = (sent: string | undefined, expected: string): boolean =>
   sent.length === expected.length &&
   timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
 
-export const redirectUriFor = (deps: Deps, provider: string): string =>
+export const redirectUriFor = (deps: SocialSigninDeps, provider: string): string =>
   `${deps.config.appOrigin}/api/auth/oauth/${encodeURIComponent(provider)}/callback`;
 
 /** What the web app needs to draw its buttons. */
-export function providerList(deps: Deps) {
+export function providerList(deps: SocialSigninDeps) {
   return {
     providers: deps.federation.providers,
     // Built-in identity joins accounts in its store; Cognito through the pool's own links.
@@ -55,7 +70,7 @@ export function providerList(deps: Deps) {
 }
 
 /** The same-origin path a flow returns to; INVALID_RETURN_TO for anything else (SECURITY 31). */
-export function checkedReturnTo(deps: Deps, value: string | undefined, fallback: string): string {
+export function checkedReturnTo(deps: SocialSigninDeps, value: string | undefined, fallback: string): string {
   if (value === undefined) return fallback;
   const path = safeReturnPath(value, deps.config.appOrigin);
   if (!path)
@@ -65,7 +80,7 @@ export function checkedReturnTo(deps: Deps, value: string | undefined, fallback:
 
 /** Starts a flow: the cookie value the browser must bring back, and where to send it. */
 export async function startFlow(
-  deps: Deps,
+  deps: SocialSigninDeps,
   provider: string,
   input: { returnTo: string; linkUserId: string | null },
 ): Promise<{ cookieValue: string; url: string }> {
@@ -90,7 +105,7 @@ export async function startFlow(
   return { cookieValue, url };
 }
 
-const checksOf = (deps: Deps, flow: OAuthFlowRecord): FlowChecks => ({
+const checksOf = (deps: SocialSigninDeps, flow: OAuthFlowRecord): FlowChecks => ({
   state: flow.state,
   nonce: flow.nonce,
   codeVerifier: flow.codeVerifier,
@@ -115,7 +130,7 @@ export type CallbackOutcome =
   | { readonly kind: 'failed'; readonly code: ErrorCode; readonly page: string };
 
 export async function finishFlow(
-  deps: Deps,
+  deps: SocialSigninDeps,
   verifier: TokenVerifier,
   input: CallbackInput,
   meta: RequestMeta,
@@ -172,7 +187,7 @@ export async function finishFlow(
 }
 
 async function failed(
-  deps: Deps,
+  deps: SocialSigninDeps,
   err: unknown,
   flow: OAuthFlowRecord | null,
   provider: string,
@@ -197,7 +212,11 @@ type SignedIn =
   | { readonly kind: 'challenge'; readonly session: string };
 
 /** Built-in mode: the account the claims lead to (linking.ts), signed in; MFA still applies. */
-async function claimsSignIn(deps: Deps, claims: FederatedClaims, meta: RequestMeta): Promise<SignedIn> {
+async function claimsSignIn(
+  deps: SocialSigninDeps,
+  claims: FederatedClaims,
+  meta: RequestMeta,
+): Promise<SignedIn> {
   const user = await resolveFederatedUser(deps, claims, meta);
   const result: AuthResult = await deps.identity.federatedSignIn(user.userId);
   if (result.kind === 'challenge') return { kind: 'challenge', session: result.session };
@@ -207,7 +226,7 @@ async function claimsSignIn(deps: Deps, claims: FederatedClaims, meta: RequestMe
 
 /** Cognito mode: the Hosted UI's tokens, verified (pool-links.ts), sign in the pool user they name. */
 async function poolTokensSignIn(
-  deps: Deps,
+  deps: SocialSigninDeps,
   verifier: TokenVerifier,
   provider: string,
   tokens: Tokens,

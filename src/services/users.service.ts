@@ -1,12 +1,20 @@
 /** The signed-in user's own record: GET /api/users/me (the hot path) and PUT /api/users/me. */
+import type { Config } from '../config/config.ts';
 import { AppError } from '../domain/errors.ts';
 import { normalizePhone } from '../domain/phone.ts';
 import type { Plan } from '../domain/plans.ts';
-import type { Address, Profile, SubscriptionRecord } from '../ports/store.ts';
-import { auditEvent } from './audit.ts';
+import type { Address, Profile, Store, SubscriptionRecord } from '../ports/store.ts';
+import { type AuditDeps, auditEvent } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
 import { planIdOf } from './entitlements.ts';
-import { refreshProfile } from './profiles.ts';
+import { type ProfilesDeps, refreshProfile } from './profiles.ts';
+
+/** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
+export type UsersDeps = Pick<Deps, 'clock'> & {
+  readonly config: Pick<Config, 'phoneDefaultCountry'>;
+  readonly store: Pick<Store, 'profiles'>;
+} & AuditDeps &
+  ProfilesDeps;
 
 export interface Me {
   readonly user_id: string;
@@ -44,13 +52,17 @@ export function meOf(p: Profile, billing: SubscriptionRecord | null): Me {
  * The user's profile for a signed-in request: the stored one, or (when the store has none yet)
  * re-read from the identity provider; UNAUTHENTICATED when the account is disabled or gone.
  */
-export async function activeProfile(deps: Deps, userId: string, stored: Profile | null): Promise<Profile> {
+export async function activeProfile(
+  deps: UsersDeps,
+  userId: string,
+  stored: Profile | null,
+): Promise<Profile> {
   const profile = stored ?? (await refreshProfile(deps, userId));
   if (!profile?.enabled) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
   return profile;
 }
 
-export async function getProfile(deps: Deps, userId: string): Promise<Profile> {
+export async function getProfile(deps: UsersDeps, userId: string): Promise<Profile> {
   return activeProfile(deps, userId, await deps.store.profiles.get(userId));
 }
 
@@ -63,7 +75,7 @@ export interface ProfilePatch {
 
 /** Applies the patch to the caller's current profile; the change and its audit event are one write. */
 export async function updateProfile(
-  deps: Deps,
+  deps: UsersDeps,
   current: Profile,
   patch: ProfilePatch,
   meta: RequestMeta,

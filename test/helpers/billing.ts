@@ -22,7 +22,7 @@ export const postEvent = (b: Built, payload: string, signature?: string) =>
   });
 
 export function simulatorOf(b: Built) {
-  const sim = b.deps.billing.simulator;
+  const sim = b.deps.billingSimulator;
   assert.ok(sim, 'these tests run in simulator mode');
   return sim;
 }

@@ -15,7 +15,7 @@ import { buildApp, type GatehouseApp } from '../../src/app.ts';
 import { compose } from '../../src/composition.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { createLogger } from '../../src/http/plugins/request-log.ts';
-import type { StoredMail } from '../../src/ports/mail.ts';
+import type { StoredMail } from '../../src/ports/dev-outbox.ts';
 import type { Deps } from '../../src/services/deps.ts';
 import { waitFor } from './kit.ts';
 import { refuseScans } from './refuse-scans.ts';
@@ -144,7 +144,7 @@ export async function build(
       'no request path may scan',
     );
   });
-  const outbox = composition.deps.mail.outbox;
+  const outbox = composition.deps.devOutbox;
   const mailTo = (to: string) => {
     if (!outbox) throw new Error('this app sends real mail (MAIL is not outbox): read it where it went');
     return outbox.list(1000).filter((m) => m.to === to);

@@ -28,7 +28,12 @@ describe('billing in Stripe mode', () => {
       ...PRICES,
     });
     assert.equal(b.deps.billing.mode, 'stripe');
-    assert.equal(b.deps.billing.simulator, undefined);
+    assert.equal(b.deps.billingSimulator, undefined);
+    assert.equal(
+      b.app.hasRoute({ method: 'GET', url: '/billing/simulator/checkout/:id' }),
+      false,
+      'no simulator pages with Stripe',
+    );
     const u = await tokenUser(b);
     const h = bearer(u.tokens.access_token);
     const me = (await b.app.inject({ method: 'GET', url: '/api/users/me', headers: h })).json();

@@ -33,6 +33,14 @@ describe('billing with the simulator', () => {
     assert.ok(plans.every((p: { features: string[] }) => p.features.length > 0));
   });
 
+  test("the simulator's pages reach it through deps.billingSimulator, not through the billing port", async (t) => {
+    const b = await build(t);
+    assert.equal(b.deps.billing.mode, 'simulator');
+    assert.ok(b.deps.billingSimulator);
+    assert.equal('simulator' in b.deps.billing, false);
+    assert.equal(b.app.hasRoute({ method: 'GET', url: '/billing/simulator/checkout/:id' }), true);
+  });
+
   test('trial -> basic -> premium -> cancel, every step by signed webhook; invoices; data and quota follow', async (t) => {
     const adminEmail = uniqueEmail('admin');
     const b = await build(t, { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, ADMIN_EMAILS: adminEmail });

@@ -42,7 +42,7 @@ describe('MAIL=smtp', () => {
     const server = await startSmtpServer({ starttls: true, auth: AUTH });
     servers.push(server);
     const b = await build(t, smtpSettings(server));
-    assert.equal(b.deps.mail.outbox, undefined, 'no dev outbox, and no /api/dev/mail');
+    assert.equal(b.deps.devOutbox, undefined, 'no dev outbox, and no /api/dev/mail');
     assert.equal((await b.app.inject({ url: '/api/dev/mail', remoteAddress: '127.0.0.1' })).statusCode, 404);
     const email = uniqueEmail('smtp');
     assert.equal((await signUp(b, email)).statusCode, 202);

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { formatWhen } from '../../src/domain/mail-render.ts';
 import { totpAt } from '../../src/domain/totp.ts';
-import type { StoredMail } from '../../src/ports/mail.ts';
+import type { StoredMail } from '../../src/ports/dev-outbox.ts';
 import { type Built, build, waitFor } from '../helpers/build.ts';
 import { type CognitoLocal, poolSettings, startCognitoLocal } from '../helpers/cognito-local.ts';
 import type { LocalOp } from '../helpers/oidc-provider.ts';

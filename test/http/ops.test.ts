@@ -144,8 +144,9 @@ describe('operations', () => {
   test("GET /api/dev/mail/:id/html serves a message's HTML part sandboxed, to loopback clients only", async (t) => {
     const b = await build(t);
     const { email } = await signUp(b);
-    const [message] = b.deps.mail.outbox?.list() ?? [];
+    const [message] = b.deps.devOutbox?.list() ?? [];
     assert.ok(message && message.to === email);
+    assert.equal('outbox' in b.deps.mail, false, 'the mail port given to services has no outbox');
     const page = await b.app.inject({ url: `/api/dev/mail/${message.id}/html`, remoteAddress: '127.0.0.1' });
     assert.equal(page.statusCode, 200);
     assert.match(page.headers['content-type'] ?? '', /^text\/html; charset=utf-8/);

@@ -191,7 +191,7 @@ describe('codes and links', () => {
     });
     assert.equal(full.statusCode, 202);
     await waitFor(() => b.mailTo('victim@victim.test').length > 0, 'mail to the normalised address');
-    const all = b.deps.mail.outbox?.list(1000) ?? [];
+    const all = b.deps.devOutbox?.list(1000) ?? [];
     assert.ok(all.some((m) => m.to === 'victim@victim.test'));
     assert.equal(
       all.some((m) => m.to.includes('evil')),

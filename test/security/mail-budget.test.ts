@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { StoredMail } from '../../src/ports/mail.ts';
+import type { StoredMail } from '../../src/ports/dev-outbox.ts';
 import { type Built, build } from '../helpers/build.ts';
 import { poolSettings, startCognitoLocal } from '../helpers/cognito-local.ts';
 import { waitFor } from '../helpers/kit.ts';

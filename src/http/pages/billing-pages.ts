@@ -5,12 +5,8 @@
  * happened to the money in plain words: what is charged, that a decline charged nothing, until when
  * a cancelled plan lasts, which invoices are owed.
  */
-import type {
-  InvoiceSummary,
-  SimulatorCheckout,
-  SimulatorPortal,
-  SubscriptionSnapshot,
-} from '../../ports/billing.ts';
+import type { InvoiceSummary, SubscriptionSnapshot } from '../../ports/billing.ts';
+import type { SimulatorCheckout, SimulatorPortal } from '../../ports/dev-billing.ts';
 import { type Formats, type Frame, type Html, html, layout } from './page-kit.ts';
 
 export function returnPage(frame: Frame, canceled: boolean): string {

@@ -11,7 +11,7 @@ import { Type } from 'typebox';
 import { assetPath } from '../../config/paths.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { PlanTable } from '../../domain/plans.ts';
-import type { BillingSimulator, SimulatorAction } from '../../ports/billing.ts';
+import type { BillingSimulator, SimulatorAction } from '../../ports/dev-billing.ts';
 import { checkoutPage, portalPage, returnPage } from '../pages/billing-pages.ts';
 import { appStyles, type Frame, formatsFor } from '../pages/page-kit.ts';
 import type { App, RouteOptions } from './route-kit.ts';
@@ -65,7 +65,7 @@ export async function billingPageRoutes(app: App, { deps }: RouteOptions) {
       .send(returnPage(frameFor(request), (request.query as { canceled?: string }).canceled === '1')),
   );
 
-  const simulator = deps.billing.simulator;
+  const simulator = deps.billingSimulator;
   if (simulator) await simulatorPages(app, deps.config.appOrigin, simulator, deps.plans, frameFor);
 }
 

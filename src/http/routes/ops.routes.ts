@@ -131,7 +131,7 @@ export async function opsRoutes(app: App, { deps }: RouteOptions) {
     );
   }
 
-  const outbox = deps.mail.outbox;
+  const outbox = deps.devOutbox;
 
   // What the web app needs to check fields with the server's own rules (web/src/validate.ts).
   app.get(

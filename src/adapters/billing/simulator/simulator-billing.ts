@@ -10,7 +10,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../../../domain/errors.ts';
-import type { Billing, BillingSimulator, SimulatorAction } from '../../../ports/billing.ts';
+import type { Billing } from '../../../ports/billing.ts';
+import type { BillingSimulator, SimulatorAction } from '../../../ports/dev-billing.ts';
 import { translateStorageFailures } from '../../shared/sqlite-errors.ts';
 import { verifyStripeSignature } from '../shared/stripe-signature.ts';
 import { createEventQueue, type EventLog } from './event-queue.ts';
@@ -32,7 +33,10 @@ export interface SimulatorOptions {
   readonly retrySpeedup?: number;
 }
 
-export function createSimulatorBilling(opts: SimulatorOptions): Billing & { close(): void } {
+/** The billing port, with the simulator's dev-only side (ports/dev-billing.ts) beside it. */
+export type SimulatorBilling = Billing & { close(): void; readonly simulator: BillingSimulator };
+
+export function createSimulatorBilling(opts: SimulatorOptions): SimulatorBilling {
   const clock = opts.clock ?? Date.now;
   const now = () => Math.floor(clock() / 1000);
   const q = openSimulatorDb(opts.file);
@@ -147,7 +151,7 @@ export function createSimulatorBilling(opts: SimulatorOptions): Billing & { clos
   };
 
   // A full disk is STORAGE_FULL for its pages and the app's calls alike (adapters/shared/sqlite-errors.ts).
-  return translateStorageFailures<Billing & { close(): void }>({
+  return translateStorageFailures<SimulatorBilling>({
     mode: 'simulator',
     simulator: translateStorageFailures(simulator),
 

@@ -12,7 +12,8 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { type Mail, type MailMessage, MailSendError, type StoredMail } from '../../../ports/mail.ts';
+import type { DevOutbox, StoredMail } from '../../../ports/dev-outbox.ts';
+import { type Mail, type MailMessage, MailSendError } from '../../../ports/mail.ts';
 import { assertHeaderSafe } from '../shared/header-safety.ts';
 
 export interface OutboxMailOptions {
@@ -76,7 +77,7 @@ const toLine = (m: StoredMail): string => `${JSON.stringify(m)}\n`;
 
 export const formatMail = (m: MailMessage): string => `To: ${m.to}\nSubject: ${m.subject}\n\n${m.text}`;
 
-export function createOutboxMail(opts: OutboxMailOptions): Mail {
+export function createOutboxMail(opts: OutboxMailOptions): Mail & { readonly outbox: DevOutbox } {
   const keep = Math.max(1, Math.floor(opts.keep ?? DEFAULT_KEEP));
   mkdirSync(dirname(opts.file), { recursive: true, mode: 0o700 });
   const loaded = load(opts.file);
