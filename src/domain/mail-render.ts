@@ -61,12 +61,13 @@ export const BUDGETED_KINDS: ReadonlySet<MailKind> = new Set([
   'email-in-use',
 ]);
 
-/** The shape of ports/mail.ts MailMessage, restated so the domain imports nothing. */
+/** A message as rendered and as the mail port sends it (ports/mail.ts re-exports it). */
 export interface MailMessage {
   readonly to: string;
   readonly subject: string;
   readonly text: string;
   readonly html: string;
+  /** What the message is for; the only thing about it that logs and the audit trail name. */
   readonly kind: MailKind;
 }
 

@@ -18,18 +18,10 @@
  * What the dev outbox shows of what it kept is not part of this port: see ports/dev-outbox.ts.
  */
 import { AppError } from '../domain/errors.ts';
-import type { MailKind } from '../domain/mail-render.ts';
+import type { MailMessage } from '../domain/mail-render.ts';
 
-export type { MailKind } from '../domain/mail-render.ts';
-
-export interface MailMessage {
-  readonly to: string;
-  readonly subject: string;
-  readonly text: string;
-  readonly html: string;
-  /** What the message is for; the only thing about it that logs and the audit trail name. */
-  readonly kind: MailKind;
-}
+// One message shape, the domain's (it renders them): to, subject, text, html and kind.
+export type { MailKind, MailMessage } from '../domain/mail-render.ts';
 
 export interface Mail {
   send(message: MailMessage): Promise<void>;
