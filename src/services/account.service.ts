@@ -8,7 +8,7 @@ import { AppError } from '../domain/errors.ts';
 import { otpauthUri } from '../domain/totp.ts';
 import type { IdentityProvider } from '../ports/identity.ts';
 import type { Store } from '../ports/store.ts';
-import { type AuditDeps, audit } from './audit.ts';
+import { type AuditDeps, audit, auditFailureOf } from './audit.ts';
 import { type AuthDeps, policyCheck } from './auth.service.ts';
 import type { Principal, RequestMeta } from './deps.ts';
 import { type NoticesDeps, notify } from './notices.ts';
@@ -61,19 +61,12 @@ export async function changePassword(
   if (input.currentPassword === input.newPassword) {
     throw new AppError('PASSWORD_REUSED', 'The new password must differ from the current one.');
   }
-  await deps.identity
-    .changePassword(principal.userId, input.currentPassword, input.newPassword)
-    .catch(async (err) => {
-      await audit(deps, {
-        type: 'auth.password.change',
-        subjectId: principal.userId,
-        ip: meta.ip,
-        outcome: 'failure',
-      });
-      throw err;
-    });
+  const event = { type: 'auth.password.change', subjectId: principal.userId, ip: meta.ip } as const;
+  await auditFailureOf(deps, event, () =>
+    deps.identity.changePassword(principal.userId, input.currentPassword, input.newPassword),
+  );
   await revokeEverything(deps, principal.userId);
-  await audit(deps, { type: 'auth.password.change', subjectId: principal.userId, ip: meta.ip });
+  await audit(deps, event);
   await notify(deps, principal.userId, { kind: 'password-changed' }, { to: profile.email });
   if (principal.via !== 'cookie') return { newSessionCookie: null };
   const user = await deps.identity.adminGetUser(principal.userId);
@@ -131,17 +124,10 @@ export async function disableTotp(
   code: string,
   meta: RequestMeta,
 ): Promise<void> {
-  await deps.identity.disableSoftwareToken(principal.userId, code).catch(async (err) => {
-    await audit(deps, {
-      type: 'auth.mfa.disabled',
-      subjectId: principal.userId,
-      ip: meta.ip,
-      outcome: 'failure',
-    });
-    throw err;
-  });
+  const event = { type: 'auth.mfa.disabled', subjectId: principal.userId, ip: meta.ip } as const;
+  await auditFailureOf(deps, event, () => deps.identity.disableSoftwareToken(principal.userId, code));
   await refreshProfile(deps, principal.userId);
-  await audit(deps, { type: 'auth.mfa.disabled', subjectId: principal.userId, ip: meta.ip });
+  await audit(deps, event);
   await notify(deps, principal.userId, { kind: 'mfa-disabled' });
 }
 

@@ -28,6 +28,20 @@ export function auditEvent(deps: Pick<Deps, 'clock'>, input: AuditInput): AuditE
   };
 }
 
+/** Runs `work`; if it fails, records `input` as a failure and rethrows. */
+export async function auditFailureOf<T>(
+  deps: AuditDeps,
+  input: AuditInput,
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    await audit(deps, { ...input, outcome: 'failure' });
+    throw err;
+  }
+}
+
 /** Needs only the store, the clock and the log, so mail delivery (made before Deps) audits too. */
 export async function audit(deps: AuditDeps, input: AuditInput): Promise<void> {
   const event = auditEvent(deps, input);
