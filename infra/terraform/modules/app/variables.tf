@@ -98,7 +98,7 @@ variable "table_actions" {
   type        = list(string)
   default = [
     "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem",
-    "dynamodb:DeleteItem", "dynamodb:TransactWriteItems",
+    "dynamodb:DeleteItem", "dynamodb:TransactWriteItems", "dynamodb:BatchWriteItem",
   ]
 }
 
