@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test as nodeTest } from 'node:test';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
-import { AppError } from '../../src/domain/errors.ts';
 import { totpAt } from '../../src/domain/totp.ts';
 import type { IdentityProvider } from '../../src/ports/identity.ts';
+import { rejectsWith } from '../helpers/app-errors.ts';
 
 export interface IdentityHarness {
   readonly identity: IdentityProvider;
@@ -23,9 +23,6 @@ export interface IdentityHarness {
 const PW = 'a long and unremarkable passphrase';
 let n = 0;
 const email = () => `contract.${Date.now()}.${++n}@example.test`;
-
-const rejectsWith = async (p: Promise<unknown>, code: string) =>
-  assert.rejects(p, (err: unknown) => err instanceof AppError && err.code === code);
 
 /**
  * `exclude`: cases a peer cannot run (its runner says why and covers them elsewhere). They are not

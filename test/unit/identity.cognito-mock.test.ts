@@ -23,6 +23,7 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AppError } from '../../src/domain/errors.ts';
+import { rejectsWith } from '../helpers/app-errors.ts';
 import {
   authResult,
   CLIENT_ID,
@@ -36,10 +37,8 @@ import {
   SUB,
   stubUser,
   wrapped,
-} from './cognito-fixtures.ts';
+} from '../helpers/cognito-mock.ts';
 
-const rejectsWith = (p: Promise<unknown>, code: string) =>
-  assert.rejects(p, (err: unknown) => err instanceof AppError && err.code === code);
 const onlyInput = <T>(calls: { args: [{ input: T }] }[]): T => {
   assert.equal(calls.length, 1);
   return (calls[0] as { args: [{ input: T }] }).args[0].input;
