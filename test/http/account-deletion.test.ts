@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { AppError } from '../../src/domain/errors.ts';
 import { type Built, build } from '../helpers/build.ts';
 import { filePart, photo } from '../helpers/uploads.ts';
-import { bearer, cookieUser, tokenUser, uniqueEmail } from '../helpers/users.ts';
+import { bearer, cookieUser, sessionSignIn, tokenUser, uniqueEmail } from '../helpers/users.ts';
 
 /** A user with a photo, two files and a browser session besides the token. */
 async function fullUser(b: Built, email = uniqueEmail()) {
@@ -37,11 +37,7 @@ async function fullUser(b: Built, email = uniqueEmail()) {
     headers: h,
     payload: { name: 'Soon Gone', phone_number: '+1 415 555 0100' },
   });
-  const browser = await b.app.inject({
-    method: 'POST',
-    url: '/api/session',
-    payload: { email: u.email, password: u.password },
-  });
+  const browser = await sessionSignIn(b, { email: u.email, password: u.password });
   const cookie = browser.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
   const userId = (await b.app.inject({ method: 'GET', url: '/api/users/me', headers: h })).json()
     .user_id as string;
