@@ -56,6 +56,20 @@ async function leftovers(b: Built, userId: string) {
   };
 }
 
+/** The account's old Bearer token and cookie get 401; the answer to a sign-in with its password. */
+async function oldCredentialsRefused(b: Built, u: Awaited<ReturnType<typeof fullUser>>) {
+  assert.equal((await b.app.inject({ method: 'GET', url: '/api/users/me', headers: u.h })).statusCode, 401);
+  assert.equal(
+    (await b.app.inject({ method: 'GET', url: '/api/files', headers: { cookie: u.cookie } })).statusCode,
+    401,
+  );
+  return b.app.inject({
+    method: 'POST',
+    url: '/api/auth/signin',
+    payload: { email: u.email, password: u.password },
+  });
+}
+
 describe('DELETE /api/users/me', () => {
   test('removes identity, profile, photo, files and sessions, audits it, and leaves nothing readable', async (t) => {
     const b = await build(t);
@@ -71,16 +85,7 @@ describe('DELETE /api/users/me', () => {
       sessions: 0,
     });
 
-    assert.equal((await b.app.inject({ method: 'GET', url: '/api/users/me', headers: u.h })).statusCode, 401);
-    assert.equal(
-      (await b.app.inject({ method: 'GET', url: '/api/files', headers: { cookie: u.cookie } })).statusCode,
-      401,
-    );
-    const signin = await b.app.inject({
-      method: 'POST',
-      url: '/api/auth/signin',
-      payload: { email: u.email, password: u.password },
-    });
+    const signin = await oldCredentialsRefused(b, u);
     assert.equal(signin.statusCode, 401);
     const refresh = await b.app.inject({
       method: 'POST',
@@ -146,16 +151,7 @@ describe('DELETE /api/users/me', () => {
     assert.equal(state.identity?.enabled, false);
     assert.equal(state.files, 0);
     assert.equal(state.blobs, 5);
-    assert.equal((await b.app.inject({ method: 'GET', url: '/api/users/me', headers: u.h })).statusCode, 401);
-    assert.equal(
-      (await b.app.inject({ method: 'GET', url: '/api/files', headers: { cookie: u.cookie } })).statusCode,
-      401,
-    );
-    const signin = await b.app.inject({
-      method: 'POST',
-      url: '/api/auth/signin',
-      payload: { email: u.email, password: u.password },
-    });
+    const signin = await oldCredentialsRefused(b, u);
     assert.notEqual(signin.statusCode, 200);
 
     failing = false;

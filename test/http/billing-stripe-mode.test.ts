@@ -11,6 +11,7 @@ import { compose } from '../../src/composition.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import {
   buildOnFakeStripe,
+  openCheckout,
   postEvent,
   STRIPE_PRICES,
   sign,
@@ -28,16 +29,7 @@ describe('billing in Stripe mode', () => {
     const h = bearer(u.tokens.access_token);
     const me = (await b.app.inject({ method: 'GET', url: '/api/users/me', headers: h })).json();
 
-    for (let i = 0; i < 2; i++) {
-      const res = await b.app.inject({
-        method: 'POST',
-        url: '/api/billing/checkout',
-        headers: h,
-        payload: { plan: 'basic' },
-      });
-      assert.equal(res.statusCode, 200, res.body);
-      assert.ok(res.json().url);
-    }
+    for (let i = 0; i < 2; i++) await openCheckout(b, h, 'basic');
     const customers = fake.requestsTo('/v1/customers', 'POST');
     assert.equal(customers.length, 1, 'one customer per user, created once');
     assert.equal(customers[0]?.headers['idempotency-key'], `gatehouse-customer-${me.user_id}`);

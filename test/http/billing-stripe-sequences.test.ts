@@ -10,6 +10,7 @@ import type { FakeStripe } from '../fakes/stripe-server.ts';
 import {
   buildOnFakeStripe,
   changePlan,
+  openCheckout,
   postEvent,
   STRIPE_PRICES,
   sign,
@@ -38,13 +39,7 @@ async function deliver(b: Built, type: string, object: Record<string, unknown>) 
 async function setup(t: Parameters<typeof build>[0]) {
   const { fake, b } = await buildOnFakeStripe(t);
   const h = bearer((await tokenUser(b)).tokens.access_token);
-  const opened = await b.app.inject({
-    method: 'POST',
-    url: '/api/billing/checkout',
-    headers: h,
-    payload: { plan: 'basic' },
-  });
-  assert.equal(opened.statusCode, 200, opened.body);
+  await openCheckout(b, h, 'basic');
   const me = (await b.app.inject({ method: 'GET', url: '/api/users/me', headers: h })).json();
   const customer = String((await b.deps.store.billing.get(me.user_id))?.customerId);
   return { fake, b, h, userId: me.user_id as string, customer };
