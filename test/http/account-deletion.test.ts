@@ -44,6 +44,9 @@ async function fullUser(b: Built, email = uniqueEmail()) {
   return { ...u, h, cookie, userId };
 }
 
+/** What leftovers() finds of an account deleted in full. */
+const NOTHING_LEFT = { identity: null, profile: null, files: 0, blobs: 0, sessions: 0 };
+
 async function leftovers(b: Built, userId: string) {
   return {
     identity: await b.deps.identity.adminGetUser(userId),
@@ -77,13 +80,7 @@ describe('DELETE /api/users/me', () => {
     const other = await fullUser(b);
     const res = await b.app.inject({ method: 'DELETE', url: '/api/users/me', headers: u.h });
     assert.equal(res.statusCode, 200, res.body);
-    assert.deepEqual(await leftovers(b, u.userId), {
-      identity: null,
-      profile: null,
-      files: 0,
-      blobs: 0,
-      sessions: 0,
-    });
+    assert.deepEqual(await leftovers(b, u.userId), NOTHING_LEFT);
 
     const signin = await oldCredentialsRefused(b, u);
     assert.equal(signin.statusCode, 401);
@@ -161,13 +158,7 @@ describe('DELETE /api/users/me', () => {
       headers: bearer(admin.tokens.access_token),
     });
     assert.equal(finish.statusCode, 200, finish.body);
-    assert.deepEqual(await leftovers(b, u.userId), {
-      identity: null,
-      profile: null,
-      files: 0,
-      blobs: 0,
-      sessions: 0,
-    });
+    assert.deepEqual(await leftovers(b, u.userId), NOTHING_LEFT);
   });
 });
 
