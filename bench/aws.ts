@@ -13,18 +13,16 @@
  * print it). BENCH_AWS_ROUNDS: measured requests per row (default 12).
  */
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { startCognitoLocal } from '../test/helpers/cognito-local.ts';
 import { startDynamoLocal } from '../test/helpers/dynamodb-local.ts';
 import { startS3rver } from '../test/helpers/s3rver.ts';
 import { awsTable } from './aws-report.ts';
 import { type AwsScenario, awsScenarios } from './aws-scenarios.ts';
 import { type Call, startCountingProxy } from './counting-proxy.ts';
-import { writeIntoReadme } from './report.ts';
+import { envNumber, publish } from './options.ts';
 import {
   freePort,
   gatehouseEnv,
-  ROOT,
   removeDir,
   sleep,
   spawnServer,
@@ -33,7 +31,7 @@ import {
   waitFor200,
 } from './servers.ts';
 
-const ROUNDS = Number(process.env.BENCH_AWS_ROUNDS ?? 12);
+const ROUNDS = envNumber('BENCH_AWS_ROUNDS', 12);
 const WARMUP = 3;
 /** Time left after each answer for calls the request set off to finish (none should). */
 const SETTLE_MS = 40;
@@ -112,16 +110,7 @@ try {
     rounds: ROUNDS,
   });
   process.stdout.write(`\n${markdown}\n`);
-  if (process.env.BENCH_NO_WRITE === '1') log('BENCH_NO_WRITE=1: bench/README.md left as it was.');
-  else {
-    writeIntoReadme(
-      join(ROOT, 'bench', 'README.md'),
-      markdown,
-      '<!-- aws-results:start -->',
-      '<!-- aws-results:end -->',
-    );
-    log('Results written into bench/README.md.');
-  }
+  publish(markdown, 'aws-results', log);
 } finally {
   await stopServer(server);
   removeDir(dataDir);

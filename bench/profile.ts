@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createSignedInUser } from './gatehouse-user.ts';
 import { describe, measure, type Scenario } from './load.ts';
+import { envNumber } from './options.ts';
 import {
   freePort,
   GATEHOUSE_ENTRY,
@@ -102,7 +103,7 @@ function summarise(profile: CpuProfile, from: number, to: number, top: number): 
 
 async function main(): Promise<void> {
   const which = process.argv[2] ?? 'bearer';
-  const duration = Number(process.env.BENCH_DURATION ?? 8);
+  const duration = envNumber('BENCH_DURATION', 8);
   const profDir = tempDir('gh-bench-prof-');
   const port = await freePort();
   const t0 = performance.now();

@@ -4,6 +4,7 @@
  */
 import { createSignedInUser } from './gatehouse-user.ts';
 import { measure } from './load.ts';
+import { envNumber } from './options.ts';
 import {
   freePort,
   GATEHOUSE_ENTRY,
@@ -15,7 +16,7 @@ import {
   waitFor200,
 } from './servers.ts';
 
-const duration = Number(process.env.BENCH_DURATION ?? 3);
+const duration = envNumber('BENCH_DURATION', 3);
 const port = await freePort();
 const dir = tempDir('gh-quick-');
 const server = spawnServer('Gatehouse', GATEHOUSE_ENTRY, port, gatehouseEnv(port, dir));

@@ -11,10 +11,10 @@
  * BENCH_COLD_SPAWNS (5), BENCH_IDLE_MS (5000), BENCH_NO_WRITE=1 to leave the README alone.
  */
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { createSignedInUser } from './gatehouse-user.ts';
 import { describe, type LoadResult, type LoadSettings, measure, type Scenario } from './load.ts';
-import { renderResults, writeIntoReadme } from './report.ts';
+import { envNumber, publish } from './options.ts';
+import { renderResults } from './report.ts';
 import {
   BARE_ENTRY,
   bareEnv,
@@ -22,7 +22,6 @@ import {
   GATEHOUSE_ENTRY,
   gatehouseEnv,
   median,
-  ROOT,
   removeDir,
   rssMb,
   type Server,
@@ -33,20 +32,13 @@ import {
   waitFor200,
 } from './servers.ts';
 
-const num = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  const n = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number (got "${raw}")`);
-  return n;
-};
-
 const settings: LoadSettings = {
-  connections: num('BENCH_CONNECTIONS', 50),
-  duration: num('BENCH_DURATION', 8),
-  warmup: num('BENCH_WARMUP', 2),
+  connections: envNumber('BENCH_CONNECTIONS', 50),
+  duration: envNumber('BENCH_DURATION', 8),
+  warmup: envNumber('BENCH_WARMUP', 2),
 };
-const COLD_SPAWNS = Math.round(num('BENCH_COLD_SPAWNS', 5));
-const IDLE_MS = num('BENCH_IDLE_MS', 5000);
+const COLD_SPAWNS = Math.round(envNumber('BENCH_COLD_SPAWNS', 5));
+const IDLE_MS = envNumber('BENCH_IDLE_MS', 5000);
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -183,11 +175,7 @@ async function main(): Promise<void> {
       coldMedian: { gatehouse: median(cold.gatehouse), bare: median(cold.bare) },
     });
     log(`\n${markdown}\n`);
-    if (process.env.BENCH_NO_WRITE === '1') log('BENCH_NO_WRITE=1: bench/README.md left as it was.');
-    else {
-      writeIntoReadme(join(ROOT, 'bench', 'README.md'), markdown);
-      log('Results written into bench/README.md.');
-    }
+    publish(markdown, 'results', log);
   } finally {
     for (const s of servers) await stopServer(s);
     for (const d of dirs) removeDir(d);

@@ -18,15 +18,13 @@
 import { Agent, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { loadConfig } from '../src/config/config.ts';
 import { createSignedInUser } from './gatehouse-user.ts';
-import { writeIntoReadme } from './report.ts';
+import { envNumber, publish } from './options.ts';
 import {
   freePort,
   GATEHOUSE_ENTRY,
   gatehouseEnv,
-  ROOT,
   removeDir,
   sleep,
   spawnServer,
@@ -35,10 +33,10 @@ import {
   waitFor200,
 } from './servers.ts';
 
-const SLOW = Number(process.env.BENCH_SLOW_CONNECTIONS ?? 200);
-const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
-const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SLOW = envNumber('BENCH_SLOW_CONNECTIONS', 200);
+const DURATION_S = envNumber('BENCH_DURATION', 8);
+const CLIENTS = envNumber('BENCH_CLIENTS', 8);
+const ROUNDS = envNumber('BENCH_ROUNDS', 3);
 /**
  * How late past its timeout a connection may close and still count as closed by it: Node looks for
  * overdue headers and bodies once a second (src/http/plugins/slow-clients.ts) and gives idle
@@ -259,15 +257,7 @@ try {
   const table = lines.join('\n');
   log(table);
   for (const c of slow) c.socket.destroy();
-  if (process.env.BENCH_NO_WRITE !== '1') {
-    writeIntoReadme(
-      join(ROOT, 'bench', 'README.md'),
-      table,
-      '<!-- slow-clients:start -->',
-      '<!-- slow-clients:end -->',
-    );
-    log('Results written into bench/README.md.');
-  }
+  publish(table, 'slow-clients', log);
 } finally {
   await stopServer(server);
   removeDir(dataDir);

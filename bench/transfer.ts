@@ -8,9 +8,8 @@
  */
 import { request } from 'node:http';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { createSignedInUser } from './gatehouse-user.ts';
-import { writeIntoReadme } from './report.ts';
+import { envNumber, publish } from './options.ts';
 import {
   BARE_ENTRY,
   bareEnv,
@@ -18,7 +17,6 @@ import {
   GATEHOUSE_ENTRY,
   gatehouseEnv,
   median,
-  ROOT,
   removeDir,
   rssMb,
   type Server,
@@ -29,8 +27,8 @@ import {
 } from './servers.ts';
 
 const MB = 1024 * 1024;
-const SIZE_MB = Number(process.env.BENCH_TRANSFER_MB ?? 100);
-const RUNS = Number(process.env.BENCH_TRANSFER_RUNS ?? 3);
+const SIZE_MB = envNumber('BENCH_TRANSFER_MB', 100);
+const RUNS = envNumber('BENCH_TRANSFER_RUNS', 3);
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 interface Transfer {
@@ -215,11 +213,4 @@ const lines = [
 ];
 const table = lines.join('\n');
 log(table);
-if (process.env.BENCH_NO_WRITE !== '1') {
-  writeIntoReadme(
-    join(ROOT, 'bench', 'README.md'),
-    table,
-    '<!-- transfer:start -->',
-    '<!-- transfer:end -->',
-  );
-}
+publish(table, 'transfer', log);

@@ -10,8 +10,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { createOAuthFederation } from '../../src/adapters/federation/oauth/oauth-federation.ts';
 import { amazonProvider, facebookProvider } from '../../src/adapters/federation/oauth/providers.ts';
-import { AppError } from '../../src/domain/errors.ts';
 import type { FlowChecks } from '../../src/ports/federation.ts';
+import { rejectsWith } from '../helpers/app-errors.ts';
 import { followToApp, type LocalOp, startOidcProvider } from '../helpers/oidc-provider.ts';
 
 const APP = 'http://localhost:3000';
@@ -51,8 +51,6 @@ const checks = (id: string): FlowChecks => ({
   codeVerifier: randomBytes(32).toString('base64url'),
   redirectUri: redirect(id),
 });
-const rejectsWith = (p: Promise<unknown>, code: string) =>
-  assert.rejects(p, (err: unknown) => err instanceof AppError && err.code === code);
 
 for (const [id, op, spec] of [
   ['facebook', () => facebook, () => facebookProvider(credentials, endpoints(facebook))],

@@ -13,8 +13,8 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
 import { createCognitoIdentity } from '../../src/adapters/identity/cognito/cognito-identity.ts';
-import { AppError } from '../../src/domain/errors.ts';
 import { totpAt } from '../../src/domain/totp.ts';
+import { rejectsWith } from '../helpers/app-errors.ts';
 import { startCognitoLocal } from '../helpers/cognito-local.ts';
 import { identityContract } from './identity.contract.ts';
 
@@ -80,9 +80,6 @@ identityContract(
   },
   { exclude: EXCLUDED },
 );
-
-const rejectsWith = (p: Promise<unknown>, code: string) =>
-  assert.rejects(p, (err: unknown) => err instanceof AppError && err.code === code);
 
 describe('cognito adapter on cognito-local: flows outside the contract', () => {
   const idp = makeIdentity();

@@ -4,11 +4,12 @@
  * (TOTP steps are 30 s; without a movable clock a test would have to wait).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test as nodeTest } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
-import { AppError } from '../../src/domain/errors.ts';
 import { totpAt } from '../../src/domain/totp.ts';
 import type { IdentityProvider } from '../../src/ports/identity.ts';
+import { rejectsWith } from '../helpers/app-errors.ts';
+import { contractCases } from '../helpers/contract-cases.ts';
 
 export interface IdentityHarness {
   readonly identity: IdentityProvider;
@@ -24,9 +25,6 @@ const PW = 'a long and unremarkable passphrase';
 let n = 0;
 const email = () => `contract.${Date.now()}.${++n}@example.test`;
 
-const rejectsWith = async (p: Promise<unknown>, code: string) =>
-  assert.rejects(p, (err: unknown) => err instanceof AppError && err.code === code);
-
 /**
  * `exclude`: cases a peer cannot run (its runner says why and covers them elsewhere). They are not
  * registered, so never show as skipped; a name matching no case fails, so the list cannot rot.
@@ -36,12 +34,7 @@ export function identityContract(
   make: () => Promise<IdentityHarness>,
   options: { readonly exclude?: readonly string[] } = {},
 ): void {
-  const excluded = new Set(options.exclude ?? []);
-  const seen = new Set<string>();
-  const test = (title: string, fn: () => Promise<void>) => {
-    seen.add(title);
-    if (!excluded.has(title)) nodeTest(title, fn);
-  };
+  const { test, checkExclusions } = contractCases(options.exclude);
   describe(`identity contract: ${name}`, () => {
     let h: IdentityHarness;
     let idp: IdentityProvider;
@@ -383,7 +376,6 @@ export function identityContract(
       assert.notEqual(t.idToken, t.accessToken);
     });
 
-    const unknown = () => [...excluded].filter((x) => !seen.has(x));
-    if (excluded.size > 0) nodeTest('every excluded case exists', () => assert.deepEqual(unknown(), []));
+    checkExclusions();
   });
 }

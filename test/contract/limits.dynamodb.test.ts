@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { DeleteTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { createDynamoLimits, limitKey } from '../../src/adapters/limits/dynamodb/dynamo-limits.ts';
 import { createTableIfMissing } from '../../src/adapters/store/dynamodb/table.ts';
 import { isAppError } from '../../src/domain/errors.ts';
@@ -23,11 +23,7 @@ const clients: DynamoDBClient[] = [];
 
 before(async () => {
   local = await startDynamoLocal();
-  admin = new DynamoDBClient({
-    region: local.region,
-    endpoint: local.endpoint,
-    credentials: local.credentials,
-  });
+  admin = local.client();
   await createTableIfMissing(admin, tableName);
 });
 after(async () => {
@@ -38,11 +34,7 @@ after(async () => {
 });
 
 const client = () => {
-  const c = new DynamoDBClient({
-    region: local.region,
-    endpoint: local.endpoint,
-    credentials: local.credentials,
-  });
+  const c = local.client();
   refuseScans(c, sent);
   clients.push(c);
   return c;

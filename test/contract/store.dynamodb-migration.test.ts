@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import pino from 'pino';
 import { createDynamoStore } from '../../src/adapters/store/dynamodb/dynamo-store.ts';
@@ -33,11 +33,7 @@ before(async () => {
   process.env.AWS_ACCESS_KEY_ID = local?.credentials.accessKeyId ?? 'local';
   process.env.AWS_SECRET_ACCESS_KEY = 'local';
   local = await startDynamoLocal();
-  client = new DynamoDBClient({
-    region: local.region,
-    endpoint: local.endpoint,
-    credentials: local.credentials,
-  });
+  client = local.client();
   db = DynamoDBDocumentClient.from(client);
 });
 after(async () => {

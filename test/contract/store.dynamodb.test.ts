@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { DeleteTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDynamoStore } from '../../src/adapters/store/dynamodb/dynamo-store.ts';
 import { TABLE_KEYS } from '../../src/adapters/store/dynamodb/keys.ts';
 import { createTableIfMissing } from '../../src/adapters/store/dynamodb/table.ts';
@@ -24,11 +24,7 @@ const sent: string[] = [];
 
 before(async () => {
   local = await startDynamoLocal();
-  admin = new DynamoDBClient({
-    region: local.region,
-    endpoint: local.endpoint,
-    credentials: local.credentials,
-  });
+  admin = local.client();
 });
 after(async () => {
   admin.destroy();
@@ -36,11 +32,7 @@ after(async () => {
 });
 
 function recordingClient(): DynamoDBClient {
-  const client = new DynamoDBClient({
-    region: local.region,
-    endpoint: local.endpoint,
-    credentials: local.credentials,
-  });
+  const client = local.client();
   refuseScans(client, sent);
   return client;
 }

@@ -1,6 +1,7 @@
 /**
  * Checks shared by the API-hardening security tests (api-input, api-headers, api-logs): the generic
- * error shape that carries no stack, path or internal name, and a JSON request helper.
+ * error shape that carries no stack, path or internal name, and a JSON request helper; and the
+ * enumeration tests' view of an answer with what differs between any two requests left out.
  */
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
@@ -46,3 +47,12 @@ export const json = (
     headers: { 'content-type': 'application/json', ...headers },
     payload: JSON.stringify(payload),
   });
+
+const VOLATILE = new Set(['date', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'content-length']);
+/** What an answer tells a client, less what differs between any two requests (date, rate counters). */
+export const comparable = (r: LightMyRequestResponse) => ({
+  status: r.statusCode,
+  body: r.body,
+  headers: Object.fromEntries(Object.entries(r.headers).filter(([k]) => !VOLATILE.has(k))),
+  cookies: r.cookies,
+});

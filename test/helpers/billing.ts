@@ -1,7 +1,13 @@
-/** Driving the billing simulator from tests: checkout, portal actions, and captured events. */
+/**
+ * Driving billing from tests: the simulator's checkout, portal actions and captured events, and
+ * the app built on the in-repo fake Stripe.
+ */
 import assert from 'node:assert/strict';
+import type { TestContext } from 'node:test';
 import Stripe from 'stripe';
-import type { Built } from './build.ts';
+import { FAKE_STRIPE_KEY, startFakeStripe } from '../fakes/stripe-server.ts';
+import { type Built, build } from './build.ts';
+import { bearer, tokenUser } from './users.ts';
 
 export const WEBHOOK_SECRET = 'whsec_test_gatehouse_webhooks';
 const stripe = new Stripe('sk_test_unused', { telemetry: false });
@@ -66,24 +72,21 @@ export async function checkout(
   plan: 'basic' | 'premium',
   outcome = 'pay',
 ) {
-  const res = await b.app.inject({
-    method: 'POST',
-    url: '/api/billing/checkout',
-    headers,
-    payload: { plan },
-  });
-  assert.equal(res.statusCode, 200, res.body);
-  const url = new URL(res.json().url as string);
-  const page = await b.app.inject({ method: 'GET', url: url.pathname });
+  const path = await openCheckout(b, headers, plan);
+  const page = await b.app.inject({ method: 'GET', url: path });
   assert.equal(page.statusCode, 200);
-  const done = await b.app.inject({
-    method: 'POST',
-    url: url.pathname,
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost:3000' },
-    payload: `outcome=${outcome}`,
-  });
+  const done = await payCheckout(b, path, outcome);
   assert.equal(done.statusCode, 303, done.body);
   return { page: page.body, redirect: String(done.headers.location) };
+}
+
+/** A signed-in user who paid a checkout for `plan` on the simulator, its events all delivered; `h` is its Bearer header. */
+export async function subscriber(b: Built, plan: 'basic' | 'premium') {
+  const user = await tokenUser(b);
+  const h = bearer(user.tokens.access_token);
+  await checkout(b, h, plan);
+  await simulatorOf(b).idle();
+  return { ...user, h };
 }
 
 /** Opens the portal and runs one of its actions. */
@@ -144,4 +147,23 @@ export async function invoicesOf(b: Built, headers: Record<string, string>) {
     subscription_id: string | null;
     lines: { description: string; amount: number; proration: boolean }[];
   }[];
+}
+
+export const STRIPE_PRICES = {
+  STRIPE_PRICE_BASIC: 'price_basic_test',
+  STRIPE_PRICE_PREMIUM: 'price_premium_test',
+};
+
+/** The app with BILLING=stripe on a fake Stripe started for (and closed after) test `t`. */
+export async function buildOnFakeStripe(t: TestContext) {
+  const fake = await startFakeStripe();
+  t.after(() => fake.close());
+  const b = await build(t, {
+    BILLING: 'stripe',
+    STRIPE_SECRET_KEY: FAKE_STRIPE_KEY,
+    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    STRIPE_API_BASE: `http://127.0.0.1:${fake.api.port}`,
+    ...STRIPE_PRICES,
+  });
+  return { fake, b };
 }

@@ -12,6 +12,8 @@ export interface DynamoLocal {
   readonly endpoint: string;
   readonly region: string;
   readonly credentials: { accessKeyId: string; secretAccessKey: string };
+  /** A new SDK client of this instance; the caller destroys it. */
+  client(): DynamoDBClient;
   close(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export async function startDynamoLocal(opts: { path?: string } = {}): Promise<Dy
     endpoint,
     region,
     credentials,
+    client: () => new DynamoDBClient({ region, endpoint, credentials }),
     async close() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import type { LightMyRequestResponse } from 'fastify';
-import { importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
+import { decodeJwt, importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
 import { totpAt } from '../../src/domain/totp.ts';
 import { type Built, build } from './build.ts';
 import { bearer, tokenUser } from './users.ts';
@@ -82,11 +82,19 @@ export async function expect401(b: Built, token: string, what: string) {
   assert.ok(['INVALID_TOKEN', 'TOKEN_REVOKED', 'UNAUTHENTICATED'].includes(errorCode(res)), what);
 }
 
-/** A confirmed user with TOTP on, built on a movable clock. */
-export async function mfaUser(t: TestContext, overrides: Record<string, string> = {}) {
+/**
+ * A confirmed user with TOTP on. By default the server runs on `clock`, which the caller moves (one
+ * step has passed since enrolment); `realTime` keeps the server on the wall clock, as Cognito mode
+ * needs (Cognito and cognito-local keep their own time). `challenge` signs in up to the TOTP
+ * challenge and returns its session; `answer` sends a code for it.
+ */
+export async function mfaUser(
+  t: TestContext,
+  { overrides = {}, realTime = false }: { overrides?: Record<string, string>; realTime?: boolean } = {},
+) {
   const clock = { now: Date.now() };
-  const b = await build(t, overrides, () => clock.now);
-  const { email, tokens } = await tokenUser(b);
+  const b = realTime ? await build(t, overrides) : await build(t, overrides, () => clock.now);
+  const { email, password, tokens } = await tokenUser(b);
   const setup = await b.app.inject({
     method: 'POST',
     url: '/api/auth/mfa/totp/setup',
@@ -98,9 +106,26 @@ export async function mfaUser(t: TestContext, overrides: Record<string, string> 
     method: 'POST',
     url: '/api/auth/mfa/totp/verify',
     headers: bearer(tokens.access_token),
-    payload: { code: totpAt(secret, clock.now) },
+    payload: { code: totpAt(secret, realTime ? Date.now() : clock.now) },
   });
   assert.equal(verify.statusCode, 200, verify.body);
-  clock.now += 30_000;
-  return { b, clock, email, secret };
+  if (!realTime) clock.now += 30_000;
+  const challenge = async () => {
+    const r = await b.app.inject({ method: 'POST', url: '/api/auth/signin', payload: { email, password } });
+    assert.equal(r.json().challenge, 'SOFTWARE_TOKEN_MFA', r.body);
+    return r.json().session as string;
+  };
+  const answer = (session: string, code: string) =>
+    b.app.inject({ method: 'POST', url: '/api/auth/mfa', payload: { session, code } });
+  return {
+    b,
+    clock,
+    email,
+    tokens,
+    secret,
+    recovery: (verify.json() as { recovery_codes: string[] }).recovery_codes,
+    userId: String(decodeJwt(tokens.access_token).sub),
+    challenge,
+    answer,
+  };
 }

@@ -1,6 +1,9 @@
 /** Object mothers: accounts in known states, through the public HTTP API only. */
 import assert from 'node:assert/strict';
+import type { InjectOptions } from 'fastify';
 import type { Built } from './build.ts';
+
+type Headers = NonNullable<InjectOptions['headers']>;
 
 let counter = 0;
 export const uniqueEmail = (prefix = 'user') =>
@@ -47,14 +50,18 @@ export async function tokenUser(b: Built, email = uniqueEmail()) {
   return { ...user, tokens: await signIn(b, user.email, user.password) };
 }
 
+/** POST /api/session (the browser's sign-in) with `payload` as given; the answer, unchecked. */
+export const sessionSignIn = (b: Built, payload: object, headers: Headers = {}) =>
+  b.app.inject({ method: 'POST', url: '/api/session', headers, payload });
+
+/** POST /api/auth/change-password with `payload` as given, as `headers` (bearer or cookie); unchecked. */
+export const changePassword = (b: Built, payload: object, headers: Headers) =>
+  b.app.inject({ method: 'POST', url: '/api/auth/change-password', headers, payload });
+
 /** A confirmed user signed in through the browser session; `cookie` is ready for a Cookie header. */
 export async function cookieUser(b: Built, email = uniqueEmail()) {
   const user = await confirmedUser(b, email);
-  const res = await b.app.inject({
-    method: 'POST',
-    url: '/api/session',
-    payload: { email: user.email, password: user.password },
-  });
+  const res = await sessionSignIn(b, { email: user.email, password: user.password });
   assert.equal(res.statusCode, 200, res.body);
   const set = res.cookies.find((c) => c.name === 'gh_session' || c.name === '__Host-gh_session');
   assert.ok(set, 'session cookie set');

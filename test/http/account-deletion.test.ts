@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { AppError } from '../../src/domain/errors.ts';
 import { type Built, build } from '../helpers/build.ts';
 import { filePart, photo } from '../helpers/uploads.ts';
-import { bearer, cookieUser, tokenUser, uniqueEmail } from '../helpers/users.ts';
+import { bearer, cookieUser, sessionSignIn, tokenUser, uniqueEmail } from '../helpers/users.ts';
 
 /** A user with a photo, two files and a browser session besides the token. */
 async function fullUser(b: Built, email = uniqueEmail()) {
@@ -37,16 +37,15 @@ async function fullUser(b: Built, email = uniqueEmail()) {
     headers: h,
     payload: { name: 'Soon Gone', phone_number: '+1 415 555 0100' },
   });
-  const browser = await b.app.inject({
-    method: 'POST',
-    url: '/api/session',
-    payload: { email: u.email, password: u.password },
-  });
+  const browser = await sessionSignIn(b, { email: u.email, password: u.password });
   const cookie = browser.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
   const userId = (await b.app.inject({ method: 'GET', url: '/api/users/me', headers: h })).json()
     .user_id as string;
   return { ...u, h, cookie, userId };
 }
+
+/** What leftovers() finds of an account deleted in full. */
+const NOTHING_LEFT = { identity: null, profile: null, files: 0, blobs: 0, sessions: 0 };
 
 async function leftovers(b: Built, userId: string) {
   return {
@@ -60,6 +59,20 @@ async function leftovers(b: Built, userId: string) {
   };
 }
 
+/** The account's old Bearer token and cookie get 401; the answer to a sign-in with its password. */
+async function oldCredentialsRefused(b: Built, u: Awaited<ReturnType<typeof fullUser>>) {
+  assert.equal((await b.app.inject({ method: 'GET', url: '/api/users/me', headers: u.h })).statusCode, 401);
+  assert.equal(
+    (await b.app.inject({ method: 'GET', url: '/api/files', headers: { cookie: u.cookie } })).statusCode,
+    401,
+  );
+  return b.app.inject({
+    method: 'POST',
+    url: '/api/auth/signin',
+    payload: { email: u.email, password: u.password },
+  });
+}
+
 describe('DELETE /api/users/me', () => {
   test('removes identity, profile, photo, files and sessions, audits it, and leaves nothing readable', async (t) => {
     const b = await build(t);
@@ -67,24 +80,9 @@ describe('DELETE /api/users/me', () => {
     const other = await fullUser(b);
     const res = await b.app.inject({ method: 'DELETE', url: '/api/users/me', headers: u.h });
     assert.equal(res.statusCode, 200, res.body);
-    assert.deepEqual(await leftovers(b, u.userId), {
-      identity: null,
-      profile: null,
-      files: 0,
-      blobs: 0,
-      sessions: 0,
-    });
+    assert.deepEqual(await leftovers(b, u.userId), NOTHING_LEFT);
 
-    assert.equal((await b.app.inject({ method: 'GET', url: '/api/users/me', headers: u.h })).statusCode, 401);
-    assert.equal(
-      (await b.app.inject({ method: 'GET', url: '/api/files', headers: { cookie: u.cookie } })).statusCode,
-      401,
-    );
-    const signin = await b.app.inject({
-      method: 'POST',
-      url: '/api/auth/signin',
-      payload: { email: u.email, password: u.password },
-    });
+    const signin = await oldCredentialsRefused(b, u);
     assert.equal(signin.statusCode, 401);
     const refresh = await b.app.inject({
       method: 'POST',
@@ -150,16 +148,7 @@ describe('DELETE /api/users/me', () => {
     assert.equal(state.identity?.enabled, false);
     assert.equal(state.files, 0);
     assert.equal(state.blobs, 5);
-    assert.equal((await b.app.inject({ method: 'GET', url: '/api/users/me', headers: u.h })).statusCode, 401);
-    assert.equal(
-      (await b.app.inject({ method: 'GET', url: '/api/files', headers: { cookie: u.cookie } })).statusCode,
-      401,
-    );
-    const signin = await b.app.inject({
-      method: 'POST',
-      url: '/api/auth/signin',
-      payload: { email: u.email, password: u.password },
-    });
+    const signin = await oldCredentialsRefused(b, u);
     assert.notEqual(signin.statusCode, 200);
 
     failing = false;
@@ -169,13 +158,7 @@ describe('DELETE /api/users/me', () => {
       headers: bearer(admin.tokens.access_token),
     });
     assert.equal(finish.statusCode, 200, finish.body);
-    assert.deepEqual(await leftovers(b, u.userId), {
-      identity: null,
-      profile: null,
-      files: 0,
-      blobs: 0,
-      sessions: 0,
-    });
+    assert.deepEqual(await leftovers(b, u.userId), NOTHING_LEFT);
   });
 });
 

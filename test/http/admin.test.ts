@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type Built, build } from '../helpers/build.ts';
-import { bearer, cookieUser, tokenUser, uniqueEmail } from '../helpers/users.ts';
+import { bearer, cookieUser, sessionSignIn, tokenUser, uniqueEmail } from '../helpers/users.ts';
 
 async function withAdmin(t: import('node:test').TestContext) {
   const adminEmail = uniqueEmail('admin');
@@ -117,11 +117,7 @@ describe('admin routes', () => {
     const { b, h, adminId } = await withAdmin(t);
     const token = await tokenUser(b);
     const userId = await idOf(b, token.tokens.access_token);
-    const browser = await b.app.inject({
-      method: 'POST',
-      url: '/api/session',
-      payload: { email: token.email, password: token.password },
-    });
+    const browser = await sessionSignIn(b, { email: token.email, password: token.password });
     const cookie = browser.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
 
     const off = await b.app.inject({

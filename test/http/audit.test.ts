@@ -4,7 +4,15 @@ import { describe, test } from 'node:test';
 import { totpAt } from '../../src/domain/totp.ts';
 import { changeGroup, setEnabled } from '../../src/services/admin.service.ts';
 import { build } from '../helpers/build.ts';
-import { bearer, cookieUser, PASSWORD, signIn, tokenUser } from '../helpers/users.ts';
+import {
+  bearer,
+  changePassword,
+  cookieUser,
+  PASSWORD,
+  sessionSignIn,
+  signIn,
+  tokenUser,
+} from '../helpers/users.ts';
 
 const ORIGIN = { origin: 'http://localhost:3000' };
 
@@ -35,12 +43,7 @@ describe('audit trail', () => {
       headers: auth,
       payload: { code: totpAt(secret, now) },
     });
-    await b.app.inject({
-      method: 'POST',
-      url: '/api/auth/change-password',
-      headers: auth,
-      payload: { current_password: PASSWORD, new_password: 'an entirely new passphrase' },
-    });
+    await changePassword(b, { current_password: PASSWORD, new_password: 'an entirely new passphrase' }, auth);
     await b.expectMail(email, () =>
       b.app.inject({ method: 'POST', url: '/api/auth/forgot-password', payload: { email } }),
     );
@@ -51,11 +54,7 @@ describe('audit trail', () => {
     });
     now += 1000; // the frozen test clock must move past the reset's revocation mark, as real time does
     const fresh = await signIn(b, email, 'yet another fresh passphrase');
-    const session = await b.app.inject({
-      method: 'POST',
-      url: '/api/session',
-      payload: { email, password: 'yet another fresh passphrase' },
-    });
+    const session = await sessionSignIn(b, { email, password: 'yet another fresh passphrase' });
     const cookie = `gh_session=${session.cookies[0]?.value}`;
     const id = (await b.app.inject({ url: '/api/sessions', headers: { cookie } })).json().sessions[0].id;
     await b.app.inject({ method: 'DELETE', url: `/api/sessions/${id}`, headers: { cookie, ...ORIGIN } });
@@ -94,11 +93,7 @@ describe('audit trail', () => {
     const b = await build(t);
     const { email, tokens } = await tokenUser(b);
     const second = await signIn(b, email);
-    const browser = await b.app.inject({
-      method: 'POST',
-      url: '/api/session',
-      payload: { email, password: PASSWORD },
-    });
+    const browser = await sessionSignIn(b, { email, password: PASSWORD });
     const cookie = `gh_session=${browser.cookies[0]?.value}`;
     const me = (await b.app.inject({ url: '/api/users/me', headers: bearer(tokens.access_token) })).json();
     await setEnabled(b.deps, 'admin-1', me.user_id, false, null);

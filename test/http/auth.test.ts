@@ -3,7 +3,16 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { totpAt } from '../../src/domain/totp.ts';
 import { build } from '../helpers/build.ts';
-import { bearer, confirmedUser, PASSWORD, signIn, signUp, tokenUser, uniqueEmail } from '../helpers/users.ts';
+import {
+  bearer,
+  changePassword,
+  confirmedUser,
+  PASSWORD,
+  signIn,
+  signUp,
+  tokenUser,
+  uniqueEmail,
+} from '../helpers/users.ts';
 
 describe('POST /api/auth/signup, /confirm, /resend-code', () => {
   test('sign-up mails a 6-digit code; confirming it lets the user sign in', async (t) => {
@@ -207,19 +216,17 @@ describe('forgot, reset and change password', () => {
     const b = await build(t);
     const { email, tokens } = await tokenUser(b);
     const other = await signIn(b, email);
-    const bad = await b.app.inject({
-      method: 'POST',
-      url: '/api/auth/change-password',
-      headers: bearer(tokens.access_token),
-      payload: { current_password: 'not the password at all', new_password: 'another long passphrase here' },
-    });
+    const bad = await changePassword(
+      b,
+      { current_password: 'not the password at all', new_password: 'another long passphrase here' },
+      bearer(tokens.access_token),
+    );
     assert.equal(bad.statusCode, 401);
-    const ok = await b.app.inject({
-      method: 'POST',
-      url: '/api/auth/change-password',
-      headers: bearer(tokens.access_token),
-      payload: { current_password: PASSWORD, new_password: 'another long passphrase here' },
-    });
+    const ok = await changePassword(
+      b,
+      { current_password: PASSWORD, new_password: 'another long passphrase here' },
+      bearer(tokens.access_token),
+    );
     assert.equal(ok.statusCode, 200, ok.body);
     const me = await b.app.inject({ url: '/api/users/me', headers: bearer(other.access_token) });
     assert.equal(me.statusCode, 401);

@@ -15,7 +15,7 @@ import { openIdpToken } from '../../src/services/session-idp-token.ts';
 import { hashSessionId } from '../../src/services/sessions.service.ts';
 import { type AwsPeers, startAwsPeers } from '../helpers/aws-mode.ts';
 import { type Built, build } from '../helpers/build.ts';
-import { PASSWORD, uniqueEmail } from '../helpers/users.ts';
+import { PASSWORD, sessionSignIn, uniqueEmail } from '../helpers/users.ts';
 
 let peers: AwsPeers;
 before(async () => {
@@ -40,12 +40,7 @@ async function confirmed(b: Built) {
 
 /** Signs the browser in; the cookie header and its raw value. */
 async function browserSignIn(b: Built, email: string, password = PASSWORD) {
-  const res = await b.app.inject({
-    method: 'POST',
-    url: '/api/session',
-    headers: { origin: b.deps.config.appOrigin },
-    payload: { email, password },
-  });
+  const res = await sessionSignIn(b, { email, password }, { origin: b.deps.config.appOrigin });
   assert.equal(res.statusCode, 200, res.body);
   assert.equal(/eyJ/.test(res.body), false, 'no token reaches the browser');
   const set = res.cookies.find((c) => c.name.endsWith('gh_session'));

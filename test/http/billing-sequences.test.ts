@@ -15,6 +15,7 @@ import {
   payCheckout,
   portal,
   simulatorOf,
+  subscriber,
   subscription,
 } from '../helpers/billing.ts';
 import { type Built, build, waitFor } from '../helpers/build.ts';
@@ -130,9 +131,7 @@ describe('billing sequences on the simulator', () => {
   test('deleting the account with a checkout open: the saved checkout can no longer be paid, the portal link dies', async (t) => {
     const b = await build(t);
     const sim = simulatorOf(b);
-    const h = bearer((await tokenUser(b)).tokens.access_token);
-    await checkout(b, h, 'basic');
-    await sim.idle();
+    const { h } = await subscriber(b, 'basic');
     const portalPath = await portal(b, h, 'action=resume');
     const { customerId } = await customerOf(b, h);
     // A premium checkout is refused while basic runs; cancel now, then open one and keep its URL.
@@ -156,10 +155,7 @@ describe('billing sequences on the simulator', () => {
   test('deleting the account cancels a live subscription now: no renewal, no portal', async (t) => {
     const b = await build(t);
     const sim = simulatorOf(b);
-    const user = await tokenUser(b);
-    const h = bearer(user.tokens.access_token);
-    await checkout(b, h, 'premium');
-    await sim.idle();
+    const { h, ...user } = await subscriber(b, 'premium');
     const portalPath = await portal(b, h, 'action=cancel');
     await sim.idle();
     const { userId, customerId } = await customerOf(b, h);
@@ -212,10 +208,7 @@ describe('billing sequences on the simulator', () => {
   test('a failed renewal then cancel: payment failed without a renewal date, then the free tier and the invoice void', async (t) => {
     const b = await build(t);
     const sim = simulatorOf(b);
-    const user = await tokenUser(b);
-    const h = bearer(user.tokens.access_token);
-    await checkout(b, h, 'premium');
-    await sim.idle();
+    const { h, ...user } = await subscriber(b, 'premium');
     await b.expectMail(user.email, async () => {
       await portal(b, h, 'action=fail_renewal');
       await sim.idle();

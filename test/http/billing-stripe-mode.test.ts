@@ -9,24 +9,20 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { compose } from '../../src/composition.ts';
 import { loadConfig } from '../../src/config/config.ts';
-import { FAKE_STRIPE_KEY, startFakeStripe } from '../fakes/stripe-server.ts';
-import { postEvent, sign, storedPlan, subscription, WEBHOOK_SECRET } from '../helpers/billing.ts';
-import { build } from '../helpers/build.ts';
+import {
+  buildOnFakeStripe,
+  openCheckout,
+  postEvent,
+  STRIPE_PRICES,
+  sign,
+  storedPlan,
+  subscription,
+} from '../helpers/billing.ts';
 import { bearer, tokenUser } from '../helpers/users.ts';
-
-const PRICES = { STRIPE_PRICE_BASIC: 'price_basic_test', STRIPE_PRICE_PREMIUM: 'price_premium_test' };
 
 describe('billing in Stripe mode', () => {
   test('checkout creates one customer and a subscription checkout; the signed webhook sets the plan', async (t) => {
-    const fake = await startFakeStripe();
-    t.after(() => fake.close());
-    const b = await build(t, {
-      BILLING: 'stripe',
-      STRIPE_SECRET_KEY: FAKE_STRIPE_KEY,
-      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      STRIPE_API_BASE: `http://127.0.0.1:${fake.api.port}`,
-      ...PRICES,
-    });
+    const { fake, b } = await buildOnFakeStripe(t);
     assert.equal(b.deps.billing.mode, 'stripe');
     assert.equal(b.deps.billingSimulator, undefined);
     assert.equal(
@@ -38,16 +34,7 @@ describe('billing in Stripe mode', () => {
     const h = bearer(u.tokens.access_token);
     const me = (await b.app.inject({ method: 'GET', url: '/api/users/me', headers: h })).json();
 
-    for (let i = 0; i < 2; i++) {
-      const res = await b.app.inject({
-        method: 'POST',
-        url: '/api/billing/checkout',
-        headers: h,
-        payload: { plan: 'basic' },
-      });
-      assert.equal(res.statusCode, 200, res.body);
-      assert.ok(res.json().url);
-    }
+    for (let i = 0; i < 2; i++) await openCheckout(b, h, 'basic');
     const customers = fake.requestsTo('/v1/customers', 'POST');
     assert.equal(customers.length, 1, 'one customer per user, created once');
     assert.equal(customers[0]?.headers['idempotency-key'], `gatehouse-customer-${me.user_id}`);
@@ -115,9 +102,9 @@ describe('billing in Stripe mode', () => {
     const log = { info() {}, warn() {}, error() {} };
     const attempt = (env: Record<string, string>) => compose(loadConfig({ ...base, ...env }), log, env);
     await assert.rejects(attempt({}), /STRIPE_PRICE_BASIC: is required with BILLING=stripe/);
-    await assert.rejects(attempt({ ...PRICES }), /STRIPE_SECRET_KEY: is required/);
+    await assert.rejects(attempt({ ...STRIPE_PRICES }), /STRIPE_SECRET_KEY: is required/);
     await assert.rejects(
-      attempt({ ...PRICES, STRIPE_SECRET_KEY: 'sk_test_x' }),
+      attempt({ ...STRIPE_PRICES, STRIPE_SECRET_KEY: 'sk_test_x' }),
       /STRIPE_WEBHOOK_SECRET: is required/,
     );
   });

@@ -6,12 +6,20 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { FAKE_STRIPE_KEY, type FakeStripe, startFakeStripe } from '../fakes/stripe-server.ts';
-import { changePlan, postEvent, sign, storedPlan, subscription, WEBHOOK_SECRET } from '../helpers/billing.ts';
-import { type Built, build } from '../helpers/build.ts';
+import type { FakeStripe } from '../fakes/stripe-server.ts';
+import {
+  buildOnFakeStripe,
+  changePlan,
+  openCheckout,
+  postEvent,
+  STRIPE_PRICES,
+  sign,
+  storedPlan,
+  subscription,
+} from '../helpers/billing.ts';
+import type { Built, build } from '../helpers/build.ts';
 import { bearer, tokenUser } from '../helpers/users.ts';
 
-const PRICES = { STRIPE_PRICE_BASIC: 'price_basic_test', STRIPE_PRICE_PREMIUM: 'price_premium_test' };
 const now = () => Math.floor(Date.now() / 1000);
 
 let events = 0;
@@ -29,23 +37,9 @@ async function deliver(b: Built, type: string, object: Record<string, unknown>) 
 
 /** A signed-in user whose Stripe customer exists (made by opening a checkout). */
 async function setup(t: Parameters<typeof build>[0]) {
-  const fake = await startFakeStripe();
-  t.after(() => fake.close());
-  const b = await build(t, {
-    BILLING: 'stripe',
-    STRIPE_SECRET_KEY: FAKE_STRIPE_KEY,
-    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    STRIPE_API_BASE: `http://127.0.0.1:${fake.api.port}`,
-    ...PRICES,
-  });
+  const { fake, b } = await buildOnFakeStripe(t);
   const h = bearer((await tokenUser(b)).tokens.access_token);
-  const opened = await b.app.inject({
-    method: 'POST',
-    url: '/api/billing/checkout',
-    headers: h,
-    payload: { plan: 'basic' },
-  });
-  assert.equal(opened.statusCode, 200, opened.body);
+  await openCheckout(b, h, 'basic');
   const me = (await b.app.inject({ method: 'GET', url: '/api/users/me', headers: h })).json();
   const customer = String((await b.deps.store.billing.get(me.user_id))?.customerId);
   return { fake, b, h, userId: me.user_id as string, customer };
@@ -68,7 +62,7 @@ function paidSubscription(
   });
   const invoice = fake.addInvoice({
     customer,
-    amount: priceId === PRICES.STRIPE_PRICE_BASIC ? 900 : 2900,
+    amount: priceId === STRIPE_PRICES.STRIPE_PRICE_BASIC ? 900 : 2900,
     subscription: sub,
   });
   return { sub, ...invoice };
@@ -81,10 +75,10 @@ const positions = (fake: FakeStripe, method: string, path: string) =>
 describe('billing sequences in Stripe mode', () => {
   test('a second live subscription is refunded, then cancelled, with keys; the first one is kept', async (t) => {
     const { fake, b, h, userId, customer } = await setup(t);
-    const first = paidSubscription(fake, customer, userId, PRICES.STRIPE_PRICE_BASIC, now() - 60);
+    const first = paidSubscription(fake, customer, userId, STRIPE_PRICES.STRIPE_PRICE_BASIC, now() - 60);
     await deliver(b, 'customer.subscription.created', { id: first.sub, object: 'subscription', customer });
     assert.equal(await storedPlan(b, h), 'basic');
-    const second = paidSubscription(fake, customer, userId, PRICES.STRIPE_PRICE_PREMIUM, now());
+    const second = paidSubscription(fake, customer, userId, STRIPE_PRICES.STRIPE_PRICE_PREMIUM, now());
     await deliver(b, 'checkout.session.completed', {
       id: 'cs_test_elsewhere',
       object: 'checkout.session',
@@ -117,7 +111,7 @@ describe('billing sequences in Stripe mode', () => {
   test('an event for a customer with no user refunds and cancels its subscription', async (t) => {
     const { fake, b } = await setup(t);
     const ghost = fake.addCustomer({ userId: 'deleted-user' });
-    const paid = paidSubscription(fake, ghost, 'deleted-user', PRICES.STRIPE_PRICE_PREMIUM, now());
+    const paid = paidSubscription(fake, ghost, 'deleted-user', STRIPE_PRICES.STRIPE_PRICE_PREMIUM, now());
     await deliver(b, 'customer.subscription.created', {
       id: paid.sub,
       object: 'subscription',
@@ -133,7 +127,7 @@ describe('billing sequences in Stripe mode', () => {
 
   test('deleting the account expires open checkouts, cancels live subscriptions now and deletes the customer', async (t) => {
     const { fake, b, h, userId, customer } = await setup(t);
-    const paid = paidSubscription(fake, customer, userId, PRICES.STRIPE_PRICE_BASIC, now());
+    const paid = paidSubscription(fake, customer, userId, STRIPE_PRICES.STRIPE_PRICE_BASIC, now());
     await deliver(b, 'customer.subscription.created', { id: paid.sub, object: 'subscription', customer });
     const open = [...fake.state.checkoutSessions.values()].find((c) => c.status === 'open');
     assert.ok(open, 'the checkout opened in setup is still open');
@@ -160,7 +154,7 @@ describe('billing sequences in Stripe mode', () => {
 
   test("a cancelled subscription's open invoice is voided with a key", async (t) => {
     const { fake, b, h, userId, customer } = await setup(t);
-    const paid = paidSubscription(fake, customer, userId, PRICES.STRIPE_PRICE_PREMIUM, now());
+    const paid = paidSubscription(fake, customer, userId, STRIPE_PRICES.STRIPE_PRICE_PREMIUM, now());
     await deliver(b, 'customer.subscription.created', { id: paid.sub, object: 'subscription', customer });
     const open = fake.addInvoice({
       customer,
@@ -182,13 +176,13 @@ describe('billing sequences in Stripe mode', () => {
 
   test('change-plan: an upgrade is a prorated update now, a downgrade a schedule for the period end', async (t) => {
     const { fake, b, h, userId, customer } = await setup(t);
-    const paid = paidSubscription(fake, customer, userId, PRICES.STRIPE_PRICE_BASIC, now());
+    const paid = paidSubscription(fake, customer, userId, STRIPE_PRICES.STRIPE_PRICE_BASIC, now());
     await deliver(b, 'customer.subscription.created', { id: paid.sub, object: 'subscription', customer });
     const up = await changePlan(b, h, 'premium');
     assert.equal(up.statusCode, 200, up.body);
     const [update] = fake.requestsTo(`/v1/subscriptions/${paid.sub}`, 'POST');
     assert.equal(update?.form.proration_behavior, 'create_prorations');
-    assert.equal(update?.form['items[0][price]'], PRICES.STRIPE_PRICE_PREMIUM);
+    assert.equal(update?.form['items[0][price]'], STRIPE_PRICES.STRIPE_PRICE_PREMIUM);
     assert.match(String(update?.headers['idempotency-key']), new RegExp(`^gatehouse-plan-${paid.sub}-`));
     await deliver(b, 'customer.subscription.updated', { id: paid.sub, object: 'subscription', customer });
     assert.equal(await storedPlan(b, h), 'premium');

@@ -9,6 +9,7 @@ import {
   payCheckout,
   portal,
   simulatorOf,
+  subscriber,
   subscription,
   WEBHOOK_SECRET,
 } from '../helpers/billing.ts';
@@ -158,9 +159,7 @@ describe('billing with the simulator', () => {
   test('a failed renewal shows as payment_failed and keeps access while the subscription is past due', async (t) => {
     const b = await build(t);
     const sim = simulatorOf(b);
-    const h = bearer((await tokenUser(b)).tokens.access_token);
-    await checkout(b, h, 'basic');
-    await sim.idle();
+    const { h } = await subscriber(b, 'basic');
     await portal(b, h, 'action=fail_renewal');
     await sim.idle();
     const failing = await subscription(b, h);
@@ -263,10 +262,7 @@ describe('billing with the simulator', () => {
   test('deleting the account cancels the subscription at the provider; its late events change nothing', async (t) => {
     const b = await build(t);
     const sim = simulatorOf(b);
-    const u = await tokenUser(b);
-    const h = bearer(u.tokens.access_token);
-    await checkout(b, h, 'premium');
-    await sim.idle();
+    const { h } = await subscriber(b, 'premium');
     const userId = (await b.app.inject({ method: 'GET', url: '/api/users/me', headers: h })).json().user_id;
     const record = await b.deps.store.billing.get(userId);
     assert.ok(record?.subscriptionId);

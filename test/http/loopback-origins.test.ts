@@ -8,18 +8,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type Built, build } from '../helpers/build.ts';
-import { confirmedUser, cookieUser, PASSWORD, uniqueEmail } from '../helpers/users.ts';
+import { confirmedUser, cookieUser, PASSWORD, sessionSignIn, uniqueEmail } from '../helpers/users.ts';
 
 const PORT = '3101';
 const HERE = ['http://localhost:3101', 'http://127.0.0.1:3101', 'http://[::1]:3101'];
 
 const browserSignIn = (b: Built, email: string, origin: string) =>
-  b.app.inject({
-    method: 'POST',
-    url: '/api/session',
-    headers: { origin, 'sec-fetch-site': 'same-origin' },
-    payload: { email, password: PASSWORD },
-  });
+  sessionSignIn(b, { email, password: PASSWORD }, { origin, 'sec-fetch-site': 'same-origin' });
 
 /** The warn lines of the refusals logged so far. */
 const refusals = (b: Built) =>
@@ -54,12 +49,11 @@ describe('the default origin on loopback', () => {
       assert.equal(res.statusCode, 403, origin);
       assert.equal(res.json().error.code, 'ORIGIN_REJECTED');
     }
-    const crossSite = await b.app.inject({
-      method: 'POST',
-      url: '/api/session',
-      headers: { 'sec-fetch-site': 'cross-site' },
-      payload: { email, password: PASSWORD },
-    });
+    const crossSite = await sessionSignIn(
+      b,
+      { email, password: PASSWORD },
+      { 'sec-fetch-site': 'cross-site' },
+    );
     assert.equal(crossSite.statusCode, 403);
   });
 

@@ -7,18 +7,17 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { build } from '../helpers/build.ts';
-import { bearer, PASSWORD, signIn, tokenUser } from '../helpers/users.ts';
+import { bearer, changePassword, PASSWORD, signIn, tokenUser } from '../helpers/users.ts';
 
 describe('a new password must be new', () => {
   test('change-password to the current password: 400 PASSWORD_REUSED, nothing changes', async (t) => {
     const b = await build(t);
     const { email, tokens } = await tokenUser(b);
-    const res = await b.app.inject({
-      method: 'POST',
-      url: '/api/auth/change-password',
-      headers: bearer(tokens.access_token),
-      payload: { current_password: PASSWORD, new_password: PASSWORD },
-    });
+    const res = await changePassword(
+      b,
+      { current_password: PASSWORD, new_password: PASSWORD },
+      bearer(tokens.access_token),
+    );
     assert.equal(res.statusCode, 400, res.body);
     assert.equal(res.json().error.code, 'PASSWORD_REUSED');
     assert.equal(res.json().error.message, 'The new password must differ from the current one.');

@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { totpAt } from '../../src/domain/totp.ts';
 import { build } from '../helpers/build.ts';
-import { bearer, confirmedUser, cookieUser, PASSWORD, signIn } from '../helpers/users.ts';
+import {
+  bearer,
+  changePassword,
+  confirmedUser,
+  cookieUser,
+  PASSWORD,
+  sessionSignIn,
+  signIn,
+} from '../helpers/users.ts';
 
 const ORIGIN = { origin: 'http://localhost:3000' };
 
@@ -11,11 +19,7 @@ describe('browser session', () => {
   test('POST /api/session sets an HttpOnly cookie and returns the user, never tokens', async (t) => {
     const b = await build(t);
     const { email } = await confirmedUser(b);
-    const res = await b.app.inject({
-      method: 'POST',
-      url: '/api/session',
-      payload: { email, password: PASSWORD },
-    });
+    const res = await sessionSignIn(b, { email, password: PASSWORD });
     assert.equal(res.statusCode, 200, res.body);
     const body = res.json();
     assert.equal(body.user.email, email);
@@ -88,12 +92,11 @@ describe('browser session', () => {
   test('GET /api/sessions lists devices; DELETE /api/sessions/:id signs one out', async (t) => {
     const b = await build(t);
     const a = await cookieUser(b);
-    const second = await b.app.inject({
-      method: 'POST',
-      url: '/api/session',
-      headers: { 'user-agent': 'Second Browser' },
-      payload: { email: a.email, password: PASSWORD },
-    });
+    const second = await sessionSignIn(
+      b,
+      { email: a.email, password: PASSWORD },
+      { 'user-agent': 'Second Browser' },
+    );
     const cookie2 = `gh_session=${second.cookies[0]?.value}`;
     const list = await b.app.inject({ url: '/api/sessions', headers: { cookie: a.cookie } });
     assert.equal(list.statusCode, 200);
@@ -160,11 +163,7 @@ describe('browser session', () => {
       payload: { code: totpAt(secret, now) },
     });
     now += 30_000;
-    const s = await b.app.inject({
-      method: 'POST',
-      url: '/api/session',
-      payload: { email, password: PASSWORD },
-    });
+    const s = await sessionSignIn(b, { email, password: PASSWORD });
     assert.equal(s.statusCode, 200);
     assert.equal(s.json().challenge, 'SOFTWARE_TOKEN_MFA');
     assert.equal(s.cookies.length, 0);
@@ -182,18 +181,13 @@ describe('browser session', () => {
   test('change-password from the browser keeps this browser signed in and ends the others', async (t) => {
     const b = await build(t);
     const a = await cookieUser(b);
-    const other = await b.app.inject({
-      method: 'POST',
-      url: '/api/session',
-      payload: { email: a.email, password: PASSWORD },
-    });
+    const other = await sessionSignIn(b, { email: a.email, password: PASSWORD });
     const otherCookie = `gh_session=${other.cookies[0]?.value}`;
-    const res = await b.app.inject({
-      method: 'POST',
-      url: '/api/auth/change-password',
-      headers: { cookie: a.cookie, ...ORIGIN },
-      payload: { current_password: PASSWORD, new_password: 'a different long passphrase' },
-    });
+    const res = await changePassword(
+      b,
+      { current_password: PASSWORD, new_password: 'a different long passphrase' },
+      { cookie: a.cookie, ...ORIGIN },
+    );
     assert.equal(res.statusCode, 200, res.body);
     const fresh = `gh_session=${res.cookies.find((c) => c.name === 'gh_session')?.value}`;
     assert.notEqual(fresh, a.cookie);

@@ -3,8 +3,16 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { assertGenericError, json } from '../helpers/api-checks.ts';
-import { build } from '../helpers/build.ts';
+import { type Built, build } from '../helpers/build.ts';
 import { bearer, cookieUser, PASSWORD, tokenUser } from '../helpers/users.ts';
+
+/** A browser's CORS preflight for a POST to the sign-in route from `origin`, asking for `headers`. */
+const askPreflight = (b: Built, origin: string, headers: string) =>
+  b.app.inject({
+    method: 'OPTIONS',
+    url: '/api/auth/signin',
+    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': headers },
+  });
 
 describe('headers (SECURITY 35)', () => {
   const HSTS_MIN = 31_536_000;
@@ -119,15 +127,7 @@ describe('headers (SECURITY 35)', () => {
       const get = await b.app.inject({ url: '/api/users/me', headers: { origin, cookie: u.cookie } });
       assert.equal(get.headers[ACAO], undefined, `GET from ${origin}`);
       assert.equal(get.headers[ACAC], undefined, `GET from ${origin}`);
-      const preflight = await b.app.inject({
-        method: 'OPTIONS',
-        url: '/api/auth/signin',
-        headers: {
-          origin,
-          'access-control-request-method': 'POST',
-          'access-control-request-headers': 'content-type',
-        },
-      });
+      const preflight = await askPreflight(b, origin, 'content-type');
       assert.ok(preflight.statusCode >= 400 || preflight.statusCode === 204, `preflight from ${origin}`);
       assert.equal(preflight.headers[ACAO], undefined, `preflight from ${origin}`);
       assert.equal(preflight.headers[ACAC], undefined, `preflight from ${origin}`);
@@ -154,15 +154,7 @@ describe('headers (SECURITY 35)', () => {
       });
       assert.equal(get.headers[ACAO], undefined, `GET from ${origin}: ${get.headers[ACAO]}`);
       assert.equal(get.headers[ACAC], undefined, `GET from ${origin}`);
-      const preflight = await b.app.inject({
-        method: 'OPTIONS',
-        url: '/api/auth/signin',
-        headers: {
-          origin,
-          'access-control-request-method': 'POST',
-          'access-control-request-headers': 'content-type, authorization',
-        },
-      });
+      const preflight = await askPreflight(b, origin, 'content-type, authorization');
       assert.equal(
         preflight.headers[ACAO],
         undefined,
@@ -180,15 +172,7 @@ describe('headers (SECURITY 35)', () => {
     assert.equal(get.headers[ACAO], allowed);
     assert.equal(get.headers[ACAC], 'true');
     assert.match(String(get.headers.vary ?? ''), /origin/i, 'Vary: Origin, so caches keep answers apart');
-    const preflight = await b.app.inject({
-      method: 'OPTIONS',
-      url: '/api/auth/signin',
-      headers: {
-        origin: allowed,
-        'access-control-request-method': 'POST',
-        'access-control-request-headers': 'content-type, x-csrf-token',
-      },
-    });
+    const preflight = await askPreflight(b, allowed, 'content-type, x-csrf-token');
     assert.ok(preflight.statusCode < 300, `preflight: ${preflight.statusCode}`);
     assert.equal(preflight.headers[ACAO], allowed);
     assert.equal(preflight.headers[ACAC], 'true');

@@ -11,50 +11,38 @@ import { beforeEach, test } from 'node:test';
 import {
   AdminDeleteUserCommand,
   AdminGetUserCommand,
-  AdminListGroupsForUserCommand,
-  CognitoIdentityProviderClient,
-  CognitoIdentityProviderServiceException,
   InitiateAuthCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { mockClient } from 'aws-sdk-client-mock';
-import { type Built, build } from '../helpers/build.ts';
+import { comparable } from '../helpers/api-checks.ts';
+import { build } from '../helpers/build.ts';
+import {
+  CLIENT_ID,
+  cognito,
+  cognitoError,
+  EMAIL,
+  POOL,
+  SECRET,
+  SUB,
+  stubUser,
+} from '../helpers/cognito-mock.ts';
 import { PASSWORD } from '../helpers/users.ts';
 
-const cognito = mockClient(CognitoIdentityProviderClient);
 beforeEach(() => cognito.reset());
 
-const KNOWN = 'ada@example.test';
+const KNOWN = EMAIL;
 const GHOST = 'nobody@example.test';
-const SUB = '0f2c9a4e-7b1d-4c3e-9a8f-5d6e7f8a9b0c';
 
 const settings = {
   IDENTITY_PROVIDER: 'cognito',
   AWS_REGION: 'eu-west-1',
-  COGNITO_USER_POOL_ID: 'eu-west-1_AbCdEf123',
-  COGNITO_CLIENT_ID: '4example0client0id0abcdefgh',
-  COGNITO_CLIENT_SECRET: 'k3y-of-the-app-client',
+  COGNITO_USER_POOL_ID: POOL,
+  COGNITO_CLIENT_ID: CLIENT_ID,
+  COGNITO_CLIENT_SECRET: SECRET,
   // Never reached: every call is answered by the stub.
   COGNITO_ENDPOINT: 'http://127.0.0.1:9',
   LOGIN_MAX_FAILURES: '10',
 };
-
-const cognitoError = (name: string, message: string) =>
-  new CognitoIdentityProviderServiceException({
-    name,
-    message,
-    $fault: 'client',
-    $metadata: { httpStatusCode: 400, requestId: 'req-1' },
-  });
-
-type Res = Awaited<ReturnType<Built['app']['inject']>>;
-const VOLATILE = new Set(['date', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'content-length']);
-const comparable = (r: Res) => ({
-  status: r.statusCode,
-  body: r.body,
-  headers: Object.fromEntries(Object.entries(r.headers).filter(([k]) => !VOLATILE.has(k))),
-  cookies: r.cookies,
-});
 
 test('SECURITY 10 (Cognito mode): the pool’s lockout answers like an unknown account, then both are throttled alike', async (t) => {
   const b = await build(t, settings);
@@ -71,16 +59,7 @@ test('SECURITY 10 (Cognito mode): the pool’s lockout answers like an unknown a
   cognito
     .on(AdminGetUserCommand, { Username: GHOST })
     .rejects(cognitoError('UserNotFoundException', 'User does not exist.'));
-  cognito.on(AdminGetUserCommand, { Username: KNOWN }).resolves({
-    Username: SUB,
-    UserAttributes: [
-      { Name: 'sub', Value: SUB },
-      { Name: 'email', Value: KNOWN },
-    ],
-    UserStatus: 'CONFIRMED',
-    Enabled: true,
-  });
-  cognito.on(AdminListGroupsForUserCommand).resolves({ Groups: [] });
+  stubUser({ only: KNOWN, UserStatus: 'CONFIRMED' });
 
   const signIn = (email: string, password: string) =>
     b.app.inject({ method: 'POST', url: '/api/auth/signin', payload: { email, password } });
@@ -107,15 +86,7 @@ test('SECURITY 9 (Cognito mode): a taken email at sign-up answers exactly like a
     .on(SignUpCommand, { Username: KNOWN })
     .rejects(cognitoError('UsernameExistsException', 'User already exists'));
   cognito.on(SignUpCommand, { Username: GHOST }).resolves({ UserConfirmed: false, UserSub: SUB });
-  cognito.on(AdminGetUserCommand, { Username: KNOWN }).resolves({
-    Username: SUB,
-    UserAttributes: [
-      { Name: 'sub', Value: SUB },
-      { Name: 'email', Value: KNOWN },
-    ],
-    UserStatus: 'CONFIRMED',
-    Enabled: true,
-  });
+  stubUser({ only: KNOWN, UserStatus: 'CONFIRMED' });
   const signUp = (email: string) =>
     b.app.inject({ method: 'POST', url: '/api/auth/signup', payload: { email, password: PASSWORD } });
   const taken = await signUp(KNOWN);
@@ -132,15 +103,7 @@ test('SECURITY 9 (Cognito mode): a sign-up over an unconfirmed registration answ
     .rejectsOnce(cognitoError('UsernameExistsException', 'User already exists'))
     .resolves({ UserConfirmed: false, UserSub: 'a-new-sub' });
   cognito.on(SignUpCommand, { Username: GHOST }).resolves({ UserConfirmed: false, UserSub: SUB });
-  cognito.on(AdminGetUserCommand, { Username: KNOWN }).resolves({
-    Username: SUB,
-    UserAttributes: [
-      { Name: 'sub', Value: SUB },
-      { Name: 'email', Value: KNOWN },
-    ],
-    UserStatus: 'UNCONFIRMED',
-    Enabled: true,
-  });
+  stubUser({ only: KNOWN, UserStatus: 'UNCONFIRMED' });
   cognito.on(AdminDeleteUserCommand).resolves({});
   const signUp = (email: string) =>
     b.app.inject({ method: 'POST', url: '/api/auth/signup', payload: { email, password: PASSWORD } });

@@ -18,17 +18,22 @@ import {
   refresh,
   setCookieLines,
 } from '../helpers/session-checks.ts';
-import { bearer, confirmedUser, cookieUser, PASSWORD, signIn, type Tokens } from '../helpers/users.ts';
+import {
+  bearer,
+  changePassword,
+  confirmedUser,
+  cookieUser,
+  PASSWORD,
+  sessionSignIn,
+  signIn,
+  type Tokens,
+} from '../helpers/users.ts';
 
 describe('cookies and browser sessions', () => {
   test('SECURITY 21: over https the session cookie is __Host-, Secure, HttpOnly, SameSite, Path=/, no Domain', async (t) => {
     const b = await build(t, { APP_ORIGIN: HTTPS_ORIGIN });
     const { email } = await confirmedUser(b);
-    const signin = await b.app.inject({
-      method: 'POST',
-      url: '/api/session',
-      payload: { email, password: PASSWORD },
-    });
+    const signin = await sessionSignIn(b, { email, password: PASSWORD });
     assert.equal(signin.statusCode, 200, signin.body);
 
     const checkCookie = (res: LightMyRequestResponse, cleared: boolean) => {
@@ -59,12 +64,11 @@ describe('cookies and browser sessions', () => {
     const csrf = (
       (await b.app.inject({ url: '/api/session', headers: { cookie } })).json() as { csrf_token: string }
     ).csrf_token;
-    const changed = await b.app.inject({
-      method: 'POST',
-      url: '/api/auth/change-password',
-      headers: { cookie, 'x-csrf-token': csrf },
-      payload: { current_password: PASSWORD, new_password: NEW_PASSWORD },
-    });
+    const changed = await changePassword(
+      b,
+      { current_password: PASSWORD, new_password: NEW_PASSWORD },
+      { cookie, 'x-csrf-token': csrf },
+    );
     assert.equal(changed.statusCode, 200, changed.body);
     const fresh = `__Host-gh_session=${checkCookie(changed, false)}`;
 
@@ -81,11 +85,7 @@ describe('cookies and browser sessions', () => {
   test('SECURITY 21: on plain-http localhost the cookie is still HttpOnly and SameSite, with no Domain', async (t) => {
     const b = await build(t);
     const { email } = await confirmedUser(b);
-    const res = await b.app.inject({
-      method: 'POST',
-      url: '/api/session',
-      payload: { email, password: PASSWORD },
-    });
+    const res = await sessionSignIn(b, { email, password: PASSWORD });
     const lines = setCookieLines(res);
     assert.equal(lines.length, 1);
     const line = (lines[0] ?? '').toLowerCase();
@@ -110,11 +110,7 @@ describe('cookies and browser sessions', () => {
       payload: { email, password: 'not the right password at all' },
     });
     const refreshed = await refresh(b, tokens.refresh_token);
-    const session = await b.app.inject({
-      method: 'POST',
-      url: '/api/session',
-      payload: { email, password: PASSWORD },
-    });
+    const session = await sessionSignIn(b, { email, password: PASSWORD });
     const cookie = `__Host-gh_session=${session.cookies[0]?.value ?? ''}`;
     const getSession = await b.app.inject({ url: '/api/session', headers: { cookie } });
     const meRes = await me(b, bearer(tokens.access_token));
@@ -144,12 +140,11 @@ describe('cookies and browser sessions', () => {
     const b = await build(t);
     const victim = await confirmedUser(b);
     const planted = randomBytes(32).toString('base64url'); // the exact shape of a real session value
-    const res = await b.app.inject({
-      method: 'POST',
-      url: '/api/session',
-      headers: { cookie: `gh_session=${planted}` },
-      payload: { email: victim.email, password: PASSWORD },
-    });
+    const res = await sessionSignIn(
+      b,
+      { email: victim.email, password: PASSWORD },
+      { cookie: `gh_session=${planted}` },
+    );
     assert.equal(res.statusCode, 200, res.body);
     const issued = res.cookies.find((c) => c.name === 'gh_session')?.value ?? '';
     assert.match(issued, /^[A-Za-z0-9_-]{43}$/);
@@ -163,12 +158,11 @@ describe('cookies and browser sessions', () => {
 
     // The attacker plants their own live session: the victim's sign-in does not turn it into the victim's.
     const attacker = await cookieUser(b);
-    const res2 = await b.app.inject({
-      method: 'POST',
-      url: '/api/session',
-      headers: { cookie: attacker.cookie },
-      payload: { email: victim.email, password: PASSWORD },
-    });
+    const res2 = await sessionSignIn(
+      b,
+      { email: victim.email, password: PASSWORD },
+      { cookie: attacker.cookie },
+    );
     assert.equal(res2.statusCode, 200, res2.body);
     const issued2 = res2.cookies.find((c) => c.name === 'gh_session')?.value ?? '';
     assert.notEqual(issued2, attacker.cookieValue);
@@ -182,12 +176,7 @@ describe('cookies and browser sessions', () => {
   test('SECURITY 22: completing MFA issues a new identifier, unrelated to the challenge or a planted value', async (t) => {
     const { b, clock, email, secret } = await mfaUser(t);
     const planted = randomBytes(32).toString('base64url');
-    const step1 = await b.app.inject({
-      method: 'POST',
-      url: '/api/session',
-      headers: { cookie: `gh_session=${planted}` },
-      payload: { email, password: PASSWORD },
-    });
+    const step1 = await sessionSignIn(b, { email, password: PASSWORD }, { cookie: `gh_session=${planted}` });
     assert.equal(step1.statusCode, 200, step1.body);
     const challenge = step1.json() as { challenge: string; session: string };
     assert.equal(challenge.challenge, 'SOFTWARE_TOKEN_MFA');
@@ -214,12 +203,11 @@ describe('cookies and browser sessions', () => {
   test('SECURITY 23: cookie-authenticated unsafe requests from another origin or site are rejected', async (t) => {
     const b = await build(t);
     const u = await cookieUser(b);
-    const other = await b.app.inject({
-      method: 'POST',
-      url: '/api/session',
-      headers: { 'user-agent': 'Other Device' },
-      payload: { email: u.email, password: PASSWORD },
-    });
+    const other = await sessionSignIn(
+      b,
+      { email: u.email, password: PASSWORD },
+      { 'user-agent': 'Other Device' },
+    );
     const otherCookie = `gh_session=${other.cookies[0]?.value ?? ''}`;
     const list = await b.app.inject({ url: '/api/sessions', headers: { cookie: u.cookie } });
     const otherId = (list.json() as { sessions: { id: string; current: boolean }[] }).sessions.find(
@@ -276,12 +264,7 @@ describe('cookies and browser sessions', () => {
 
     // A cross-site form cannot sign the browser in either (login CSRF).
     for (const h of [{ origin: 'https://evil.test' }, { 'sec-fetch-site': 'cross-site' }]) {
-      const login = await b.app.inject({
-        method: 'POST',
-        url: '/api/session',
-        headers: h,
-        payload: { email: u.email, password: PASSWORD },
-      });
+      const login = await sessionSignIn(b, { email: u.email, password: PASSWORD }, h);
       assert.equal(login.statusCode, 403, JSON.stringify(h));
       assert.equal(setCookieLines(login).length, 0);
     }
@@ -301,23 +284,18 @@ describe('cookies and browser sessions', () => {
     });
     assert.equal(del.statusCode, 204, del.body);
     assert.equal((await me(b, { cookie: otherCookie })).statusCode, 401);
-    const change = await b.app.inject({
-      method: 'POST',
-      url: '/api/auth/change-password',
-      headers: { cookie: u.cookie, 'x-csrf-token': u.csrf },
-      payload: { current_password: PASSWORD, new_password: NEW_PASSWORD },
-    });
+    const change = await changePassword(
+      b,
+      { current_password: PASSWORD, new_password: NEW_PASSWORD },
+      { cookie: u.cookie, 'x-csrf-token': u.csrf },
+    );
     assert.equal(change.statusCode, 200, change.body);
   });
 
   test('SECURITY 23: GET never changes state, whatever the origin', async (t) => {
     const b = await build(t);
     const u = await cookieUser(b);
-    await b.app.inject({
-      method: 'POST',
-      url: '/api/session',
-      payload: { email: u.email, password: PASSWORD },
-    });
+    await sessionSignIn(b, { email: u.email, password: PASSWORD });
     const evil = { cookie: u.cookie, origin: 'https://evil.test', 'sec-fetch-site': 'cross-site' };
     const countSessions = async () =>
       (

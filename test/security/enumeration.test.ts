@@ -1,17 +1,10 @@
 /** SECURITY.md items 7-11: enumeration safety, per-account throttling and per-client rate limits. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { comparable } from '../helpers/api-checks.ts';
 import { build, midMinute, waitFor } from '../helpers/build.ts';
 import { confirmedUser, PASSWORD, signUp, uniqueEmail } from '../helpers/users.ts';
 
-type Res = Awaited<ReturnType<Awaited<ReturnType<typeof build>>['app']['inject']>>;
-const VOLATILE = new Set(['date', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'content-length']);
-const comparable = (r: Res) => ({
-  status: r.statusCode,
-  body: r.body,
-  headers: Object.fromEntries(Object.entries(r.headers).filter(([k]) => !VOLATILE.has(k))),
-  cookies: r.cookies,
-});
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] ?? 0;

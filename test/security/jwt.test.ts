@@ -1,7 +1,7 @@
 /** SECURITY.md items 24-25: JWT verification attacks and malformed Authorization headers. */
 import assert from 'node:assert/strict';
 import { createPublicKey, type JsonWebKey, randomUUID } from 'node:crypto';
-import { describe, test } from 'node:test';
+import { describe, type TestContext, test } from 'node:test';
 import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload } from 'jose';
 import { build } from '../helpers/build.ts';
 import {
@@ -20,6 +20,23 @@ import {
   without,
 } from '../helpers/session-checks.ts';
 import { bearer, cookieUser, PASSWORD, signIn, tokenUser } from '../helpers/users.ts';
+
+/**
+ * A signed-in user on a movable clock, the server's real signing key, and claims exactly like a
+ * real access token's. Control: a token forged with that key and those claims is accepted, so a
+ * refusal of a variant is caused by the one thing that differs.
+ */
+async function forgeable(t: TestContext) {
+  const clock = { now: Date.now() };
+  const b = await build(t, {}, () => clock.now);
+  const u = await tokenUser(b);
+  const sub = String(part(u.tokens.access_token, 1).sub);
+  const { kid, key, privateJwk } = await activeSigningKey(b);
+  const header = { alg: 'RS256', kid, typ: 'JWT' };
+  const good = accessClaims(sub, clock.now);
+  assert.equal((await me(b, bearer(await forge(key, header, good)))).statusCode, 200, 'control');
+  return { b, clock, kid, key, privateJwk, header, good };
+}
 
 describe('JWT verification', () => {
   test('SECURITY 24: alg none, HS256 signed with the RSA public key, and tampered payloads get 401', async (t) => {
@@ -83,16 +100,7 @@ describe('JWT verification', () => {
   });
 
   test('SECURITY 24: properly signed tokens that are expired, not yet valid, for another issuer or client, or not access tokens get 401', async (t) => {
-    const clock = { now: Date.now() };
-    const b = await build(t, {}, () => clock.now);
-    const u = await tokenUser(b);
-    const sub = String(part(u.tokens.access_token, 1).sub);
-    const { kid, key } = await activeSigningKey(b);
-    const header = { alg: 'RS256', kid, typ: 'JWT' };
-    const good = accessClaims(sub, clock.now);
-    // Control: a token forged with the real private key and correct claims is accepted, so each
-    // refusal below is caused by the one claim that differs.
-    assert.equal((await me(b, bearer(await forge(key, header, good)))).statusCode, 200, 'control');
+    const { b, clock, kid, key, privateJwk, header, good } = await forgeable(t);
 
     const nowSec = Math.floor(clock.now / 1000);
     const bad: [string, JWTPayload][] = [
@@ -115,7 +123,6 @@ describe('JWT verification', () => {
     for (const [what, claims] of bad) await expect401(b, await forge(key, header, claims), what);
 
     // Algorithm pinning: the real RSA key with another RSA algorithm is still refused.
-    const { privateJwk } = await activeSigningKey(b);
     for (const alg of ['RS512', 'PS256']) {
       const other = await importJWK({ ...privateJwk, alg }, alg);
       await expect401(b, await forge(other, { alg, kid, typ: 'JWT' }, good), `alg ${alg}`);
@@ -123,14 +130,7 @@ describe('JWT verification', () => {
   });
 
   test('SECURITY 24: an access token whose aud names another audience gets 401', async (t) => {
-    const clock = { now: Date.now() };
-    const b = await build(t, {}, () => clock.now);
-    const u = await tokenUser(b);
-    const sub = String(part(u.tokens.access_token, 1).sub);
-    const { kid, key } = await activeSigningKey(b);
-    const header = { alg: 'RS256', kid, typ: 'JWT' };
-    const good = accessClaims(sub, clock.now);
-    assert.equal((await me(b, bearer(await forge(key, header, good)))).statusCode, 200, 'control');
+    const { b, key, header, good } = await forgeable(t);
     for (const aud of ['https://api.other.example', 'another-client', ['another-client']]) {
       await expect401(b, await forge(key, header, { ...good, aud }), `aud ${JSON.stringify(aud)}`);
     }

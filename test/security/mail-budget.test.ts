@@ -11,7 +11,14 @@ import type { StoredMail } from '../../src/ports/dev-outbox.ts';
 import { type Built, build } from '../helpers/build.ts';
 import { poolSettings, startCognitoLocal } from '../helpers/cognito-local.ts';
 import { waitFor } from '../helpers/kit.ts';
-import { confirmedUser, cookieUser, PASSWORD, signUp, uniqueEmail } from '../helpers/users.ts';
+import {
+  changePassword,
+  confirmedUser,
+  cookieUser,
+  PASSWORD,
+  signUp,
+  uniqueEmail,
+} from '../helpers/users.ts';
 
 type Res = Awaited<ReturnType<Built['app']['inject']>>;
 /** Everything a client sees but the clock and the rate limiter's own counters. */
@@ -109,12 +116,11 @@ describe('the per-address send budget', () => {
     for (let i = 0; i < 5; i++)
       await post(b, '/api/auth/forgot-password', { email: u.email }, `203.0.113.${i}`);
     await untilWithheld(b, u.email, 5);
-    const res = await b.app.inject({
-      method: 'POST',
-      url: '/api/auth/change-password',
-      headers: { cookie: u.cookie, origin: 'http://localhost:3000' },
-      payload: { current_password: PASSWORD, new_password: 'a brand new passphrase for this one' },
-    });
+    const res = await changePassword(
+      b,
+      { current_password: PASSWORD, new_password: 'a brand new passphrase for this one' },
+      { cookie: u.cookie, origin: 'http://localhost:3000' },
+    );
     assert.equal(res.statusCode, 200, res.body);
     assert.deepEqual(kinds(b.mailTo(u.email)), ['confirmation-code', 'notice.password-changed']);
   });

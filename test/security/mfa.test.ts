@@ -5,50 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { totpAt } from '../../src/domain/totp.ts';
-import { build } from '../helpers/build.ts';
-import { bearer, PASSWORD, tokenUser } from '../helpers/users.ts';
-
-async function mfaUser(t: Parameters<typeof build>[0]) {
-  const clock = { now: Date.now() };
-  const b = await build(t, {}, () => clock.now);
-  const { email, tokens } = await tokenUser(b);
-  const { secret } = (
-    await b.app.inject({
-      method: 'POST',
-      url: '/api/auth/mfa/totp/setup',
-      headers: bearer(tokens.access_token),
-    })
-  ).json();
-  const v = await b.app.inject({
-    method: 'POST',
-    url: '/api/auth/mfa/totp/verify',
-    headers: bearer(tokens.access_token),
-    payload: { code: totpAt(secret, clock.now) },
-  });
-  assert.equal(v.statusCode, 200);
-  clock.now += 30_000;
-  const challenge = async () => {
-    const r = await b.app.inject({
-      method: 'POST',
-      url: '/api/auth/signin',
-      payload: { email, password: PASSWORD },
-    });
-    assert.equal(r.json().challenge, 'SOFTWARE_TOKEN_MFA');
-    return r.json().session as string;
-  };
-  const answer = (session: string, code: string) =>
-    b.app.inject({ method: 'POST', url: '/api/auth/mfa', payload: { session, code } });
-  return {
-    b,
-    clock,
-    email,
-    tokens,
-    secret: secret as string,
-    recovery: v.json().recovery_codes as string[],
-    challenge,
-    answer,
-  };
-}
+import { mfaUser } from '../helpers/session-checks.ts';
+import { bearer, PASSWORD } from '../helpers/users.ts';
 
 describe('TOTP MFA', () => {
   test('SECURITY 17-18: a used code counts as a wrong answer toward the cap', async (t) => {

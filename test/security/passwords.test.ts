@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { build } from '../helpers/build.ts';
-import { bearer, confirmedUser, signIn, tokenUser, uniqueEmail } from '../helpers/users.ts';
+import { bearer, changePassword, confirmedUser, signIn, tokenUser, uniqueEmail } from '../helpers/users.ts';
 
 const signup = (b: Awaited<ReturnType<typeof build>>, password: string, email = uniqueEmail()) =>
   b.app.inject({ method: 'POST', url: '/api/auth/signup', payload: { email, password } });
@@ -78,12 +78,11 @@ describe('passwords', () => {
       assert.ok(res.json().error.message.length > 10);
     }
     const { tokens, email: e2 } = await tokenUser(b);
-    const change = await b.app.inject({
-      method: 'POST',
-      url: '/api/auth/change-password',
-      headers: bearer(tokens.access_token),
-      payload: { current_password: 'correct horse battery staple violin', new_password: 'qwertyuiop123456' },
-    });
+    const change = await changePassword(
+      b,
+      { current_password: 'correct horse battery staple violin', new_password: 'qwertyuiop123456' },
+      bearer(tokens.access_token),
+    );
     assert.equal(change.json().error.code, 'PASSWORD_TOO_COMMON');
     await b.expectMail(e2, () =>
       b.app.inject({ method: 'POST', url: '/api/auth/forgot-password', payload: { email: e2 } }),
@@ -124,19 +123,17 @@ describe('passwords', () => {
     const b = await build(t);
     const { email, tokens } = await tokenUser(b);
     const elsewhere = await signIn(b, email);
-    const wrong = await b.app.inject({
-      method: 'POST',
-      url: '/api/auth/change-password',
-      headers: bearer(tokens.access_token),
-      payload: { current_password: 'a guess that is long enough', new_password: 'a fresh passphrase for me' },
-    });
+    const wrong = await changePassword(
+      b,
+      { current_password: 'a guess that is long enough', new_password: 'a fresh passphrase for me' },
+      bearer(tokens.access_token),
+    );
     assert.equal(wrong.statusCode, 401);
-    const missing = await b.app.inject({
-      method: 'POST',
-      url: '/api/auth/change-password',
-      headers: bearer(tokens.access_token),
-      payload: { new_password: 'a fresh passphrase for me' },
-    });
+    const missing = await changePassword(
+      b,
+      { new_password: 'a fresh passphrase for me' },
+      bearer(tokens.access_token),
+    );
     assert.equal(missing.statusCode, 400);
     const ok = await b.app.inject({
       method: 'POST',

@@ -7,17 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { comparable } from '../helpers/api-checks.ts';
 import { type Built, build } from '../helpers/build.ts';
 import { uniqueEmail } from '../helpers/users.ts';
-
-type Res = Awaited<ReturnType<Built['app']['inject']>>;
-const VOLATILE = new Set(['date', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'content-length']);
-const comparable = (r: Res) => ({
-  status: r.statusCode,
-  body: r.body,
-  headers: Object.fromEntries(Object.entries(r.headers).filter(([k]) => !VOLATILE.has(k))),
-  cookies: r.cookies,
-});
 
 const ATTACKER = 'the attacker chose this passphrase';
 const VICTIM = 'the owner of the mailbox chose this one';

@@ -13,7 +13,16 @@ import { describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { setEnabled } from '../../src/services/admin.service.ts';
 import { type Built, build } from '../helpers/build.ts';
-import { bearer, confirmedUser, PASSWORD, signIn, type Tokens, tokenUser } from '../helpers/users.ts';
+import {
+  bearer,
+  changePassword,
+  confirmedUser,
+  PASSWORD,
+  sessionSignIn,
+  signIn,
+  type Tokens,
+  tokenUser,
+} from '../helpers/users.ts';
 
 const NEW_PASSWORD = 'a completely different long passphrase';
 
@@ -99,12 +108,7 @@ describe('revocation', () => {
     ];
     const cookies: string[] = [];
     for (let i = 0; i < 2; i++) {
-      const res = await b.app.inject({
-        method: 'POST',
-        url: '/api/session',
-        headers: { 'user-agent': `Browser ${i}` },
-        payload: { email, password },
-      });
+      const res = await sessionSignIn(b, { email, password }, { 'user-agent': `Browser ${i}` });
       assert.equal(res.statusCode, 200, res.body);
       cookies.push(`gh_session=${res.cookies[0]?.value ?? ''}`);
     }
@@ -176,12 +180,11 @@ describe('revocation', () => {
     const d = await devices(b, email);
     const first = d.tokens[0];
     assert.ok(first);
-    const change = await b.app.inject({
-      method: 'POST',
-      url: '/api/auth/change-password',
-      headers: bearer(first.access_token),
-      payload: { current_password: PASSWORD, new_password: NEW_PASSWORD },
-    });
+    const change = await changePassword(
+      b,
+      { current_password: PASSWORD, new_password: NEW_PASSWORD },
+      bearer(first.access_token),
+    );
     assert.equal(change.statusCode, 200, change.body);
     await expectAllDead(b, d, 'password change');
   });
@@ -201,11 +204,7 @@ describe('revocation', () => {
     });
     assert.equal(again.statusCode, 403);
     assert.equal(errorCode(again), 'USER_DISABLED');
-    const browser = await b.app.inject({
-      method: 'POST',
-      url: '/api/session',
-      payload: { email, password: PASSWORD },
-    });
+    const browser = await sessionSignIn(b, { email, password: PASSWORD });
     assert.equal(browser.statusCode, 403);
     assert.equal(setCookieLines(browser).length, 0);
   });

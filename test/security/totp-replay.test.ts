@@ -6,43 +6,11 @@
  * clock-dependent cases (SECURITY 18-20) are in mfa.test.ts.
  */
 import assert from 'node:assert/strict';
-import type { TestContext } from 'node:test';
 import { test } from 'node:test';
-import { decodeJwt } from 'jose';
 import { totpAt } from '../../src/domain/totp.ts';
-import { type Built, build } from '../helpers/build.ts';
-import { bearer, PASSWORD, tokenUser } from '../helpers/users.ts';
-
-async function mfaUser(t: TestContext) {
-  const b = await build(t);
-  const { email, tokens } = await tokenUser(b);
-  const setup = await b.app.inject({
-    method: 'POST',
-    url: '/api/auth/mfa/totp/setup',
-    headers: bearer(tokens.access_token),
-  });
-  assert.equal(setup.statusCode, 200, setup.body);
-  const secret = (setup.json() as { secret: string }).secret;
-  const verify = await b.app.inject({
-    method: 'POST',
-    url: '/api/auth/mfa/totp/verify',
-    headers: bearer(tokens.access_token),
-    payload: { code: totpAt(secret, Date.now()) },
-  });
-  assert.equal(verify.statusCode, 200, verify.body);
-  const challenge = async () => {
-    const r = await b.app.inject({
-      method: 'POST',
-      url: '/api/auth/signin',
-      payload: { email, password: PASSWORD },
-    });
-    assert.equal(r.json().challenge, 'SOFTWARE_TOKEN_MFA', r.body);
-    return r.json().session as string;
-  };
-  const answer = (session: string, code: string) =>
-    b.app.inject({ method: 'POST', url: '/api/auth/mfa', payload: { session, code } });
-  return { b, tokens, secret, userId: String(decodeJwt(tokens.access_token).sub), challenge, answer };
-}
+import type { Built } from '../helpers/build.ts';
+import { mfaUser } from '../helpers/session-checks.ts';
+import { bearer } from '../helpers/users.ts';
 
 /** A six-digit code that is no valid code of `secret` around now. */
 const wrongCode = (secret: string) => {
@@ -51,7 +19,7 @@ const wrongCode = (secret: string) => {
 };
 
 test('SECURITY 17: a TOTP code accepted once is refused on another sign-in inside its window, also when two race', async (t) => {
-  const u = await mfaUser(t);
+  const u = await mfaUser(t, { realTime: true });
   const code = totpAt(u.secret, Date.now() + 30_000);
   const [s1, s2] = [await u.challenge(), await u.challenge()];
   const both = await Promise.all([u.answer(s1, code), u.answer(s2, code)]);
@@ -62,7 +30,7 @@ test('SECURITY 17: a TOTP code accepted once is refused on another sign-in insid
 });
 
 test('failed two-step attempts are recorded against the account whose challenge it was', async (t) => {
-  const u = await mfaUser(t);
+  const u = await mfaUser(t, { realTime: true });
   const session = await u.challenge();
   const wrong = wrongCode(u.secret);
   for (let i = 0; i < 2; i++) assert.equal((await u.answer(session, wrong)).statusCode, 400);

@@ -8,26 +8,23 @@ import { describe, test } from 'node:test';
 import { AppError } from '../../src/domain/errors.ts';
 import {
   captureEvents,
-  checkout,
   portal,
   postEvent,
   sign,
   simulatorOf,
   storedPlan,
+  subscriber,
   subscription,
   WEBHOOK_SECRET,
 } from '../helpers/billing.ts';
 import { type Built, build } from '../helpers/build.ts';
-import { bearer, tokenUser } from '../helpers/users.ts';
 
 const env = { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET };
 
 /** A user who paid for basic, with the events the simulator sent captured, not delivered. */
 async function paidButUndelivered(b: Built) {
   const captured = captureEvents(b);
-  const h = bearer((await tokenUser(b)).tokens.access_token);
-  await checkout(b, h, 'basic');
-  await simulatorOf(b).idle();
+  const { h } = await subscriber(b, 'basic');
   assert.deepEqual(
     captured.map((e) => e.type),
     ['customer.subscription.created', 'invoice.paid', 'checkout.session.completed'],

@@ -15,7 +15,7 @@ import {
   UpdateUserAttributesCommand,
   VerifyUserAttributeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { AppError } from '../../src/domain/errors.ts';
+import { rejectsWith } from '../helpers/app-errors.ts';
 import {
   authResult,
   CLIENT_ID,
@@ -27,10 +27,8 @@ import {
   makeIdp,
   SUB,
   stubUser,
-} from './cognito-fixtures.ts';
+} from '../helpers/cognito-mock.ts';
 
-const rejectsWith = (p: Promise<unknown>, code: string) =>
-  assert.rejects(p, (err: unknown) => err instanceof AppError && err.code === code);
 const TOKEN = jwt({ sub: SUB, token_use: 'access' });
 const NEW = 'grace@example.test';
 

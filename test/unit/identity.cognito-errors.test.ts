@@ -29,7 +29,7 @@ import {
   SUB,
   stubUser,
   wrapped,
-} from './cognito-fixtures.ts';
+} from '../helpers/cognito-mock.ts';
 
 beforeEach(() => cognito.reset());
 

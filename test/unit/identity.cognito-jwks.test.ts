@@ -10,11 +10,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import { AppError } from '../../src/domain/errors.ts';
-import { makeIdp } from './cognito-fixtures.ts';
-
-const rejectsWith = (p: Promise<unknown>, code: string) =>
-  assert.rejects(p, (err: unknown) => err instanceof AppError && err.code === code);
+import { rejectsWith } from '../helpers/app-errors.ts';
+import { makeIdp } from '../helpers/cognito-mock.ts';
 
 async function publicJwk(kid: string): Promise<JWK> {
   const { publicKey } = await generateKeyPair('RS256');

@@ -16,15 +16,17 @@ import {
   AdminListGroupsForUserCommand,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { AppError } from '../../src/domain/errors.ts';
-import { cognito, cognitoError, EMAIL, makeIdp, POOL, SUB, stubUser } from './cognito-fixtures.ts';
-
-const rejectsWith = (p: Promise<unknown>, code: string, message?: RegExp) =>
-  assert.rejects(
-    p,
-    (err: unknown) => err instanceof AppError && err.code === code && (!message || message.test(err.message)),
-  );
-const inputs = <T>(calls: { args: [{ input: T }] }[]): T[] => calls.map((c) => c.args[0].input);
+import { rejectsWith } from '../helpers/app-errors.ts';
+import {
+  cognito,
+  cognitoError,
+  EMAIL,
+  inputs,
+  makeIdp,
+  POOL,
+  SUB,
+  stubUser,
+} from '../helpers/cognito-mock.ts';
 
 const GOOGLE = { providerName: 'Google', subject: '109876543210987654321' };
 const FEDERATED = `Google_${GOOGLE.subject}`;

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import { RespondToAuthChallengeCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { AppError } from '../../src/domain/errors.ts';
-import { cognito, cognitoError, EMAIL, makeIdp, SUB, stubUser } from './cognito-fixtures.ts';
+import { cognito, cognitoError, EMAIL, makeIdp, SUB, stubUser } from '../helpers/cognito-mock.ts';
 
 const session = (username: string) => `${Buffer.from(username).toString('base64url')}~AYABeSession`;
 const refusal = async (p: Promise<unknown>) => {

@@ -23,6 +23,7 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AppError } from '../../src/domain/errors.ts';
+import { rejectsWith } from '../helpers/app-errors.ts';
 import {
   authResult,
   CLIENT_ID,
@@ -36,14 +37,31 @@ import {
   SUB,
   stubUser,
   wrapped,
-} from './cognito-fixtures.ts';
+} from '../helpers/cognito-mock.ts';
 
-const rejectsWith = (p: Promise<unknown>, code: string) =>
-  assert.rejects(p, (err: unknown) => err instanceof AppError && err.code === code);
 const onlyInput = <T>(calls: { args: [{ input: T }] }[]): T => {
   assert.equal(calls.length, 1);
   return (calls[0] as { args: [{ input: T }] }).args[0].input;
 };
+
+/** Sign-up, confirm, resend, forgot and confirm-forgot for EMAIL, each once; what each call sent. */
+async function emailCalls(idp: ReturnType<typeof makeIdp>, name?: string) {
+  await idp.signUp({ email: EMAIL, password: 'pw pw pw pw pw pw', ...(name === undefined ? {} : { name }) });
+  await idp.confirmSignUp(EMAIL, '123456');
+  await idp.resendConfirmationCode(EMAIL);
+  await idp.forgotPassword(EMAIL);
+  await idp.confirmForgotPassword(EMAIL, '654321', 'new pw new pw new pw');
+  return [
+    SignUpCommand,
+    ConfirmSignUpCommand,
+    ResendConfirmationCodeCommand,
+    ForgotPasswordCommand,
+    ConfirmForgotPasswordCommand,
+  ].map((cmd) => ({
+    name: cmd.name,
+    input: onlyInput(cognito.commandCalls(cmd as typeof SignUpCommand)),
+  }));
+}
 
 beforeEach(() => cognito.reset());
 
@@ -51,21 +69,9 @@ test('SECRET_HASH: HMAC-SHA256(secret, username + client id) on every call that 
   stubUser();
   const idp = makeIdp();
   const hashOfEmail = expectedHash(EMAIL);
-  await idp.signUp({ email: EMAIL, password: 'pw pw pw pw pw pw', name: 'Ada' });
-  await idp.confirmSignUp(EMAIL, '123456');
-  await idp.resendConfirmationCode(EMAIL);
-  await idp.forgotPassword(EMAIL);
-  await idp.confirmForgotPassword(EMAIL, '654321', 'new pw new pw new pw');
-  for (const cmd of [
-    SignUpCommand,
-    ConfirmSignUpCommand,
-    ResendConfirmationCodeCommand,
-    ForgotPasswordCommand,
-    ConfirmForgotPasswordCommand,
-  ] as const) {
-    const input = onlyInput(cognito.commandCalls(cmd as typeof SignUpCommand));
-    assert.equal(input.Username, EMAIL, cmd.name);
-    assert.equal(input.SecretHash, hashOfEmail, cmd.name);
+  for (const { name, input } of await emailCalls(idp, 'Ada')) {
+    assert.equal(input.Username, EMAIL, name);
+    assert.equal(input.SecretHash, hashOfEmail, name);
   }
 
   cognito.on(InitiateAuthCommand, { AuthFlow: 'USER_PASSWORD_AUTH' }).resolves({
@@ -114,24 +120,7 @@ test('without a client secret no SECRET_HASH (or ClientSecret) field is sent at 
   cognito.on(InitiateAuthCommand).resolves(authResult({ RefreshToken: 'r' }));
   cognito.on(RespondToAuthChallengeCommand).resolves(authResult({ RefreshToken: 'r2' }));
   stubUser();
-  await idp.signUp({ email: EMAIL, password: 'pw pw pw pw pw pw' });
-  await idp.confirmSignUp(EMAIL, '123456');
-  await idp.resendConfirmationCode(EMAIL);
-  await idp.forgotPassword(EMAIL);
-  await idp.confirmForgotPassword(EMAIL, '654321', 'new pw new pw new pw');
-  for (const cmd of [
-    SignUpCommand,
-    ConfirmSignUpCommand,
-    ResendConfirmationCodeCommand,
-    ForgotPasswordCommand,
-    ConfirmForgotPasswordCommand,
-  ] as const) {
-    assert.equal(
-      'SecretHash' in onlyInput(cognito.commandCalls(cmd as typeof SignUpCommand)),
-      false,
-      cmd.name,
-    );
-  }
+  for (const { name, input } of await emailCalls(idp)) assert.equal('SecretHash' in input, false, name);
   const { tokens } = (await idp.initiateAuth(EMAIL, 'pw pw pw pw pw pw')) as {
     tokens: { refreshToken: string };
   };

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, beforeEach, test } from 'node:test';
 import { DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { createSqliteStore } from '../../src/adapters/store/sqlite/sqlite-store.ts';
-import { cognito, cognitoError, makeIdp } from './cognito-fixtures.ts';
+import { cognito, cognitoError, makeIdp } from '../helpers/cognito-mock.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gh-cognito-offered-'));
 const store = createSqliteStore(join(dir, 'store.db'));

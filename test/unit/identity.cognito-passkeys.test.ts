@@ -21,8 +21,8 @@ import {
   StartWebAuthnRegistrationCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { createSqliteStore } from '../../src/adapters/store/sqlite/sqlite-store.ts';
-import { AppError } from '../../src/domain/errors.ts';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '../../src/ports/passkeys.ts';
+import { rejectsWith } from '../helpers/app-errors.ts';
 import {
   authResult,
   CLIENT_ID,
@@ -30,11 +30,12 @@ import {
   cognitoError,
   EMAIL,
   expectedHash,
+  inputs,
   jwt,
   makeIdp,
   SUB,
   stubUser,
-} from './cognito-fixtures.ts';
+} from '../helpers/cognito-mock.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gh-cognito-passkeys-'));
 let now = Date.parse('2026-03-01T10:00:00Z');
@@ -51,13 +52,6 @@ const SESSION = 'AYABeC0gNitc-cognito-session';
 const CRED_ID = 'q83vEjRWeJCrze8SNFZ4kA';
 
 const passkeys = () => makeIdp({ passkeyCeremonies: store.oauthFlows, clock: () => now }).passkeys;
-const inputs = <T>(calls: { args: [{ input: T }] }[]): T[] => calls.map((c) => c.args[0].input);
-const rejectsWith = (p: Promise<unknown>, code: string, message?: RegExp) =>
-  assert.rejects(
-    p,
-    (err: unknown) => err instanceof AppError && err.code === code && (!message || message.test(err.message)),
-    `expected ${code}`,
-  );
 
 const creationOptions = (rpId = 'app.example.test') => ({
   challenge: 'Y2hhbGxlbmdlLWZyb20tY29nbml0bw',

@@ -13,7 +13,7 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AppError } from '../../src/domain/errors.ts';
-import { cognito, cognitoError, EMAIL, makeIdp, POOL, SUB, stubUser } from './cognito-fixtures.ts';
+import { cognito, cognitoError, EMAIL, makeIdp, POOL, SUB, stubUser } from '../helpers/cognito-mock.ts';
 
 const PW = 'a long and unremarkable passphrase';
 const taken = () =>

@@ -227,6 +227,18 @@ export async function apiUser(origin: string, email: string): Promise<void> {
   assert.equal((await post('/api/auth/confirm', { email, confirmation_code: code })).status, 200);
 }
 
+/** Headers for JSON calls as `email`, signed in through the token API (Bearer). */
+export async function apiBearer(origin: string, email: string) {
+  const signin = await fetch(`${origin}/api/auth/signin`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  assert.equal(signin.status, 200, `sign-in of ${email}`);
+  const { access_token: token } = (await signin.json()) as { access_token: string };
+  return { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+}
+
 /**
  * A platform authenticator with resident keys and user verification, as a laptop's fingerprint
  * reader would be (the DevTools protocol's WebAuthn domain, enabled on `cdp`); its id.

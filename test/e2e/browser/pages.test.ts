@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { totpAt } from '../../../src/domain/totp.ts';
 import {
+  apiBearer,
   apiUser,
   assertNoOverflow,
   checkA11y,
@@ -127,15 +128,7 @@ test('sign-in with a recovery code instead of the authenticator', async () => {
   const { origin } = site;
   const email = `recovery.${Date.now()}@example.test`;
   await apiUser(origin, email);
-  const json = { 'content-type': 'application/json' };
-  const tokens = await (
-    await fetch(`${origin}/api/auth/signin`, {
-      method: 'POST',
-      headers: json,
-      body: JSON.stringify({ email, password: PASSWORD }),
-    })
-  ).json();
-  const auth = { ...json, authorization: `Bearer ${tokens.access_token}` };
+  const auth = await apiBearer(origin, email);
   // No body, so no content type: an empty JSON body is a 400.
   const setup = await fetch(`${origin}/api/auth/mfa/totp/setup`, {
     method: 'POST',
@@ -279,13 +272,7 @@ test('an administrator refunds a payment from the user’s page, the amount fill
   const { origin } = site;
   const email = `payer.${Date.now()}@example.test`;
   await apiUser(origin, email);
-  const json = { 'content-type': 'application/json' };
-  const signin = await fetch(`${origin}/api/auth/signin`, {
-    method: 'POST',
-    headers: json,
-    body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  const auth = { ...json, authorization: `Bearer ${(await signin.json()).access_token}` };
+  const auth = await apiBearer(origin, email);
   const checkout = await fetch(`${origin}/api/billing/checkout`, {
     method: 'POST',
     headers: auth,

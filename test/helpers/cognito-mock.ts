@@ -1,7 +1,7 @@
 /**
  * Shared fixtures of the Cognito adapter's mock tests: one aws-sdk-client-mock stub of the
  * Cognito client, a user as AdminGetUser returns it, Cognito-shaped (unsigned) tokens, and the
- * SECRET_HASH computed here, independently of the adapter's code.
+ * SECRET_HASH computed here, independently of the adapter's code; the requests a test's calls sent.
  */
 import { createHmac } from 'node:crypto';
 import {
@@ -53,11 +53,18 @@ export const authResult = (extra: { RefreshToken?: string; ExpiresIn?: number; s
   };
 };
 
-/** Stubs AdminGetUser and AdminListGroupsForUser with one confirmed user. */
+/**
+ * Stubs AdminGetUser and AdminListGroupsForUser with one user (confirmed unless told), asked for by
+ * any name, or with `only` by that name alone (other names keep their own stubs).
+ */
 export function stubUser(
-  over: { Enabled?: boolean; UserStatus?: 'CONFIRMED' | 'UNCONFIRMED' | 'EXTERNAL_PROVIDER' } = {},
+  over: {
+    Enabled?: boolean;
+    UserStatus?: 'CONFIRMED' | 'UNCONFIRMED' | 'EXTERNAL_PROVIDER';
+    only?: string;
+  } = {},
 ) {
-  cognito.on(AdminGetUserCommand).resolves({
+  cognito.on(AdminGetUserCommand, over.only === undefined ? undefined : { Username: over.only }).resolves({
     Username: SUB,
     UserAttributes: [
       { Name: 'sub', Value: SUB },
@@ -89,6 +96,9 @@ export const makeIdp = (over: Partial<CognitoIdentityOptions> = {}) =>
     fetch: (async () => Response.json({ keys: [] })) as typeof fetch,
     ...over,
   });
+
+/** The inputs of the calls aws-sdk-client-mock recorded, in order. */
+export const inputs = <T>(calls: { args: [{ input: T }] }[]): T[] => calls.map((c) => c.args[0].input);
 
 /** The refresh token the adapter hands out for Cognito's `raw`: the sub, then the token. */
 export const wrapped = (raw: string, sub = SUB) => `${Buffer.from(sub).toString('base64url')}~${raw}`;
