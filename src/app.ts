@@ -8,13 +8,13 @@ import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
-import { lazySchemas } from './http/lazy-schemas.ts';
 import { authPlugin } from './http/plugins/auth.ts';
 import { createSecurityHeaders, edge } from './http/plugins/edge.ts';
 import { errorHandler } from './http/plugins/error-handler.ts';
 import { rateLimit } from './http/plugins/rate-limit.ts';
 import { logOptions, requestLog } from './http/plugins/request-log.ts';
 import { slowClients } from './http/plugins/slow-clients.ts';
+import { type SchemaCompilers, schemaCompilers } from './http/route-schemas.ts';
 import { adminRoutes } from './http/routes/admin.routes.ts';
 import { authRoutes } from './http/routes/auth.routes.ts';
 import { awsRoutes } from './http/routes/aws.routes.ts';
@@ -40,9 +40,11 @@ export interface BuildOptions {
   readonly deps: Deps;
   /** A pino logger instance or options; defaults to the config's LOG_LEVEL. */
   readonly logger?: FastifyServerOptions['loggerInstance'];
+  /** Schema compilers other than the build's (src/build-schemas.ts passes its writing ones). */
+  readonly compilersFactory?: SchemaCompilers['compilersFactory'];
 }
 
-export async function buildApp({ deps, logger }: BuildOptions) {
+export async function buildApp({ deps, logger, compilersFactory }: BuildOptions) {
   const { config } = deps;
   // Pages may show images from where the blob store's short-lived URLs point (S3 in AWS mode).
   const securityHeaders = createSecurityHeaders(
@@ -50,10 +52,10 @@ export async function buildApp({ deps, logger }: BuildOptions) {
   );
   const processTag = randomUUID().slice(0, 8);
   let requestCount = 0;
-  // Validators and serializers compile on first use or after listen, not before (lazy-schemas.ts).
-  const schemas = lazySchemas();
+  // Validators and serializers come compiled from the build (http/route-schemas.ts).
+  const schemas = schemaCompilers();
   const app = Fastify({
-    schemaController: { compilersFactory: schemas.compilersFactory },
+    schemaController: { compilersFactory: compilersFactory ?? schemas.compilersFactory },
     ...(logger ? { loggerInstance: logger } : { logger: logOptions(config.logLevel) }),
     logController: new LogController({ disableRequestLogging: true }),
     // Trust exactly N proxy hops: the client address is the Nth entry from the right of X-Forwarded-For.

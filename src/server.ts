@@ -111,11 +111,6 @@ async function main(): Promise<void> {
   collector = scheduleOrphanCollection(composition.deps, startedAt);
   const address = app.server.address() as AddressInfo;
   logger.info({ port: address.port, appOrigin: config.appOrigin }, readyLine(config, address));
-  // The route schemas not used yet compile a second after listening, between requests, so that a
-  // fresh instance answers its first requests (health checks) first (http/lazy-schemas.ts).
-  setTimeout(() => {
-    void app.schemas.compileInIdle((err) => logger.error({ err }, 'a route schema does not compile'));
-  }, 1000).unref();
 }
 
 main().catch((err) => {

@@ -2,7 +2,6 @@
  * Composition, continued: the federation port (social sign-in) from the configuration. Part of
  * the composition root, so it may import adapters (the dependency rules allow src/composition/).
  */
-import { createOAuthFederation } from '../adapters/federation/oauth/oauth-federation.ts';
 import {
   amazonProvider,
   facebookProvider,
@@ -64,5 +63,18 @@ export async function createFederation(
       ? [openIdProvider({ ...oidc, issuer: config.oidcIssuer, name: config.oidcName })]
       : []),
   ];
-  return createOAuthFederation({ providers, log });
+  // openid-client (and the jose copy under it) loads on the first sign-in with a provider, not at
+  // start: most servers have no provider, and every start paid for it (bench/README.md).
+  let adapter: Promise<Federation> | undefined;
+  const load = () => {
+    adapter ??= import('../adapters/federation/oauth/oauth-federation.ts').then((m) =>
+      m.createOAuthFederation({ providers, log }),
+    );
+    return adapter;
+  };
+  return {
+    providers: providers.map((p) => ({ id: p.id, name: p.name })),
+    authorizationUrl: async (id, checks) => (await load()).authorizationUrl(id, checks),
+    complete: async (id, received, checks) => (await load()).complete(id, received, checks),
+  };
 }

@@ -59,6 +59,10 @@ test('the runtime files the Dockerfile assembles start a server that behaves lik
   const before = listFiles(out).sort();
   assert.ok(before.includes('dist/server.js') && before.includes('package.json'));
   assert.ok(before.includes('dist/web/index.html'), 'the web app is built into the image');
+  assert.ok(
+    before.includes('dist/route-schemas/index.json'),
+    'the route schemas are compiled into the image (src/build-schemas.ts)',
+  );
   assert.deepEqual(
     before.filter((f) => f.startsWith('src/') && f.endsWith('.ts')),
     [],

@@ -7,12 +7,7 @@
  * refused, and the stored counter only ever moves forward.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-} from '@simplewebauthn/server';
+import type { verifyAuthenticationResponse, verifyRegistrationResponse } from '@simplewebauthn/server';
 import { AppError } from '../../../domain/errors.ts';
 import type { IdentityUser, Tokens } from '../../../ports/identity.ts';
 import {
@@ -69,13 +64,21 @@ export const lastWayIn = () =>
   );
 const unknownPasskey = () => new AppError('INVALID_CREDENTIALS', 'This passkey is not registered here.');
 
-/** The library's refusals are plain Errors whose text names what failed; keep it short, no secrets. */
+// The library and the ASN.1 and CBOR packages under it were about a third of the server's start-up
+// (bench/README.md, 2026-12-04 afternoon): loaded on the first passkey ceremony instead.
+let library: Promise<typeof import('@simplewebauthn/server')> | undefined;
+const webauthn = () => {
+  library ??= import('@simplewebauthn/server');
+  return library;
+};
+
 /**
  * EdDSA, ES256, RS256: what authenticators use. Named here because the library's default probes
  * the runtime for ML-DSA, which prints an ExperimentalWarning on Node 24 in the server's terminal.
  */
 const ALGORITHMS = [-8, -7, -257];
 
+/** The library's refusals are plain Errors whose text names what failed; keep it short, no secrets. */
 const reasonOf = (err: unknown): string =>
   (err instanceof Error ? err.message : 'unexpected answer').replace(/\s+/g, ' ').slice(0, 160);
 
@@ -152,6 +155,7 @@ export function createBuiltinPasskeys(ctx: Ctx, hooks: PasskeyHooks): Passkeys {
     async registrationOptions(userId, rp) {
       const user = ctx.q.userById.get(userId);
       if (!user) throw new AppError('NOT_FOUND', 'No such user.');
+      const { generateRegistrationOptions } = await webauthn();
       const options = await generateRegistrationOptions({
         rpName: rp.name,
         rpID: rp.id,
@@ -171,6 +175,7 @@ export function createBuiltinPasskeys(ctx: Ctx, hooks: PasskeyHooks): Passkeys {
     },
 
     async register(userId, handle, response, name) {
+      const { verifyRegistrationResponse } = await webauthn();
       const challenge = takeChallenge(handle, 'register', userId);
       let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
       try {
@@ -213,6 +218,7 @@ export function createBuiltinPasskeys(ctx: Ctx, hooks: PasskeyHooks): Passkeys {
     },
 
     async authenticationOptions(rp) {
+      const { generateAuthenticationOptions } = await webauthn();
       const options = await generateAuthenticationOptions({
         rpID: rp.id,
         userVerification: 'required',
@@ -222,6 +228,7 @@ export function createBuiltinPasskeys(ctx: Ctx, hooks: PasskeyHooks): Passkeys {
     },
 
     async authenticate(handle, response) {
+      const { verifyAuthenticationResponse } = await webauthn();
       const challenge = takeChallenge(handle, 'authenticate', null);
       const stored = q.byCredential.get(response.id);
       if (!stored) throw unknownPasskey();
