@@ -193,7 +193,7 @@ async function createAwsCredentials(config: Config, log: Logger) {
  */
 async function createStore(config: Config, dataDir: string, clock: () => number): Promise<Store> {
   if (config.store !== 'dynamodb') return createSqliteStore(join(dataDir, 'gatehouse.db'));
-  const { createDynamoStore } = await import('./adapters/store/dynamodb/dynamo-store.ts');
+  const { createDynamoStore } = await import('./adapters/store/dynamodb/dynamodb-store.ts');
   const store = createDynamoStore({
     tableName: config.dynamodbTable,
     region: config.awsRegion,
@@ -224,7 +224,7 @@ async function createStore(config: Config, dataDir: string, clock: () => number)
  */
 async function createLimits(config: Config, clock: () => number): Promise<Limits> {
   if (config.store !== 'dynamodb') return createMemoryLimits({ clock });
-  const { createDynamoLimits } = await import('./adapters/limits/dynamodb/dynamo-limits.ts');
+  const { createDynamoLimits } = await import('./adapters/limits/dynamodb/dynamodb-limits.ts');
   return createDynamoLimits({
     tableName: config.dynamodbTable,
     region: config.awsRegion,

@@ -7,7 +7,7 @@ import { finished } from 'node:stream/promises';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isAppError } from '../domain/errors.ts';
-import type { Upload } from '../services/files.service.ts';
+import type { Upload } from '../services/files.ts';
 import { uploadMayTakeItsTime } from './plugins/slow-clients.ts';
 import type { App } from './routes/route-kit.ts';
 

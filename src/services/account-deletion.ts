@@ -21,9 +21,9 @@ import type { Blobs } from '../ports/blobs.ts';
 import type { IdentityProvider } from '../ports/identity.ts';
 import type { Store } from '../ports/store.ts';
 import { type AuditDeps, audit } from './audit.ts';
-import { type BillingDeps, closeBillingForDeletion } from './billing.service.ts';
+import { type BillingDeps, closeBillingForDeletion } from './billing.ts';
 import type { Deps, RequestMeta } from './deps.ts';
-import { deleteAllFiles, type FilesDeps } from './files.service.ts';
+import { deleteAllFiles, type FilesDeps } from './files.ts';
 import { type NoticesDeps, notify } from './notices.ts';
 import { type RevocationDeps, revokeEverything } from './revocation.ts';
 

@@ -8,10 +8,10 @@ import { AppError } from '../domain/errors.ts';
 import type { IdentityProvider, IdentityUser } from '../ports/identity.ts';
 import type { Store } from '../ports/store.ts';
 import { type AuditDeps, audit } from './audit.ts';
-import { type BillingDeps, listInvoices, refundInvoice, subscriptionView } from './billing.service.ts';
+import { type BillingDeps, listInvoices, refundInvoice, subscriptionView } from './billing.ts';
 import type { RequestMeta } from './deps.ts';
 import { type ProfilesDeps, syncProfile } from './profiles.ts';
-import { listSessions, revokeSession, type SessionsDeps } from './sessions.service.ts';
+import { listSessions, revokeSession, type SessionsDeps } from './sessions.ts';
 
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
 export type AdminUsersDeps = {

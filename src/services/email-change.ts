@@ -34,7 +34,7 @@ import { type ProfilesDeps, syncProfile } from './profiles.ts';
 import { type RevocationDeps, revokeEverything } from './revocation.ts';
 import { type PoolMailDeps, poolMayMail } from './send-budget.ts';
 import { callerToken, type SessionIdpTokenDeps } from './session-idp-token.ts';
-import { createSession, type SessionsDeps } from './sessions.service.ts';
+import { createSession, type SessionsDeps } from './sessions.ts';
 
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
 export type EmailChangeDeps = Pick<Deps, 'clock' | 'log'> & {

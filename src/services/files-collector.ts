@@ -1,6 +1,6 @@
 /**
  * The orphan collector: file bytes that no record points at are removed. They are what a crash or
- * a failure leaves behind by design (files.service.ts writes bytes before the record and deletes
+ * a failure leaves behind by design (files.ts writes bytes before the record and deletes
  * the record before the bytes), and nobody can list or download them; they only take space.
  *
  * A blob is an orphan only when its record is missing AND it was written before the cutoff: an
@@ -13,7 +13,7 @@
 import type { Blobs } from '../ports/blobs.ts';
 import type { Store } from '../ports/store.ts';
 import type { Deps } from './deps.ts';
-import { FILE_ID } from './files.service.ts';
+import { FILE_ID } from './files.ts';
 
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
 export type FilesCollectorDeps = Pick<Deps, 'clock' | 'log'> & {

@@ -24,7 +24,7 @@ import type { FederatedClaims } from '../ports/federation.ts';
 import type { IdentityProvider, IdentityUser } from '../ports/identity.ts';
 import type { LinkedIdentity, Store } from '../ports/store.ts';
 import { type AuditDeps, audit } from './audit.ts';
-import { type AuthDeps, onboard } from './auth.service.ts';
+import { type AuthDeps, onboard } from './auth.ts';
 import type { Deps, RequestMeta } from './deps.ts';
 import { type NoticesDeps, notify, providerName } from './notices.ts';
 import { type PasskeysDeps, passkeyCount } from './passkeys.ts';

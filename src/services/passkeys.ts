@@ -22,7 +22,7 @@ import type {
 } from '../ports/passkeys.ts';
 import type { Store } from '../ports/store.ts';
 import { type AuditDeps, audit } from './audit.ts';
-import type { SignedIn } from './auth.service.ts';
+import type { SignedIn } from './auth.ts';
 import type { Deps, Principal, RequestMeta } from './deps.ts';
 import { type NoticesDeps, notify } from './notices.ts';
 import { type ProfilesDeps, syncSignIn } from './profiles.ts';

@@ -22,12 +22,12 @@ import type { FederatedClaims, Federation, FlowChecks } from '../ports/federatio
 import type { AuthResult, IdentityProvider, SignInUser, Tokens } from '../ports/identity.ts';
 import type { OAuthFlowRecord, Store } from '../ports/store.ts';
 import { type AuditDeps, audit } from './audit.ts';
-import { type AuthDeps, onboard } from './auth.service.ts';
+import { type AuthDeps, onboard } from './auth.ts';
 import type { Deps, RequestMeta } from './deps.ts';
 import { type LinkingDeps, type LinkSource, linkToSignedInUser, resolveFederatedUser } from './linking.ts';
 import { identityFor, type PoolLinksDeps, rejected, verifyPoolSignIn } from './pool-links.ts';
 import { type ProfilesDeps, syncProfile, syncSignIn } from './profiles.ts';
-import { createSession, type SessionsDeps } from './sessions.service.ts';
+import { createSession, type SessionsDeps } from './sessions.ts';
 import type { TokenVerifier } from './token-verifier.ts';
 
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { DeleteTableCommand, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { createDynamoLimits, limitKey } from '../../src/adapters/limits/dynamodb/dynamo-limits.ts';
+import { createDynamoLimits, limitKey } from '../../src/adapters/limits/dynamodb/dynamodb-limits.ts';
 import { createTableIfMissing } from '../../src/adapters/store/dynamodb/table.ts';
 import { isAppError } from '../../src/domain/errors.ts';
 import { type DynamoLocal, startDynamoLocal } from '../helpers/dynamodb-local.ts';

@@ -16,7 +16,7 @@ import { after, before, test } from 'node:test';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import pino from 'pino';
-import { createDynamoStore } from '../../src/adapters/store/dynamodb/dynamo-store.ts';
+import { createDynamoStore } from '../../src/adapters/store/dynamodb/dynamodb-store.ts';
 import { migrateToLayout2 } from '../../src/adapters/store/dynamodb/migrations/to-layout-2.ts';
 import { createTableIfMissing } from '../../src/adapters/store/dynamodb/table.ts';
 import { compose } from '../../src/composition.ts';

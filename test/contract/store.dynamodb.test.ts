@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { DeleteTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDynamoStore } from '../../src/adapters/store/dynamodb/dynamo-store.ts';
+import { createDynamoStore } from '../../src/adapters/store/dynamodb/dynamodb-store.ts';
 import { TABLE_KEYS } from '../../src/adapters/store/dynamodb/keys.ts';
 import { createTableIfMissing } from '../../src/adapters/store/dynamodb/table.ts';
 import { isAppError } from '../../src/domain/errors.ts';

@@ -138,7 +138,7 @@ describe('DELETE /api/users/me', () => {
     const res = await b.app.inject({ method: 'DELETE', url: '/api/users/me', headers: u.h });
     assert.equal(res.statusCode, 503, res.body);
     assert.equal(res.json().error.code, 'UNAVAILABLE');
-    // Each file's bytes once after its record (best effort: files.service.ts), then the sweep of
+    // Each file's bytes once after its record (best effort: files.ts), then the sweep of
     // the user's blobs, the step that failed, three times.
     assert.equal(attempts, 2 + 3, 'the failing step was tried three times');
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { totpAt } from '../../src/domain/totp.ts';
-import { changeGroup, setEnabled } from '../../src/services/admin.service.ts';
+import { changeGroup, setEnabled } from '../../src/services/admin.ts';
 import { build } from '../helpers/build.ts';
 import {
   bearer,

@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
 import { totpAt } from '../../src/domain/totp.ts';
 import { openIdpToken } from '../../src/services/session-idp-token.ts';
-import { hashSessionId } from '../../src/services/sessions.service.ts';
+import { hashSessionId } from '../../src/services/sessions.ts';
 import { type AwsPeers, startAwsPeers } from '../helpers/aws-mode.ts';
 import { type Built, build } from '../helpers/build.ts';
 import { PASSWORD, sessionSignIn, uniqueEmail } from '../helpers/users.ts';

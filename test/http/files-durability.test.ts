@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { AppError } from '../../src/domain/errors.ts';
 import type { Store } from '../../src/ports/store.ts';
-import { fileKey } from '../../src/services/files.service.ts';
+import { fileKey } from '../../src/services/files.ts';
 import { collectOrphanFiles } from '../../src/services/files-collector.ts';
 import { type Built, build } from '../helpers/build.ts';
 import { download, filePart } from '../helpers/uploads.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildApp } from '../../src/app.ts';
 import { totpAt } from '../../src/domain/totp.ts';
-import { createSession } from '../../src/services/sessions.service.ts';
+import { createSession } from '../../src/services/sessions.ts';
 import { type Built, build } from '../helpers/build.ts';
 import { cookieUser } from '../helpers/users.ts';
 import { type Ceremony, SoftPasskey } from '../helpers/webauthn.ts';

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { setEnabled } from '../../src/services/admin.service.ts';
+import { setEnabled } from '../../src/services/admin.ts';
 import { type Built, build } from '../helpers/build.ts';
 import {
   bearer,

@@ -1,5 +1,5 @@
 /**
- * services/data.service.ts built from fake ports (DataDeps: the plan table, a clock, the limit
+ * services/data.ts built from fake ports (DataDeps: the plan table, a clock, the limit
  * settings): each plan sees the items its rank includes, a locked item never carries its body,
  * and a plan only counts while its subscription gives access.
  */
@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DEMO_ITEMS } from '../../src/domain/demo-data.ts';
 import type { SubscriptionRecord } from '../../src/ports/store.ts';
-import { type DataDeps, dataFor } from '../../src/services/data.service.ts';
+import { type DataDeps, dataFor } from '../../src/services/data.ts';
 import {
   DAY,
   manualClock,

@@ -1,5 +1,5 @@
 /**
- * services/files.service.ts built from small fake ports (FilesDeps: the files and audit aggregates,
+ * services/files.ts built from small fake ports (FilesDeps: the files and audit aggregates,
  * blobs, a clock, a log, the plan table): the plan decides before the body is read, the quota
  * holds whether the user's record, the stream or the store's atomic check finds it passed, a
  * refused upload leaves no bytes, and one user cannot reach another's file.
@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
 import type { SubscriptionRecord } from '../../src/ports/store.ts';
-import { deleteFile, type FileOwner, type FilesDeps, uploadFile } from '../../src/services/files.service.ts';
+import { deleteFile, type FileOwner, type FilesDeps, uploadFile } from '../../src/services/files.ts';
 import {
   DAY,
   META,

@@ -1,5 +1,5 @@
 /**
- * The revocation mark applies to refresh tokens as well (services/auth.service.ts refresh): a
+ * The revocation mark applies to refresh tokens as well (services/auth.ts refresh): a
  * family opened before the user's mark is refused, and revoked at the provider, even when the
  * provider still honours it, as Cognito would after a global sign-out that failed once the mark
  * was set. Real Cognito keeps the sign-in's auth_time in refreshed tokens; the stand-in identity
@@ -14,7 +14,7 @@ import { test } from 'node:test';
 import { createSqliteStore } from '../../src/adapters/store/sqlite/sqlite-store.ts';
 import { AppError } from '../../src/domain/errors.ts';
 import type { IdentityProvider } from '../../src/ports/identity.ts';
-import { refresh } from '../../src/services/auth.service.ts';
+import { refresh } from '../../src/services/auth.ts';
 import type { Deps } from '../../src/services/deps.ts';
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');

@@ -20,7 +20,7 @@ import {
   sealIdpToken,
   sessionAccessToken,
 } from '../../src/services/session-idp-token.ts';
-import { hashSessionId } from '../../src/services/sessions.service.ts';
+import { hashSessionId } from '../../src/services/sessions.ts';
 
 const cookie = () => randomBytes(32).toString('base64url');
 

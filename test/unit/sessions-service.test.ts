@@ -1,5 +1,5 @@
 /**
- * services/sessions.service.ts built from fake ports (SessionsDeps: the sessions, revocations,
+ * services/sessions.ts built from fake ports (SessionsDeps: the sessions, revocations,
  * users and audit aggregates, the identity provider's token calls, a clock): only the cookie's
  * hash is stored, a session ends at its absolute or idle lifetime or at the user's revocation
  * mark, idle time is written at most once a minute, and one user cannot end another's session.
@@ -14,7 +14,7 @@ import {
   resolveSession,
   revokeSession,
   type SessionsDeps,
-} from '../../src/services/sessions.service.ts';
+} from '../../src/services/sessions.ts';
 import {
   META,
   manualClock,

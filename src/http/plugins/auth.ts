@@ -19,9 +19,9 @@ import fp from 'fastify-plugin';
 import { AppError } from '../../domain/errors.ts';
 import type { SessionRecord, UserRecord } from '../../ports/store.ts';
 import type { Deps, Principal, RequestMeta, SignedInUser } from '../../services/deps.ts';
-import { resolveSession } from '../../services/sessions.service.ts';
+import { resolveSession } from '../../services/sessions.ts';
 import type { TokenVerifier } from '../../services/token-verifier.ts';
-import { activeProfile } from '../../services/users.service.ts';
+import { activeProfile } from '../../services/users.ts';
 import { createSessionCookie, type SessionCookie } from '../session-cookie.ts';
 
 /** A read of a GET route's own, given the signed-in user's id (see authenticateWith). */

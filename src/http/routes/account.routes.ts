@@ -2,7 +2,7 @@
  * /api/auth/*, the signed-in part (Authentication section of API.md): changing the password and
  * managing TOTP and recovery codes. Registered by auth.routes.ts under its prefix.
  */
-import * as account from '../../services/account.service.ts';
+import * as account from '../../services/account.ts';
 import { meta } from '../plugins/auth.ts';
 import { ChangePasswordBody, TotpCodeBody, TotpSetupAnswer, TotpVerifyAnswer } from '../schemas/auth.ts';
 import { Message } from '../schemas/common.ts';

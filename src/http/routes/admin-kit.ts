@@ -6,7 +6,7 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../domain/errors.ts';
 import type { AuditEvent } from '../../ports/store.ts';
-import type { AdminUser } from '../../services/admin.service.ts';
+import type { AdminUser } from '../../services/admin.ts';
 import type { Deps } from '../../services/deps.ts';
 import { callerId, principalOf, signedInRoutes } from '../signed-in.ts';
 import type { App } from './route-kit.ts';

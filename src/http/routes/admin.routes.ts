@@ -5,9 +5,9 @@
  */
 import { AppError } from '../../domain/errors.ts';
 import { deleteAccount } from '../../services/account-deletion.ts';
-import { listAudit, listUsers, updateUser } from '../../services/admin.service.ts';
+import { listAudit, listUsers, updateUser } from '../../services/admin.ts';
 import { audit } from '../../services/audit.ts';
-import { refundInvoice } from '../../services/billing.service.ts';
+import { refundInvoice } from '../../services/billing.ts';
 import { meta } from '../plugins/auth.ts';
 import { RefundAnswer, RefundBody } from '../schemas/billing.ts';
 import { Message } from '../schemas/common.ts';

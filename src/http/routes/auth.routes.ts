@@ -1,6 +1,6 @@
 /** /api/auth/*: the token API for API clients (Authentication section of API.md). */
 import { AppError } from '../../domain/errors.ts';
-import * as auth from '../../services/auth.service.ts';
+import * as auth from '../../services/auth.ts';
 import { bearerToken, meta } from '../plugins/auth.ts';
 import {
   ChallengeOrTokens,

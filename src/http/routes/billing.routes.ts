@@ -6,7 +6,7 @@ import {
   openPortal,
   startCheckout,
   subscriptionView,
-} from '../../services/billing.service.ts';
+} from '../../services/billing.ts';
 import { meta } from '../plugins/auth.ts';
 import {
   ChangePlanAnswer,

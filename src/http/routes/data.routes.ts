@@ -1,5 +1,5 @@
-/** GET /api/data: the protected demo resource, gated by plan (services/data.service.ts). */
-import { dataFor } from '../../services/data.service.ts';
+/** GET /api/data: the protected demo resource, gated by plan (services/data.ts). */
+import { dataFor } from '../../services/data.ts';
 import { DataAnswer } from '../schemas/users.ts';
 import { callerUser, signedInRoutes } from '../signed-in.ts';
 import type { App, RouteOptions } from './route-kit.ts';

@@ -6,14 +6,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { FileRecord } from '../../ports/store.ts';
-import {
-  deleteFile,
-  findFile,
-  listFiles,
-  openFile,
-  uploadFile,
-  usageOf,
-} from '../../services/files.service.ts';
+import { deleteFile, findFile, listFiles, openFile, uploadFile, usageOf } from '../../services/files.ts';
 import { meta } from '../plugins/auth.ts';
 import { FileAnswer, FileIdParams, FileList, FileListQuery } from '../schemas/users.ts';
 import { alongsideOf, callerId, callerUser, signedInRoutes } from '../signed-in.ts';

@@ -7,7 +7,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../domain/errors.ts';
 import type { Deps } from '../../services/deps.ts';
-import { resolveSession } from '../../services/sessions.service.ts';
+import { resolveSession } from '../../services/sessions.ts';
 import * as social from '../../services/social-signin.ts';
 import { meta } from '../plugins/auth.ts';
 import { Challenge } from '../schemas/auth.ts';

@@ -2,10 +2,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../../domain/errors.ts';
-import * as auth from '../../services/auth.service.ts';
+import * as auth from '../../services/auth.ts';
 import type { Deps } from '../../services/deps.ts';
-import { createSession, endSession, listSessions, revokeSession } from '../../services/sessions.service.ts';
-import { activeProfile, meOf } from '../../services/users.service.ts';
+import { createSession, endSession, listSessions, revokeSession } from '../../services/sessions.ts';
+import { activeProfile, meOf } from '../../services/users.ts';
 import { createOriginCheck, meta } from '../plugins/auth.ts';
 import { Challenge, MfaBody, SessionAnswer, SessionList, SessionState, SignInBody } from '../schemas/auth.ts';
 import { callerUser, principalOf, signedInRoutes } from '../signed-in.ts';

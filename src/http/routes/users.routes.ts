@@ -1,8 +1,8 @@
 /** /api/users/me: the signed-in user's profile, photo and account deletion. */
 import { deleteAccount } from '../../services/account-deletion.ts';
 import { listOwnActivity } from '../../services/activity.ts';
-import { PHOTO_URL_SECONDS, readPhoto, removePhoto, setPhoto } from '../../services/photo.service.ts';
-import { meOf, updateProfile } from '../../services/users.service.ts';
+import { PHOTO_URL_SECONDS, readPhoto, removePhoto, setPhoto } from '../../services/photo.ts';
+import { meOf, updateProfile } from '../../services/users.ts';
 import { meta } from '../plugins/auth.ts';
 import { ProfileAnswer, User } from '../schemas/auth.ts';
 import { Message } from '../schemas/common.ts';

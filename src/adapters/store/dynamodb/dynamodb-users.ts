@@ -12,7 +12,7 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent, Store } from '../../../ports/store.ts';
-import { auditPuts } from './dynamo-audit.ts';
+import { auditPuts } from './dynamodb-audit.ts';
 import { isConditionFailure } from './errors.ts';
 import { PROFILE_ATTRIBUTES, profileAttributes, toProfile, toUserRecord } from './items.ts';
 import { indexSort, keys } from './keys.ts';

@@ -43,7 +43,7 @@ export function meOf(p: Profile, billing: SubscriptionRecord | null): Me {
     groups: [...p.groups],
     plan: planIdOf(billing),
     created_at: p.createdAt,
-    // Mirrors photo.service's photoUrl; kept inline because this runs on every GET /me.
+    // Mirrors services/photo.ts's photoUrl; kept inline because this runs on every GET /me.
     ...(p.photoVersion ? { photo_url: `/api/users/me/photo/${p.photoVersion}/256` } : {}),
   };
 }

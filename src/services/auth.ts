@@ -27,7 +27,7 @@ import {
   clearFailures,
   recordFailure,
 } from './account-throttle.ts';
-import { type AdminDeps, changeGroup } from './admin.service.ts';
+import { type AdminDeps, changeGroup } from './admin.ts';
 import { type AuditDeps, audit } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
 import { mailContextOf, type NoticesDeps, notify } from './notices.ts';

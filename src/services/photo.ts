@@ -15,7 +15,7 @@ import type { Blobs } from '../ports/blobs.ts';
 import type { Store } from '../ports/store.ts';
 import { type AuditDeps, audit } from './audit.ts';
 import type { Deps, RequestMeta } from './deps.ts';
-import { getProfile, type UsersDeps } from './users.service.ts';
+import { getProfile, type UsersDeps } from './users.ts';
 
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
 export type PhotoDeps = Pick<Deps, 'clock'> & {

@@ -3,7 +3,7 @@
  * (ports/store.ts) with DynamoDB's own tools; keys.ts holds the key design, docs/dynamodb.md its
  * access patterns. Every request-path read is a GetItem or a Query: never a Scan.
  * - One item per user holds the profile, the revocation mark, the billing state and the file
- *   usage (dynamo-users.ts), so `users.get`, the read of every signed-in request, is one GetItem.
+ *   usage (dynamodb-users.ts), so `users.get`, the read of every signed-in request, is one GetItem.
  * - Atomic where the port says so: the quota check, the file insert and its audit event are one
  *   transaction with the user item (a conflicting transaction is retried, a failed condition is
  *   "no"); revocation marks move forward under a condition; throttle hits are one atomic ADD inside
@@ -16,19 +16,19 @@
  * - Sessions and throttle counters carry `expires_at` for DynamoDB's TTL sweeper, which can lag by
  *   days, so expired ones are filtered out on read.
  * - Failures other than conditions are UNAVAILABLE (errors.ts).
- * Files are here; table-ops.ts holds the shared reads, writes and paging, and dynamo-users.ts,
- * dynamo-sessions.ts, dynamo-billing.ts, dynamo-audit.ts and dynamo-federation.ts the other records.
+ * Files are here; table-ops.ts holds the shared reads, writes and paging, and dynamodb-users.ts,
+ * dynamodb-sessions.ts, dynamodb-billing.ts, dynamodb-audit.ts and dynamodb-federation.ts the other records.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../../domain/errors.ts';
 import type { Store } from '../../../ports/store.ts';
 import { awsClientSettings, BUDGETS } from '../../shared/aws-client.ts';
-import { auditPuts, dynamoAudit } from './dynamo-audit.ts';
-import { dynamoBilling } from './dynamo-billing.ts';
-import { createDynamoFederation } from './dynamo-federation.ts';
-import { dynamoSessions } from './dynamo-sessions.ts';
-import { dynamoUsers } from './dynamo-users.ts';
+import { auditPuts, dynamoAudit } from './dynamodb-audit.ts';
+import { dynamoBilling } from './dynamodb-billing.ts';
+import { createDynamoFederation } from './dynamodb-federation.ts';
+import { dynamoSessions } from './dynamodb-sessions.ts';
+import { dynamoUsers } from './dynamodb-users.ts';
 import { guard } from './errors.ts';
 import { fileItem, toFile, toUserRecord } from './items.ts';
 import { indexSort, keys } from './keys.ts';

@@ -9,13 +9,13 @@ import { otpauthUri } from '../domain/totp.ts';
 import type { IdentityProvider } from '../ports/identity.ts';
 import type { Store } from '../ports/store.ts';
 import { type AuditDeps, audit, auditFailureOf } from './audit.ts';
-import { type AuthDeps, policyCheck } from './auth.service.ts';
+import { type AuthDeps, policyCheck } from './auth.ts';
 import type { Principal, RequestMeta } from './deps.ts';
 import { type NoticesDeps, notify } from './notices.ts';
 import { type ProfilesDeps, refreshProfile } from './profiles.ts';
 import { type RevocationDeps, revokeEverything } from './revocation.ts';
 import { callerToken, type SessionIdpTokenDeps, sessionsKeepIdpToken } from './session-idp-token.ts';
-import { createSession, type SessionsDeps } from './sessions.service.ts';
+import { createSession, type SessionsDeps } from './sessions.ts';
 
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
 export type AccountDeps = {
