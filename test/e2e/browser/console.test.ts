@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { waitFor } from '../../helpers/kit.ts';
 import {
   apiBearer,
   apiUser,
@@ -92,8 +93,13 @@ test('an operator finds a user, reads their page, signs a device out, and pages 
   await page.getByText('Page 1').waitFor();
   // Filtered by kind of event, and by another user chosen by typing their email.
   await page.getByRole('combobox', { name: 'Event' }).selectOption('session.revoked');
+  // The event is on the unfiltered page too: wait for the filtered list, not for the text.
+  await waitFor(async () => (await events.getByRole('listitem').count()) === 1, {
+    what: 'the list filtered to the one session.revoked event',
+    timeoutMs: 15_000,
+    intervalMs: 100,
+  });
   await events.getByText('Phone User signed Case 54 out of one device').waitFor();
-  assert.equal(await events.getByRole('listitem').count(), 1);
   await page.getByRole('button', { name: `Show every user, not only ${email}` }).click();
   await page.getByRole('combobox', { name: 'Event' }).selectOption('auth.signin');
   await page.getByRole('searchbox', { name: 'User' }).fill(ADMIN.slice(0, 10));
