@@ -12,7 +12,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
-import { type Browser, type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  type CDPSession,
+  chromium,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import sharp from 'sharp';
 import { GATEHOUSE_NODE_ARGS, ROOT } from '../../../bench/servers.ts';
 import { settings } from '../../../src/config/settings.ts';
@@ -255,4 +262,15 @@ export async function addAuthenticator(cdp: CDPSession): Promise<string> {
     },
   });
   return authenticatorId;
+}
+
+/** Signs `email` in with the password, opens the Security page and returns its Passkeys card, empty. */
+export async function passkeysCard(page: Page, origin: string, email: string): Promise<Locator> {
+  await page.goto(`${origin}/signin`);
+  await signIn(page, email);
+  await page.waitForURL(`${origin}/dashboard`);
+  await page.goto(`${origin}/security`);
+  const card = page.locator('section.card', { has: page.getByRole('heading', { name: 'Passkeys' }) });
+  await card.getByText('No passkey yet.').waitFor();
+  return card;
 }

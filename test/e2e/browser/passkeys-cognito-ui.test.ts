@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addAuthenticator, apiUser, open, shoot, signIn, startSite } from './browser-kit.ts';
+import { addAuthenticator, apiUser, open, passkeysCard, shoot, startSite } from './browser-kit.ts';
 
 const site = startSite();
 
@@ -35,12 +35,7 @@ test('Cognito mode: passkeys without names or rename, and a sign-in that names t
   await cdp.send('WebAuthn.enable', { enableUI: false });
   await addAuthenticator(cdp);
 
-  await page.goto(`${origin}/signin`);
-  await signIn(page, email);
-  await page.waitForURL(`${origin}/dashboard`);
-  await page.goto(`${origin}/security`);
-  const card = page.locator('section.card', { has: page.getByRole('heading', { name: 'Passkeys' }) });
-  await card.getByText('No passkey yet.').waitFor();
+  const card = await passkeysCard(page, origin, email);
   assert.equal(await card.getByLabel('Name for a new passkey').count(), 0, 'no name field');
   await card.getByText('Your device names the passkey').waitFor();
   await card.getByRole('button', { name: 'Add a passkey' }).click();

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { addAuthenticator, apiUser, open, shoot, signIn, startSite } from './browser-kit.ts';
+import { addAuthenticator, apiUser, open, passkeysCard, shoot, signIn, startSite } from './browser-kit.ts';
 
 const site = startSite();
 
@@ -59,12 +59,7 @@ test('add a passkey, sign in with it (button and autofill), refuse a copy, renam
   let authenticatorId = await addAuthenticator(cdp);
 
   // Add a passkey from the Security page.
-  await page.goto(`${origin}/signin`);
-  await signIn(page, email);
-  await page.waitForURL(`${origin}/dashboard`);
-  await page.goto(`${origin}/security`);
-  const card = page.locator('section.card', { has: page.getByRole('heading', { name: 'Passkeys' }) });
-  await card.getByText('No passkey yet.').waitFor();
+  const card = await passkeysCard(page, origin, email);
   await card.getByLabel('Name for a new passkey').fill('Work laptop');
   await card.getByRole('button', { name: 'Add a passkey' }).click();
   await card.getByText('The passkey “Work laptop” is added').waitFor();
