@@ -1,6 +1,7 @@
 /**
  * The signed-in route scope. Routes registered through `signedInRoutes` live in an encapsulated
- * scope whose one preParsing hook is `app.authenticate` (plugins/auth.ts): it runs after every
+ * scope that puts `app.authenticate` (plugins/auth.ts) first among each route's preParsing hooks
+ * (`app.authenticateWith(read)` for a route with an `alongside` read): it runs after every
  * onRequest hook (security headers, the media-type check, the rate limit, which so counts refused
  * requests too) and before the body is read, so an unauthenticated request never has its body
  * parsed and a 401 comes before any 400. A guard (the admin check) runs right after it, at the
