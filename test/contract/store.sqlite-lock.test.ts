@@ -10,20 +10,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { createSqliteStore } from '../../src/adapters/store/sqlite/sqlite-store.ts';
 import type { Profile, SessionRecord } from '../../src/ports/store.ts';
+import { profileOf } from '../fakes/service-ports.ts';
 
 const profile = (userId: string, name: string): Profile => ({
-  userId,
-  email: `${userId}@example.test`,
+  ...profileOf(userId, Date.parse('2026-01-01T00:00:00.000Z')),
   name,
-  phoneNumber: null,
-  address: null,
-  emailVerified: true,
-  mfaEnabled: false,
-  groups: ['user'],
-  enabled: true,
-  photoVersion: null,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
 });
 const session = (idHash: string, userId: string, publicId: string): SessionRecord => ({
   idHash,
