@@ -64,7 +64,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Node is PID 1 and handles SIGTERM itself (src/server.ts closes the server and the adapters, and
 # exits within 10 s, inside App Runner's and docker stop's grace periods). It starts no child
-# processes, so there is nothing for an init to reap. The flag caps V8's young generation (idle
-# memory; the same as `npm start`, bench/servers.ts says why).
+# processes, so there is nothing for an init to reap. The flags cap V8's young generation and turn
+# off its mid-tier compiler (idle memory; the same as `npm start`, bench/servers.ts says why).
 STOPSIGNAL SIGTERM
-CMD ["node", "--max-semi-space-size=8", "dist/server.js"]
+CMD ["node", "--max-semi-space-size=8", "--no-maglev", "dist/server.js"]

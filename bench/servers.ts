@@ -15,10 +15,15 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const GATEHOUSE_ENTRY = 'dist/server.js';
 /**
  * Node's flags for Gatehouse, as `npm start` and the Dockerfile's CMD give them (a test keeps the
- * three equal): the young generation capped at 2 x 8 MB. Under load V8 grew it to 2 x 16 MB and
- * kept it when idle, 15 MB of idle RSS for no measurable throughput (bench/README.md, Memory).
+ * three equal). The young generation capped at 2 x 8 MB: under load V8 grew it to 2 x 16 MB and
+ * kept it when idle, 15 MB of idle RSS for no measurable throughput. No Maglev (V8's mid-tier
+ * compiler, between the interpreter and TurboFan): its compilation memory stayed in the malloc
+ * arenas of V8's worker threads after the load, 11-14 MB of idle RSS, while a signed-in request
+ * cost the same CPU once TurboFan had compiled the hot path (bench/README.md, Memory).
  */
-export const GATEHOUSE_NODE_ARGS: readonly string[] = ['--max-semi-space-size=8'];
+export const GATEHOUSE_NODE_ARGS: readonly string[] = ['--max-semi-space-size=8', '--no-maglev'];
+/** `BENCH_NODE_ARGS`: more flags for Gatehouse, to try one out (with BENCH_NO_WRITE=1; not a results run). */
+const TRIAL_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 export const BARE_ENTRY = 'dist/bare-server.js';
 
 export interface Server {
@@ -64,7 +69,7 @@ export function spawnServer(
   env: NodeJS.ProcessEnv,
   nodeArgs: readonly string[] = [],
 ): Server {
-  const flags = entry === GATEHOUSE_ENTRY ? [...GATEHOUSE_NODE_ARGS, ...nodeArgs] : nodeArgs;
+  const flags = entry === GATEHOUSE_ENTRY ? [...GATEHOUSE_NODE_ARGS, ...TRIAL_ARGS, ...nodeArgs] : nodeArgs;
   const child = spawn(process.execPath, [...flags, entry], {
     cwd: ROOT,
     env,

@@ -19,7 +19,7 @@ import type { Config } from './config/config.ts';
 import { assetPath } from './config/paths.ts';
 import { loadPlans } from './config/plans-file.ts';
 import { ConfigError } from './config/settings.ts';
-import { parseCommonPasswords } from './domain/password-policy.ts';
+import { type CommonPasswords, parseCommonPasswords } from './domain/password-policy.ts';
 import { PAID_PLANS, type PaidPlan, type PlanTable, planDefinition } from './domain/plans.ts';
 import type { Billing } from './ports/billing.ts';
 import type { Blobs } from './ports/blobs.ts';
@@ -36,12 +36,12 @@ import { createMailDelivery } from './services/mail-delivery.ts';
 export const BUILTIN_CLIENT_ID = 'gatehouse';
 
 /** The 18,000-entry list is read on the first password check, not on the start-up path. */
-function lazyCommonPasswords(): { has(candidate: string): boolean } {
-  let set: Set<string> | null = null;
+function lazyCommonPasswords(): CommonPasswords {
+  let list: CommonPasswords | null = null;
   return {
     has(candidate) {
-      set ??= parseCommonPasswords(readFileSync(assetPath('src/domain/data/common-passwords.txt'), 'utf8'));
-      return set.has(candidate);
+      list ??= parseCommonPasswords(readFileSync(assetPath('src/domain/data/common-passwords.txt'), 'utf8'));
+      return list.has(candidate);
     },
   };
 }

@@ -22,12 +22,12 @@ import type {
 } from '../ports/passkeys.ts';
 import type { Store } from '../ports/store.ts';
 import { type AuditDeps, audit } from './audit.ts';
-import type { SignedIn } from './auth.ts';
 import type { Deps, Principal, RequestMeta } from './deps.ts';
 import { type NoticesDeps, notify } from './notices.ts';
 import { type ProfilesDeps, syncSignIn } from './profiles.ts';
 import { type RevocationDeps, tokensPastMark } from './revocation.ts';
 import { callerToken, type SessionIdpTokenDeps } from './session-idp-token.ts';
+import type { SignedIn } from './signin.ts';
 
 /** The ports and settings this module uses, and no more (a Deps is one; typecheck holds it to this). */
 export type PasskeysDeps = {

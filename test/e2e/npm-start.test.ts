@@ -13,7 +13,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { freePort, ROOT } from '../../bench/servers.ts';
+import { freePort, GATEHOUSE_NODE_ARGS, ROOT } from '../../bench/servers.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const health = (port: number) =>
@@ -112,7 +112,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     // The data folder's lock is released: a new server opens the same DATA_DIR (while the old one
     // held it, a second server refused to start) and still knows the account signed up in flight.
     const next = await freePort();
-    const again = launch(process.execPath, ['--max-semi-space-size=8', 'dist/server.js'], {
+    const again = launch(process.execPath, [...GATEHOUSE_NODE_ARGS, 'dist/server.js'], {
       PORT: String(next),
       DATA_DIR: dataDir,
     });

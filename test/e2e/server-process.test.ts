@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -196,6 +196,21 @@ test('the built server (what npm start runs) serves the API and its static asset
   assert.equal(js.status, 200);
   assert.equal(js.headers.get('cache-control'), 'public, max-age=31536000, immutable');
   assert.match(String(js.headers.get('content-type')), /^text\/javascript/);
+  const map = await fetch(`${base}${script}.map`);
+  assert.equal(map.status, 200, 'the source map, read from dist/web on its first request');
+  assert.match(String(map.headers.get('content-type')), /^application\/json/);
+  assert.equal(((await map.json()) as { version: number }).version, 3);
+  const again = await fetch(`${base}${script}.map`);
+  assert.equal(again.status, 200, 'and served again from memory');
+  await again.arrayBuffer();
+  const twoByte = ['dist/server.js', ...readdirSync('dist/chunks').map((f) => `dist/chunks/${f}`)].filter(
+    (f) => f.endsWith('.js') && /[\u0100-\uffff]/.test(readFileSync(f, 'utf8')),
+  );
+  assert.deepEqual(
+    twoByte,
+    [],
+    'a module source with a character above U+00FF costs V8 two bytes per character',
+  );
   const signup = await fetch(`${base}/api/auth/signup`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -82,6 +82,26 @@ describe('password policy', () => {
       );
     }
   });
+  test('the common-password list finds every entry it was given and nothing else', () => {
+    const text = readFileSync('src/domain/data/common-passwords.txt', 'utf8');
+    const entries = text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
+    assert.ok(entries.length > 17_000, `${entries.length} entries`);
+    for (const entry of entries) assert.ok(common.has(entry), entry);
+    const known = new Set(entries);
+    for (const entry of entries.slice(0, 2000)) {
+      for (const near of [`${entry}x`, entry.slice(0, -1), ` ${entry}`, `${entry}\n${entry}`]) {
+        assert.equal(common.has(near), known.has(near), near);
+      }
+    }
+    const small = parseCommonPasswords('# comment\nzebra\napple\n\nmango \napple\n');
+    assert.deepEqual(
+      ['apple', 'mango', 'zebra', 'appl', 'zebras', '', '# comment', 'mango '].map((c) => small.has(c)),
+      [true, true, true, false, false, false, false, false],
+    );
+  });
   test('common, breached and repetitive passwords are refused', () => {
     assert.equal(
       codeOf(() => checkPassword('1234567890qwerty', policy, ctx)),

@@ -14,8 +14,8 @@ import { test } from 'node:test';
 import { createSqliteStore } from '../../src/adapters/store/sqlite/sqlite-store.ts';
 import { AppError } from '../../src/domain/errors.ts';
 import type { IdentityProvider } from '../../src/ports/identity.ts';
-import { refresh } from '../../src/services/auth.ts';
 import type { Deps } from '../../src/services/deps.ts';
+import { refresh } from '../../src/services/signin.ts';
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const access = (authTime: number) =>

@@ -13,6 +13,7 @@ import { useEffect, useState } from 'react';
 import { normalizeEmail } from '../../src/domain/email.ts';
 import { isAppError } from '../../src/domain/errors.ts';
 import {
+  type CommonPasswords,
   checkPassword,
   codePointLength,
   type PasswordPolicy,
@@ -38,8 +39,8 @@ export function emailProblem(email: string): string | null {
 }
 
 // The list the server checks against (the same file), fetched when a new-password field appears.
-let common: Set<string> | null = null;
-let commonLoading: Promise<Set<string>> | null = null;
+let common: CommonPasswords | null = null;
+let commonLoading: Promise<CommonPasswords> | null = null;
 const loadCommon = () => {
   commonLoading ??= import('../../src/domain/data/common-passwords.txt?raw').then((list) => {
     common = parseCommonPasswords(list.default);

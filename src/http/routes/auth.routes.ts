@@ -1,6 +1,7 @@
 /** /api/auth/*: the token API for API clients (Authentication section of API.md). */
 import { AppError } from '../../domain/errors.ts';
 import * as auth from '../../services/auth.ts';
+import * as signin from '../../services/signin.ts';
 import { bearerToken, meta } from '../plugins/auth.ts';
 import {
   ChallengeOrTokens,
@@ -95,7 +96,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
       },
     },
     async (request) => {
-      const result = await auth.signIn(deps, request.body, meta(request));
+      const result = await signin.signIn(deps, request.body, meta(request));
       return result.kind === 'challenge'
         ? { challenge: result.challenge, session: result.session }
         : tokensBody(result.tokens);
@@ -113,7 +114,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
         response: { 200: TokensBody },
       },
     },
-    async (request) => tokensBody((await auth.answerMfa(deps, request.body, meta(request))).tokens),
+    async (request) => tokensBody((await signin.answerMfa(deps, request.body, meta(request))).tokens),
   );
 
   app.post(
@@ -127,7 +128,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
         response: { 200: TokensBody },
       },
     },
-    async (request) => tokensBody(await auth.refresh(deps, request.body.refresh_token)),
+    async (request) => tokensBody(await signin.refresh(deps, request.body.refresh_token)),
   );
 
   app.post(
@@ -152,7 +153,7 @@ export async function authRoutes(app: App, { deps, verifier }: RouteOptions) {
           'Send the access token in the body or the Authorization header.',
         );
       const { claims } = await verifier.verifyAccessToken(token);
-      await auth.signOutEverywhere(deps, claims.userId, meta(request));
+      await signin.signOutEverywhere(deps, claims.userId, meta(request));
       return { message: 'Signed out on every device.' };
     },
   );

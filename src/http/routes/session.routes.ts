@@ -2,9 +2,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../../domain/errors.ts';
-import * as auth from '../../services/auth.ts';
 import type { Deps } from '../../services/deps.ts';
 import { createSession, endSession, listSessions, revokeSession } from '../../services/sessions.ts';
+import * as signin from '../../services/signin.ts';
 import { activeProfile, meOf } from '../../services/users.ts';
 import { createOriginCheck, meta } from '../plugins/auth.ts';
 import { Challenge, MfaBody, SessionAnswer, SessionList, SessionState, SignInBody } from '../schemas/auth.ts';
@@ -23,7 +23,7 @@ export async function startSession(
   deps: Deps,
   request: FastifyRequest,
   reply: Reply,
-  signed: auth.SignedIn,
+  signed: signin.SignedIn,
 ) {
   const { record, tokens, user } = signed;
   const { cookieValue, session } = await createSession(
@@ -57,7 +57,7 @@ export async function sessionRoutes(app: App, { deps }: RouteOptions) {
     },
     async (request, reply) => {
       checkOrigin(request, null); // login CSRF: a cross-site form must not sign the browser in
-      const result = await auth.signIn(deps, request.body, meta(request));
+      const result = await signin.signIn(deps, request.body, meta(request));
       if (result.kind === 'challenge') return { challenge: result.challenge, session: result.session };
       return startSession(app, deps, request, reply, result);
     },
@@ -76,7 +76,13 @@ export async function sessionRoutes(app: App, { deps }: RouteOptions) {
     },
     async (request, reply) => {
       checkOrigin(request, null);
-      return startSession(app, deps, request, reply, await auth.answerMfa(deps, request.body, meta(request)));
+      return startSession(
+        app,
+        deps,
+        request,
+        reply,
+        await signin.answerMfa(deps, request.body, meta(request)),
+      );
     },
   );
 
