@@ -99,8 +99,8 @@ const tooLong = (policy: PasswordPolicy) =>
 export type CommonPasswords = PasswordPolicy['common'];
 
 /**
- * The list as one sorted text and each entry's offset, searched by halves: about 250 KB where a
- * Set of the 18,000 strings held 1.1 MB for the life of the process.
+ * The list as one sorted text and each entry's offset, searched by halves: 160 KB of text and
+ * 72 KB of offsets where a Set of the 18,000 strings held 1.1 MB for the life of the process.
  */
 export function parseCommonPasswords(text: string): CommonPasswords {
   const entries = [
@@ -118,10 +118,11 @@ export function parseCommonPasswords(text: string): CommonPasswords {
     at += (entries[i] as string).length + 1;
   }
   starts[entries.length] = joined.length + 1;
+  const count = entries.length; // the closure below must not hold the array of strings
   return {
     has(candidate) {
       let lo = 0;
-      let hi = entries.length - 1;
+      let hi = count - 1;
       while (lo <= hi) {
         const mid = (lo + hi) >>> 1;
         const entry = joined.slice(starts[mid], (starts[mid + 1] as number) - 1);
