@@ -65,6 +65,19 @@ const testArgs = (list) => [
   ...list,
 ];
 
+/**
+ * Each failed pass's list of failing tests, with the diagnostics its tests printed about their
+ * failure (lines starting "context of the failure:", see test/e2e/browser/browser-kit.ts): repeated
+ * once every pass is over, so that the end of a long log, which is what CI shows, says what failed.
+ */
+const failures = [];
+function remember(label, out) {
+  const at = out.lastIndexOf('✖ failing tests:');
+  if (at < 0) return;
+  const context = out.split('\n').filter((line) => /^\s*ℹ context of the failure:/.test(line));
+  failures.push(`--- ${label}\n${out.slice(at, at + 30_000).trim()}\n${context.join('\n').slice(0, 20_000)}`);
+}
+
 /** Runs one pass; resolves to its exit code after checking that nothing was skipped. */
 function pass(label, command, env = {}) {
   return new Promise((resolve) => {
@@ -84,6 +97,7 @@ function pass(label, command, env = {}) {
       const passed = Number(/ℹ pass (\d+)/.exec(out)?.[1] ?? 0);
       const failed = Number(/ℹ fail (\d+)/.exec(out)?.[1] ?? 0);
       console.log(`${label}: ${passed} passed, ${failed} failed`);
+      if (failed > 0 || code !== 0) remember(label, out);
       if (skipped + todo > 0) {
         console.error(`${label}: ${skipped} skipped and ${todo} todo tests: nothing may be skipped.`);
         resolve(1);
@@ -150,5 +164,8 @@ if (routeTests.length > 0 && process.env.GATEHOUSE_TEST_PASSES !== 'embedded') {
     results.push(await onAws('AWS store and blobs (DynamoDB Local, s3rver)', storeAndBlobs));
   }
   code = [code, ...results].find((c) => c !== 0) ?? 0;
+}
+if (failures.length > 0) {
+  console.log(`\n=== What failed, repeated from the passes above\n${failures.join('\n\n')}`);
 }
 process.exit(code);

@@ -11,7 +11,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before } from 'node:test';
+import { after, afterEach, before } from 'node:test';
 import {
   type Browser,
   type BrowserContext,
@@ -125,6 +125,26 @@ export function startSite(env: Record<string, string> = {}): Site {
     server = await startServer(await freePort(), { ...TEST_SPEED, ...env });
     site.origin = server.origin;
   });
+  // A failed test says where its pages were and what the server printed: CI keeps only the text.
+  afterEach(async (t) => {
+    const pages = [...opened];
+    opened.clear();
+    // `passed` is Node's since 21.7; @types/node 22 does not name it yet.
+    if (!('diagnostic' in t) || (t as { passed?: boolean }).passed !== false) return;
+    for (const { page, events } of pages) {
+      if (page.isClosed()) {
+        t.diagnostic(`${CONTEXT} a page, closed; its last events: ${events.join(' | ')}`);
+        continue;
+      }
+      const main = await page
+        .locator('main')
+        .innerText({ timeout: 2000 })
+        .catch((e: Error) => `(unread: ${e.message.split('\n')[0]})`);
+      t.diagnostic(`${CONTEXT} page at ${page.url()}; it shows: ${main.replace(/\s+/g, ' ').slice(0, 600)}`);
+      t.diagnostic(`${CONTEXT} its last events: ${events.join(' | ')}`);
+    }
+    t.diagnostic(`${CONTEXT} the server printed: ${server?.output().slice(-1500) || '(nothing)'}`);
+  });
   after(async () => {
     await site.browser?.close();
     await server?.stop();
@@ -134,9 +154,34 @@ export function startSite(env: Record<string, string> = {}): Site {
 }
 
 /** A page that records console errors, failed API calls and CSP refusals; `expect` clears one. */
+/**
+ * What a failing test's diagnostics start with; scripts/run-tests.mjs repeats such lines at the end
+ * of the run, next to the failures, where a CI log's tail shows them.
+ */
+export const CONTEXT = 'context of the failure:';
+/** The pages of the running test, each with its last events (for the diagnostics above). */
+const opened = new Set<{ page: Page; events: string[] }>();
+
 export async function open(context: BrowserContext) {
   const page = await context.newPage();
   const problems: string[] = [];
+  const started = Date.now();
+  const events: string[] = [];
+  const note = (what: string) => {
+    events.push(`${((Date.now() - started) / 1000).toFixed(2)}s ${what}`);
+    if (events.length > 40) events.shift();
+  };
+  opened.add({ page, events });
+  page.on('framenavigated', (f) => f === page.mainFrame() && note(`at ${f.url()}`));
+  page.on(
+    'request',
+    (r) => r.resourceType() === 'fetch' && note(`${r.method()} ${new URL(r.url()).pathname}`),
+  );
+  page.on(
+    'response',
+    (r) => r.request().resourceType() === 'fetch' && note(`${r.status()} ${new URL(r.url()).pathname}`),
+  );
+  page.on('console', (m) => m.type() === 'error' && note(`console: ${m.text().slice(0, 200)}`));
   page.on('console', (m) => {
     // Failed loads are judged by their response below.
     if (m.type() === 'error' && !/^Failed to load resource/.test(m.text())) problems.push(m.text());
