@@ -250,9 +250,13 @@ export const passwordField = (page: Page, name = 'Password') =>
   page.getByRole('textbox', { name, exact: true });
 
 export async function signIn(page: Page, email: string): Promise<void> {
+  // The sign-in form first: an app navigation changes the address before React draws the page, and
+  // until then the page left behind may have fields "Email" would match too (Profile has two).
+  const button = page.getByRole('button', { name: 'Sign in', exact: true });
+  await button.waitFor();
   await page.getByLabel('Email').fill(email);
   await passwordField(page).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await button.click();
 }
 
 /** An account made through the API (for tests about pages, not about signing up). */

@@ -103,10 +103,19 @@ test('an operator finds a user, reads their page, signs a device out, and pages 
   await page.getByRole('button', { name: `Show every user, not only ${email}` }).click();
   await page.getByRole('combobox', { name: 'Event' }).selectOption('auth.signin');
   await page.getByRole('searchbox', { name: 'User' }).fill(ADMIN.slice(0, 10));
+  // The list shows every user's sign-ins until the chosen one's arrive: wait for those, drawn.
+  const chosen = page.waitForResponse(
+    (r) =>
+      r.url().includes('/api/admin/audit?') &&
+      r.url().includes('subject_id=') &&
+      r.url().includes('type=auth.signin'),
+  );
   await page
     .getByRole('list', { name: 'Matching users' })
     .getByRole('button', { name: /console\.admin/ })
     .click();
+  await chosen;
+  await page.locator('ol[aria-label="Events, newest first"][aria-busy="false"]').waitFor();
   await events.getByText('Phone User signed in').first().waitFor();
   assert.equal(await events.getByText('Case 54').count(), 0, 'only the chosen user');
   assert.deepEqual(problems, []);

@@ -34,7 +34,8 @@ async function autofill(page: Page, on: boolean): Promise<void> {
     else localStorage.removeItem('test:no-autofill');
   }, !on);
   // The init script reads the flag when a document loads; the app's own navigations load none.
-  await page.reload();
+  // The reloaded page's own calls are let finish: one answered after the next sign-out is a 401.
+  await page.reload({ waitUntil: 'networkidle' });
 }
 
 async function signOut(page: Page): Promise<void> {

@@ -160,7 +160,8 @@ export function AuditTrail() {
         {!pages.items && !pages.error ? <Loading /> : null}
         {pages.items?.length === 0 ? <p className="empty">No event matches these filters.</p> : null}
         {pages.items?.length ? (
-          <ol className="list compact events" aria-label="Events, newest first">
+          // Busy while another filter's or page's events load: until then these are the last ones.
+          <ol className="list compact events" aria-label="Events, newest first" aria-busy={pages.loading}>
             {pages.items.map(({ event: e, people }) => (
               <li key={e.id} className={e.outcome === 'failure' ? 'event-failed' : undefined}>
                 <span>
