@@ -175,6 +175,7 @@ test('edits survive a lost session: sign in again and they are back; then the ac
   await page.request.delete(`${origin}/api/session`, { headers: { origin } });
   await page.getByRole('button', { name: 'Save profile' }).click();
   await page.waitForURL(/\/signin\?return_to=%2Faccount&expired=1/);
+  await page.getByText('Your session has ended. Sign in again to go back to where you were.').waitFor();
   expect(/^401 PUT .*\/api\/users\/me$/);
   await signIn(page, email);
   await page.waitForURL(`${origin}/account`);
@@ -199,6 +200,32 @@ test('edits survive a lost session: sign in again and they are back; then the ac
     body: JSON.stringify({ email, password: PASSWORD }),
   });
   assert.equal(again.status, 401, 'the account is gone');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('unsaved edits are given back to their own account only, not to someone else signing in on the tab', async () => {
+  const { origin } = site;
+  const first = `draft.a.${Date.now()}@example.test`;
+  const second = `draft.b.${Date.now()}@example.test`;
+  await apiUser(origin, first);
+  await apiUser(origin, second);
+  const context = await site.browser.newContext();
+  const { page, problems, expect } = await open(context);
+  await page.goto(`${origin}/account`);
+  await signIn(page, first);
+  await page.waitForURL(`${origin}/account`);
+  await page.getByLabel('City').fill('Not For Anyone Else');
+  await page.request.delete(`${origin}/api/session`, { headers: { origin } });
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await page.getByText('Your session has ended. Sign in again to go back to where you were.').waitFor();
+  expect(/^401 PUT .*\/api\/users\/me$/);
+  await signIn(page, second);
+  await page.waitForURL(`${origin}/account`);
+  await page.getByRole('button', { name: 'Save profile' }).waitFor();
+  assert.equal(await page.getByLabel('Email', { exact: true }).inputValue(), second);
+  assert.equal(await page.getByLabel('City').inputValue(), '', "the other account's own (empty) city");
+  assert.equal(await page.getByText('Your unsaved changes are back').count(), 0);
   assert.deepEqual(problems, []);
   await context.close();
 });

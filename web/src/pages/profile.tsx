@@ -25,8 +25,15 @@ import { DeleteAccount, PhotoCard } from './profile-parts.tsx';
 
 const FIELDS = ['name', 'phone', 'line1', 'line2', 'city', 'region', 'postal_code', 'country'] as const;
 type Values = Record<(typeof FIELDS)[number], string>;
-/** Unsaved edits survive a sign-in round trip (a 401 while saving): kept in this tab only. */
+/**
+ * Unsaved edits survive a sign-in round trip (a 401 while saving): kept in this tab only, and given
+ * back only to the account that typed them (someone else may sign in on this tab).
+ */
 const DRAFT = 'gatehouse.profile-draft';
+interface Draft {
+  user_id: string;
+  values: Values;
+}
 
 const valuesOf = (me: Me, phoneCountry: string | null): Values => ({
   name: me.name ?? '',
@@ -40,11 +47,11 @@ const valuesOf = (me: Me, phoneCountry: string | null): Values => ({
   country: me.address?.country ?? '',
 });
 
-function takeDraft(): Values | null {
+/** Read only: a render React throws away must not use the draft up (it is removed once shown). */
+function readDraft(userId: string): Values | null {
   try {
-    const raw = sessionStorage.getItem(DRAFT);
-    sessionStorage.removeItem(DRAFT);
-    return raw ? (JSON.parse(raw) as Values) : null;
+    const draft = JSON.parse(sessionStorage.getItem(DRAFT) ?? 'null') as Draft | null;
+    return draft?.user_id === userId ? draft.values : null;
   } catch {
     return null;
   }
@@ -65,8 +72,10 @@ function Details({
   current: boolean;
   onAct: () => void;
 }) {
-  const [draft] = useState(takeDraft);
+  const [draft] = useState(() => readDraft(me.user_id));
   const [v, setV] = useState<Values>(draft ?? valuesOf(me, phoneCountry));
+  // Shown, it is used up; another account's is dropped here too, not kept for a later visit.
+  useEffect(() => sessionStorage.removeItem(DRAFT), []);
   const [saved, setSaved] = useState<string | null>(null);
   const problems = {
     name: textProblem(v.name, PROFILE_MAX.name),
@@ -115,7 +124,10 @@ function Details({
       })
       .catch((err: unknown) => {
         // The session ended: the app goes to sign-in; these edits wait here for the way back.
-        if (err instanceof ApiError && err.status === 401) sessionStorage.setItem(DRAFT, JSON.stringify(v));
+        if (err instanceof ApiError && err.status === 401) {
+          const draft: Draft = { user_id: me.user_id, values: v };
+          sessionStorage.setItem(DRAFT, JSON.stringify(draft));
+        }
         throw err;
       });
     setV(valuesOf(out.user, phoneCountry));
