@@ -101,7 +101,7 @@ test("the service's IAM policy allows exactly the DynamoDB actions the store sen
     assert.ok(local.includes(`${op}Command`) && elsewhere.length === 0, `${op} only in table.ts`);
     sent.delete(op);
   }
-  const actions = [...sent].map((op) => DYNAMODB_ACTIONS[op] ?? op.replace(/Item$/, '') + 'Item');
+  const actions = [...sent].map((op) => DYNAMODB_ACTIONS[op] ?? `${op.replace(/Item$/, '')}Item`);
   assert.ok(actions.includes('TransactWriteItems') && actions.includes('Query'), 'the adapter was read');
   const allowed = allowedActions('table_actions', 'dynamodb');
   assert.deepEqual(

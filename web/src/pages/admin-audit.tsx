@@ -161,7 +161,11 @@ export function AuditTrail() {
         {pages.items?.length === 0 ? <p className="empty">No event matches these filters.</p> : null}
         {pages.items?.length ? (
           // Busy while another filter's or page's events load: until then these are the last ones.
-          <ol className="list compact events" aria-label="Events, newest first" aria-busy={pages.loading}>
+          <ol
+            className="list compact events"
+            aria-label="Events, newest first"
+            aria-busy={pages.loading || undefined}
+          >
             {pages.items.map(({ event: e, people }) => (
               <li key={e.id} className={e.outcome === 'failure' ? 'event-failed' : undefined}>
                 <span>
