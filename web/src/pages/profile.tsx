@@ -47,6 +47,16 @@ const valuesOf = (me: Me, phoneCountry: string | null): Values => ({
   country: me.address?.country ?? '',
 });
 
+/** Keeps or removes the draft; where the browser allows no storage, there is none to keep. */
+function storeDraft(draft: Draft | null): void {
+  try {
+    if (draft) sessionStorage.setItem(DRAFT, JSON.stringify(draft));
+    else sessionStorage.removeItem(DRAFT);
+  } catch {
+    // Storage disabled or full: the edits are lost with the session, as they would be without this.
+  }
+}
+
 /** Read only: a render React throws away must not use the draft up (it is removed once shown). */
 function readDraft(userId: string): Values | null {
   try {
@@ -75,7 +85,7 @@ function Details({
   const [draft] = useState(() => readDraft(me.user_id));
   const [v, setV] = useState<Values>(draft ?? valuesOf(me, phoneCountry));
   // Shown, it is used up; another account's is dropped here too, not kept for a later visit.
-  useEffect(() => sessionStorage.removeItem(DRAFT), []);
+  useEffect(() => storeDraft(null), []);
   const [saved, setSaved] = useState<string | null>(null);
   const problems = {
     name: textProblem(v.name, PROFILE_MAX.name),
@@ -124,10 +134,7 @@ function Details({
       })
       .catch((err: unknown) => {
         // The session ended: the app goes to sign-in; these edits wait here for the way back.
-        if (err instanceof ApiError && err.status === 401) {
-          const draft: Draft = { user_id: me.user_id, values: v };
-          sessionStorage.setItem(DRAFT, JSON.stringify(draft));
-        }
+        if (err instanceof ApiError && err.status === 401) storeDraft({ user_id: me.user_id, values: v });
         throw err;
       });
     setV(valuesOf(out.user, phoneCountry));
