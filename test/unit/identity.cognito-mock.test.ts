@@ -3,13 +3,15 @@
  * tell: the exact SECRET_HASH on every call (cognito-local never checks it), the sub in the
  * REFRESH_TOKEN_AUTH hash, global sign-out and the sign-out after a password reset (cognito-local
  * has no AdminUserGlobalSignOut), resend (no ResendConfirmationCode), disabled users (cognito-local
- * lets them in), and the NOT_AVAILABLE_IN_MODE answers. Error translation is in
+ * lets them in), a confirmation whose first attempt's answer was lost, and the NOT_AVAILABLE_IN_MODE
+ * answers. Error translation is in
  * identity.cognito-errors.test.ts, the JWKS cache in identity.cognito-jwks.test.ts.
  */
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import {
   AdminDisableUserCommand,
+  AdminGetUserCommand,
   AdminSetUserPasswordCommand,
   AdminUserGlobalSignOutCommand,
   AssociateSoftwareTokenCommand,
@@ -177,6 +179,30 @@ test('a password reset ends every session of the user, and a wrong code ends non
   cognito.on(ConfirmForgotPasswordCommand).rejects(cognitoError('CodeMismatchException'));
   await rejectsWith(idp.confirmForgotPassword(EMAIL, '000000', 'new pw new pw new pw'), 'INVALID_CODE');
   assert.equal(cognito.commandCalls(AdminUserGlobalSignOutCommand).length, 0);
+});
+
+test('a confirmation the SDK retried after an answer that never came: a used-up code means it worked only if the account is confirmed', async () => {
+  const idp = makeIdp();
+  const usedUp = (attempts: number) => {
+    const err = cognitoError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
+    err.$metadata.attempts = attempts;
+    return err;
+  };
+  // Retried, and the account is confirmed: the first attempt confirmed it.
+  stubUser({ UserStatus: 'CONFIRMED' });
+  cognito.on(ConfirmSignUpCommand).rejects(usedUp(2));
+  assert.equal((await idp.confirmSignUp(EMAIL, '123456')).userId, SUB);
+  // Retried, and the account is still unconfirmed: the code was not good.
+  cognito.reset();
+  stubUser({ UserStatus: 'UNCONFIRMED' });
+  cognito.on(ConfirmSignUpCommand).rejects(usedUp(2));
+  await rejectsWith(idp.confirmSignUp(EMAIL, '123456'), 'INVALID_CODE');
+  // One attempt: the error stands, without a look at the account.
+  cognito.reset();
+  stubUser({ UserStatus: 'CONFIRMED' });
+  cognito.on(ConfirmSignUpCommand).rejects(usedUp(1));
+  await rejectsWith(idp.confirmSignUp(EMAIL, '123456'), 'INVALID_CODE');
+  assert.equal(cognito.commandCalls(AdminGetUserCommand).length, 0);
 });
 
 test('resend and forgot-password: one silent answer for every account state, errors of the service still surface', async () => {

@@ -119,6 +119,10 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
     if (!found) throw new AppError('NOT_FOUND', 'No such user.');
     return found;
   };
+  /** A used-up or wrong code reported by a second or later attempt of the same call. */
+  const retriedCodeError = (err: unknown) =>
+    ['ExpiredCodeException', 'CodeMismatchException', 'NotAuthorizedException'].includes(errorName(err)) &&
+    ((err as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1) > 1;
   const admin = createAdminOps({ client, userPoolId, ...(log ? { log } : {}) });
   const signUpDeps = { client, userPoolId, commands, ...(log ? { log } : {}) };
   const revoke = async (cognitoRefreshToken: string) => {
@@ -166,7 +170,17 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
 
     signUp: (input) => signUpReplacing(signUpDeps, input),
     async confirmSignUp(email, code) {
-      await call('code', () => client.send(cmd.confirmSignUp(commands, email, code)));
+      try {
+        await client.send(cmd.confirmSignUp(commands, email, code));
+      } catch (err) {
+        // The SDK sent the confirmation again after an attempt whose answer never came (Cognito
+        // slower than the attempt's deadline): that attempt may have confirmed the user, and then
+        // this one finds the code used up. Only after a retry, and only if the account is now
+        // confirmed, was the code good; otherwise the error stands.
+        const found = retriedCodeError(err) ? await user(email) : null;
+        if (found?.status === 'CONFIRMED') return found;
+        throw translate(err, 'code', log);
+      }
       return mustGet(email);
     },
     resendConfirmationCode: (email) =>
